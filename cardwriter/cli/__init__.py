@@ -1,0 +1,85 @@
+"""The command line: a headless twin of every capability of the app.
+
+Each command module holds ``register(subparsers)``, which adds its commands
+with ``set_defaults(handler=...)``; a handler takes the parsed arguments and
+returns the exit status. Messages go to stderr. Exit 2 means a usage error,
+1 a failure; a ``UserError`` is printed as its message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+import cardwriter
+from cardwriter.cli import project_commands
+from cardwriter.errors import UserError
+
+COMMAND_MODULES = [project_commands]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cardwriter",
+        description="Write in paragraph cards, each with a stack of variants from a local model.",
+    )
+    parser.add_argument("--version", action="version", version=f"cardwriter {cardwriter.__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._subparsers._group_actions:  # noqa: SLF001 - argparse has no public accessor
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return set(action.choices)
+    return set()
+
+
+def error(message: str) -> None:
+    print(f"cardwriter: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list or (args_list[0] not in command_names(parser) and not args_list[0].startswith("-")):
+        return open_app(args_list)
+    args = parser.parse_args(args_list)
+    try:
+        return args.handler(args)
+    except UserError as exc:
+        error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception:  # a bug, not the user's fault: say so and where to report it
+        error("internal error; please report it with the details below")
+        traceback.print_exc()
+        return 1
+
+
+def open_app(args_list: list[str]) -> int:
+    """``cardwriter [PROJECT]``: open the desktop app."""
+    if len(args_list) > 1:
+        error(f"unknown command {args_list[0]!r}; see 'cardwriter --help'")
+        return 2
+    try:
+        from cardwriter.app import run_app
+    except ImportError as exc:
+        if not args_list:  # no desktop app in this install: show what the command line offers
+            build_parser().print_help()
+            return 0
+        error(f"the desktop app cannot start here ({exc}); the commands work: see 'cardwriter --help'")
+        return 1
+    return run_app(args_list[0] if args_list else None)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,19 @@
+"""Errors a user can cause and fix: each carries a message meant for them.
+
+Anything raising ``UserError`` must say what went wrong, naming the file or
+setting involved, and what to do about it. The command line prints the
+message without a traceback; the GUI shows it in a dialog.
+"""
+
+
+class UserError(Exception):
+    """Something the user can fix: bad input, a missing file, a busy project."""
+
+
+class ProjectError(UserError):
+    """A project file that cannot be opened or written as asked."""
+
+
+class ImportRefused(UserError):
+    """A file that cannot be imported (binary, not UTF-8, empty, too big)."""
+

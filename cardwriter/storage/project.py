@@ -1,0 +1,359 @@
+"""A project: the drafts, cards, variants, notes and embeddings in one file.
+
+``Project`` reads and writes domain objects. Every public method that writes
+is one transaction; a service that performs several steps for one user
+action wraps them in ``project.transaction()`` so they land together or not
+at all (nested transactions become savepoints).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from cardwriter.domain.model import Card, Draft, Note, Provenance, Variant, VariantKind, VariantState
+from cardwriter.errors import ProjectError
+from cardwriter.storage.project_file import create_project_file, open_project_file
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    id: str
+    draft_id: str
+    position: int
+    text: str
+    separator: str
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    id: str
+    title: str
+    card_count: int
+
+
+class Project:
+    """An open project file. Close it (or use it as a context manager) when done."""
+
+    def __init__(self, path: Path, db: sqlite_utils.Database):
+        self.path = Path(path)
+        self.db = db
+
+    # -- opening and closing -------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path) -> Project:
+        return cls(path, create_project_file(Path(path)))
+
+    @classmethod
+    def open(cls, path: Path) -> Project:
+        return cls(path, open_project_file(Path(path)))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One user action: everything inside commits together, or nothing does."""
+        with self.db.atomic():
+            yield
+
+    # -- settings ------------------------------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def settings(self) -> dict[str, Any]:
+        return {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM settings ORDER BY key")}
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+
+    # -- drafts --------------------------------------------------------------
+
+    def drafts(self) -> list[DraftSummary]:
+        rows = self.db.execute(
+            """SELECT d.id, d.title, COUNT(c.id) FROM drafts d
+               LEFT JOIN cards c ON c.draft_id = d.id
+               GROUP BY d.id ORDER BY d.position"""
+        )
+        return [DraftSummary(*row) for row in rows]
+
+    def add_draft(self, draft: Draft) -> None:
+        """Store a new draft with its cards and their variants."""
+        with self.transaction():
+            position = self.db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM drafts").fetchone()[0]
+            self.db["drafts"].insert(
+                {
+                    "id": draft.id,
+                    "title": draft.title,
+                    "leading": draft.leading,
+                    "position": position,
+                    "created": draft.created,
+                }
+            )
+            self.db["cards"].insert_all(
+                _card_row(draft.id, index, card) for index, card in enumerate(draft.cards)
+            )
+            self.db["variants"].insert_all(
+                _variant_row(card.id, index, variant)
+                for card in draft.cards
+                for index, variant in enumerate(card.variants)
+            )
+
+    def load_draft(self, draft_id: str) -> Draft:
+        row = self.db.execute(
+            "SELECT id, title, leading, created FROM drafts WHERE id = ?", [draft_id]
+        ).fetchone()
+        if row is None:
+            raise ProjectError(f"{self.path} has no draft with id {draft_id}")
+        draft = Draft(id=row[0], title=row[1], leading=row[2], created=row[3])
+        cards: dict[str, Card] = {}
+        for card_id, text, separator in self.db.execute(
+            "SELECT id, text, separator FROM cards WHERE draft_id = ? ORDER BY position", [draft_id]
+        ):
+            card = Card(id=card_id, text=text, separator=separator)
+            cards[card_id] = card
+            draft.cards.append(card)
+        for row in self.db.execute(
+            f"""SELECT v.card_id, {_VARIANT_COLUMNS} FROM variants v
+                JOIN cards c ON c.id = v.card_id
+                WHERE c.draft_id = ? ORDER BY v.card_id, v.position""",
+            [draft_id],
+        ):
+            cards[row[0]].variants.append(_variant_from_row(row[1:]))
+        return draft
+
+    def load_drafts(self) -> list[Draft]:
+        return [self.load_draft(summary.id) for summary in self.drafts()]
+
+    def rename_draft(self, draft_id: str, title: str) -> None:
+        with self.transaction():
+            self.db["drafts"].update(draft_id, {"title": title})
+
+    def delete_draft(self, draft_id: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+
+    def set_draft_leading(self, draft_id: str, leading: str) -> None:
+        with self.transaction():
+            self.db["drafts"].update(draft_id, {"leading": leading})
+
+    # -- cards ---------------------------------------------------------------
+
+    def card_count(self, draft_id: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM cards WHERE draft_id = ?", [draft_id]).fetchone()[0]
+
+    def card(self, card_id: str) -> CardRecord:
+        """Where a card is and what it holds, without its variants."""
+        row = self.db.execute(
+            "SELECT draft_id, position, text, separator FROM cards WHERE id = ?", [card_id]
+        ).fetchone()
+        if row is None:
+            raise ProjectError(f"{self.path} has no card with id {card_id}")
+        return CardRecord(card_id, *row)
+
+    def set_card_text(self, card_id: str, text: str) -> None:
+        with self.transaction():
+            self.card(card_id)
+            self.db.execute("UPDATE cards SET text = ? WHERE id = ?", [text, card_id])
+
+    def set_card_separator(self, card_id: str, separator: str) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE cards SET separator = ? WHERE id = ?", [separator, card_id])
+
+    def insert_card(self, draft_id: str, index: int, card: Card) -> None:
+        """Insert ``card`` so that it becomes the draft's card number ``index``."""
+        with self.transaction():
+            index = max(0, min(index, self.card_count(draft_id)))
+            self.db.execute(
+                "UPDATE cards SET position = position + 1 WHERE draft_id = ? AND position >= ?",
+                [draft_id, index],
+            )
+            self.db["cards"].insert(_card_row(draft_id, index, card))
+            self.db["variants"].insert_all(_variant_row(card.id, i, v) for i, v in enumerate(card.variants))
+
+    def delete_card(self, card_id: str) -> None:
+        with self.transaction():
+            card = self.card(card_id)
+            self.db.execute("DELETE FROM cards WHERE id = ?", [card_id])
+            self.db.execute(
+                "UPDATE cards SET position = position - 1 WHERE draft_id = ? AND position > ?",
+                [card.draft_id, card.position],
+            )
+
+    def move_card(self, card_id: str, index: int) -> None:
+        """Move a card so that it becomes card number ``index`` of its draft."""
+        with self.transaction():
+            card = self.card(card_id)
+            draft_id, old = card.draft_id, card.position
+            new = max(0, min(index, self.card_count(draft_id) - 1))
+            if new == old:
+                return
+            if new > old:
+                self.db.execute(
+                    "UPDATE cards SET position = position - 1 WHERE draft_id = ? AND position > ? AND position <= ?",
+                    [draft_id, old, new],
+                )
+            else:
+                self.db.execute(
+                    "UPDATE cards SET position = position + 1 WHERE draft_id = ? AND position >= ? AND position < ?",
+                    [draft_id, new, old],
+                )
+            self.db.execute("UPDATE cards SET position = ? WHERE id = ?", [new, card_id])
+
+    def card_ids(self, draft_id: str) -> list[str]:
+        return [
+            row[0]
+            for row in self.db.execute("SELECT id FROM cards WHERE draft_id = ? ORDER BY position", [draft_id])
+        ]
+
+    # -- variants ------------------------------------------------------------
+
+    def variants(self, card_id: str) -> list[Variant]:
+        return [
+            _variant_from_row(row)
+            for row in self.db.execute(
+                f"SELECT {_VARIANT_COLUMNS} FROM variants v WHERE card_id = ? ORDER BY position", [card_id]
+            )
+        ]
+
+    def add_variants(self, card_id: str, variants: Iterable[Variant]) -> None:
+        with self.transaction():
+            self.card(card_id)
+            start = self.db.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM variants WHERE card_id = ?", [card_id]
+            ).fetchone()[0]
+            self.db["variants"].insert_all(
+                _variant_row(card_id, start + i, variant) for i, variant in enumerate(variants)
+            )
+
+    def set_variant_state(self, variant_id: str, state: VariantState) -> None:
+        with self.transaction():
+            cursor = self.db.execute("UPDATE variants SET state = ? WHERE id = ?", [state.value, variant_id])
+            if cursor.rowcount == 0:
+                raise ProjectError(f"{self.path} has no variant with id {variant_id}")
+
+    def move_variants(self, from_card_id: str, to_card_id: str) -> None:
+        """Give all of one card's variants to another (used when merging cards)."""
+        with self.transaction():
+            start = self.db.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM variants WHERE card_id = ?", [to_card_id]
+            ).fetchone()[0]
+            self.db.execute(
+                "UPDATE variants SET card_id = ?, position = position + ? WHERE card_id = ?",
+                [to_card_id, start, from_card_id],
+            )
+
+    # -- notes ---------------------------------------------------------------
+
+    def notes(self) -> list[Note]:
+        return [
+            Note(id=row[0], text=row[1], source=row[2], tags=tuple(json.loads(row[3])), created=row[4])
+            for row in self.db.execute("SELECT id, text, source, tags, created FROM notes ORDER BY rowid")
+        ]
+
+    def add_notes(self, notes: Iterable[Note]) -> None:
+        with self.transaction():
+            self.db["notes"].insert_all(_note_row(note) for note in notes)
+
+    def update_note(self, note: Note) -> None:
+        with self.transaction():
+            self.db["notes"].update(note.id, _note_row(note))
+
+    def delete_note(self, note_id: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM notes WHERE id = ?", [note_id])
+
+    # -- embeddings ----------------------------------------------------------
+
+    def embeddings(self, model: str, text_hashes: Iterable[str]) -> dict[str, bytes]:
+        """Stored vectors (raw float32 bytes) for those hashes that have one."""
+        found: dict[str, bytes] = {}
+        hashes = list(text_hashes)
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for text_hash, vector in self.db.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+                [model, *chunk],
+            ):
+                found[text_hash] = vector
+        return found
+
+    def put_embeddings(self, model: str, vectors: Mapping[str, bytes], dim: int) -> None:
+        with self.transaction():
+            self.db["embeddings"].upsert_all(
+                ({"model": model, "text_hash": h, "dim": dim, "vector": v} for h, v in vectors.items()),
+                pk=("model", "text_hash"),
+            )
+
+    # -- checks --------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+_VARIANT_COLUMNS = "v.id, v.text, v.state, v.kind, v.angle, v.model, v.preset, v.seed, v.parent_id, v.note_ids, v.created"
+
+
+def _variant_from_row(row: tuple) -> Variant:
+    vid, text, state, kind, angle, model, preset, seed, parent_id, note_ids, created = row
+    provenance = Provenance(
+        kind=VariantKind(kind),
+        angle=angle,
+        model=model,
+        preset=preset,
+        seed=seed,
+        parent_id=parent_id,
+        note_ids=tuple(json.loads(note_ids)),
+        created=created,
+    )
+    return Variant(id=vid, text=text, provenance=provenance, state=VariantState(state))
+
+
+def _variant_row(card_id: str, position: int, variant: Variant) -> dict[str, Any]:
+    p = variant.provenance
+    return {
+        "id": variant.id,
+        "card_id": card_id,
+        "position": position,
+        "text": variant.text,
+        "state": variant.state.value,
+        "kind": p.kind.value,
+        "angle": p.angle,
+        "model": p.model,
+        "preset": p.preset,
+        "seed": p.seed,
+        "parent_id": p.parent_id,
+        "note_ids": json.dumps(list(p.note_ids)),
+        "created": p.created,
+    }
+
+
+def _card_row(draft_id: str, position: int, card: Card) -> dict[str, Any]:
+    return {"id": card.id, "draft_id": draft_id, "position": position, "text": card.text, "separator": card.separator}
+
+
+def _note_row(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "text": note.text,
+        "source": note.source,
+        "tags": json.dumps(list(note.tags)),
+        "created": note.created,
+    }

@@ -1,0 +1,87 @@
+"""The project file's tables and the migrations between their versions.
+
+``PRAGMA user_version`` holds the schema version. ``MIGRATIONS[n]`` takes a
+file from version ``n`` to ``n + 1``; a new file runs them all. A file whose
+version is above ``SCHEMA_VERSION`` was written by a newer Cardwriter and is
+refused, untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+
+_V1 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL                 -- JSON
+);
+CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    leading TEXT NOT NULL,              -- byte order mark, blank lines before the first card
+    position INTEGER NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE cards (
+    id TEXT PRIMARY KEY,
+    draft_id TEXT NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    separator TEXT NOT NULL             -- the exact whitespace after the paragraph
+);
+CREATE INDEX cards_by_draft ON cards(draft_id, position);
+CREATE TABLE variants (
+    id TEXT PRIMARY KEY,
+    card_id TEXT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    state TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    angle TEXT,
+    model TEXT,
+    preset TEXT,
+    seed INTEGER,
+    parent_id TEXT,                     -- the variant it was refined from (may be gone)
+    note_ids TEXT NOT NULL,             -- JSON list of note ids fused into it
+    created TEXT NOT NULL
+);
+CREATE INDEX variants_by_card ON variants(card_id, position);
+CREATE TABLE notes (
+    id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL,
+    tags TEXT NOT NULL,                 -- JSON list
+    created TEXT NOT NULL
+);
+CREATE TABLE embeddings (
+    model TEXT NOT NULL,
+    text_hash TEXT NOT NULL,            -- sha256 of the text
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,               -- float32, little-endian
+    PRIMARY KEY (model, text_hash)
+);
+"""
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    for statement in _V1.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    0: _create_v1,
+}
+
+
+def migrate(db: sqlite_utils.Database, from_version: int) -> None:
+    """Bring a file at ``from_version`` up to SCHEMA_VERSION in one transaction."""
+    with db.atomic():
+        for version in range(from_version, SCHEMA_VERSION):
+            MIGRATIONS[version](db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

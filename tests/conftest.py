@@ -1,0 +1,22 @@
+"""Shared fixtures: every test gets its own settings and data folders."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """Point settings, data and caches at a fresh folder so no test touches the user's own."""
+    home = tmp_path_factory.mktemp("home")
+    for name, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        (home / sub).mkdir()
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.delenv("CARDWRITER_MODEL", raising=False)
+    return home
