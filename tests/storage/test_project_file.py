@@ -17,7 +17,7 @@ from cardwriter.storage.header import APPLICATION_ID
 from cardwriter.storage.project import Project
 from cardwriter.storage.schema import SCHEMA_VERSION
 
-from .conftest import fingerprint, run_as_unprivileged
+from tests.support import fingerprint, run_as_unprivileged
 
 
 def refuse(path: Path, *phrases: str) -> str:
