@@ -24,7 +24,7 @@ def add_card(project: Project, draft_id: str, index: int, text: str = "", separa
     return card
 
 
-def split_card(project: Project, card_id: str, offset: int) -> Card:
+def split_card(project: Project, card_id: str, offset: int, new_card_id: str | None = None) -> Card:
     """Split a card at ``offset``, as Enter does: the text after it becomes a new card below.
 
     The new card inherits the separator that followed the original; the
@@ -39,6 +39,8 @@ def split_card(project: Project, card_id: str, offset: int) -> Card:
         project.set_card_text(card_id, head)
         project.set_card_separator(card_id, newline * 2)
         card = Card(text=tail, separator=original.separator)
+        if new_card_id is not None:  # redo gives the card back the id later edits refer to
+            card.id = new_card_id
         project.insert_card(original.draft_id, original.position + 1, card)
     return card
 

@@ -248,16 +248,44 @@ class Project:
             if cursor.rowcount == 0:
                 raise ProjectError(f"{self.path} has no variant with id {variant_id}")
 
-    def move_variants(self, from_card_id: str, to_card_id: str) -> None:
-        """Give all of one card's variants to another (used when merging cards)."""
+    def move_variants(self, from_card_id: str, to_card_id: str, variant_ids: Iterable[str] | None = None) -> list[str]:
+        """Give one card's variants (all, or those named) to another, after its own.
+
+        Used when merging cards and undoing a merge. Returns the ids moved.
+        """
         with self.transaction():
             start = self.db.execute(
                 "SELECT COALESCE(MAX(position) + 1, 0) FROM variants WHERE card_id = ?", [to_card_id]
             ).fetchone()[0]
-            self.db.execute(
-                "UPDATE variants SET card_id = ?, position = position + ? WHERE card_id = ?",
-                [to_card_id, start, from_card_id],
+            moving = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT id FROM variants WHERE card_id = ? ORDER BY position", [from_card_id]
+                )
+            ]
+            if variant_ids is not None:
+                wanted = set(variant_ids)
+                moving = [vid for vid in moving if vid in wanted]
+            self.db.conn.executemany(
+                "UPDATE variants SET card_id = ?, position = ? WHERE id = ?",
+                [(to_card_id, start + i, vid) for i, vid in enumerate(moving)],
             )
+        return moving
+
+    def restore_variants(self, card_id: str, keep: Iterable[Variant], remove_ids: Iterable[str]) -> None:
+        """Put variants back as they were (text and state), and remove others: for undo and redo.
+
+        A variant in ``keep`` that is missing is added at the end of the stack.
+        """
+        with self.transaction():
+            for variant in keep:
+                cursor = self.db.execute(
+                    "UPDATE variants SET text = ?, state = ? WHERE id = ? AND card_id = ?",
+                    [variant.text, variant.state.value, variant.id, card_id],
+                )
+                if cursor.rowcount == 0:
+                    self.add_variants(card_id, [variant])
+            self.db.conn.executemany("DELETE FROM variants WHERE id = ?", [(vid,) for vid in remove_ids])
 
     # -- notes ---------------------------------------------------------------
 

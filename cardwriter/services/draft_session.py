@@ -1,0 +1,153 @@
+"""One open draft: the project file and the in-memory cards kept in step.
+
+The GUI shows ``session.draft``; every change goes through a method here,
+which saves it (one transaction) and then updates the in-memory draft to
+match what was saved. Each method returns what a view needs to refresh.
+Undo and redo are built from these same methods: ``snapshot`` and
+``restore`` put a card (its text and its stack) back exactly as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from cardwriter.domain.model import Card, Draft, Variant, VariantState
+from cardwriter.errors import UserError
+from cardwriter.services import editing
+from cardwriter.storage.project import Project
+
+
+class DraftSession:
+    def __init__(self, project: Project, draft_id: str):
+        self.project = project
+        self.draft: Draft = project.load_draft(draft_id)
+
+    # -- lookups -------------------------------------------------------------
+
+    @property
+    def cards(self) -> list[Card]:
+        return self.draft.cards
+
+    def index_of(self, card_id: str) -> int | None:
+        for index, card in enumerate(self.draft.cards):
+            if card.id == card_id:
+                return index
+        return None
+
+    def card(self, card_id: str) -> Card:
+        index = self.index_of(card_id)
+        if index is None:
+            raise UserError("that card is no longer in the draft")
+        return self.draft.cards[index]
+
+    def neighbours(self, card_id: str) -> tuple[str, str]:
+        """The texts of the cards just before and after, for context."""
+        index = self.index_of(card_id)
+        if index is None:
+            return "", ""
+        cards = self.draft.cards
+        before = cards[index - 1].text if index > 0 else ""
+        after = cards[index + 1].text if index + 1 < len(cards) else ""
+        return before, after
+
+    # -- text ----------------------------------------------------------------
+
+    def set_text(self, card_id: str, text: str) -> int:
+        card = self.card(card_id)
+        if card.text != text:
+            editing.edit_card(self.project, card_id, text)
+            card.text = text
+        return self.index_of(card_id)
+
+    def split(self, card_id: str, offset: int, new_card_id: str | None = None) -> Card:
+        """Split at ``offset``; the new card below gets ``new_card_id`` when given (for redo)."""
+        new = editing.split_card(self.project, card_id, offset, new_card_id)
+        index = self.index_of(card_id)
+        self._reload(card_id)
+        self.draft.cards.insert(index + 1, self._load_card(new.id))
+        return self.draft.cards[index + 1]
+
+    def merge_with_previous(self, card_id: str) -> tuple[str, list[str]]:
+        """Merge into the card above; returns its id and the ids of the variants that moved up."""
+        moved = [v.id for v in self.card(card_id).variants]
+        above_id = editing.merge_with_previous(self.project, card_id)
+        del self.draft.cards[self.index_of(card_id)]
+        self._reload(above_id)
+        return above_id, moved
+
+    def unmerge(self, above_id: str, offset: int, card_id: str, variant_ids: Iterable[str]) -> Card:
+        """Undo a merge: split the card above again and give back the moved variants."""
+        self.split(above_id, offset, card_id)
+        self.project.move_variants(above_id, card_id, list(variant_ids))
+        self._reload(above_id)
+        self._reload(card_id)
+        return self.card(card_id)
+
+    # -- cards ---------------------------------------------------------------
+
+    def insert(self, index: int, card: Card) -> int:
+        """Insert a card (with its stack) at ``index``; returns where it went."""
+        index = max(0, min(index, len(self.draft.cards)))
+        self.project.insert_card(self.draft.id, index, card)
+        self.draft.cards.insert(index, self._load_card(card.id))
+        return index
+
+    def delete(self, card_id: str) -> tuple[int, Card]:
+        """Delete a card; returns where it was and a full copy, to put it back."""
+        index = self.index_of(card_id)
+        removed = copy.deepcopy(self.card(card_id))
+        editing.delete_card(self.project, card_id)
+        del self.draft.cards[index]
+        return index, removed
+
+    def move(self, card_id: str, to_index: int) -> int:
+        """Move a card so it becomes card ``to_index``; returns the index it came from."""
+        from_index = self.index_of(card_id)
+        to_index = max(0, min(to_index, len(self.draft.cards) - 1))
+        editing.move_card(self.project, card_id, to_index)
+        card = self.draft.cards.pop(from_index)
+        self.draft.cards.insert(to_index, card)
+        return from_index
+
+    # -- stacks --------------------------------------------------------------
+
+    def add_variants(self, card_id: str, variants: list[Variant]) -> None:
+        self.project.add_variants(card_id, variants)
+        self._reload(card_id)
+
+    def accept(self, card_id: str, variant_id: str) -> None:
+        editing.accept_variant(self.project, card_id, variant_id)
+        self._reload(card_id)
+
+    def set_variant_state(self, card_id: str, variant_id: str, state: VariantState) -> None:
+        editing.set_variant_state(self.project, variant_id, state)
+        self._reload(card_id)
+
+    def snapshot(self, card_id: str) -> Card:
+        """A full copy of a card and its stack, for ``restore``."""
+        return copy.deepcopy(self.card(card_id))
+
+    def restore(self, snapshot: Card, current: Card | None = None) -> None:
+        """Put a card's text and stack back as in ``snapshot``.
+
+        Variants that ``current`` (a later snapshot) has and ``snapshot`` lacks
+        are removed; variants added since by anything else are left alone.
+        """
+        keep_ids = {v.id for v in snapshot.variants}
+        remove = [v.id for v in (current.variants if current else []) if v.id not in keep_ids]
+        with self.project.transaction():
+            editing.edit_card(self.project, snapshot.id, snapshot.text)
+            self.project.restore_variants(snapshot.id, snapshot.variants, remove)
+        self._reload(snapshot.id)
+
+    # -- helpers -------------------------------------------------------------
+
+    def _load_card(self, card_id: str) -> Card:
+        record = self.project.card(card_id)
+        return Card(id=card_id, text=record.text, separator=record.separator, variants=self.project.variants(card_id))
+
+    def _reload(self, card_id: str) -> None:
+        fresh = self._load_card(card_id)
+        card = self.card(card_id)
+        card.text, card.separator, card.variants = fresh.text, fresh.separator, fresh.variants
