@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Qt must know before the first QApplication (pytest-qt's session-wide qapp) that there is no screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +22,5 @@ def isolated_home(tmp_path_factory, monkeypatch):
     ):
         (home / sub).mkdir()
         monkeypatch.setenv(name, str(home / sub))
-    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.delenv("CARDWRITER_MODEL", raising=False)
     return home

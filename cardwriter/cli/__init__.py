@@ -9,15 +9,16 @@ returns the exit status. Messages go to stderr. Exit 2 means a usage error,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 
 import cardwriter
-from cardwriter.cli import project_commands
+from cardwriter.cli import generation_commands, project_commands
 from cardwriter.errors import UserError
 
-COMMAND_MODULES = [project_commands]
+COMMAND_MODULES = [project_commands, generation_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,12 +71,14 @@ def open_app(args_list: list[str]) -> int:
     if len(args_list) > 1:
         error(f"unknown command {args_list[0]!r}; see 'cardwriter --help'")
         return 2
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        error("there is no screen to open the window on (DISPLAY is not set); the commands work: see 'cardwriter --help'")
+        return 1
     try:
         from cardwriter.app import run_app
     except ImportError as exc:
-        if not args_list:  # no desktop app in this install: show what the command line offers
-            build_parser().print_help()
-            return 0
         error(f"the desktop app cannot start here ({exc}); the commands work: see 'cardwriter --help'")
         return 1
     return run_app(args_list[0] if args_list else None)

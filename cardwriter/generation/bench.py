@@ -1,0 +1,130 @@
+"""Plain one-at-a-time chat completions against the batched engine, same work both ways.
+
+(a) N calls of llama-cpp-python's high-level ``create_chat_completion``, one
+sequence at a time, as looms and swipes do it today; (b) the batched engine,
+all N sequences in one batch per step. Same prompts (one restyle request with
+N angles), same seeds, same token budget; end-of-generation is banned in both,
+so every sequence runs its whole budget and the token counts match. Each way
+gets one short warm-up run first (context creation, first-call costs). (b)
+runs first, so ``peak_rss_mb_batched`` is the engine's peak alone; the
+high-level ``Llama`` keeps its KV cache between calls and so decodes only the
+new tail of each prompt. ``speedup`` is (b)'s tokens/s over (a)'s.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import sys
+import time
+from dataclasses import asdict, dataclass
+
+from cardwriter.domain.model import VariantKind
+from cardwriter.generation import prompts
+from cardwriter.generation.llama_engine import LlamaEngine
+from cardwriter.generation.presets import get_preset
+from cardwriter.generation.protocol import GenerationRequest, SequenceDone
+
+BENCH_PARAGRAPH = (
+    "The ferry left at six, whatever the weather, and Ana was always the last to board. She liked "
+    "to watch the harbour shrink behind the wake: the crane that never moved, the café with its "
+    "chairs stacked on the tables, the row of houses painted the colours of boiled sweets. By the "
+    "time the island came into view she had usually decided something, though she could rarely "
+    "have said what it was, and by the evening ferry she had usually changed her mind."
+)
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    model: str
+    n: int
+    tokens_per_sequence: int
+    prompt_tokens: int
+    threads: int
+    plain_seconds: float
+    plain_tokens: int
+    plain_tokens_per_s: float
+    batched_seconds: float
+    batched_tokens: int
+    batched_tokens_per_s: float
+    speedup: float
+    peak_rss_mb_batched: float
+    peak_rss_mb: float
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def peak_rss_mb() -> float:
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
+
+
+def run_generation_bench(
+    n: int = 4, tokens: int = 96, model: str | None = None, seed: int = 1234, threads: int = 2, preset: str = "balanced"
+) -> BenchResult:
+    engine = LlamaEngine(model, n_threads=threads)
+    request = GenerationRequest(source=BENCH_PARAGRAPH, kind=VariantKind.RESTYLE, n=n, seed=seed, max_tokens=tokens, preset=preset)
+    plans = prompts.plan(request)
+    texts = [engine.render(p) for p in plans]
+    chosen = get_preset(preset)
+    seeds = [p.seed for p in plans]
+
+    def batched(budget: int) -> tuple[float, int]:
+        t0 = time.perf_counter()
+        events = engine.stream_prompts(
+            texts, seeds=seeds, preset=chosen, max_tokens=[budget] * n, ban_eog=True, stop_at_paragraph_end=False
+        )
+        count = sum(e.tokens for e in events if isinstance(e, SequenceDone))
+        return time.perf_counter() - t0, count
+
+    batched(4)
+    b_seconds, b_tokens = batched(tokens)
+    rss_batched = peak_rss_mb()
+    prompt_tokens = max(len(engine.tokenize(t)) for t in texts)
+    eog = list(engine.eog_tokens)
+    engine.close()
+    gc.collect()
+
+    from llama_cpp import Llama
+
+    n_ctx = -(-(prompt_tokens + tokens + 64) // 256) * 256
+    llm = Llama(model_path=str(engine.path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+
+    def plain(budget: int) -> tuple[float, int]:
+        t0 = time.perf_counter()
+        count = 0
+        for plan in plans:
+            out = llm.create_chat_completion(
+                messages=list(plan.messages),
+                max_tokens=budget,
+                seed=plan.seed,
+                temperature=chosen.temperature,
+                min_p=chosen.min_p,
+                typical_p=chosen.typical_p,
+                logit_bias={t: float("-inf") for t in eog},
+            )
+            count += out["usage"]["completion_tokens"]
+        return time.perf_counter() - t0, count
+
+    plain(4)
+    a_seconds, a_tokens = plain(tokens)
+    del llm
+    a_rate = a_tokens / a_seconds
+    b_rate = b_tokens / b_seconds
+    return BenchResult(
+        model=engine.model_name,
+        n=n,
+        tokens_per_sequence=tokens,
+        prompt_tokens=prompt_tokens,
+        threads=threads,
+        plain_seconds=round(a_seconds, 3),
+        plain_tokens=a_tokens,
+        plain_tokens_per_s=round(a_rate, 1),
+        batched_seconds=round(b_seconds, 3),
+        batched_tokens=b_tokens,
+        batched_tokens_per_s=round(b_rate, 1),
+        speedup=round(b_rate / a_rate, 3),
+        peak_rss_mb_batched=round(rss_batched, 1),
+        peak_rss_mb=round(peak_rss_mb(), 1),
+    )

@@ -1,0 +1,75 @@
+"""A deterministic ``TextGenerator`` for testing the logic around generation.
+
+It writes each variant by shuffling the source's words with the sequence's
+seed (and prefixing its angle), streams them a word at a time, honours the
+token budget and the cancel event, and can be told to fail. It is a stand-in
+for tests of callers, never for tests of generation itself.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+
+from cardwriter.errors import UserError
+from cardwriter.generation import prompts
+from cardwriter.generation.protocol import (
+    FINISH_CANCELLED,
+    FINISH_LENGTH,
+    FINISH_STOP,
+    Event,
+    GenerationRequest,
+    SequenceDone,
+    TextPiece,
+)
+
+
+class FakeGenerator:
+    """Deterministic variants: the same request always streams the same events."""
+
+    def __init__(self, model_name: str = "fake", delay: float = 0.0, fail_with: str | None = None) -> None:
+        self.model_name = model_name
+        self.delay = delay  # seconds per word, to give a cancel time to land
+        self.fail_with = fail_with
+        self.requests: list[GenerationRequest] = []
+
+    def text_for(self, plan: prompts.SequencePlan, request: GenerationRequest) -> list[str]:
+        """The words sequence ``plan.index`` writes."""
+        words = (request.source or " ".join(request.notes)).split()
+        random.Random(plan.seed).shuffle(words)
+        head = [f"[{plan.angle}]"] if plan.angle else []
+        return head + words
+
+    def stream(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Iterator[Event]:
+        self.requests.append(request)
+        plans = prompts.plan(request)
+        if self.fail_with:
+            raise UserError(self.fail_with)
+        started = time.perf_counter()
+        words = [self.text_for(p, request) for p in plans]
+        texts = [""] * len(plans)
+        counts = [0] * len(plans)
+        live = list(range(len(plans)))
+        while live:
+            still = []
+            for at, i in enumerate(live):
+                if cancel is not None and cancel.is_set():
+                    for j in still + live[at:]:
+                        yield SequenceDone(j, prompts.clean(texts[j]), counts[j], FINISH_CANCELLED, time.perf_counter() - started)
+                    return
+                if self.delay:
+                    time.sleep(self.delay)
+                if counts[i] == len(words[i]):
+                    yield SequenceDone(i, prompts.clean(texts[i]), counts[i], FINISH_STOP, time.perf_counter() - started)
+                    continue
+                piece = ("" if counts[i] == 0 else " ") + words[i][counts[i]]
+                texts[i] += piece
+                counts[i] += 1
+                yield TextPiece(i, piece)
+                if counts[i] >= plans[i].max_tokens:
+                    yield SequenceDone(i, prompts.clean(texts[i]), counts[i], FINISH_LENGTH, time.perf_counter() - started)
+                    continue
+                still.append(i)
+            live = still

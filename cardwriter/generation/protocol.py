@@ -1,0 +1,94 @@
+"""What every text generator takes, what it streams back, and the protocol itself.
+
+A generator turns one ``GenerationRequest`` into N sequences, streamed as
+events tagged by sequence index: ``TextPiece`` for each piece of text as it is
+sampled, then one ``SequenceDone`` per sequence with its whole (cleaned) text.
+Events of different sequences interleave; events of one sequence arrive in
+order. A ``threading.Event`` passed as ``cancel`` may be set from any thread;
+the generator then stops within one token and ends the open sequences with
+``finish_reason == "cancelled"``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from cardwriter.domain.model import VariantKind
+
+FINISH_STOP = "stop"  # the model ended the text itself
+FINISH_LENGTH = "length"  # the token budget ran out
+FINISH_CANCELLED = "cancelled"  # cancel was set
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """N variants of one paragraph (or of notes, for recombine).
+
+    ``angles`` gives each sequence its own angle, cycled over the N sequences;
+    empty means the kind's default (see ``prompts.default_angles``). Sequence
+    ``i`` samples with seed ``seed + i``. ``max_tokens`` None means a budget
+    scaled with the source's length.
+    """
+
+    source: str
+    kind: VariantKind = VariantKind.REWRITE
+    n: int = 4
+    angles: tuple[str | None, ...] = ()
+    notes: tuple[str, ...] = ()
+    before: str = ""  # the paragraph(s) before the card, for context
+    after: str = ""  # the paragraph(s) after it
+    voice_examples: tuple[str, ...] = ()  # the writer's own paragraphs, for the "own voice" angle
+    preset: str = "balanced"
+    seed: int = 0
+    max_tokens: int | None = None
+    distinct_openings: bool = True  # a first token taken by a sibling is banned
+
+    def __post_init__(self) -> None:
+        if self.n < 1:
+            raise ValueError(f"n must be at least 1, not {self.n}")
+        if self.max_tokens is not None and self.max_tokens < 1:
+            raise ValueError(f"max_tokens must be at least 1, not {self.max_tokens}")
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A piece of sequence ``index``'s text, as sampled (raw, not cleaned)."""
+
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SequenceDone:
+    """Sequence ``index`` has ended; ``text`` is its whole cleaned text."""
+
+    index: int
+    text: str
+    tokens: int
+    finish_reason: str
+    seconds: float
+
+
+Event = TextPiece | SequenceDone
+
+
+@runtime_checkable
+class TextGenerator(Protocol):
+    """Anything that streams N sequences for a request: llama.cpp, a server, a fake."""
+
+    @property
+    def model_name(self) -> str:
+        """A short name for provenance: the model file's stem or the server's model id."""
+        ...
+
+    def stream(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Iterator[Event]:
+        """Yield events for the request's N sequences until all are done or cancel is set."""
+        ...
+
+
+def sequence_seed(seed: int, index: int) -> int:
+    """The seed sequence ``index`` samples with (kept within 32 bits, as llama.cpp wants)."""
+    return (seed + index) & 0xFFFFFFFF

@@ -1,0 +1,1 @@
+"""The desktop app in PySide6: the only package that imports Qt."""

@@ -1,0 +1,58 @@
+"""The writer's preferences, kept by QSettings in the platform's usual place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from PySide6.QtCore import QSettings
+
+MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER = "default", "file", "server"
+RECENT_LIMIT = 10
+
+
+@dataclass
+class Preferences:
+    model_source: str = MODEL_DEFAULT  # the packaged model, a GGUF file, or a server
+    model_path: str = ""
+    server_url: str = ""
+    preset: str = "balanced"
+    variants_shown: int = 4  # how many a stack gains per fill
+    overgenerate: float = 2.0  # candidates made per variant kept
+    dedup_threshold: float = 0.92  # cosine at or above which a candidate is a duplicate
+    background_fill: bool = True  # fill a card's stack when the writer pauses on it
+
+
+class AppSettings:
+    def __init__(self, settings: QSettings | None = None):
+        self.qsettings = settings or QSettings("Cardwriter", "Cardwriter")
+
+    def preferences(self) -> Preferences:
+        prefs = Preferences()
+        for f in fields(Preferences):
+            default = getattr(prefs, f.name)
+            value = self.qsettings.value(f"preferences/{f.name}", default)
+            try:
+                if isinstance(default, bool):
+                    value = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+                else:
+                    value = type(default)(value)
+            except (TypeError, ValueError):
+                value = default  # a damaged setting falls back, it never stops the app
+            setattr(prefs, f.name, value)
+        return prefs
+
+    def save_preferences(self, prefs: Preferences) -> None:
+        for f in fields(Preferences):
+            self.qsettings.setValue(f"preferences/{f.name}", getattr(prefs, f.name))
+        self.qsettings.sync()
+
+    def recent_projects(self) -> list[str]:
+        value = self.qsettings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def add_recent(self, path: str) -> None:
+        recent = [p for p in self.recent_projects() if p != path]
+        self.qsettings.setValue("recent", [path, *recent][:RECENT_LIMIT])
+        self.qsettings.sync()

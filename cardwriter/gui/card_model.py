@@ -1,0 +1,246 @@
+"""The one Qt model of a draft: an adapter over ``DraftSession``'s cards.
+
+The model never owns the cards; it reads them from the session and, for
+every change, asks the session to save it and then tells the views what
+moved. Changes a writer makes go through ``undo_commands`` (which call the
+``apply_*`` methods here), so each one can be undone.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from cardwriter.domain.model import Card, Variant, VariantState
+from cardwriter.services.draft_session import DraftSession
+
+CARD_MIME = "application/x-cardwriter-card-id"
+
+
+class CardRole(IntEnum):
+    ID = Qt.ItemDataRole.UserRole + 1
+    STACK = Qt.ItemDataRole.UserRole + 2  # list[Variant] on offer, pinned first
+    STACK_SIZE = Qt.ItemDataRole.UserRole + 3
+    STREAMING = Qt.ItemDataRole.UserRole + 4  # dict[int, str]: text arriving, by sequence
+    BUSY = Qt.ItemDataRole.UserRole + 5  # a generation for this card is queued or running
+
+
+class CardListModel(QAbstractListModel):
+    move_requested = Signal(str, int)  # a card dragged to a new row: (card id, row)
+
+    def __init__(self, session: DraftSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._streaming: dict[str, dict[int, str]] = {}
+        self._busy: set[str] = set()
+        self._live: dict[str, str] = {}  # text being typed, not yet saved
+
+    # -- reading -------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.session.cards)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.session.cards):
+            return None
+        card = self.session.cards[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._live.get(card.id, card.text)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            size = len(card.stack())
+            return f"{size} variant{'s' if size != 1 else ''} in the stack" if size else None
+        if role == CardRole.ID:
+            return card.id
+        if role == CardRole.STACK:
+            return card.stack()
+        if role == CardRole.STACK_SIZE:
+            return len(card.stack())
+        if role == CardRole.STREAMING:
+            return dict(self._streaming.get(card.id, {}))
+        if role == CardRole.BUSY:
+            return card.id in self._busy
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsEditable
+            | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = super().roleNames()
+        for role in CardRole:
+            names[int(role)] = QByteArray(role.name.lower().encode())
+        return names
+
+    def card_at(self, row: int) -> Card:
+        return self.session.cards[row]
+
+    def row_of(self, card_id: str) -> int | None:
+        return self.session.index_of(card_id)
+
+    def index_of_card(self, card_id: str) -> QModelIndex:
+        row = self.row_of(card_id)
+        return QModelIndex() if row is None else self.index(row)
+
+    # -- drag and drop: reordering -------------------------------------------
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [CARD_MIME, "text/plain"]
+
+    def mimeData(self, indexes) -> QMimeData:
+        mime = QMimeData()
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        if rows:
+            card = self.card_at(rows[0])
+            mime.setData(CARD_MIME, QByteArray(card.id.encode()))
+            mime.setText(card.text)
+        return mime
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+        return data.hasFormat(CARD_MIME)
+
+    def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent) -> bool:
+        """A card dropped between others: ask the owner to move it (undoably)."""
+        if not data.hasFormat(CARD_MIME):
+            return False
+        card_id = bytes(data.data(CARD_MIME)).decode()
+        from_row = self.row_of(card_id)
+        if from_row is None:
+            return False
+        if row < 0:
+            row = parent.row() if parent.isValid() else self.rowCount()
+        to_row = row - 1 if row > from_row else row
+        if to_row != from_row:
+            self.move_requested.emit(card_id, to_row)
+        return False  # the move is done through the undo stack; the view must not remove the row
+
+    # -- typing: shown at once, saved by the view a moment later -------------
+
+    def set_live_text(self, card_id: str, text: str) -> None:
+        row = self.row_of(card_id)
+        if row is None:
+            return
+        if text == self.session.cards[row].text:
+            if self._live.pop(card_id, None) is None:
+                return  # nothing typed: nothing to show or save
+        else:
+            self._live[card_id] = text
+        self._changed(row)
+
+    def take_live_text(self) -> dict[str, str]:
+        """The typed texts not yet saved, emptied: the caller saves them."""
+        live, self._live = self._live, {}
+        return live
+
+    # -- changes, called by undo commands ------------------------------------
+
+    def apply_text(self, card_id: str, text: str) -> None:
+        self._live.pop(card_id, None)  # what is saved now wins over anything typed before it
+        row = self.session.set_text(card_id, text)
+        self._changed(row)
+
+    def apply_split(self, card_id: str, offset: int, new_card_id: str | None) -> str:
+        row = self.row_of(card_id)
+        self.beginInsertRows(QModelIndex(), row + 1, row + 1)
+        new = self.session.split(card_id, offset, new_card_id)
+        self.endInsertRows()
+        self._changed(row)
+        return new.id
+
+    def apply_merge(self, card_id: str) -> tuple[str, list[str]]:
+        row = self.row_of(card_id)
+        self.beginRemoveRows(QModelIndex(), row, row)
+        above_id, moved = self.session.merge_with_previous(card_id)
+        self.endRemoveRows()
+        self._changed(row - 1)
+        return above_id, moved
+
+    def apply_unmerge(self, above_id: str, offset: int, card_id: str, variant_ids: list[str]) -> None:
+        row = self.row_of(above_id)
+        self.beginInsertRows(QModelIndex(), row + 1, row + 1)
+        self.session.unmerge(above_id, offset, card_id, variant_ids)
+        self.endInsertRows()
+        self._changed(row)
+
+    def apply_insert(self, row: int, card: Card) -> None:
+        row = max(0, min(row, self.rowCount()))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.session.insert(row, card)
+        self.endInsertRows()
+
+    def apply_delete(self, card_id: str) -> tuple[int, Card]:
+        row = self.row_of(card_id)
+        self.beginRemoveRows(QModelIndex(), row, row)
+        result = self.session.delete(card_id)
+        self.endRemoveRows()
+        self._streaming.pop(card_id, None)
+        self._busy.discard(card_id)
+        return result
+
+    def apply_move(self, card_id: str, to_row: int) -> int:
+        from_row = self.row_of(card_id)
+        to_row = max(0, min(to_row, self.rowCount() - 1))
+        if from_row == to_row:
+            return from_row
+        destination = to_row + 1 if to_row > from_row else to_row
+        self.beginMoveRows(QModelIndex(), from_row, from_row, QModelIndex(), destination)
+        self.session.move(card_id, to_row)
+        self.endMoveRows()
+        return from_row
+
+    def apply_restore(self, snapshot: Card, current: Card | None) -> None:
+        self._live.pop(snapshot.id, None)
+        self.session.restore(snapshot, current)
+        self._changed(self.row_of(snapshot.id))
+
+    def apply_accept(self, card_id: str, variant_id: str) -> None:
+        self._live.pop(card_id, None)
+        self.session.accept(card_id, variant_id)
+        self._changed(self.row_of(card_id))
+
+    def apply_variant_state(self, card_id: str, variant_id: str, state: VariantState) -> None:
+        self.session.set_variant_state(card_id, variant_id, state)
+        self._changed(self.row_of(card_id))
+
+    # -- generation progress (not undoable: it adds, never replaces) ---------
+
+    def add_variants(self, card_id: str, variants: list[Variant]) -> bool:
+        """Add finished variants to a card's stack; False if the card is gone."""
+        row = self.row_of(card_id)
+        if row is None:
+            return False
+        self.session.add_variants(card_id, variants)
+        self._changed(row)
+        return True
+
+    def set_streaming(self, card_id: str, sequence: int, text: str) -> None:
+        self._streaming.setdefault(card_id, {})[sequence] = text
+        self._changed(self.row_of(card_id))
+
+    def clear_streaming(self, card_id: str) -> None:
+        if self._streaming.pop(card_id, None) is not None:
+            self._changed(self.row_of(card_id))
+
+    def set_busy(self, card_id: str, busy: bool) -> None:
+        if busy:
+            self._busy.add(card_id)
+        else:
+            self._busy.discard(card_id)
+        self._changed(self.row_of(card_id))
+
+    def _changed(self, row: int | None) -> None:
+        if row is not None and 0 <= row < self.rowCount():
+            index = self.index(row)
+            self.dataChanged.emit(index, index)

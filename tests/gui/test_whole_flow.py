@@ -1,0 +1,60 @@
+"""One whole session with the real default model and the real embedder: write, fill, accept, undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
+from cardwriter.app import build_backend
+from cardwriter.gui.card_editor import CardEditor
+from cardwriter.gui.main_window import MainWindow
+from cardwriter.storage.project import Project
+
+from .conftest import saved_texts
+
+PARAGRAPH = "The harbour was quiet at dawn, and the fishing boats rocked gently while the old captain mended his nets."
+
+
+@pytest.mark.slow
+def test_write_fill_unfurl_accept_undo_with_the_real_model(qtbot, app_settings, tmp_path):
+    path = tmp_path / "harbour.cardwriter"
+    Project.create(path).close()
+    prefs = app_settings.preferences()
+    prefs.variants_shown = 3
+    app_settings.save_preferences(prefs)
+    window = MainWindow(app_settings, build_backend(), path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model_label.property("state") == "ready", timeout=60_000)
+    assert "SmolLM2" in window.model_label.text()
+
+    editor = [e for e in window.view.findChildren(CardEditor) if e.isVisible()][0]
+    qtbot.keyClicks(editor, PARAGRAPH)
+    card_id = window.view.current_card_id()
+    # The writer pauses: the stack fills in the background, streaming into the card as it goes.
+    streamed = []
+    window.queue.piece.connect(lambda key, seq, text: streamed.append(text))
+    qtbot.waitUntil(lambda: bool(window.session.card(card_id).stack()), timeout=180_000)
+    stack = window.session.card(card_id).stack()
+    assert 1 <= len(stack) <= 3
+    assert len({v.text for v in stack}) == len(stack), "no two variants alike"
+    assert all(v.text.strip() and v.text != PARAGRAPH for v in stack)
+    assert all(v.provenance.model.startswith("SmolLM2") for v in stack)
+    assert len(streamed) > 3, "text streamed in while the variants were written"
+
+    window.tray.setVisible(False)
+    qtbot.keyClick(window, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)  # unfurl
+    assert window.tray.isVisible() and window.tray.tiles
+    chosen = window.tray.tiles[0].variant
+    accept = window.tray.tiles[0].findChild(QToolButton, "accept")
+    qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
+    assert window.session.card(card_id).text == chosen.text
+    window.undo()
+    assert window.session.card(card_id).text == PARAGRAPH
+    window.close()
+
+    assert saved_texts(path) == [PARAGRAPH]
+    with Project.open(path) as project:
+        variants = project.load_draft(project.drafts()[0].id).cards[0].variants
+        assert chosen.text in {v.text for v in variants}, "the accepted-then-undone variant is still in the stack"

@@ -1,0 +1,89 @@
+"""The logic of filling a stack, around a deterministic generator and embedder.
+
+The real model and the real embedder are exercised by the GUI's whole-flow
+test and by the generation and embedding tests; here the fakes let us pin
+down what happens to duplicates, shortfalls, cancels and provenance.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from cardwriter.domain.model import VariantKind
+from cardwriter.embedding.fake_embedder import FakeEmbedder
+from cardwriter.generation.fake import FakeGenerator
+from cardwriter.generation.protocol import SequenceDone, TextPiece
+from cardwriter.services.stack_filling import FillRequest, StackFiller
+
+SOURCE = (
+    "The old keeper climbed the winding stairs of the lighthouse every evening, "
+    "counting the steps aloud so that the silence would not swallow him whole."
+)
+
+
+class SameTextGenerator:
+    """Every sequence writes the same sentence: the collapse our pipeline must catch."""
+
+    model_name = "same"
+
+    def __init__(self, text: str):
+        self.text = text
+        self.calls = 0
+
+    def stream(self, request, cancel=None):
+        self.calls += 1
+        for i in range(request.n):
+            yield TextPiece(i, self.text)
+            yield SequenceDone(i, self.text, 10, "stop", 0.01)
+
+
+def test_fills_the_wanted_number_with_provenance():
+    pieces = []
+    result = StackFiller(FakeEmbedder()).fill(
+        FakeGenerator(), FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=3, seed=11, preset="bold"),
+        on_piece=lambda i, text: pieces.append((i, text)),
+    )
+    assert len(result.variants) == 3 and result.shortfall == 0
+    assert len({v.text for v in result.variants}) == 3
+    assert all(v.provenance.model == "fake" and v.provenance.preset == "bold" for v in result.variants)
+    assert all(v.provenance.angle for v in result.variants), "restyle variants carry their angle"
+    assert len({v.provenance.seed for v in result.variants}) == 3
+    assert len(result.candidates) == 6, "twice as many candidates as variants wanted"
+    grown = [text for i, text in pieces if i == 0]
+    assert len(grown) > 3 and all(a in b for a, b in zip(grown, grown[1:])), "streamed text grows piece by piece"
+
+
+def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
+    generator = SameTextGenerator(
+        "Each evening the keeper went up the spiral steps, saying their number out loud against the quiet."
+    )
+    result = StackFiller(FakeEmbedder()).fill(generator, FillRequest(SOURCE, wanted=4, seed=1, max_rounds=2))
+    assert len(result.variants) == 1
+    assert result.shortfall == 3
+    assert generator.calls == 2, "it tried a bounded number of top-up rounds"
+    assert any("near-duplicate" in why for _, why in result.dropped)
+
+
+def test_what_the_stack_holds_is_never_offered_again():
+    text = "Each evening the keeper went up the spiral steps, saying their number out loud against the quiet."
+    result = StackFiller(FakeEmbedder()).fill(
+        SameTextGenerator(text), FillRequest(SOURCE, wanted=2, existing=(text,), max_rounds=1)
+    )
+    assert result.variants == []
+    assert all("stack item" in why for _, why in result.dropped)
+
+
+def test_refined_variants_name_their_parent_and_notes():
+    result = StackFiller(FakeEmbedder()).fill(
+        FakeGenerator(),
+        FillRequest(SOURCE, kind=VariantKind.RECOMBINE, notes=("The sea is blue.",), note_ids=("n1",), parent_id="p", wanted=2),
+    )
+    assert result.variants
+    assert all(v.provenance.parent_id == "p" and v.provenance.note_ids == ("n1",) for v in result.variants)
+
+
+def test_cancel_stops_without_variants():
+    cancel = threading.Event()
+    cancel.set()
+    result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest(SOURCE, wanted=3), cancel)
+    assert result.cancelled and result.variants == []
