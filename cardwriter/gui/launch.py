@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from cardwriter.gui.app_settings import AppSettings
@@ -14,6 +16,7 @@ def run(make_window: Callable[[AppSettings], QMainWindow]) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Cardwriter")
     app.setOrganizationName("Cardwriter")
+    app.setWindowIcon(QIcon(str(Path(__file__).resolve().parent.parent / "resources" / "cardwriter.svg")))
     window = make_window(AppSettings())
     window.show()
     return app.exec()

@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.notes_list.setWordWrap(True)
         self.notes_list.setObjectName("notes")
         self.notes_list.setMinimumWidth(220)
+        self.notes_list.setAlternatingRowColors(True)
+        self.notes_list.setSpacing(3)
         dock = QDockWidget("Notes", self)
         dock.setObjectName("notes-dock")
         dock.setWidget(self.notes_list)
@@ -359,8 +361,9 @@ class MainWindow(QMainWindow):
         if self.project is None:
             return
         for note in self.project.notes():
-            item = QListWidgetItem(note.text if len(note.text) < 240 else note.text[:239] + "…")
-            item.setToolTip(note.source)
+            shown = " ".join(note.text.split())
+            item = QListWidgetItem(shown if len(shown) <= 160 else shown[:159] + "…")
+            item.setToolTip(f"{note.text}\n\n— {note.source}" if note.source else note.text)
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             self.notes_list.addItem(item)
         if not self.notes_list.count():

@@ -1,0 +1,197 @@
+"""How responsive the window stays while the real model fills stacks, and how fast a big draft opens.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/gui_responsiveness.py [--seconds 40] [--paragraphs 5000]
+
+Part 1 types into a card (one key every 40 ms) for ``--seconds`` twice: first with
+nothing generating (the baseline), then while "Fill all stacks" runs on the real
+default model. A 5 ms timer watches the event loop; a stall is how much later than
+due it fired. It prints the longest and 99th-percentile stall of both runs and
+their ratio. Goal: the longest stall while generating is at most 50 ms.
+
+Part 2 builds a project of ``--paragraphs`` paragraphs and times opening it in the
+window (until the first paint) and scrolling to its end, against a 50-paragraph
+project opened the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from cardwriter.app import build_backend
+from cardwriter.domain.paragraphs import draft_from_text
+from cardwriter.gui.app_settings import AppSettings
+from cardwriter.gui.card_editor import CardEditor
+from cardwriter.gui.main_window import MainWindow
+from cardwriter.storage.project import Project
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+TICK_MS = 5
+KEY_MS = 40
+
+
+def paragraphs(count: int) -> list[str]:
+    rows = [json.loads(line)["text"] for line in DEV.read_text().splitlines() if line.strip()]
+    return [rows[i % len(rows)] for i in range(count)]
+
+
+def make_project(folder: Path, name: str, count: int) -> Path:
+    path = folder / f"{name}.cardwriter"
+    with Project.create(path) as project:
+        project.add_draft(draft_from_text(name, "\n\n".join(paragraphs(count)) + "\n"))
+    return path
+
+
+def settings(folder: Path, background_fill: bool) -> AppSettings:
+    s = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    prefs = s.preferences()
+    prefs.background_fill = background_fill
+    s.save_preferences(prefs)
+    return s
+
+
+def wait(app: QApplication, condition, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        app.processEvents()
+        time.sleep(0.005)
+    return True
+
+
+def measure_stalls(app: QApplication, window: MainWindow, seconds: float) -> list[float]:
+    """Type into the current card for ``seconds`` and return every event-loop delay in ms."""
+    delays: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        delays.append(max(0.0, now - last[0] - TICK_MS))
+        last[0] = now
+
+    def type_key() -> None:
+        editor = next((e for e in window.view.findChildren(CardEditor) if e.isVisible()), None)
+        if editor is not None:
+            QTest.keyClick(editor, Qt.Key.Key_A if len(delays) % 7 else Qt.Key.Key_Space)
+
+    ticker = QTimer(interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer)
+    ticker.timeout.connect(tick)
+    typer = QTimer(interval=KEY_MS)
+    typer.timeout.connect(type_key)
+    ticker.start()
+    typer.start()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.001)
+    ticker.stop()
+    typer.stop()
+    return delays
+
+
+def summary(delays: list[float]) -> dict[str, float]:
+    ordered = sorted(delays)
+    return {
+        "max_ms": round(ordered[-1], 1),
+        "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+        "median_ms": round(statistics.median(ordered), 1),
+        "ticks": len(ordered),
+    }
+
+
+def responsiveness(app: QApplication, folder: Path, seconds: float) -> dict:
+    path = make_project(folder, "typing", 24)
+    window = MainWindow(settings(folder, background_fill=False), build_backend(), path)
+    window.resize(1100, 760)
+    window.show()
+    if not wait(app, lambda: window.model_label.property("state") in ("ready", "failed"), 120):
+        raise SystemExit("the model did not load in 120 s")
+    # Warm the embedder so both runs compare typing, not a one-off model load.
+    window.backend.filler.embedder.encode(["warm up"])
+    window.view.go_to_card(window.session.cards[0].id, -1)
+    idle = measure_stalls(app, window, seconds)
+    window.view.go_to_card(window.session.cards[-1].id, -1)
+    window.fill_all()
+    busy = measure_stalls(app, window, seconds)
+    generated = sum(len(c.stack()) for c in window.session.cards)
+    window.cancel_all()
+    window.close()
+    idle_s, busy_s = summary(idle), summary(busy)
+    return {
+        "idle": idle_s,
+        "generating": busy_s,
+        "variants_written_meanwhile": generated,
+        "max_stall_ratio": round(busy_s["max_ms"] / max(idle_s["max_ms"], 1.0), 2),
+        "goal_max_stall_ms": 50,
+        "goal_met": busy_s["max_ms"] <= 50,
+    }
+
+
+def open_time(app: QApplication, folder: Path, count: int) -> dict:
+    def timed(n: int) -> tuple[float, float]:
+        path = make_project(folder, f"big{n}", n)
+        started = time.perf_counter()
+        window = MainWindow(settings(folder, background_fill=False), build_backend(), path)
+        window.resize(1100, 760)
+        window.show()
+        app.processEvents()
+        window.view.viewport().repaint()
+        opened = time.perf_counter() - started
+        started = time.perf_counter()
+        window.view.scrollToBottom()
+        app.processEvents()
+        window.view.viewport().repaint()
+        scrolled = time.perf_counter() - started
+        window.close()
+        return opened, scrolled
+
+    small_open, small_scroll = timed(50)
+    big_open, big_scroll = timed(count)
+    return {
+        "paragraphs": count,
+        "open_s": round(big_open, 3),
+        "scroll_to_end_s": round(big_scroll, 3),
+        "baseline_50_open_s": round(small_open, 3),
+        "open_ratio": round(big_open / small_open, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=40)
+    parser.add_argument("--paragraphs", type=int, default=5000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {
+            "responsiveness": responsiveness(app, Path(tmp), args.seconds),
+            "open": open_time(app, Path(tmp), args.paragraphs),
+        }
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        r, o = results["responsiveness"], results["open"]
+        print(f"typing, idle:            longest stall {r['idle']['max_ms']} ms, p99 {r['idle']['p99_ms']} ms")
+        print(f"typing, filling stacks:  longest stall {r['generating']['max_ms']} ms, p99 {r['generating']['p99_ms']} ms"
+              f"  ({r['variants_written_meanwhile']} variants written meanwhile)")
+        print(f"longest stall ratio (generating / idle): {r['max_stall_ratio']}   goal <= 50 ms: {'met' if r['goal_met'] else 'NOT met'}")
+        print(f"open {o['paragraphs']} paragraphs: {o['open_s']} s (50 paragraphs: {o['baseline_50_open_s']} s, ratio {o['open_ratio']}),"
+              f" scroll to end {o['scroll_to_end_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
