@@ -18,6 +18,7 @@ from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui import launch
 from cardwriter.gui.app_settings import MODEL_FILE, MODEL_SERVER, AppSettings, Preferences
 from cardwriter.gui.main_window import Backend, MainWindow
+from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller
 from cardwriter.storage.project_file import SUFFIX
 
@@ -32,11 +33,13 @@ def model_spec(prefs: Preferences) -> str | None:
 
 
 def build_backend() -> Backend:
+    embedder = CachedEmbedder(SentenceTransformerEmbedder())  # one model, shared by stacks and notes
     return Backend(
-        filler=StackFiller(CachedEmbedder(SentenceTransformerEmbedder())),
+        filler=StackFiller(embedder),
         loader_for=lambda prefs: (lambda spec=model_spec(prefs): open_generator(spec)),
         presets=list(PRESETS),
         angles=list(ANGLES),
+        notes=NoteFinder(embedder),
     )
 
 

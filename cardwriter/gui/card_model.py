@@ -13,6 +13,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from cardwriter.domain.model import Card, Variant, VariantState
+from cardwriter.gui.notes_model import NOTE_MIME, note_ids_from
 from cardwriter.services.draft_session import DraftSession
 
 CARD_MIME = "application/x-cardwriter-card-id"
@@ -28,6 +29,8 @@ class CardRole(IntEnum):
 
 class CardListModel(QAbstractListModel):
     move_requested = Signal(str, int)  # a card dragged to a new row: (card id, row)
+    note_dropped_on_card = Signal(str, list)  # (card id, note ids): fuse the notes into the card
+    note_dropped_between = Signal(int, list)  # (row, note ids): insert the notes as new cards there
 
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(parent)
@@ -70,6 +73,7 @@ class CardListModel(QAbstractListModel):
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemIsEditable
             | Qt.ItemFlag.ItemIsDragEnabled
+            | Qt.ItemFlag.ItemIsDropEnabled  # a note dropped onto a card
         )
 
     def roleNames(self) -> dict[int, QByteArray]:
@@ -91,13 +95,13 @@ class CardListModel(QAbstractListModel):
     # -- drag and drop: reordering -------------------------------------------
 
     def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
     def mimeTypes(self) -> list[str]:
-        return [CARD_MIME, "text/plain"]
+        return [CARD_MIME, NOTE_MIME, "text/plain"]
 
     def mimeData(self, indexes) -> QMimeData:
         mime = QMimeData()
@@ -109,10 +113,20 @@ class CardListModel(QAbstractListModel):
         return mime
 
     def canDropMimeData(self, data, action, row, column, parent) -> bool:
-        return data.hasFormat(CARD_MIME)
+        return data.hasFormat(CARD_MIME) or data.hasFormat(NOTE_MIME)
 
     def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent) -> bool:
-        """A card dropped between others: ask the owner to move it (undoably)."""
+        """A card dropped between others moves there; a note onto a card fuses, between cards inserts.
+
+        The model changes nothing itself: it asks the window, which acts through the undo stack.
+        """
+        notes = note_ids_from(data)
+        if notes:
+            if parent.isValid():
+                self.note_dropped_on_card.emit(self.card_at(parent.row()).id, notes)
+            else:
+                self.note_dropped_between.emit(self.rowCount() if row < 0 else row, notes)
+            return False
         if not data.hasFormat(CARD_MIME):
             return False
         card_id = bytes(data.data(CARD_MIME)).decode()

@@ -52,7 +52,7 @@ class DraftView(QListView):
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # cards move; notes come in from the panel
         self.setDefaultDropAction(self.defaultDropAction().MoveAction)
         model.move_requested.connect(self.move_card_to)
         for keys, step in (("Ctrl+Shift+Up", -1), ("Ctrl+Shift+Down", 1)):

@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -26,19 +24,25 @@ from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import UserError
 from cardwriter.gui import undo_commands
 from cardwriter.gui.app_settings import AppSettings, Preferences
+from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.card_model import CardListModel, CardRole
 from cardwriter.gui.draft_view import DraftView
 from cardwriter.gui.generation_queue import GenerationQueue
+from cardwriter.gui.notes_model import NotesModel
+from cardwriter.gui.notes_panel import NotesPanel
 from cardwriter.gui.settings_dialog import SettingsDialog
 from cardwriter.gui.stack_tray import StackTray
 from cardwriter.services import transfer
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
-from cardwriter.services.text_files import write_text_atomically
+from cardwriter.services.note_finder import NoteFinder
+from cardwriter.services.text_files import read_text_file, write_text_atomically
 from cardwriter.storage.project import Project
 from cardwriter.storage.project_file import SUFFIX
 
 PAUSE_BEFORE_FILL_MS = 1500
+RELATED_AFTER_MS = 400
+RELATED_NOTES = 3
 MIN_WORDS_TO_FILL = 4
 
 
@@ -50,6 +54,7 @@ class Backend:
     loader_for: Callable[[Preferences], Callable[[], object]]  # returns a function that loads a generator
     presets: list[str]
     angles: list[str]
+    notes: NoteFinder  # search and related notes, run in a worker thread
 
 
 class MainWindow(QMainWindow):
@@ -92,18 +97,35 @@ class MainWindow(QMainWindow):
     # -- building ------------------------------------------------------------
 
     def _build_notes_panel(self) -> None:
-        self.notes_list = QListWidget()
-        self.notes_list.setWordWrap(True)
-        self.notes_list.setObjectName("notes")
-        self.notes_list.setMinimumWidth(220)
-        self.notes_list.setAlternatingRowColors(True)
-        self.notes_list.setSpacing(3)
         dock = QDockWidget("Notes", self)
         dock.setObjectName("notes-dock")
-        dock.setWidget(self.notes_list)
+        dock.setMinimumWidth(240)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.notes_dock = dock
+        self.notes_panel: NotesPanel | None = None
+        self.search_call = BackgroundCall(self)
+        self.search_call.finished.connect(lambda result: self.notes_panel and self.notes_panel.show_results(*result))
+        self.search_call.failed.connect(lambda message: self.statusBar().showMessage(f"Search failed: {message}", 6000))
+        self.related_call = BackgroundCall(self)
+        self.related_call.finished.connect(lambda notes: self.notes_panel and self.notes_panel.show_related(notes))
+        self._related_timer = QTimer(self, singleShot=True, interval=RELATED_AFTER_MS)
+        self._related_timer.timeout.connect(self._find_related)
+
+    def _set_notes_panel(self) -> None:
+        model = NotesModel(self.project, self)
+        panel = NotesPanel(model, self.undo_stack)
+        panel.search_requested.connect(self._search_notes)
+        panel.combine_requested.connect(self.combine_notes)
+        panel.associate_requested.connect(self.associate_note)
+        panel.insert_requested.connect(lambda note_id: self.insert_notes_as_cards(None, [note_id]))
+        panel.notes_changed.connect(self._related_timer.start)
+        model.files_dropped.connect(lambda paths: self.add_note_files([Path(p) for p in paths]))
+        old = self.notes_dock.widget()
+        self.notes_dock.setWidget(panel)
+        if old is not None:
+            old.deleteLater()
+        self.notes_panel = panel
 
     def _build_status_bar(self) -> None:
         self.model_label = QLabel("Model: starting…")
@@ -210,8 +232,8 @@ class MainWindow(QMainWindow):
         if not project.drafts():
             project.add_draft(draft_from_text(Path(project.path).stem, ""))
         self.settings.add_recent(str(Path(project.path).resolve()))
+        self._set_notes_panel()
         self.show_draft(project.drafts()[0].id)
-        self._refresh_notes()
 
     def show_draft(self, draft_id: str) -> None:
         if self.view is not None:
@@ -223,6 +245,8 @@ class MainWindow(QMainWindow):
             self.session.insert(0, Card(""))
         self.model = CardListModel(self.session, self)
         self.model.dataChanged.connect(self._model_data_changed)
+        self.model.note_dropped_on_card.connect(self.recombine_with_notes)
+        self.model.note_dropped_between.connect(self.insert_notes_as_cards)
         view = DraftView(self.model, self.undo_stack)
         view.current_card_changed.connect(self._current_card_changed)
         view.typing_paused.connect(self._typing_paused)
@@ -247,6 +271,10 @@ class MainWindow(QMainWindow):
             self.splitter.replaceWidget(0, placeholder)
             self.view.deleteLater()
         self.view = self.model = self.session = None
+        if self.notes_panel is not None:
+            self.notes_dock.setWidget(QLabel("Open a project to see its notes."))
+            self.notes_panel.deleteLater()
+            self.notes_panel = None
         self.project.close()
         self.project = None
         self.tray.show_stack("", [], busy=False)
@@ -331,10 +359,20 @@ class MainWindow(QMainWindow):
             return
         paths, _ = QFileDialog.getOpenFileNames(self, "Add Notes", "", "Text and Markdown (*.md *.markdown *.txt)")
         if paths:
-            result = transfer.add_notes_from_paths(self.project, [Path(p) for p in paths])
-            self._refresh_notes()
-            if result.refused:
-                self._warn("Some files were skipped", "\n".join(result.refused))
+            self.add_note_files([Path(p) for p in paths])
+
+    def add_note_files(self, paths: list[Path]) -> None:
+        """Files (dropped or chosen) become notes, one per file, in one undoable step."""
+        notes, refused = [], []
+        for path in paths:
+            try:
+                notes.extend(transfer.notes_from_text(read_text_file(path), str(path), split=False))
+            except UserError as exc:
+                refused.append(str(exc))
+        if notes and self.notes_panel is not None:
+            self.notes_panel.add_notes(notes)
+        if refused:
+            self._warn("Some files were not added", "\n".join(refused))
 
     def export_dialog(self, fmt: str) -> None:
         if self.project is None:
@@ -355,21 +393,6 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"Exported to {path}", 5000)
         return True
-
-    def _refresh_notes(self) -> None:
-        self.notes_list.clear()
-        if self.project is None:
-            return
-        for note in self.project.notes():
-            shown = " ".join(note.text.split())
-            item = QListWidgetItem(shown if len(shown) <= 160 else shown[:159] + "…")
-            item.setToolTip(f"{note.text}\n\n— {note.source}" if note.source else note.text)
-            item.setData(Qt.ItemDataRole.UserRole, note.id)
-            self.notes_list.addItem(item)
-        if not self.notes_list.count():
-            item = QListWidgetItem("No notes yet. File ▸ Add Notes from Files… brings in quotes and fragments.")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.notes_list.addItem(item)
 
     # -- undo ----------------------------------------------------------------
 
@@ -404,6 +427,76 @@ class MainWindow(QMainWindow):
 
     def _current_card_changed(self, card_id: str) -> None:
         self._show_tray_for(card_id)
+        self._related_timer.start()
+
+    # -- notes ---------------------------------------------------------------
+
+    def _search_notes(self, query: str) -> None:
+        if not query or self.notes_panel is None:
+            return
+        notes, finder = self.notes_panel.model.all_notes(), self.backend.notes
+        self.search_call.start(lambda: (query, finder.search(query, notes)))
+
+    def _find_related(self) -> None:
+        if self.notes_panel is None or self.view is None or not self.view.current_card_id():
+            return
+        text = self.session.card(self.view.current_card_id()).text
+        notes, finder = self.notes_panel.model.all_notes(), self.backend.notes
+        if len(text.split()) < MIN_WORDS_TO_FILL or not notes:
+            self.notes_panel.show_related([])
+            return
+        self.related_call.start(lambda: finder.related(text, notes, RELATED_NOTES))
+
+    def _notes(self, note_ids: list[str]) -> list:
+        found = [self.notes_panel.model.note(i) for i in note_ids] if self.notes_panel else []
+        return [n for n in found if n is not None]
+
+    def recombine_with_notes(self, card_id: str, note_ids: list[str]) -> None:
+        """A note dropped on a card: its stack gains variants that fuse the two."""
+        notes = self._notes(note_ids)[:2]
+        if notes:
+            self.generate(card_id, VariantKind.RECOMBINE, None, notes=notes)
+            self.statusBar().showMessage(f"Fusing {len(notes)} note{'s' if len(notes) > 1 else ''} into the paragraph…", 4000)
+
+    def _new_card_below_current(self) -> str:
+        self.view.save_typing()
+        current = self.view.current_card_id()
+        row = self.model.row_of(current) if current else None
+        card = Card("")
+        self.undo_stack.push(undo_commands.InsertCard(self.model, (row if row is not None else -1) + 1, card))
+        return card.id
+
+    def combine_notes(self, first_id: str, second_id: str) -> None:
+        """What falls out of two notes: a new card below the current one, its stack filled from both."""
+        notes = self._notes([first_id, second_id])
+        if len(notes) == 2 and self.view is not None:
+            card_id = self._new_card_below_current()
+            self.generate(card_id, VariantKind.RECOMBINE, None, source="", notes=notes)
+            self.view.go_to_card(card_id)
+
+    def associate_note(self, note_id: str) -> None:
+        """What does this note make you think of? A new card whose stack answers."""
+        notes = self._notes([note_id])
+        if notes and self.view is not None:
+            card_id = self._new_card_below_current()
+            self.generate(card_id, VariantKind.CONTINUE, None, source=notes[0].text, notes=notes)
+            self.view.go_to_card(card_id)
+
+    def insert_notes_as_cards(self, row: int | None, note_ids: list[str]) -> None:
+        if self.view is None:
+            return
+        self.view.save_typing()
+        if row is None:
+            current = self.view.current_card_id()
+            row = (self.model.row_of(current) + 1) if current else self.model.rowCount()
+        notes = self._notes(note_ids)
+        if not notes:
+            return
+        self.undo_stack.beginMacro("Insert notes as cards" if len(notes) > 1 else "Insert note as card")
+        for offset, note in enumerate(notes):
+            self.undo_stack.push(undo_commands.InsertCard(self.model, row + offset, Card(note.text)))
+        self.undo_stack.endMacro()
+        self.view.go_to_card(self.model.card_at(row).id)
 
     def _model_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         if self.view is None:
@@ -431,18 +524,20 @@ class MainWindow(QMainWindow):
             self.generate(self.view.current_card_id(), VariantKind.REWRITE, None)
 
     def generate(self, card_id: str, kind: VariantKind, angle: str | None, source: str | None = None,
-                 parent_id: str | None = None) -> None:
+                 parent_id: str | None = None, notes: list | None = None) -> None:
         """Queue a fill of ``card_id``'s stack; the inputs are copied now, before the job runs."""
         if self.session is None or self.session.index_of(card_id) is None:
             return
         self.view.save_typing()
         card = self.session.card(card_id)
-        if not (source or card.text).strip():
+        notes = notes or []
+        source = card.text if source is None else source
+        if not source.strip() and len(notes) < 2:
             self.statusBar().showMessage("Write something in the card first.", 4000)
             return
         before, after = self.session.neighbours(card_id)
         request = FillRequest(
-            source=source or card.text,
+            source=source,
             kind=kind,
             angle=angle,
             wanted=self.prefs.variants_shown,
@@ -453,6 +548,8 @@ class MainWindow(QMainWindow):
             after=after,
             existing=tuple(v.text for v in card.variants) + (card.text,),
             parent_id=parent_id,
+            notes=tuple(n.text for n in notes),
+            note_ids=tuple(n.id for n in notes),
             duplicate_cosine=self.prefs.dedup_threshold,
         )
         filler = self.backend.filler
@@ -577,6 +674,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.close_project()
         self.queue.shutdown()
+        BackgroundCall.wait_for_all()
         super().closeEvent(event)
 
     def _warn(self, title: str, message: str) -> None:

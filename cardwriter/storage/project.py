@@ -293,7 +293,7 @@ class Project:
     def notes(self) -> list[Note]:
         return [
             Note(id=row[0], text=row[1], source=row[2], tags=tuple(json.loads(row[3])), created=row[4])
-            for row in self.db.execute("SELECT id, text, source, tags, created FROM notes ORDER BY rowid")
+            for row in self.db.execute("SELECT id, text, source, tags, created FROM notes ORDER BY created, rowid")
         ]
 
     def add_notes(self, notes: Iterable[Note]) -> None:

@@ -15,6 +15,7 @@ from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui.app_settings import AppSettings
 from cardwriter.gui.main_window import Backend, MainWindow
 from cardwriter.services.draft_session import DraftSession
+from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller
 from cardwriter.storage.project import Project
 
@@ -45,7 +46,7 @@ def app_settings(tmp_path) -> AppSettings:
     return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
 
-def fake_backend(generator=None, fail_load: str | None = None) -> Backend:
+def fake_backend(generator=None, fail_load: str | None = None, embedder=None) -> Backend:
     generator = generator or FakeGenerator(delay=0.002)
 
     def loader_for(prefs):
@@ -58,7 +59,8 @@ def fake_backend(generator=None, fail_load: str | None = None) -> Backend:
 
         return load
 
-    return Backend(StackFiller(FakeEmbedder()), loader_for, list(PRESETS), list(ANGLES))
+    embedder = embedder or FakeEmbedder()
+    return Backend(StackFiller(embedder), loader_for, list(PRESETS), list(ANGLES), NoteFinder(embedder))
 
 
 @pytest.fixture
