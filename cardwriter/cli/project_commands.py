@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+from cardwriter.errors import UserError
 from cardwriter.services import transfer
 from cardwriter.services.text_files import write_text_atomically
 from cardwriter.storage.project import Project
@@ -36,6 +38,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--split", action="store_true", help="one note per paragraph instead of one per file"
     )
     add.set_defaults(handler=cmd_notes_add)
+
+    listing = notes_sub.add_parser("list", help="list the notes, numbered, with their sources and tags")
+    listing.add_argument("project", type=Path)
+    listing.add_argument("--width", type=int, default=72, help="characters of each note to show")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=cmd_notes_list)
+
+    search = notes_sub.add_parser(
+        "search",
+        help="find notes by meaning and by the words in them",
+        description="Rank the notes by meaning (all-MiniLM-L6-v2) and by plain-text match together. "
+        "Note embeddings are cached in the project file, so later searches only embed the query.",
+    )
+    search.add_argument("project", type=Path)
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=10, help="at most this many notes (default 10)")
+    search.add_argument("--width", type=int, default=72, help="characters of each note to show")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(handler=cmd_notes_search)
+
+    related = notes_sub.add_parser("related", help="the notes nearest in meaning to a card of a draft")
+    related.add_argument("project", type=Path)
+    related.add_argument("--card", type=int, required=True, metavar="N", help="card number, as 'cardwriter show' numbers them")
+    related.add_argument("--draft", metavar="TITLE", help="which draft, when the project has several")
+    related.add_argument("-k", type=int, default=3, help="at most this many notes (default 3)")
+    related.add_argument("--width", type=int, default=72, help="characters of each note to show")
+    related.add_argument("--json", action="store_true", help="print JSON")
+    related.set_defaults(handler=cmd_notes_related)
 
     export = subparsers.add_parser("export", help="export a draft as Markdown or text, or the project as JSON")
     export.add_argument("project", type=Path)
@@ -102,10 +132,97 @@ def cmd_show(args: argparse.Namespace) -> int:
     for draft in drafts:
         print(f"{draft.title}  ({len(draft.cards)} cards)")
         for number, card in enumerate(draft.cards, 1):
-            line = " ".join(card.text.split())
-            if len(line) > args.width:
-                line = line[: args.width - 1] + "…"
-            print(f"{number:>5}  [{len(card.stack()):>2}]  {line}")
+            print(f"{number:>5}  [{len(card.stack()):>2}]  {_one_line(card.text, args.width)}")
     if drafts:
         print(f"{notes} notes")
+    return 0
+
+
+# -- notes list, search, related ---------------------------------------------
+
+
+def open_note_embedder():  # noqa: ANN201 - an Embedder
+    """The embedder notes are searched with (tests replace this)."""
+    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+def _one_line(text: str, width: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: max(1, width - 1)] + "…"
+
+
+def _note_json(note, number: int) -> dict:  # noqa: ANN001 - a Note
+    return {"number": number, "id": note.id, "text": note.text, "source": note.source, "tags": list(note.tags), "created": note.created}
+
+
+def cmd_notes_list(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        notes = project.notes()
+    if args.json:
+        json.dump([_note_json(n, i) for i, n in enumerate(notes, 1)], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for number, note in enumerate(notes, 1):
+        extra = "".join(
+            [f"  — {_one_line(note.source, 40)}" if note.source else "", f"  [{', '.join(note.tags)}]" if note.tags else ""]
+        )
+        print(f"{number:>5}  {_one_line(note.text, args.width)}{extra}")
+    print(f"{len(notes)} notes", file=sys.stderr)
+    return 0
+
+
+def _print_hits(args: argparse.Namespace, found) -> None:  # noqa: ANN001 - a note_search.ProjectSearch
+    print(f"embedded {found.embedded} notes, {found.cached} from the project's cache", file=sys.stderr)
+    if args.json:
+        rows = [
+            {**_note_json(h.note, h.index + 1), "score": round(h.score, 4), "cosine": round(h.cosine, 4), "text_match": round(h.text_match, 4)}
+            for h in found.hits
+        ]
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    for hit in found.hits:
+        print(f"{hit.index + 1:>5}  {hit.score:5.2f}  {_one_line(hit.note.text, args.width)}")
+    if not found.hits:
+        print("no notes found", file=sys.stderr)
+
+
+def _check_k(k: int) -> None:
+    if k < 1:
+        raise UserError(f"-k must be at least 1, not {k}")
+
+
+def cmd_notes_search(args: argparse.Namespace) -> int:
+    from cardwriter.services.note_search import search_project_notes
+
+    _check_k(args.k)
+    with Project.open(args.project) as project:
+        found = search_project_notes(project, open_note_embedder(), args.query, limit=args.k)
+    _print_hits(args, found)
+    return 0
+
+
+def cmd_notes_related(args: argparse.Namespace) -> int:
+    from cardwriter.services.note_search import related_project_notes
+
+    _check_k(args.k)
+    with Project.open(args.project) as project:
+        drafts = project.drafts()
+        if not drafts:
+            raise UserError(f"{args.project} has no drafts; import a file first")
+        if args.draft:
+            draft_id = transfer.find_draft_id(project, args.draft)
+        elif len(drafts) == 1:
+            draft_id = drafts[0].id
+        else:
+            names = ", ".join(repr(d.title) for d in drafts)
+            raise UserError(f"{args.project} has {len(drafts)} drafts ({names}); choose one with --draft TITLE")
+        card_ids = project.card_ids(draft_id)
+        if not 1 <= args.card <= len(card_ids):
+            raise UserError(f"the draft has cards 1 to {len(card_ids)}, not {args.card}; 'cardwriter show' numbers them")
+        paragraph = project.card(card_ids[args.card - 1]).text
+        found = related_project_notes(project, open_note_embedder(), paragraph, k=args.k)
+    _print_hits(args, found)
     return 0

@@ -1,21 +1,19 @@
 """Finding notes for the GUI: search by meaning and words, and the notes near a paragraph.
 
-Both calls are pure over the notes they are given and safe to run in a
-worker thread; the embedder caches vectors so a note is embedded once.
+A thin layer over ``note_search`` (where the scoring and thresholds are
+defined) that embeds what it needs. Both calls are pure over the notes they
+are given and safe in a worker thread: the embedder is an in-memory
+``CachedEmbedder``, so each note is embedded once per session. They never
+touch the project file, whose connection belongs to the GUI thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from cardwriter.domain.model import Note
 from cardwriter.embedding.embedder import Embedder
-
-MIN_SEARCH_COSINE = 0.25  # below this a note is not a match by meaning
-MIN_RELATED_COSINE = 0.25  # below this a note is not "near" a paragraph (MiniLM: related prose scores 0.3-0.5)
-WORD_MATCH_BONUS = 0.5  # a note containing every word of the query ranks above meaning-only matches
+from cardwriter.services.note_search import related_notes, search_notes
 
 
 class NoteFinder:
@@ -24,25 +22,14 @@ class NoteFinder:
 
     def search(self, query: str, notes: Sequence[Note], limit: int = 50) -> list[str]:
         """Ids of the notes matching ``query`` by meaning or by its words, best first."""
-        query = query.strip()
-        if not query or not notes:
+        if not query.strip() or not notes:
             return []
         vectors = self.embedder.encode([query, *(n.text for n in notes)])
-        scores = vectors[1:] @ vectors[0]
-        words = query.lower().split()
-        for i, note in enumerate(notes):
-            haystack = f"{note.text} {note.source} {' '.join(note.tags)}".lower()
-            if all(w in haystack for w in words):
-                scores[i] += WORD_MATCH_BONUS
-        order = np.argsort(-scores, kind="stable")
-        return [notes[i].id for i in order[:limit] if scores[i] >= MIN_SEARCH_COSINE]
+        return [hit.note.id for hit in search_notes(query, notes, vectors[1:], vectors[0], limit)]
 
     def related(self, text: str, notes: Sequence[Note], k: int = 3) -> list[Note]:
         """The ``k`` notes nearest in meaning to a paragraph (never the paragraph itself)."""
-        candidates = [n for n in notes if n.text.strip() != text.strip()]
-        if not text.strip() or not candidates:
+        if not text.strip() or not notes:
             return []
-        vectors = self.embedder.encode([text, *(n.text for n in candidates)])
-        scores = vectors[1:] @ vectors[0]
-        order = np.argsort(-scores, kind="stable")
-        return [candidates[i] for i in order[:k] if scores[i] >= MIN_RELATED_COSINE]
+        vectors = self.embedder.encode([text, *(n.text for n in notes)])
+        return [hit.note for hit in related_notes(vectors[0], notes, vectors[1:], k, paragraph=text)]

@@ -105,3 +105,117 @@ def test_bad_inputs_exit_1_with_a_message_and_leave_files_alone(tmp_path):
     (tmp_path / "a.md").write_text("Text.\n")
     ok(cardwriter("import", "a.md", "p.cardwriter", cwd=tmp_path))
     failed(cardwriter("export", "p.cardwriter", "-o", "nowhere/b.md", cwd=tmp_path), 1, "does not exist")
+
+
+# -- notes list, search, related ---------------------------------------------------
+
+
+def _notes_project(path):
+    from cardwriter.domain.model import Note
+    from cardwriter.domain.paragraphs import draft_from_text
+    from cardwriter.storage.project import Project
+
+    with Project.create(path) as project:
+        project.add_notes(
+            [
+                Note("The lighthouse keeper counted the stairs.", source="my notebook", id="keeper"),
+                Note("Rain on the window all afternoon.", tags=("weather",), id="rain"),
+                Note("Stairs, always stairs, in every dream.", id="dream"),
+            ]
+        )
+        project.add_draft(draft_from_text("Draft", "Rain again, on the window.\n\nSomething else.\n"))
+
+
+@pytest.fixture
+def run_notes(monkeypatch, capsys):
+    """The command line in-process, notes embedded by a FakeEmbedder that counts its work."""
+    from cardwriter.cli import main, project_commands
+    from cardwriter.embedding.fake_embedder import FakeEmbedder
+
+    fake = FakeEmbedder()
+    monkeypatch.setattr(project_commands, "open_note_embedder", lambda: fake)
+
+    def invoke(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    invoke.fake = fake
+    return invoke
+
+
+def test_notes_list_text_and_json(tmp_path, run_notes):
+    _notes_project(tmp_path / "p.cardwriter")
+    code, out, _ = run_notes("notes", "list", tmp_path / "p.cardwriter", "--width", "20")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[0] == "1" and "The lighthouse keep…" in lines[0] and "— my notebook" in lines[0]
+    assert lines[1].endswith("[weather]")
+    code, out, _ = run_notes("notes", "list", tmp_path / "p.cardwriter", "--json")
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == ["keeper", "rain", "dream"] and rows[1]["tags"] == ["weather"]
+    assert run_notes.fake.encoded == 0  # listing embeds nothing
+
+
+def test_notes_search_uses_the_project_cache_the_second_time(tmp_path, run_notes):
+    path = tmp_path / "p.cardwriter"
+    _notes_project(path)
+    code, out, err = run_notes("notes", "search", path, "stairs", "--json")
+    assert code == 0 and "embedded 3 notes, 0 from the project's cache" in err
+    rows = json.loads(out)
+    assert {r["id"] for r in rows} == {"keeper", "dream"}
+    assert set(rows[0]) >= {"number", "id", "text", "source", "tags", "score", "cosine", "text_match"}
+    assert run_notes.fake.encoded == 3 + 1
+
+    code, out, err = run_notes("notes", "search", path, "stairs", "-k", "1")
+    assert code == 0 and "embedded 0 notes, 3 from the project's cache" in err
+    assert len(out.splitlines()) == 1
+    assert run_notes.fake.encoded == 4 + 1  # the query only
+
+
+def test_notes_related_to_a_card(tmp_path, run_notes):
+    path = tmp_path / "p.cardwriter"
+    _notes_project(path)
+    code, out, _ = run_notes("notes", "related", path, "--card", "1", "--json")
+    assert code == 0
+    assert [r["id"] for r in json.loads(out)] == ["rain"]  # FakeEmbedder: shared words; others below 0.35
+    code, _, err = run_notes("notes", "related", path, "--card", "9")
+    assert code == 1 and "cards 1 to 2" in err
+
+
+def test_notes_search_bad_k_and_missing_project(tmp_path, run_notes):
+    _notes_project(tmp_path / "p.cardwriter")
+    code, _, err = run_notes("notes", "search", tmp_path / "p.cardwriter", "x", "-k", "0")
+    assert code == 1 and "-k must be at least 1" in err
+    code, _, err = run_notes("notes", "search", tmp_path / "nope.cardwriter", "x")
+    assert code == 1 and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_notes_search_by_meaning_with_the_real_embedder(tmp_path, monkeypatch, capsys):
+    """In-process (one model load): the second search finds every note vector in the file."""
+    from cardwriter.cli import main, project_commands
+    from cardwriter.domain.model import Note
+    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+    from cardwriter.storage.project import Project
+
+    real = SentenceTransformerEmbedder()
+    monkeypatch.setattr(project_commands, "open_note_embedder", lambda: real)
+    path = tmp_path / "p.cardwriter"
+    with Project.create(path) as project:
+        project.add_notes(
+            [
+                Note("Her grandmother's kitchen always smelled of cardamom and burnt sugar."),
+                Note("The ship went down in the storm and all hands were lost.", id="ship"),
+                Note("The committee postponed the vote on the parking rules until spring."),
+            ]
+        )
+    query = "a vessel sank in bad weather, nobody survived"
+    assert main(["notes", "search", str(path), query, "--json"]) == 0
+    first_out, first_err = capsys.readouterr()
+    assert json.loads(first_out)[0]["id"] == "ship"
+    assert "embedded 3 notes, 0 from" in first_err
+    assert main(["notes", "search", str(path), query, "--json"]) == 0
+    second_out, second_err = capsys.readouterr()
+    assert "embedded 0 notes, 3 from" in second_err
+    assert second_out == first_out

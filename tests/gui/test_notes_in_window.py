@@ -10,7 +10,7 @@ from cardwriter.gui.main_window import MainWindow
 from .conftest import fake_backend, saved_texts
 from .dnd import drop
 
-SEA = Note("The sea keeps its own counsel, grey and cold beneath the lighthouse beam at night.", source="a sailor")
+SEA = Note("Beneath the cliffs the sea went grey, then dark, and the seabirds fell silent on the stones.", source="a sailor")
 BREAD = Note("Bread rises best in a warm kitchen while the oven ticks.")
 
 
