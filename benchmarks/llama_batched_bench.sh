@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
 # The ceiling for `cardwriter bench generation`: llama.cpp's own llama-batched-bench,
 # built from the llama.cpp sources vendored in the llama-cpp-python sdist we depend
-# on, run on the default model the way the issue measured it: 2 threads, one shared
-# 128-token prompt (-pps), 96 new tokens per sequence, N = 1, 4, 8, 16.
+# on, run on the default model the way our bench runs: 2 threads, one shared prompt
+# of PP tokens decoded once (-pps), TG new tokens per sequence, N = 1, 4, 8, 16, the
+# KV cache split per sequence (llama.cpp's default, as in LlamaEngine), flash
+# attention left on auto (as in LlamaEngine).
 # Not run in CI (the build takes several minutes on 2 cores).
 #
 # usage: benchmarks/llama_batched_bench.sh [MODEL.gguf]
-#   env: PYTHON (default: python3), LLAMA_CPP_PYTHON_VERSION (default 0.3.36),
-#        WORK (build folder, default: ${TMPDIR:-/tmp}/cardwriter-batched-bench), THREADS (default 2)
+#   env: PYTHON (default: python3; it must be able to import cardwriter to find the
+#        packaged model, and to have pip to fetch the sdist), LLAMA_CPP_PYTHON_VERSION
+#        (default 0.3.36), WORK (build folder, default: ${TMPDIR:-/tmp}/cardwriter-batched-bench),
+#        THREADS (default 2), PP (shared prompt tokens, default 167: the longest prompt of
+#        `cardwriter bench generation`), TG (new tokens per sequence, default 96),
+#        NPL (sequence counts, default 1,4,8,16), EXTRA (more llama-batched-bench flags,
+#        e.g. "-kvu" or "-fa off")
+#
+# llama-batched-bench decodes random tokens and samples nothing, so it is the decode
+# cost alone. Two ceilings come out of it (both printed below, in generated tokens/s):
+#   cold = N*TG / (T_PP + T_TG): the shared prompt decoded, then N*TG tokens;
+#   warm = N*TG / T_TG (S_TG): the prompt already in the KV cache, as when the engine
+#          reuses the prefix it decoded for the previous request.
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
 VERSION=${LLAMA_CPP_PYTHON_VERSION:-0.3.36}
 WORK=${WORK:-${TMPDIR:-/tmp}/cardwriter-batched-bench}
 THREADS=${THREADS:-2}
+PP=${PP:-167}
+TG=${TG:-96}
+NPL=${NPL:-1,4,8,16}
+EXTRA=${EXTRA:-}
 
 model=${1:-}
 if [ -z "$model" ]; then
@@ -35,9 +52,27 @@ if [ ! -x "$bench" ]; then
     cmake --build build --target llama-batched-bench -j "$(nproc)"
 fi
 
+# one KV stream per sequence (no -kvu): every stream must hold the prompt and the new
+# tokens, so the context is max(N) * (PP + TG), rounded up to 256
+max_npl=$(echo "$NPL" | tr ',' '\n' | sort -n | tail -1)
+ctx=$(( (max_npl * (PP + TG) + 255) / 256 * 256 ))
+
 echo "model: $model"
-echo "threads: $THREADS, shared prompt 128 tokens, 96 new tokens per sequence"
-"$bench" -m "$model" -t "$THREADS" -tb "$THREADS" -c 4096 -b 2048 -ub 512 \
-    -npp 128 -ntg 96 -npl 1,4,8,16 -pps
+echo "threads: $THREADS, shared prompt $PP tokens, $TG new tokens per sequence, N = $NPL, context $ctx ${EXTRA:+, extra flags: $EXTRA}"
+out=$WORK/batched-bench.jsonl
+# shellcheck disable=SC2086  # EXTRA is a list of flags
+"$bench" -m "$model" -t "$THREADS" -tb "$THREADS" -c "$ctx" -b 2048 -ub 512 \
+    -npp "$PP" -ntg "$TG" -npl "$NPL" -pps --output-format jsonl $EXTRA 2>&1 | grep --line-buffered '^{' > "$out"
+
+"$PYTHON" - "$out" <<'EOF'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+print()
+print(f"{'N':>3} {'T_PP s':>7} {'T_TG s':>7} {'S_TG t/s':>9} {'cold gen t/s':>13} {'warm gen t/s':>13}")
+for r in rows:
+    gen = r["pl"] * r["tg"]
+    print(f"{r['pl']:>3} {r['t_pp']:>7.3f} {r['t_tg']:>7.3f} {r['speed_tg']:>9.1f} "
+          f"{gen / (r['t_pp'] + r['t_tg']):>13.1f} {gen / r['t_tg']:>13.1f}")
+EOF
 echo
-echo "Compare S_TG (or S) at each N with: cardwriter bench generation -n N"
+echo "Compare with: cardwriter bench generation -n N (batched_tokens_per_s, and batched_cold_tokens_per_s)"

@@ -1,4 +1,10 @@
-"""``cardwriter variants``, ``recombine``, ``models`` and ``bench generation``."""
+"""``cardwriter variants``, ``recombine``, ``models`` and ``bench generation``.
+
+``variants`` and ``recombine`` fill a stack the way the app does
+(``services.stack_filling``): over-generate, drop degenerate, off-topic and
+near-duplicate candidates, pick a varied set by MMR, top up a bounded number of
+times. ``--raw`` skips all that and prints the N sequences as generated.
+"""
 
 from __future__ import annotations
 
@@ -72,6 +78,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
     parser.add_argument("--threads", type=int, help="CPU threads for the local model")
     parser.add_argument("--json", action="store_true", help="print a JSON list of variants")
+    parser.add_argument(
+        "--raw", action="store_true",
+        help="print N sequences exactly as generated: no over-generation, filtering or selection",
+    )
     parser.add_argument("text", nargs="?", metavar="TEXT", help="the paragraph, or '-' for stdin")
 
 
@@ -97,19 +107,70 @@ def _check_counts(n: int, max_tokens: int | None) -> None:
         raise UserError(f"--max-tokens must be at least 1, not {max_tokens}")
 
 
+def open_embedder():  # noqa: ANN201 - an Embedder
+    """The embedder the stack-filling pipeline dedups and selects with (tests replace this)."""
+    from cardwriter.embedding.cache import CachedEmbedder
+    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+
+    return CachedEmbedder(SentenceTransformerEmbedder())
+
+
 def _generate(args: argparse.Namespace, request: GenerationRequest) -> int:
     from cardwriter.generation.factory import open_generator
     from cardwriter.generation.results import collect
 
     generator = open_generator(args.model, n_threads=args.threads)
     try:
-        results = collect(generator, request)
+        if args.raw:
+            results = collect(generator, request)
+        else:
+            results = _fill(generator, request)
     finally:
         close = getattr(generator, "close", None)
         if close is not None:
             close()
     _print_results(results, as_json=args.json)
     return 0 if any(r.text for r in results) else 1
+
+
+def _fill(generator, request: GenerationRequest) -> list[Generated]:  # noqa: ANN001 - a TextGenerator
+    """The request's N variants through the stack-filling pipeline, as ``Generated`` rows."""
+    from cardwriter.services.stack_filling import FillRequest, StackFiller
+
+    fill = StackFiller(open_embedder()).fill(
+        generator,
+        FillRequest(
+            source=request.source,
+            kind=request.kind,
+            angles=tuple(a for a in request.angles if a),
+            wanted=request.n,
+            preset=request.preset,
+            seed=request.seed,
+            notes=request.notes,
+            max_tokens=request.max_tokens,
+        ),
+    )
+    if fill.shortfall:
+        print(
+            f"found {len(fill.variants)} different usable variants of the {request.n} asked for "
+            f"({len(fill.candidates)} candidates in {fill.rounds} rounds); use --raw to see everything generated",
+            file=sys.stderr,
+        )
+    return [
+        Generated(
+            index=i,
+            text=variant.text,
+            kind=request.kind,
+            angle=candidate.angle,
+            preset=request.preset,
+            seed=candidate.seed,
+            model=generator.model_name,
+            tokens=candidate.tokens,
+            finish_reason=candidate.finish_reason,
+            seconds=candidate.seconds,
+        )
+        for i, (variant, candidate) in enumerate(zip(fill.variants, fill.picked))
+    ]
 
 
 def _print_results(results: list[Generated], as_json: bool) -> None:

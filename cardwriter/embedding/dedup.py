@@ -4,8 +4,9 @@ Two passes over the candidates a generator produced, in their given order:
 
 1. **Degenerate** (text rules, no embeddings): empty; shorter than a third of the
    source in words; looping (repeated word 4-grams, see ``tokens.is_looping``);
-   echoing the prompt (instruction phrases anywhere, or chatty openings such as
-   "Here is"); and, for rewrite kinds, a near-copy of the source (most of the
+   echoing the prompt or talking about the text instead of being it (instruction
+   phrases and meta-commentary anywhere, such as "rephrase" or "In 57 words, you've",
+   or chatty openings such as "Here is"), unless the source itself says the same; and, for rewrite kinds, a near-copy of the source (most of the
    candidate's word 3-grams appear verbatim in the source).
 2. **Near-duplicate** (cosine of unit embeddings): each surviving candidate is
    compared with the source, with what the stack already holds and with the
@@ -21,6 +22,7 @@ The defaults are justified in docs/dedup-calibration.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -46,8 +48,39 @@ DEFAULT_ECHO_PHRASES: tuple[str, ...] = (
     "the following paragraph",
     "paragraph:",
     "as an ai language model",
+    # meta-commentary: the small model talks about the paragraph instead of rewriting it
+    "rephrase",
+    "rewrite the paragraph",
+    "rewritten text",
+    "this paragraph",
+    "the paragraph",
+    "this passage",
+    "the passage",
+    "this excerpt",
+    "the excerpt",
+    "the original text",
+    "the original sentence",
+    "in this tale",
+    "in this anecdote",
+    "a classic example",
+    "the author",
+    "the narrator",
+    "you've rewritten",
+    "you have rewritten",
 )
-"""Phrases that betray an echo of the prompt wherever they appear (case-insensitive)."""
+"""Phrases that betray an echo of the prompt or meta-commentary wherever they appear (case-insensitive).
+
+A phrase that the source itself contains is not held against a candidate.
+"""
+
+DEFAULT_ECHO_PATTERNS: tuple[str, ...] = (
+    r"\bin (?:about |around |roughly |exactly |just |under |over )?\d+ words\b",  # "In 57 words, ..."
+    r"\b(?:i'll|i will|i'd|i would|i can|let me|let's)\s+(?:\w+\s+){0,2}?(?:rephrase|rewrite|revise|suggest|paraphrase|condense|summari[sz]e)",
+    r"\b(?:rewritten|revised|edited|paraphrased|condensed) (?:paragraph|version|passage|text)\b",
+    r"\b(?:word count|words? long)\b",
+    r"\b(?:novel|story|book|poem|passage|paragraph|text|excerpt)\b[^.]{0,40}\bwritten by\b",  # "The Lighthouse, written by ..."
+)
+"""Regular expressions (case-insensitive, searched in the lowercased text) for meta-commentary."""
 
 DEFAULT_ECHO_OPENINGS: tuple[str, ...] = (
     "here is",
@@ -98,6 +131,7 @@ class DedupConfig:
     """... or when one n-gram occurs this many times."""
     echo_phrases: tuple[str, ...] = DEFAULT_ECHO_PHRASES
     echo_openings: tuple[str, ...] = DEFAULT_ECHO_OPENINGS
+    echo_patterns: tuple[str, ...] = DEFAULT_ECHO_PATTERNS
     copy_kinds: frozenset[VariantKind] = REWRITE_KINDS
     """Kinds for which a near-copy of the source is degenerate."""
     copy_containment: float = 0.5
@@ -165,10 +199,15 @@ def degenerate_reason(
         return DropReason.LOOPING, (
             f"looping: {share:.0%} of its word {config.loop_n}-grams repeat, one occurs {top} times"
         )
-    lowered = " ".join(text.lower().split())
+    lowered = " ".join(text.lower().split()).replace("\u2019", "'")
+    source_lowered = " ".join(source.lower().split()).replace("\u2019", "'")
     for phrase in config.echo_phrases:
-        if phrase.lower() in lowered:
+        if phrase.lower() in lowered and phrase.lower() not in source_lowered:
             return DropReason.ECHOES_PROMPT, f"echoes the prompt: contains {phrase!r}"
+    for pattern in config.echo_patterns:
+        found = re.search(pattern, lowered)
+        if found and not re.search(pattern, source_lowered):
+            return DropReason.ECHOES_PROMPT, f"echoes the prompt: talks about the text ({found.group(0)!r})"
     opening = lowered.lstrip(" \"'\u201c*#>-")
     for phrase in config.echo_openings:
         if opening.startswith(phrase.lower()):

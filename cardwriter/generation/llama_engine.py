@@ -5,8 +5,14 @@ time with the older samplers. This engine drives llama.cpp directly:
 
 1. Each of the N sequences has its own prompt (its own angle), but the prompts
    share a long prefix (the paragraph). The common token prefix is decoded
-   once, on sequence 0, and its KV cache copied to sequences 1..N-1 with
-   ``llama_memory_seq_cp``; the N short tails are then decoded in one batch.
+   once, on a home sequence of its own (the context's last), and its KV cache
+   copied to sequences 0..N-1 with ``llama_memory_seq_cp``; the N short tails
+   are then decoded in one batch (one ``llama_decode``).
+   The home sequence keeps the prefix after the request: the next request
+   with exactly the same prefix (the GUI asking about the same card again)
+   skips decoding it. Only an exact match is reused, never part of a prefix:
+   llama.cpp's numbers depend on how a prompt is cut into batches, and the
+   same seed must give the same text whatever was asked before.
 2. Every step decodes one token for every live sequence in a single
    ``llama_decode``; a finished sequence leaves the batch and frees its cache
    (``llama_memory_seq_rm``).
@@ -17,8 +23,9 @@ time with the older samplers. This engine drives llama.cpp directly:
 4. ``stream`` yields ``TextPiece``/``SequenceDone`` events as it goes; the
    cancel event (or ``cancel()``) is checked before every token.
 
-The per-step loop is kept lean: one preallocated batch filled through ctypes,
-token pieces cached, no per-token allocations beyond Python's own.
+The per-step loop is kept lean: one batch made with the context and filled
+through ctypes, token pieces cached, the paragraph-end scan only when a piece
+brings a line break.
 
 The engine is meant to be used from one worker thread at a time (a lock
 guards it); ``cancel()`` may be called from any thread.
@@ -98,6 +105,9 @@ class LlamaEngine:
 
     ``kv_unified`` False (the default) gives each sequence its own KV stream,
     which llama.cpp recommends when sequences share only a short prefix.
+    ``reuse_prefix`` True (the default) keeps the last request's shared prompt
+    prefix in the KV cache for the next request with the same prefix.
+    ``n_threads_batch`` (default ``n_threads``) is for prompt decoding.
     """
 
     def __init__(
@@ -105,7 +115,9 @@ class LlamaEngine:
         model: str | os.PathLike[str] | None = None,
         *,
         n_threads: int | None = None,
+        n_threads_batch: int | None = None,
         kv_unified: bool = False,
+        reuse_prefix: bool = True,
         verbose: bool = False,
     ) -> None:
         self.path = resolve_model(model)
@@ -114,7 +126,9 @@ class LlamaEngine:
         self.template = ChatTemplate(template_source, str(self.path)) if template_source else None
         self.model_name = self.path.stem
         self.n_threads = n_threads or min(os.cpu_count() or 2, 8)
+        self.n_threads_batch = n_threads_batch or self.n_threads
         self.kv_unified = kv_unified
+        self.reuse_prefix = reuse_prefix
         self._lib = lib = _Backend.ensure(verbose)
         params = lib.llama_model_default_params()
         self._model = lib.llama_model_load_from_file(str(self.path).encode(), params)
@@ -133,6 +147,8 @@ class LlamaEngine:
         self._pieces: dict[int, bytes] = {}
         self._ctx = None
         self._ctx_shape: tuple[int, int, bool] = (0, 0, False)  # n_ctx, n_seq_max, kv_unified
+        self._batch = None  # a llama_batch of the context's size, made with the context
+        self._cached: list[int] = []  # prompt tokens held on the home sequence (the context's last)
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
         self._dry_prototypes: dict[tuple, object] = {}
@@ -144,9 +160,7 @@ class LlamaEngine:
 
     def close(self) -> None:
         with self._lock:
-            if self._ctx:
-                self._lib.llama_free(self._ctx)
-                self._ctx = None
+            self._free_context()
             for proto in self._dry_prototypes.values():
                 self._lib.llama_sampler_free(proto)
             self._dry_prototypes.clear()
@@ -237,23 +251,36 @@ class LlamaEngine:
             self._cancelled.clear()
             yield from self._run(token_lists, seeds, preset, max_tokens, cancel, distinct_openings, stop_at_paragraph_end, ban_eog)
 
-    def _context(self, n_ctx: int, n_seq: int):  # noqa: ANN202 - a llama_context pointer
+    def _context(self, n_seq: int, per_seq: int, total: int):  # noqa: ANN202 - a llama_context pointer
+        """A context for ``n_seq`` working sequences plus the home sequence of the cached prefix.
+
+        Non-unified: every sequence has its own KV stream of ``per_seq`` cells.
+        Unified: one stream of ``total`` cells shared by all. An existing context
+        that is big enough is kept, and with it the prefix cached on its home
+        sequence (the last one).
+        """
         lib = self._lib
-        want = (n_ctx, n_seq, self.kv_unified)
-        have = self._ctx_shape
-        if self._ctx and have[1] == n_seq and have[2] == self.kv_unified and have[0] >= n_ctx:
-            lib.llama_memory_clear(lib.llama_get_memory(self._ctx), True)
-            return self._ctx
-        if self._ctx:
-            lib.llama_free(self._ctx)
-            self._ctx = None
+        have_ctx, have_seq, have_unified = self._ctx_shape
+        if self._ctx and have_unified == self.kv_unified and have_seq >= n_seq + 1:
+            fits = have_ctx >= total if self.kv_unified else have_ctx // have_seq >= per_seq
+            if fits:
+                return self._ctx
+        self._free_context()
+        n_seq_max = n_seq + 1
+        n_ctx = total if self.kv_unified else per_seq * n_seq_max
         params = lib.llama_context_default_params()
         params.n_ctx = n_ctx
-        params.n_batch = min(n_ctx, 2048)
+        # one llama_decode takes a whole prompt or all tails at once (llama.cpp splits it
+        # into micro-batches of n_ubatch itself), so the logits of every tail's last token
+        # come out of the same call
+        params.n_batch = n_ctx
         params.n_ubatch = min(n_ctx, 512)
-        params.n_seq_max = n_seq
+        params.n_seq_max = n_seq_max
+        # at most one logit row per sequence per call: keeps the reserved compute buffer
+        # from sizing a vocabulary-wide output for every token of a micro-batch
+        params.n_outputs_max = n_seq_max
         params.n_threads = self.n_threads
-        params.n_threads_batch = self.n_threads
+        params.n_threads_batch = self.n_threads_batch
         params.kv_unified = self.kv_unified
         params.no_perf = True
         ctx = lib.llama_init_from_model(self._model, params)
@@ -262,8 +289,34 @@ class LlamaEngine:
                 f"llama.cpp could not make a context of {n_ctx} tokens for {n_seq} sequences with "
                 f"{self.path.name}: not enough memory; ask for fewer variants or shorter ones"
             )
-        self._ctx, self._ctx_shape = ctx, want
+        self._ctx = ctx
+        self._ctx_shape = (lib.llama_n_ctx(ctx), n_seq_max, self.kv_unified)
+        self._batch = lib.llama_batch_init(lib.llama_n_ctx(ctx), 0, 1)
+        self._cached = []
         return ctx
+
+    def _free_context(self) -> None:
+        lib = self._lib
+        if self._batch is not None:
+            lib.llama_batch_free(self._batch)
+            self._batch = None
+        if self._ctx:
+            lib.llama_free(self._ctx)
+            self._ctx = None
+        self._ctx_shape = (0, 0, False)
+        self._cached = []
+
+    def clear_cache(self) -> None:
+        """Forget the cached prompt prefix: the next request decodes its prompt from scratch."""
+        with self._lock:
+            if self._ctx:
+                self._lib.llama_memory_clear(self._lib.llama_get_memory(self._ctx), True)
+            self._cached = []
+
+    @property
+    def cached_prefix_tokens(self) -> int:
+        """How many prompt tokens the KV cache holds for the next request to reuse."""
+        return len(self._cached)
 
     def _sampler(self, preset: SamplerPreset, seed: int, bias: Sequence[tuple[int, float]] = ()):  # noqa: ANN202
         lib = self._lib
@@ -274,12 +327,18 @@ class LlamaEngine:
         if bias:
             arr = (lib.llama_logit_bias * len(bias))(*(lib.llama_logit_bias(t, b) for t, b in bias))
             add(chain, lib.llama_sampler_init_logit_bias(self.n_vocab, len(bias), arr))
+        if preset.repeat_penalty != 1.0:
+            add(chain, lib.llama_sampler_init_penalties(self.n_vocab, preset.repeat_last_n, preset.repeat_penalty, 0.0, 0.0))
         if preset.dry_multiplier > 0:
             add(chain, lib.llama_sampler_clone(self._dry_prototype(preset)))
         if preset.top_n_sigma is not None:
             add(chain, lib.llama_sampler_init_top_n_sigma(preset.top_n_sigma))
+        if preset.top_k > 0:
+            add(chain, lib.llama_sampler_init_top_k(preset.top_k))
         if preset.typical_p < 1.0:
             add(chain, lib.llama_sampler_init_typical(preset.typical_p, 1))
+        if preset.top_p < 1.0:
+            add(chain, lib.llama_sampler_init_top_p(preset.top_p, 1))
         if preset.min_p > 0:
             add(chain, lib.llama_sampler_init_min_p(preset.min_p, 1))
         if preset.xtc_probability > 0:
@@ -313,49 +372,56 @@ class LlamaEngine:
                 f"the prompt and budget ({max(lengths)} tokens) exceed what {self.path.name} can read "
                 f"({self.n_ctx_train} tokens); use a shorter paragraph or fewer tokens"
             )
-        if self.kv_unified:
-            n_ctx = prefix + sum(lengths) - prefix * n
-        else:
-            n_ctx = max(lengths) * n
-        n_ctx = -(-(n_ctx + n) // _CTX_ROUND) * _CTX_ROUND
-        ctx = self._context(n_ctx, n)
+        per_seq = _round_up(max(lengths) + 1, _CTX_ROUND)
+        total = _round_up(prefix + sum(lengths) - prefix * n + n, _CTX_ROUND)
+        ctx = self._context(n, per_seq, total)
         mem = lib.llama_get_memory(ctx)
-        tails = [t[prefix:] for t in token_lists]
-        capacity = max(min(prefix, 512), sum(len(t) for t in tails), 1)
-        batch = lib.llama_batch_init(capacity, 0, 1)
+        home = self._ctx_shape[1] - 1
+        batch = self._batch
+        tok, pos, nseq, seq, logits = batch.token, batch.pos, batch.n_seq_id, batch.seq_id, batch.logits
         chains: list[object] = [None] * n
         eog_bans = [(t, NEG_INF) for t in self.eog_tokens]
+
+        def decode(count: int) -> None:
+            batch.n_tokens = count
+            rc = lib.llama_decode(ctx, batch)
+            if rc != 0:
+                raise UserError(
+                    f"llama.cpp failed to decode (code {rc}) with {self.path.name}; "
+                    "try fewer variants or shorter ones"
+                )
+
         try:
-            tok, pos, nseq, seq, logits = batch.token, batch.pos, batch.n_seq_id, batch.seq_id, batch.logits
-
-            def decode(count: int) -> None:
-                batch.n_tokens = count
-                rc = lib.llama_decode(ctx, batch)
-                if rc != 0:
-                    raise UserError(
-                        f"llama.cpp failed to decode (code {rc}) with {self.path.name}; "
-                        "try fewer variants or shorter ones"
-                    )
-
-            # 1. the shared prefix, once, on sequence 0, in chunks of the batch capacity
-            for chunk in range(0, prefix, capacity):
-                count = min(capacity, prefix - chunk)
-                for j in range(count):
-                    tok[j] = token_lists[0][chunk + j]
-                    pos[j] = chunk + j
+            for s in range(n):  # left over only if an earlier run died half-way
+                lib.llama_memory_seq_rm(mem, s, -1, -1)
+            # 1. the shared prefix on the home sequence, unless the cache holds exactly it.
+            #    Only an exact match is reused: llama.cpp's numbers depend on how a prompt
+            #    is cut into batches (flash attention, f16 KV), so a prefix decoded in two
+            #    pieces would give other logits, and other text, than a cold run.
+            shared = token_lists[0][:prefix]
+            keep = prefix if self.reuse_prefix and self._cached == shared else 0
+            self._cached = []
+            lib.llama_memory_seq_rm(mem, home, keep, -1)
+            if prefix > keep:
+                for j in range(prefix - keep):
+                    tok[j] = shared[keep + j]
+                    pos[j] = keep + j
                     nseq[j] = 1
-                    seq[j][0] = 0
+                    seq[j][0] = home
                     logits[j] = 0
-                decode(count)
-            for s in range(1, n):
-                lib.llama_memory_seq_cp(mem, 0, s, -1, -1)
-            # 2. every sequence's tail, in one batch; logits at each tail's last token
+                decode(prefix - keep)
+            if self.reuse_prefix:
+                self._cached = shared
+            # 2. every sequence starts from a copy of it, then all tails go in one batch,
+            #    with logits at each tail's last token
+            for s in range(n):
+                lib.llama_memory_seq_cp(mem, home, s, -1, -1)
             out_idx = [0] * n
             j = 0
-            for s, tail in enumerate(tails):
-                for k, t in enumerate(tail):
-                    tok[j] = t
-                    pos[j] = prefix + k
+            for s, tokens in enumerate(token_lists):
+                for k in range(prefix, len(tokens)):
+                    tok[j] = tokens[k]
+                    pos[j] = k
                     nseq[j] = 1
                     seq[j][0] = s
                     logits[j] = 0
@@ -371,8 +437,9 @@ class LlamaEngine:
             live = list(range(n))
             first_tokens: list[int] = []
             sample = lib.llama_sampler_sample
-            is_eog = set(self.eog_tokens).__contains__
+            is_eog = frozenset(self.eog_tokens).__contains__
             piece_of = self._piece
+            paragraph_end = prompts.paragraph_end
             cancelled = self._cancelled.is_set
             user_cancelled = cancel.is_set if cancel is not None else (lambda: False)
             for s in range(n):
@@ -406,14 +473,17 @@ class LlamaEngine:
                         reason = FINISH_STOP
                     else:
                         counts[s] += 1
-                        before = len(texts[s])
-                        text = texts[s] + decoders[s].decode(piece_of(token))
-                        end = prompts.paragraph_end(text) if stop_at_paragraph_end else None
-                        if end is not None:
-                            text, reason = text[:end], FINISH_STOP
-                        texts[s] = text
-                        if len(text) > before:
-                            yield TextPiece(s, text[before:])
+                        before = texts[s]
+                        piece = decoders[s].decode(piece_of(token))
+                        if piece:
+                            text = before + piece
+                            # a paragraph can only end where the new piece brings a line break
+                            end = paragraph_end(text) if stop_at_paragraph_end and "\n" in piece else None
+                            if end is not None:
+                                text, reason = text[:end], FINISH_STOP
+                            texts[s] = text
+                            if len(text) > len(before):
+                                yield TextPiece(s, text[len(before):])
                         if reason is None and counts[s] >= max_tokens[s]:
                             reason = FINISH_LENGTH
                     if reason is not None:
@@ -422,9 +492,9 @@ class LlamaEngine:
                         lib.llama_sampler_free(chains[s])
                         chains[s] = None
                         continue
+                    i = len(still)
                     still.append(s)
-                    out_idx[s] = len(still) - 1
-                    i = out_idx[s]
+                    out_idx[s] = i
                     tok[i] = token
                     pos[i] = n_past[s]
                     seq[i][0] = s
@@ -436,10 +506,10 @@ class LlamaEngine:
                 if live:
                     decode(len(live))
         finally:
-            for c in chains:
+            for s, c in enumerate(chains):
                 if c is not None:
                     lib.llama_sampler_free(c)
-            lib.llama_batch_free(batch)
+                    lib.llama_memory_seq_rm(mem, s, -1, -1)  # the consumer stopped early or decoding failed
 
     def _dry_prototype(self, preset: SamplerPreset):  # noqa: ANN202
         """A DRY sampler to clone: making one scans the vocabulary (~8 ms), cloning it does not."""
@@ -465,6 +535,10 @@ class LlamaEngine:
     def _done(self, s: int, texts: list[str], decoders: list, counts: list[int], reason: str, start: float) -> SequenceDone:
         texts[s] += decoders[s].decode(b"", final=True)
         return SequenceDone(s, prompts.clean(texts[s]), counts[s], reason, time.perf_counter() - start)
+
+
+def _round_up(value: int, step: int) -> int:
+    return -(-value // step) * step
 
 
 def _common_prefix(token_lists: list[list[int]]) -> int:

@@ -32,6 +32,21 @@ The presets:
   temperature coherent), typical 0.95, min-p 0.03, XTC 0.5 above 0.1, DRY 1.0.
 - ``steady``: mirostat v2 at tau 4.0, eta 0.1, temp 1.0, DRY 0.8: a steady
   level of surprise whatever the paragraph.
+
+Baselines: other apps' default samplers, for ``cardwriter diversity`` to compare
+against (``BASELINES``; ``get_preset`` finds them, the app does not offer them).
+They use three older samplers our own presets leave off, which the chain applies
+where llama.cpp's tools do: the **repetition penalty** (``repeat_penalty`` over the
+last ``repeat_last_n`` generated tokens; 1.0 turns it off) first, **top-k**
+(``top_k`` most likely tokens; 0 turns it off) after top-nσ, and **top-p**
+(nucleus: the likeliest tokens up to mass ``top_p``; 1.0 turns it off) after
+typical. None of them uses DRY.
+
+- ``llamacpp-default``: llama.cpp's defaults (``llama-cli``, ``llama-server``):
+  temp 0.8, top-k 40, top-p 0.95, min-p 0.05.
+- ``ollama-default``: Ollama's defaults: temp 0.8, top-k 40, top-p 0.9,
+  repeat penalty 1.1 over the last 64 tokens, no min-p.
+- ``neutral``: the model's own distribution: temp 1.0, no truncation at all.
 """
 
 from __future__ import annotations
@@ -59,6 +74,10 @@ class SamplerPreset:
     dry_penalty_last_n: int = 256
     mirostat_tau: float | None = None
     mirostat_eta: float = 0.1
+    top_k: int = 0  # 0: off
+    top_p: float = 1.0  # 1.0: off
+    repeat_penalty: float = 1.0  # 1.0: off
+    repeat_last_n: int = 64
 
     def settings(self) -> dict[str, object]:
         """The preset as plain data, for ``--json`` output and provenance."""
@@ -95,9 +114,38 @@ PRESETS: dict[str, SamplerPreset] = {
 
 DEFAULT_PRESET = "balanced"
 
+BASELINES: dict[str, SamplerPreset] = {
+    p.name: p
+    for p in (
+        SamplerPreset(
+            "llamacpp-default",
+            "llama.cpp's default sampler",
+            temperature=0.8,
+            top_k=40,
+            top_p=0.95,
+            min_p=0.05,
+            dry_multiplier=0.0,
+        ),
+        SamplerPreset(
+            "ollama-default",
+            "Ollama's default sampler",
+            temperature=0.8,
+            top_k=40,
+            top_p=0.9,
+            min_p=0.0,
+            repeat_penalty=1.1,
+            repeat_last_n=64,
+            dry_multiplier=0.0,
+        ),
+        SamplerPreset("neutral", "the model's own distribution, untruncated", temperature=1.0, min_p=0.0, dry_multiplier=0.0),
+    )
+}
+"""Other apps' default samplers, to measure our presets against; not offered in the app."""
+
 
 def get_preset(name: str) -> SamplerPreset:
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise UserError(f"unknown sampler preset {name!r}; choose one of: {', '.join(PRESETS)}") from None
+    """A preset of ``PRESETS`` or ``BASELINES`` by name."""
+    found = PRESETS.get(name) or BASELINES.get(name)
+    if found is None:
+        raise UserError(f"unknown sampler preset {name!r}; choose one of: {', '.join(PRESETS)}")
+    return found

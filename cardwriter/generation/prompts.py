@@ -32,6 +32,17 @@ ANGLES: dict[str, str] = {
     VOICE: "Rewrite it in the writer's own voice, matching the style of their example paragraphs.",
 }
 
+# Rewrite intents: angles for plain rewrites that keep the meaning but push the
+# wording in different directions. The stack-filling pipeline mixes them (with the
+# plain instruction) across candidates so that siblings differ; ``REWRITE_MIX``.
+REWRITE_ANGLES: dict[str, str] = {
+    "restructured": "Rewrite the paragraph in other words, keeping its meaning but changing the order and shape of its sentences.",
+    "fresh words": "Rewrite the paragraph in other words, keeping its meaning but finding new words for its key ideas.",
+    "new opening": "Rewrite the paragraph in other words, keeping its meaning but beginning with a different detail.",
+}
+REWRITE_MIX: tuple[str | None, ...] = (None, "restructured", "fresh words", "new opening")
+"""What the pipeline cycles through for rewrites when no angle is asked for."""
+
 SYSTEM = (
     "You are a skilled writing assistant. Reply with the new paragraph only: "
     "no title, no preamble, no quotation marks, no explanation."
@@ -74,7 +85,7 @@ def validate(request: GenerationRequest) -> None:
     if request.kind is VariantKind.ORIGINAL:
         raise UserError("'original' is not a kind of variant that can be generated; pick rewrite, restyle, continue or recombine")
     for angle in request.angles:
-        if angle is not None and angle not in ANGLES:
+        if angle is not None and angle not in ANGLES and angle not in REWRITE_ANGLES:
             raise UserError(f"unknown angle {angle!r}; choose one of: {', '.join(ANGLES)}")
         if angle == VOICE and not request.voice_examples:
             raise UserError(f"the {VOICE!r} angle needs some of the writer's own paragraphs as examples")
@@ -118,11 +129,13 @@ def instruction(request: GenerationRequest, angle: str | None) -> str:
             text = f"Rewrite the paragraph so that it takes in the idea of the note{'s' if len(request.notes) > 1 else ''} ({length})."
         else:
             text = f"What do these notes make you think of? Write one new paragraph that joins them ({length})."
+    elif angle in REWRITE_ANGLES:
+        text = f"{REWRITE_ANGLES[angle].rstrip('.')} ({length})."
     elif angle is not None:
         text = f"{ANGLES[angle]} ({length})"
     else:
         text = f"Rewrite the paragraph in other words, keeping its meaning ({length})."
-    if angle is not None and request.kind in (VariantKind.CONTINUE, VariantKind.RECOMBINE):
+    if angle in ANGLES and request.kind in (VariantKind.CONTINUE, VariantKind.RECOMBINE):
         text += " " + ANGLES[angle].replace("Rewrite it", "Write it")
     return text
 
@@ -178,12 +191,25 @@ _PREAMBLE = re.compile(
     r"^(?:sure[,!.]?\s*)?(?:here(?:'s| is)|rewritten|new paragraph|paragraph)[^\n]{0,120}:\s*\n+",
     re.IGNORECASE,
 )
+# A first line about the task rather than part of the paragraph ("To rephrase this
+# passage, I'd suggest the following:"), ending in a colon and a line break.
+_META_LINE = re.compile(
+    r"^[^\n]{0,200}\b(?:rephras\w*|rewrit\w*|revis\w*|paraphras\w*|version|paragraph|passage|the following)\b[^\n]{0,120}:[ \t]*\n+",
+    re.IGNORECASE,
+)
+# A label on the same line as the text: "Edited paragraph: The rain ..."
+_LABEL = re.compile(
+    r"^(?:new|edited|revised|rewritten|rephrased|paraphrased|improved|final)\s+(?:paragraph|version|text|passage)\s*:\s*",
+    re.IGNORECASE,
+)
 _QUOTES = {'"': '"', "“": "”", "'": "'"}
 
 
 def clean(text: str) -> str:
     """A generated paragraph without a chatty preamble, wrapping quotes or edge blanks."""
     text = _PREAMBLE.sub("", text.strip(), count=1).strip()
+    text = _META_LINE.sub("", text, count=1).strip()
+    text = _LABEL.sub("", text, count=1).strip()
     if len(text) >= 2 and _QUOTES.get(text[0]) == text[-1] and text.count(text[0]) <= 2:
         text = text[1:-1].strip()
     return text

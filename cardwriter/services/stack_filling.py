@@ -2,8 +2,11 @@
 
 1. Ask the generator for ``ceil(need * overgenerate)`` candidates, mixing
    angles and seeds.
-2. Drop degenerate ones and near-duplicates of the source, of each other and
-   of what the stack already holds (``embedding.dedup``).
+2. For kinds that must stay on the source's subject (rewrite, restyle), drop
+   candidates whose cosine to the source is below ``min_source_cosine`` (0.5):
+   the small default model drifts off topic. Then drop degenerate ones and
+   near-duplicates of the source, of each other and of what the stack already
+   holds (``embedding.dedup``).
 3. Pick the kept ones by maximal marginal relevance (``embedding.selection``).
 4. If fewer than wanted survive, go again with fresh seeds, at most
    ``max_rounds`` times in all; the result says how many are missing.
@@ -27,8 +30,8 @@ import numpy as np
 from cardwriter.domain.model import Provenance, Variant, VariantKind
 from cardwriter.embedding.dedup import DedupConfig, filter_candidates
 from cardwriter.embedding.embedder import Embedder
-from cardwriter.embedding.selection import DEFAULT_LAMBDA, mmr_select
-from cardwriter.generation.prompts import angle_for
+from cardwriter.embedding.selection import mmr_select
+from cardwriter.generation.prompts import REWRITE_MIX, angle_for
 from cardwriter.generation.protocol import (
     FINISH_CANCELLED,
     GenerationRequest,
@@ -40,12 +43,17 @@ from cardwriter.generation.protocol import (
 
 ROUND_SEED_STEP = 7919  # seeds of a top-up round start far from the last round's
 
+ON_TOPIC_KINDS = frozenset({VariantKind.REWRITE, VariantKind.RESTYLE})
+"""Kinds whose variants must stay about what the source is about (continue and recombine move on)."""
+
 
 @dataclass(frozen=True)
 class FillRequest:
     source: str
     kind: VariantKind = VariantKind.REWRITE
     angle: str | None = None  # None: the kind's angles, mixed across candidates
+    angles: tuple[str, ...] = ()  # several angles, cycled over candidates (overrides ``angle``)
+    mix_rewrites: bool = True  # rewrite with no angle: cycle prompts.REWRITE_MIX's intents over candidates
     wanted: int = 4
     overgenerate: float = 2.0
     preset: str = "balanced"
@@ -57,7 +65,8 @@ class FillRequest:
     existing: tuple[str, ...] = ()  # texts already in the stack: never repeated
     parent_id: str | None = None  # refining a variant: the new ones are its children
     duplicate_cosine: float = 0.92
-    mmr_lambda: float = DEFAULT_LAMBDA
+    min_source_cosine: float = 0.5  # rewrite/restyle: below this cosine to the source is off topic
+    mmr_lambda: float = 0.3  # leans to novelty: measured better than DEFAULT_LAMBDA (0.5) on the dev paragraphs
     max_rounds: int = 3
     max_tokens: int | None = None
 
@@ -70,11 +79,13 @@ class Candidate:
     tokens: int
     seconds: float
     round: int
+    finish_reason: str = ""
 
 
 @dataclass
 class FillResult:
     variants: list[Variant] = field(default_factory=list)
+    picked: list[Candidate] = field(default_factory=list)  # the candidate behind each variant, in order
     candidates: list[Candidate] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (text, why)
     rounds: int = 0
@@ -117,7 +128,7 @@ class StackFiller:
                 source=request.source,
                 kind=request.kind,
                 n=max(need, math.ceil(need * request.overgenerate)),
-                angles=(request.angle,) if request.angle else (),
+                angles=self._angles(request),
                 notes=request.notes,
                 before=request.before,
                 after=request.after,
@@ -129,6 +140,10 @@ class StackFiller:
             if not fresh:
                 continue
             vecs = self.embedder.encode([c.text for c in fresh])
+            on_topic = self._on_topic(request, vecs @ source_vec, fresh, result)
+            if not on_topic:
+                continue
+            fresh, vecs = [fresh[i] for i in on_topic], vecs[on_topic]
             verdict = filter_candidates(
                 [c.text for c in fresh],
                 vecs,
@@ -147,6 +162,7 @@ class StackFiller:
             chosen = [survivors[p] for p in picked]
             for index in chosen:
                 result.variants.append(self._variant(fresh[index], request, generator))
+                result.picked.append(fresh[index])
             result.dropped.extend(
                 (fresh[i].text, "not picked: the others were more varied") for i in survivors if i not in chosen
             )
@@ -155,6 +171,29 @@ class StackFiller:
                 held_vecs = np.vstack([held_vecs, vecs[chosen]])
         result.cancelled = cancel.is_set()
         return result
+
+    @staticmethod
+    def _angles(request: FillRequest) -> tuple[str | None, ...]:
+        if request.angles:
+            return request.angles
+        if request.angle:
+            return (request.angle,)
+        if request.kind is VariantKind.REWRITE and request.mix_rewrites:
+            return REWRITE_MIX
+        return ()
+
+    @staticmethod
+    def _on_topic(request: FillRequest, cosines: np.ndarray, fresh: list[Candidate], result: FillResult) -> list[int]:
+        """Indices of the candidates on the source's topic; the others are recorded as dropped."""
+        if request.kind not in ON_TOPIC_KINDS or not request.source.strip():
+            return list(range(len(fresh)))
+        kept = []
+        for i, cos in enumerate(cosines):
+            if float(cos) >= request.min_source_cosine:
+                kept.append(i)
+            else:
+                result.dropped.append((fresh[i].text, f"off topic: cosine {float(cos):.3f} to the source, needs {request.min_source_cosine}"))
+        return kept
 
     def _config(self, request: FillRequest) -> DedupConfig:
         overlap = min(self.dedup.overlap_cosine, request.duplicate_cosine)
@@ -184,6 +223,7 @@ class StackFiller:
                 tokens=event.tokens,
                 seconds=event.seconds,
                 round=round_no,
+                finish_reason=event.finish_reason,
             )
             fresh.append(candidate)
             result.candidates.append(candidate)

@@ -12,7 +12,9 @@ import pytest
 import cardwriter.cli as cli
 from cardwriter.cli import generation_commands
 from cardwriter.generation import factory
+from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
+from cardwriter.generation.prompts import REWRITE_MIX
 
 PARAGRAPH = "The rain had stopped by the time we reached the station, and the platform was slick and shining."
 
@@ -37,6 +39,7 @@ def run(monkeypatch, capsys):
     """Run the command line in-process with the fake generator; returns (code, stdout, stderr)."""
     fake = FakeGenerator("fake-model")
     monkeypatch.setattr(factory, "open_generator", lambda model=None, n_threads=None: fake)
+    monkeypatch.setattr(generation_commands, "open_embedder", FakeEmbedder)
     if generation_commands not in cli.COMMAND_MODULES:
         monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, generation_commands])
 
@@ -56,20 +59,56 @@ def test_variants_json_has_the_promised_fields(run):
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 3
-    for i, row in enumerate(rows):
+    request = run.fake.requests[0]
+    assert request.n == 6, "the pipeline over-generates: twice the variants asked for"
+    for row in rows:
         assert {"text", "kind", "angle", "preset", "seed", "model", "tokens", "seconds"} <= set(row)
-        assert row["kind"] == "restyle" and row["seed"] == 5 + i and row["model"] == "fake-model"
-        assert row["preset"] == "balanced" and row["text"]
+        assert row["kind"] == "restyle" and row["model"] == "fake-model" and row["preset"] == "balanced"
+        assert row["text"] and row["tokens"] > 0 and row["seconds"] >= 0
+        assert 5 <= row["seed"] < 5 + 6 and row["angle"] in generation_commands.ANGLES
+        assert row["text"].startswith(f"[{row['angle']}]"), "each row keeps the angle it was written with"
+    assert len({r["text"] for r in rows}) == 3 and len({r["seed"] for r in rows}) == 3
+
+
+def test_raw_prints_every_sequence_as_generated(run):
+    code, out, _ = run("variants", "-n", "3", "--kind", "restyle", "--seed", "5", "--json", "--raw", PARAGRAPH)
+    assert code == 0
+    rows = json.loads(out)
+    assert run.fake.requests[0].n == 3, "no over-generation"
+    assert [r["seed"] for r in rows] == [5, 6, 7]
     assert [r["angle"] for r in rows] == ["plainer", "more concrete", "more vivid"]
 
 
+def test_plain_rewrites_mix_intents_but_raw_ones_do_not(run):
+    run("variants", "-n", "2", "--seed", "1", PARAGRAPH)
+    assert run.fake.requests[-1].angles == REWRITE_MIX
+    run("variants", "-n", "2", "--seed", "1", "--raw", PARAGRAPH)
+    assert run.fake.requests[-1].angles == ()
+
+
+def test_a_shortfall_is_reported_on_stderr(run, monkeypatch):
+    from cardwriter.generation.protocol import SequenceDone
+
+    class Same:
+        model_name = "same"
+
+        def stream(self, request, cancel=None):
+            for i in range(request.n):
+                yield SequenceDone(i, PARAGRAPH, 5, "stop", 0.0)  # a copy of the source, every time
+
+    monkeypatch.setattr(factory, "open_generator", lambda model=None, n_threads=None: Same())
+    code, out, err = run("variants", "-n", "3", "--seed", "1", PARAGRAPH)
+    assert "found 0 different usable variants of the 3 asked for" in err and "--raw" in err
+    assert code == 1, "nothing to show is a failure"
+
+
 def test_variants_reads_stdin_and_passes_options_through(run):
-    code, out, _ = run("variants", "-n", "2", "--angle", "terser", "--preset", "bold", "--max-tokens", "3", "--seed", "1", "-", stdin=PARAGRAPH)
+    code, out, _ = run("variants", "-n", "2", "--angle", "terser", "--preset", "bold", "--max-tokens", "30", "--seed", "1", "-", stdin=PARAGRAPH)
     assert code == 0
     request = run.fake.requests[-1]
-    assert request.source == PARAGRAPH and request.n == 2 and request.angles == ("terser",)
-    assert request.kind.value == "restyle" and request.preset == "bold" and request.max_tokens == 3
-    assert "[1] (restyle, terser; seed 1)" in out and "[2] (restyle, terser; seed 2)" in out
+    assert request.source == PARAGRAPH and request.angles == ("terser",)
+    assert request.kind.value == "restyle" and request.preset == "bold" and request.max_tokens == 30
+    assert "(restyle, terser; seed " in out
 
 
 def test_recombine_with_notes(run):

@@ -59,6 +59,27 @@ def test_echo_phrases_anywhere_and_openings_only_at_the_start():
     assert reason(inside) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 57 words, you've rewritten the paragraph so that the keeper climbs the tower at dusk and counts each step.",
+        "The Lighthouse, written by Elizabeth Bennet, is a classic example of a keeper who counts his steps at dusk.",
+        "To rephrase it: the keeper climbed the tower at dusk, counting each step as his father taught him to.",
+        "In this passage the keeper climbs the tower at dusk and counts each step as his father taught him, then watches.",
+        "I'd suggest a version where the keeper climbs the tower at dusk and counts each step like his father did.",
+    ],
+)
+def test_meta_commentary_is_an_echo(text):
+    assert reason(text) is DropReason.ECHOES_PROMPT
+
+
+def test_a_phrase_the_source_uses_itself_is_no_echo():
+    source = "The author of the letter, written by candlelight, never signed it; in 40 words she said everything."
+    text = "Nobody knew the author of the note she wrote by candlelight; it ran to 40 words and said it all, unsigned."
+    assert degenerate_reason(text, source, VariantKind.REWRITE) is None
+    assert degenerate_reason(text, SOURCE, VariantKind.REWRITE)[0] is DropReason.ECHOES_PROMPT
+
+
 def test_echo_phrase_list_is_a_parameter():
     assert reason(GOOD + " Trawlers!", echo_phrases=("trawlers!",)) is DropReason.ECHOES_PROMPT
     assert reason("Here is " + GOOD, echo_openings=()) is None

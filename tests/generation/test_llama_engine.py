@@ -182,3 +182,76 @@ def test_file_cut_after_its_header_gives_a_clear_error_from_llama_cpp(tmp_path, 
 def test_missing_file_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match=r"nowhere\.gguf .*does not exist"):
         LlamaEngine(tmp_path / "nowhere.gguf")
+
+
+# -- the shared prefix kept in the KV cache between requests ----------------------
+
+
+def test_prefix_reuse_gives_the_same_text_as_a_cold_run(engine):
+    restyle = request(kind=VariantKind.RESTYLE, max_tokens=24)
+    engine.clear_cache()
+    assert engine.cached_prefix_tokens == 0
+    cold = [r.text for r in collect(engine, restyle)]
+    assert engine.cached_prefix_tokens > 0
+    warm = [r.text for r in collect(engine, restyle)]
+    assert warm == cold
+    # a request that shares only part of the prefix (the system prompt, the paragraph) ...
+    other = [r.text for r in collect(engine, request(kind=VariantKind.CONTINUE, max_tokens=24))]
+    # ... and back: the text never depends on what was asked before
+    assert [r.text for r in collect(engine, restyle)] == cold
+    engine.clear_cache()
+    assert [r.text for r in collect(engine, request(kind=VariantKind.CONTINUE, max_tokens=24))] == other
+
+
+def test_the_cached_prefix_lives_on_its_own_sequence(engine):
+    lib = engine._lib  # noqa: SLF001 - the KV cache is what is being checked
+    preset = get_preset("faithful")
+    texts = ["Shared words here, then one", "Shared words here, then two"]
+    shared = len(engine.tokenize("Shared words here, then"))
+    list(engine.stream_prompts(texts, seeds=[1, 2], preset=preset, max_tokens=[4, 4], ban_eog=True, stop_at_paragraph_end=False))
+    mem = lib.llama_get_memory(engine._ctx)  # noqa: SLF001
+    home = engine._ctx_shape[1] - 1  # noqa: SLF001
+    assert home >= 2
+    assert engine.cached_prefix_tokens == shared
+    assert lib.llama_memory_seq_pos_max(mem, home) == shared - 1
+    assert [lib.llama_memory_seq_pos_max(mem, s) for s in range(2)] == [-1, -1]
+
+
+def test_smaller_requests_reuse_the_context(engine):
+    preset = get_preset("faithful")
+    list(engine.stream_prompts(["Tell me about the sea."] * 6, seeds=list(range(6)), preset=preset, max_tokens=[3] * 6))
+    ctx = engine._ctx  # noqa: SLF001
+    list(engine.stream_prompts(["Tell me about the sea."] * 2, seeds=[1, 2], preset=preset, max_tokens=[3] * 2))
+    assert engine._ctx is ctx  # noqa: SLF001
+
+
+def test_a_consumer_that_stops_early_frees_the_sequences(engine):
+    lib = engine._lib  # noqa: SLF001
+    stream = engine.stream(request(n=3, max_tokens=40))
+    for event in stream:
+        if isinstance(event, TextPiece):
+            break
+    stream.close()
+    mem = lib.llama_get_memory(engine._ctx)  # noqa: SLF001
+    assert [lib.llama_memory_seq_pos_max(mem, s) for s in range(3)] == [-1, -1, -1]
+    assert len(collect(engine, request(n=3, max_tokens=8))) == 3  # and the engine goes on working
+
+
+def test_long_prompts_and_tails_beyond_one_micro_batch(engine):
+    # no shared prefix at all, and two tails of several hundred tokens: more than one
+    # llama.cpp micro-batch (512), still one decode call with every tail's logits
+    long_a = "Alpha " + " ".join(f"stone{i}" for i in range(300))
+    long_b = "Beta " + " ".join(f"river{i}" for i in range(300))
+    assert len(engine.tokenize(long_a)) + len(engine.tokenize(long_b)) > 1024
+    events = list(engine.stream_prompts([long_a, long_b], seeds=[1, 2], preset=get_preset("balanced"), max_tokens=[5, 5], ban_eog=True, stop_at_paragraph_end=False))
+    done = {e.index: e for e in events if isinstance(e, SequenceDone)}
+    assert [done[i].tokens for i in range(2)] == [5, 5]
+
+
+def test_engine_without_prefix_reuse_gives_the_same_text(engine, model_path: Path):
+    restyle = request(kind=VariantKind.RESTYLE, max_tokens=16)
+    engine.clear_cache()
+    expected = [r.text for r in collect(engine, restyle)]
+    with LlamaEngine(model_path, n_threads=2, reuse_prefix=False) as plain:
+        assert [r.text for r in collect(plain, restyle)] == expected
+        assert [r.text for r in collect(plain, restyle)] == expected

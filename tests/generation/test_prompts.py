@@ -10,6 +10,8 @@ from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
 from cardwriter.generation.prompts import (
     ANGLES,
+    REWRITE_ANGLES,
+    REWRITE_MIX,
     MAX_TOKENS,
     MIN_TOKENS,
     VOICE,
@@ -102,6 +104,11 @@ def test_bad_requests_are_user_errors():
         ("Sure! Here's the paragraph, plainer:\nThe sea.", "The sea."),
         ('He said "no" and "yes".', 'He said "no" and "yes".'),
         ("Paragraphs: one thing", "Paragraphs: one thing"),
+        ("To rephrase this passage, I'd suggest the following:\n\nThe sea was calm.", "The sea was calm."),
+        ("I'll rewrite the paragraph to convey a more nuanced message:\nThe sea was calm.", "The sea was calm."),
+        ("Edited paragraph: The sea was calm.", "The sea was calm."),
+        ("She had one suggestion: leave.\nThen she left.", "She had one suggestion: leave.\nThen she left."),
+        ("He read the following: nothing at all.", "He read the following: nothing at all."),
     ],
 )
 def test_clean(raw, cleaned):
@@ -120,3 +127,19 @@ def test_paragraph_end_cuts_before_a_blank_line_with_content_before_it(text):
     if end is not None:
         assert text[end : end + 2] == "\n\n"
         assert text[:end].strip()
+
+
+def test_rewrite_intents_keep_the_meaning_and_share_the_prefix():
+    plans = plan(GenerationRequest(PARAGRAPH, n=len(REWRITE_MIX), angles=REWRITE_MIX))
+    assert [p.angle for p in plans] == list(REWRITE_MIX)
+    users = [p.messages[1]["content"] for p in plans]
+    assert len(set(users)) == len(REWRITE_MIX)
+    for angle, user in zip(REWRITE_MIX, users):
+        last = user.rsplit("\n\n", 1)[1]
+        assert last.startswith("Rewrite the paragraph in other words, keeping its meaning") and "words)" in last
+        if angle is not None:
+            assert REWRITE_ANGLES[angle].rstrip(".") in last
+    assert all(a in REWRITE_ANGLES for a in REWRITE_MIX if a is not None)
+    assert not set(REWRITE_ANGLES) & set(ANGLES), "rewrite intents are not restyle angles"
+    restyle = [p.angle for p in plan(GenerationRequest(PARAGRAPH, kind=VariantKind.RESTYLE, n=20))]
+    assert not set(restyle) & set(REWRITE_ANGLES)

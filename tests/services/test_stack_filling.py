@@ -12,6 +12,7 @@ import threading
 from cardwriter.domain.model import VariantKind
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
+from cardwriter.generation.prompts import REWRITE_MIX
 from cardwriter.generation.protocol import SequenceDone, TextPiece
 from cardwriter.services.stack_filling import FillRequest, StackFiller
 
@@ -57,7 +58,11 @@ def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
     generator = SameTextGenerator(
         "Each evening the keeper went up the spiral steps, saying their number out loud against the quiet."
     )
-    result = StackFiller(FakeEmbedder()).fill(generator, FillRequest(SOURCE, wanted=4, seed=1, max_rounds=2))
+    # The fake embedder knows words, not meaning: this paraphrase shares few words with
+    # the source, so the on-topic filter is switched off to test dedup alone.
+    result = StackFiller(FakeEmbedder()).fill(
+        generator, FillRequest(SOURCE, wanted=4, seed=1, max_rounds=2, min_source_cosine=0.0)
+    )
     assert len(result.variants) == 1
     assert result.shortfall == 3
     assert generator.calls == 2, "it tried a bounded number of top-up rounds"
@@ -67,7 +72,7 @@ def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
 def test_what_the_stack_holds_is_never_offered_again():
     text = "Each evening the keeper went up the spiral steps, saying their number out loud against the quiet."
     result = StackFiller(FakeEmbedder()).fill(
-        SameTextGenerator(text), FillRequest(SOURCE, wanted=2, existing=(text,), max_rounds=1)
+        SameTextGenerator(text), FillRequest(SOURCE, wanted=2, existing=(text,), max_rounds=1, min_source_cosine=0.0)
     )
     assert result.variants == []
     assert all("stack item" in why for _, why in result.dropped)
@@ -87,3 +92,68 @@ def test_cancel_stops_without_variants():
     cancel.set()
     result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest(SOURCE, wanted=3), cancel)
     assert result.cancelled and result.variants == []
+
+
+class ListGenerator:
+    """The sequences write ``texts`` in turn, cycling across requests; records every request."""
+
+    model_name = "list"
+
+    def __init__(self, texts):
+        self.texts = texts
+        self.requests = []
+        self.written = 0
+
+    def stream(self, request, cancel=None):
+        self.requests.append(request)
+        for i in range(request.n):
+            text = self.texts[self.written % len(self.texts)]
+            self.written += 1
+            yield SequenceDone(i, text, 12, "stop", 0.01)
+
+
+ON_TOPIC = "Every evening the old keeper went up the winding lighthouse stairs, counting aloud so the silence would not swallow him."
+OFF_TOPIC = "Shares in the mining company fell sharply on Tuesday after the quarterly report disappointed investors."
+
+
+def test_off_topic_candidates_are_dropped_for_rewrites_and_kept_for_continuations():
+    embedder = FakeEmbedder()
+    src, on, off = embedder.encode([SOURCE, ON_TOPIC, OFF_TOPIC])
+    assert on @ src >= 0.5 > off @ src, "the fixture texts must straddle the threshold"
+    rewrite = StackFiller(embedder).fill(
+        ListGenerator([ON_TOPIC, OFF_TOPIC]), FillRequest(SOURCE, wanted=1, overgenerate=2, seed=3, max_rounds=1)
+    )
+    assert [v.text for v in rewrite.variants] == [ON_TOPIC]
+    assert [t for t, why in rewrite.dropped if why.startswith("off topic")] == [OFF_TOPIC]
+    cont = StackFiller(embedder).fill(
+        ListGenerator([OFF_TOPIC]),
+        FillRequest(SOURCE, kind=VariantKind.CONTINUE, wanted=1, overgenerate=1, seed=3, max_rounds=1),
+    )
+    assert [v.text for v in cont.variants] == [OFF_TOPIC], "a continuation moves on; it is not held to the source"
+
+
+def test_all_off_topic_rounds_top_up_and_report_the_shortfall():
+    generator = ListGenerator([OFF_TOPIC])
+    result = StackFiller(FakeEmbedder()).fill(generator, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=3))
+    assert result.variants == [] and result.shortfall == 2 and result.rounds == 3
+    assert len(generator.requests) == 3
+    assert len({r.seed for r in generator.requests}) == 3, "each top-up round samples with fresh seeds"
+
+
+def test_rewrites_mix_intents_unless_an_angle_is_asked_for():
+    generator = FakeGenerator()
+    filler = StackFiller(FakeEmbedder())
+    filler.fill(generator, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1))
+    assert generator.requests[-1].angles == REWRITE_MIX
+    filler.fill(generator, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1, mix_rewrites=False))
+    assert generator.requests[-1].angles == ()
+    filler.fill(generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, angles=("terser", "warmer"), wanted=2, max_rounds=1))
+    assert generator.requests[-1].angles == ("terser", "warmer")
+
+
+def test_picked_candidates_line_up_with_the_variants():
+    result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest(SOURCE, wanted=3, seed=5))
+    assert len(result.picked) == len(result.variants) == 3
+    for variant, candidate in zip(result.variants, result.picked):
+        assert variant.text == candidate.text and variant.provenance.seed == candidate.seed
+        assert candidate.tokens > 0 and candidate.finish_reason == "stop"

@@ -1,0 +1,173 @@
+"""``cardwriter diversity``: our stack-filling pipeline against other apps' default samplers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import threading
+
+from cardwriter.errors import UserError
+from cardwriter.generation.presets import PRESETS
+from cardwriter.services import diversity_report as dr
+from cardwriter.services.stack_filling import FillRequest
+
+PROGRESS_WIDTH = 30
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "diversity",
+        help="measure how different and usable variants are: our pipeline against other apps' samplers",
+        description=(
+            "For each paragraph of FILE.jsonl (one {\"text\": ...} object a line) get N variants per preset: "
+            "'ours' is the full stack-filling pipeline (over-generate, filter, deduplicate, MMR); "
+            "llamacpp-default, ollama-default and neutral are N plain rewrites with those apps' default samplers. "
+            "Prints a table of diversity metrics; optionally Markdown, JSON and a bar chart."
+        ),
+    )
+    parser.add_argument("--input", required=True, metavar="FILE.jsonl", help="paragraphs, one JSON object with \"text\" a line")
+    parser.add_argument("-n", type=int, default=8, help="variants per paragraph and preset (default 8)")
+    parser.add_argument(
+        "--presets", default=",".join(dr.DEFAULT_PRESETS), metavar="LIST",
+        help=f"comma-separated presets to compare (default {','.join(dr.DEFAULT_PRESETS)})",
+    )
+    parser.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
+    parser.add_argument(
+        "--ours-preset", default=dr.OURS_PRESET, metavar="PRESET",
+        help=f"sampler preset of the pipeline's candidates (default {dr.OURS_PRESET})",
+    )
+    parser.add_argument(
+        "--overgenerate", type=float, default=dr.OURS_OVERGENERATE, metavar="X",
+        help=f"the pipeline generates X times the variants wanted per round (default {dr.OURS_OVERGENERATE:g})",
+    )
+    parser.add_argument(
+        "--mmr-lambda", type=float, default=dr.OURS_MMR_LAMBDA, metavar="L",
+        help=f"MMR weight of relevance against novelty, 0 to 1 (default {dr.OURS_MMR_LAMBDA:g})",
+    )
+    parser.add_argument("--seed", type=int, default=1234, help="base seed (default 1234)")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the whole report (with every variant) as JSON")
+    out.add_argument("--markdown", action="store_true", help="print the report as Markdown")
+    parser.add_argument("--plot", metavar="OUT.png", help="draw a bar chart of the metrics to this PNG file")
+    parser.add_argument("--details", metavar="OUT.jsonl", help="append each paragraph's scored variants here as they finish")
+    parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
+    parser.add_argument("--threads", type=int, help="CPU threads for the local model")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    parser.set_defaults(handler=run_diversity)
+
+
+def open_embedder():  # noqa: ANN201 - an Embedder
+    """The embedder the report scores with (tests replace this)."""
+    import os
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # our own bar is the only one on stderr
+    from cardwriter.embedding.cache import CachedEmbedder
+    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+
+    return CachedEmbedder(SentenceTransformerEmbedder())
+
+
+def open_generator(model: str | None, threads: int | None):  # noqa: ANN201 - a TextGenerator
+    from cardwriter.generation import factory
+
+    return factory.open_generator(model, n_threads=threads)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr: count, bar, elapsed and remaining time, current step."""
+
+    def __init__(self, total: int, stream=None, enabled: bool = True) -> None:  # noqa: ANN001
+        import time
+
+        self._time = time.perf_counter
+        self.total = max(total, 1)
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.started = self._time()
+        self._draw("starting")
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        self._draw(label)
+
+    def _draw(self, label: str) -> None:
+        if not self.enabled:
+            return
+        elapsed = self._time() - self.started
+        filled = int(PROGRESS_WIDTH * self.done / self.total)
+        eta = elapsed / self.done * (self.total - self.done) if self.done else 0.0
+        bar = "#" * filled + "." * (PROGRESS_WIDTH - filled)
+        line = f"[{bar}] {self.done}/{self.total} {_clock(elapsed)} elapsed, ~{_clock(eta)} left  {label[:40]:<40}"
+        # On a terminal the bar redraws in place; in a log file each step is a line.
+        tty = getattr(self.stream, "isatty", lambda: False)()
+        self.stream.write("\r" + line if tty else line.rstrip() + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and getattr(self.stream, "isatty", lambda: False)():
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def run_diversity(args: argparse.Namespace) -> int:
+    if not 2 <= args.n <= 64:
+        raise UserError(f"-n must be between 2 and 64, not {args.n}")
+    if args.limit is not None and args.limit < 1:
+        raise UserError(f"--limit must be at least 1, not {args.limit}")
+    if args.plot and not args.plot.lower().endswith(".png"):
+        raise UserError(f"--plot writes a PNG; give a file name ending in .png, not {args.plot}")
+    presets = dr.check_presets(args.presets.split(","))
+    paragraphs = dr.load_paragraphs(args.input, args.limit)
+    if args.ours_preset not in PRESETS:
+        raise UserError(f"--ours-preset must be one of our presets: {', '.join(PRESETS)}")
+    if not 1 <= args.overgenerate <= 8:
+        raise UserError(f"--overgenerate must be between 1 and 8, not {args.overgenerate:g}")
+    if not 0 <= args.mmr_lambda <= 1:
+        raise UserError(f"--mmr-lambda must be between 0 and 1, not {args.mmr_lambda:g}")
+    ours = FillRequest(source="", preset=args.ours_preset, overgenerate=args.overgenerate, mmr_lambda=args.mmr_lambda)
+    config = dr.ReportConfig(n=args.n, presets=presets, seed=args.seed, ours=ours)
+
+    details = open(args.details, "a", encoding="utf-8") if args.details else None  # noqa: SIM115 - closed below
+    generator = open_generator(args.model, args.threads)
+    embedder = open_embedder()
+    bar = ProgressBar(len(paragraphs) * len(presets), enabled=not args.no_progress)
+    cancel = threading.Event()
+
+    def save(result: dr.ParagraphResult) -> None:
+        if details is not None:
+            details.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+            details.flush()
+
+    try:
+        report = dr.run_report(generator, embedder, paragraphs, config, progress=bar.step, on_result=save, cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        bar.close()
+        if details is not None:
+            details.close()
+        close = getattr(generator, "close", None)
+        if close is not None:
+            close()
+
+    if args.plot:
+        dr.plot(report, args.plot)
+        print(f"chart written to {args.plot}", file=sys.stderr)
+    if args.json:
+        json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.markdown:
+        command = "cardwriter " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["diversity"] else None
+        sys.stdout.write(dr.format_markdown(report, command))
+    else:
+        print(dr.format_table(report))
+    return 0

@@ -1,0 +1,19 @@
+"""``cardwriter bench generation``'s two ways do the same work (real default model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardwriter.generation.bench import run_generation_bench
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("preset", ["balanced", "llamacpp-default"])
+def test_both_ways_generate_every_token_of_their_budget(preset):
+    result = run_generation_bench(n=2, tokens=8, preset=preset)
+    assert result.plain_tokens == result.batched_tokens == result.batched_cold_tokens == 16
+    assert result.prompt_tokens > 100
+    # equal token counts: the tokens/s ratio is the ratio of wall times
+    assert result.speedup == pytest.approx(result.plain_seconds / result.batched_seconds, rel=0.02)
+    assert result.batched_cold_seconds > 0 and result.peak_rss_mb >= result.peak_rss_mb_batched > 0
