@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -92,10 +93,9 @@ def measure_stalls(app: QApplication, window: MainWindow, seconds: float) -> lis
     typer.timeout.connect(type_key)
     ticker.start()
     typer.start()
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.001)
+    loop = QEventLoop()  # a real event loop, idle between events, as in the app
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
     ticker.stop()
     typer.stop()
     return delays
@@ -190,8 +190,10 @@ def main() -> int:
         print(f"longest stall ratio (generating / idle): {r['max_stall_ratio']}   goal <= 50 ms: {'met' if r['goal_met'] else 'NOT met'}")
         print(f"open {o['paragraphs']} paragraphs: {o['open_s']} s (50 paragraphs: {o['baseline_50_open_s']} s, ratio {o['open_ratio']}),"
               f" scroll to end {o['scroll_to_end_s']} s")
-    return 0
+    sys.stdout.flush()
+    # Skip interpreter teardown: torch's and Qt's finalisers can trip over each other there.
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

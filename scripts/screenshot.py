@@ -36,7 +36,8 @@ def main() -> int:
         with Project.create(path) as project:
             project.add_draft(draft_from_text("Chapter Four", "# Chapter Four\n\n" + "\n\n".join(frankenstein) + "\n"))
             project.add_notes(
-                Note(r["text"][:220], source=r["source"]) for r in rows if "Holmes" in r["source"]
+                Note(r["text"], source=r["source"].split(" (")[0])
+                for r in rows if "Holmes" in r["source"] or "Frankenstein" in r["source"]
             )
         settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
         prefs = settings.preferences()
@@ -56,7 +57,8 @@ def main() -> int:
             app.processEvents()
             time.sleep(0.02)
         window.view.go_to_card(card)
-        for _ in range(20):
+        started = time.monotonic()  # let "Near this paragraph" find its notes
+        while not window.notes_panel.related.count() and time.monotonic() - started < 30:
             app.processEvents()
             time.sleep(0.02)
         out.parent.mkdir(parents=True, exist_ok=True)

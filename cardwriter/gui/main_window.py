@@ -612,7 +612,8 @@ class MainWindow(QMainWindow):
         self.model.add_variants(card_id, result.variants)
         if result.shortfall:
             self.statusBar().showMessage(
-                f"Found {len(result.variants)} different variants; {result.shortfall} more would have repeated others.",
+                f"Found {len(result.variants)} variants worth showing; the other candidates repeated "
+                "the stack or drifted off topic.",
                 6000,
             )
         self._show_tray_for(self.view.current_card_id())

@@ -120,6 +120,8 @@ class NotesPanel(QWidget):
         self.related.setObjectName("related-notes")
         self.related.setMaximumHeight(110)
         self.related.setWordWrap(True)
+        self.related.setAlternatingRowColors(True)
+        self.related.setSpacing(2)
         self.related.setDragEnabled(True)
         self.related.itemDoubleClicked.connect(lambda item: self.insert_requested.emit(item.data(NOTE_ID_ROLE)))
         self.related.setToolTip("Double-click to insert as a new card; drag onto a card to fuse it in")
