@@ -111,12 +111,7 @@ class DraftView(QListView):
     def _typed(self, editor: CardEditor) -> None:
         if editor is not self._editor or not self._editing_id:
             return
-        text = editor.toPlainText()
-        model = self.card_model()
-        row = model.row_of(self._editing_id)
-        if row is None:
-            return
-        model.set_live_text(self._editing_id, text)
+        self.card_model().set_live_text(self._editing_id, editor.toPlainText())
         self._save_timer.start()
 
     def save_typing(self) -> None:
@@ -152,13 +147,15 @@ class DraftView(QListView):
         self.undo_stack.push(command)
         self.go_to_card(command.above_id, command.offset)
 
-    def insert_card_below(self) -> None:
+    def insert_card_below(self) -> str:
+        """Add an empty card below the current one (or at the end), go to it, and return its id."""
         self.save_typing()
         model = self.card_model()
         row = model.row_of(self.current_card_id()) if self.current_card_id() else model.rowCount() - 1
         card = Card("")
         self.undo_stack.push(undo_commands.InsertCard(model, (row if row is not None else -1) + 1, card))
         self.go_to_card(card.id, 0)
+        return card.id
 
     def delete_current(self) -> None:
         card_id = self.current_card_id()

@@ -458,29 +458,19 @@ class MainWindow(QMainWindow):
             self.generate(card_id, VariantKind.RECOMBINE, None, notes=notes)
             self.statusBar().showMessage(f"Fusing {len(notes)} note{'s' if len(notes) > 1 else ''} into the paragraph…", 4000)
 
-    def _new_card_below_current(self) -> str:
-        self.view.save_typing()
-        current = self.view.current_card_id()
-        row = self.model.row_of(current) if current else None
-        card = Card("")
-        self.undo_stack.push(undo_commands.InsertCard(self.model, (row if row is not None else -1) + 1, card))
-        return card.id
-
     def combine_notes(self, first_id: str, second_id: str) -> None:
         """What falls out of two notes: a new card below the current one, its stack filled from both."""
         notes = self._notes([first_id, second_id])
         if len(notes) == 2 and self.view is not None:
-            card_id = self._new_card_below_current()
+            card_id = self.view.insert_card_below()
             self.generate(card_id, VariantKind.RECOMBINE, None, source="", notes=notes)
-            self.view.go_to_card(card_id)
 
     def associate_note(self, note_id: str) -> None:
         """What does this note make you think of? A new card whose stack answers."""
         notes = self._notes([note_id])
         if notes and self.view is not None:
-            card_id = self._new_card_below_current()
+            card_id = self.view.insert_card_below()
             self.generate(card_id, VariantKind.CONTINUE, None, source=notes[0].text, notes=notes)
-            self.view.go_to_card(card_id)
 
     def insert_notes_as_cards(self, row: int | None, note_ids: list[str]) -> None:
         if self.view is None:
