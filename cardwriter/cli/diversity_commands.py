@@ -9,8 +9,12 @@ import sys
 import threading
 
 from cardwriter.errors import UserError
+from cardwriter.evaluation import diversity_run
+from cardwriter.evaluation.diversity_input import load_paragraphs
+from cardwriter.evaluation.diversity_plot import plot
+from cardwriter.evaluation.diversity_render import format_markdown, format_table
+from cardwriter.evaluation.diversity_scores import ParagraphResult
 from cardwriter.generation.presets import PRESETS
-from cardwriter.services import diversity_report as dr
 from cardwriter.services.stack_filling import FillRequest
 
 PROGRESS_WIDTH = 30
@@ -30,21 +34,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--input", required=True, metavar="FILE.jsonl", help="paragraphs, one JSON object with \"text\" a line")
     parser.add_argument("-n", type=int, default=8, help="variants per paragraph and preset (default 8)")
     parser.add_argument(
-        "--presets", default=",".join(dr.DEFAULT_PRESETS), metavar="LIST",
-        help=f"comma-separated presets to compare (default {','.join(dr.DEFAULT_PRESETS)})",
+        "--presets", default=",".join(diversity_run.DEFAULT_PRESETS), metavar="LIST",
+        help=f"comma-separated presets to compare (default {','.join(diversity_run.DEFAULT_PRESETS)})",
     )
     parser.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
     parser.add_argument(
-        "--ours-preset", default=dr.OURS_PRESET, metavar="PRESET",
-        help=f"sampler preset of the pipeline's candidates (default {dr.OURS_PRESET})",
+        "--ours-preset", default=diversity_run.OURS_PRESET, metavar="PRESET",
+        help=f"sampler preset of the pipeline's candidates (default {diversity_run.OURS_PRESET})",
     )
     parser.add_argument(
-        "--overgenerate", type=float, default=dr.OURS_OVERGENERATE, metavar="X",
-        help=f"the pipeline generates X times the variants wanted per round (default {dr.OURS_OVERGENERATE:g})",
+        "--overgenerate", type=float, default=diversity_run.OURS_OVERGENERATE, metavar="X",
+        help=f"the pipeline generates X times the variants wanted per round (default {diversity_run.OURS_OVERGENERATE:g})",
     )
     parser.add_argument(
-        "--mmr-lambda", type=float, default=dr.OURS_MMR_LAMBDA, metavar="L",
-        help=f"MMR weight of relevance against novelty, 0 to 1 (default {dr.OURS_MMR_LAMBDA:g})",
+        "--mmr-lambda", type=float, default=diversity_run.OURS_MMR_LAMBDA, metavar="L",
+        help=f"MMR weight of relevance against novelty, 0 to 1 (default {diversity_run.OURS_MMR_LAMBDA:g})",
     )
     parser.add_argument("--seed", type=int, default=1234, help="base seed (default 1234)")
     out = parser.add_mutually_exclusive_group()
@@ -124,8 +128,8 @@ def run_diversity(args: argparse.Namespace) -> int:
         raise UserError(f"--limit must be at least 1, not {args.limit}")
     if args.plot and not args.plot.lower().endswith(".png"):
         raise UserError(f"--plot writes a PNG; give a file name ending in .png, not {args.plot}")
-    presets = dr.check_presets(args.presets.split(","))
-    paragraphs = dr.load_paragraphs(args.input, args.limit)
+    presets = diversity_run.check_presets(args.presets.split(","))
+    paragraphs = load_paragraphs(args.input, args.limit)
     if args.ours_preset not in PRESETS:
         raise UserError(f"--ours-preset must be one of our presets: {', '.join(PRESETS)}")
     if not 1 <= args.overgenerate <= 8:
@@ -133,7 +137,7 @@ def run_diversity(args: argparse.Namespace) -> int:
     if not 0 <= args.mmr_lambda <= 1:
         raise UserError(f"--mmr-lambda must be between 0 and 1, not {args.mmr_lambda:g}")
     ours = FillRequest(source="", preset=args.ours_preset, overgenerate=args.overgenerate, mmr_lambda=args.mmr_lambda)
-    config = dr.ReportConfig(n=args.n, presets=presets, seed=args.seed, ours=ours)
+    config = diversity_run.ReportConfig(n=args.n, presets=presets, seed=args.seed, ours=ours)
 
     details = open(args.details, "a", encoding="utf-8") if args.details else None  # noqa: SIM115 - closed below
     generator = open_generator(args.model, args.threads)
@@ -141,13 +145,13 @@ def run_diversity(args: argparse.Namespace) -> int:
     bar = ProgressBar(len(paragraphs) * len(presets), enabled=not args.no_progress)
     cancel = threading.Event()
 
-    def save(result: dr.ParagraphResult) -> None:
+    def save(result: ParagraphResult) -> None:
         if details is not None:
             details.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
             details.flush()
 
     try:
-        report = dr.run_report(generator, embedder, paragraphs, config, progress=bar.step, on_result=save, cancel=cancel)
+        report = diversity_run.run_report(generator, embedder, paragraphs, config, progress=bar.step, on_result=save, cancel=cancel)
     except KeyboardInterrupt:
         cancel.set()
         raise
@@ -160,14 +164,14 @@ def run_diversity(args: argparse.Namespace) -> int:
             close()
 
     if args.plot:
-        dr.plot(report, args.plot)
+        plot(report, args.plot)
         print(f"chart written to {args.plot}", file=sys.stderr)
     if args.json:
         json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif args.markdown:
         command = "cardwriter " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["diversity"] else None
-        sys.stdout.write(dr.format_markdown(report, command))
+        sys.stdout.write(format_markdown(report, command))
     else:
-        print(dr.format_table(report))
+        print(format_table(report))
     return 0

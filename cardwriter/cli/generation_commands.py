@@ -156,21 +156,7 @@ def _fill(generator, request: GenerationRequest) -> list[Generated]:  # noqa: AN
             f"({len(fill.candidates)} candidates in {fill.rounds} rounds); use --raw to see everything generated",
             file=sys.stderr,
         )
-    return [
-        Generated(
-            index=i,
-            text=variant.text,
-            kind=request.kind,
-            angle=candidate.angle,
-            preset=request.preset,
-            seed=candidate.seed,
-            model=generator.model_name,
-            tokens=candidate.tokens,
-            finish_reason=candidate.finish_reason,
-            seconds=candidate.seconds,
-        )
-        for i, (variant, candidate) in enumerate(zip(fill.variants, fill.picked))
-    ]
+    return fill.picked
 
 
 def _print_results(results: list[Generated], as_json: bool) -> None:
@@ -192,9 +178,9 @@ def _print_results(results: list[Generated], as_json: bool) -> None:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    for r in results:
+    for number, r in enumerate(results, 1):
         label = r.kind.value + (f", {r.angle}" if r.angle else "")
-        print(f"[{r.index + 1}] ({label}; seed {r.seed})")
+        print(f"[{number}] ({label}; seed {r.seed})")
         print(r.text if r.text else "(empty)")
         print()
     if results:
@@ -259,7 +245,7 @@ def run_bench_generation(args: argparse.Namespace) -> int:
         raise UserError(f"-n must be between 1 and 64, not {args.n}")
     if args.tokens < 1:
         raise UserError(f"--tokens must be at least 1, not {args.tokens}")
-    from cardwriter.generation.bench import run_generation_bench
+    from cardwriter.evaluation.generation_bench import run_generation_bench
 
     print(f"benchmarking {args.n} sequences x {args.tokens} tokens, {args.threads} threads ...", file=sys.stderr)
     result = run_generation_bench(

@@ -10,8 +10,8 @@ Two passes over the candidates a generator produced, in their given order:
    candidate's word 3-grams appear verbatim in the source).
 2. **Near-duplicate** (cosine of unit embeddings): each surviving candidate is
    compared with the source, with what the stack already holds and with the
-   candidates kept before it. Cosine at or above ``duplicate_cosine`` (0.92) drops it;
-   a cosine in ``[overlap_cosine, duplicate_cosine)`` (0.85 to 0.92) drops it only if
+   candidates kept before it. Cosine at or above ``duplicate_cosine`` (``DUPLICATE_COSINE``) drops it;
+   a cosine in ``[overlap_cosine, duplicate_cosine)`` (0.85 up to the duplicate threshold) drops it only if
    its word 3-gram *overlap coefficient* ``|A & B| / min(|A|, |B|)`` with that item is
    also at least ``overlap_threshold``. The overlap coefficient (rather than Jaccard)
    is used so that a candidate that copies another and adds or removes a sentence still
@@ -104,8 +104,22 @@ REWRITE_KINDS: frozenset[VariantKind] = frozenset({VariantKind.REWRITE, VariantK
 """Kinds that must reword the source, so a verbatim copy of it is degenerate."""
 
 
+DUPLICATE_COSINE = 0.92
+"""Cosine of unit embeddings at or above which a candidate is a near-duplicate outright.
+
+The one place this threshold lives: ``DedupConfig``, the stack filler's request and the
+app's settings take their default from here (calibrated in docs/dedup-calibration.md).
+"""
+
+
 class DropReason(str, Enum):
-    """Why a candidate did not make it into the stack."""
+    """Why a candidate did not make it into the stack.
+
+    The value is the stable name JSON output uses; ``label`` is the words a report shows.
+    ``filter_candidates`` gives the first eight; the stack filler adds ``OFF_TOPIC`` (a
+    rewrite that drifted from the source's subject) and ``NOT_PICKED`` (it survived the
+    filters but selection preferred more varied ones).
+    """
 
     EMPTY = "empty"
     TOO_SHORT = "too_short"
@@ -115,6 +129,27 @@ class DropReason(str, Enum):
     DUPLICATES_SOURCE = "duplicates_source"
     DUPLICATES_STACK = "duplicates_stack"
     DUPLICATES_SIBLING = "duplicates_sibling"
+    OFF_TOPIC = "off_topic"
+    NOT_PICKED = "not_picked"
+
+    @property
+    def label(self) -> str:
+        """A few words for a report, e.g. "near-duplicate of another candidate"."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    DropReason.EMPTY: "empty",
+    DropReason.TOO_SHORT: "too short",
+    DropReason.LOOPING: "looping",
+    DropReason.ECHOES_PROMPT: "echoes the prompt",
+    DropReason.COPIES_SOURCE: "copies the source",
+    DropReason.DUPLICATES_SOURCE: "near-duplicate of the source",
+    DropReason.DUPLICATES_STACK: "near-duplicate of a variant in the stack",
+    DropReason.DUPLICATES_SIBLING: "near-duplicate of another candidate",
+    DropReason.OFF_TOPIC: "off topic",
+    DropReason.NOT_PICKED: "not picked: the others were more varied",
+}
 
 
 @dataclass(frozen=True)
@@ -136,7 +171,7 @@ class DedupConfig:
     """Kinds for which a near-copy of the source is degenerate."""
     copy_containment: float = 0.5
     """Near-copy: at least this share of the candidate's word 3-grams occur in the source."""
-    duplicate_cosine: float = 0.92
+    duplicate_cosine: float = DUPLICATE_COSINE
     """Cosine at or above this is a near-duplicate outright."""
     overlap_cosine: float = 0.85
     """Cosine in [overlap_cosine, duplicate_cosine) is a near-duplicate if overlap is high too."""

@@ -192,6 +192,7 @@ def vendi_score(embeddings: np.ndarray) -> float:
 
 
 COLLAPSE_COSINE = 0.8
+"""A paragraph's variants have collapsed when their mean pairwise cosine is above this."""
 
 
 def collapsed(embeddings: np.ndarray, threshold: float = COLLAPSE_COSINE) -> bool:
@@ -218,7 +219,11 @@ def collapse_rate(groups: Iterable[np.ndarray], threshold: float = COLLAPSE_COSI
 # ----------------------------------------------------------------------------- usable distinct
 
 ON_TOPIC = (0.5, 0.95)
+"""A usable variant's cosine to its source lies in ``[ON_TOPIC[0], ON_TOPIC[1])``: about the same thing, not a copy."""
 CLUSTER_COSINE = 0.90
+"""Usable variants at least this close to a cluster's founder count as one distinct variant."""
+USABLE_MIN_LENGTH_RATIO = 1 / 3
+"""A usable variant has at least this share of its source's word count."""
 
 
 def usable_mask(
@@ -228,7 +233,7 @@ def usable_mask(
     variant_embeddings: np.ndarray,
     *,
     on_topic: tuple[float, float] = ON_TOPIC,
-    min_length_ratio: float = 1 / 3,
+    min_length_ratio: float = USABLE_MIN_LENGTH_RATIO,
 ) -> list[bool]:
     """Which variants are usable: on topic, not looping, and long enough.
 
@@ -257,7 +262,7 @@ def usable_distinct(
     variant_embeddings: np.ndarray,
     *,
     on_topic: tuple[float, float] = ON_TOPIC,
-    min_length_ratio: float = 1 / 3,
+    min_length_ratio: float = USABLE_MIN_LENGTH_RATIO,
     cluster_cosine: float = CLUSTER_COSINE,
 ) -> int:
     """How many genuinely different usable variants there are.

@@ -113,6 +113,7 @@ PRESETS: dict[str, SamplerPreset] = {
 }
 
 DEFAULT_PRESET = "balanced"
+"""The preset the app, the command line and a bare ``GenerationRequest`` use unless told otherwise."""
 
 BASELINES: dict[str, SamplerPreset] = {
     p.name: p

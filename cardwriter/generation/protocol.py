@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.generation.presets import DEFAULT_PRESET
 
 FINISH_STOP = "stop"  # the model ended the text itself
 FINISH_LENGTH = "length"  # the token budget ran out
@@ -41,7 +42,7 @@ class GenerationRequest:
     before: str = ""  # the paragraph(s) before the card, for context
     after: str = ""  # the paragraph(s) after it
     voice_examples: tuple[str, ...] = ()  # the writer's own paragraphs, for the "own voice" angle
-    preset: str = "balanced"
+    preset: str = DEFAULT_PRESET
     seed: int = 0
     max_tokens: int | None = None
     distinct_openings: bool = True  # a first token taken by a sibling is banned

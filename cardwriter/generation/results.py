@@ -1,4 +1,9 @@
-"""Finished sequences as results, with what their provenance needs."""
+"""Finished sequences as results, with what their provenance and selection need.
+
+``Generated`` is the one record of a finished sequence: ``collect`` makes them for a
+plain request, and the stack filler (``services.stack_filling``) makes them for its
+candidates, keeping the ones it picks and saying why it dropped the others.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,11 @@ from cardwriter.generation.protocol import Event, GenerationRequest, SequenceDon
 
 @dataclass(frozen=True)
 class Generated:
-    """One finished sequence with what is needed to record its provenance."""
+    """One finished sequence with what is needed to record its provenance and to select it.
+
+    ``index`` is the sequence's place in its request; ``round`` is the stack filler's
+    top-up round that asked for it (0 for a single request).
+    """
 
     index: int
     text: str
@@ -26,8 +35,10 @@ class Generated:
     finish_reason: str
     seconds: float
     note_ids: tuple[str, ...] = ()
+    round: int = 0
 
     def to_variant(self, parent_id: str | None = None) -> Variant:
+        """A stack variant holding this text, its provenance recorded (a child of ``parent_id``)."""
         provenance = Provenance(
             kind=self.kind,
             angle=self.angle,
@@ -48,22 +59,33 @@ def collect(
 ) -> list[Generated]:
     """Run a request to the end and return its sequences in index order."""
     done = finished(generator.stream(request, cancel))
-    return [
-        Generated(
-            index=i,
-            text=d.text,
-            kind=request.kind,
-            angle=angle_for(request, i),
-            preset=request.preset,
-            seed=sequence_seed(request.seed, i),
-            model=generator.model_name,
-            tokens=d.tokens,
-            finish_reason=d.finish_reason,
-            seconds=d.seconds,
-            note_ids=note_ids,
-        )
-        for i, d in sorted(done.items())
-    ]
+    return [from_done(d, request, generator.model_name, note_ids=note_ids) for _, d in sorted(done.items())]
+
+
+def from_done(
+    done: SequenceDone,
+    request: GenerationRequest,
+    model: str,
+    *,
+    text: str | None = None,
+    note_ids: tuple[str, ...] = (),
+    round_no: int = 0,
+) -> Generated:
+    """The record of one finished sequence of ``request`` (``text`` overrides its text)."""
+    return Generated(
+        index=done.index,
+        text=done.text if text is None else text,
+        kind=request.kind,
+        angle=angle_for(request, done.index),
+        preset=request.preset,
+        seed=sequence_seed(request.seed, done.index),
+        model=model,
+        tokens=done.tokens,
+        finish_reason=done.finish_reason,
+        seconds=done.seconds,
+        note_ids=note_ids,
+        round=round_no,
+    )
 
 
 def finished(events: Iterable[Event]) -> dict[int, SequenceDone]:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, fields
 
 from PySide6.QtCore import QSettings
 
+from cardwriter.embedding.dedup import DUPLICATE_COSINE
+from cardwriter.generation.presets import DEFAULT_PRESET
+
 MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER = "default", "file", "server"
 RECENT_LIMIT = 10
 
@@ -15,10 +18,10 @@ class Preferences:
     model_source: str = MODEL_DEFAULT  # the packaged model, a GGUF file, or a server
     model_path: str = ""
     server_url: str = ""
-    preset: str = "balanced"
+    preset: str = DEFAULT_PRESET
     variants_shown: int = 4  # how many a stack gains per fill
     overgenerate: float = 2.0  # candidates made per variant kept
-    dedup_threshold: float = 0.92  # cosine at or above which a candidate is a duplicate
+    dedup_threshold: float = DUPLICATE_COSINE  # cosine at or above which a candidate is a duplicate
     background_fill: bool = True  # fill a card's stack when the writer pauses on it
 
 

@@ -27,19 +27,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cardwriter.domain.model import Provenance, Variant, VariantKind
-from cardwriter.embedding.dedup import DedupConfig, filter_candidates
+from cardwriter.domain.model import Variant, VariantKind
+from cardwriter.embedding.dedup import DUPLICATE_COSINE, DedupConfig, DropReason, filter_candidates
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.embedding.selection import mmr_select
-from cardwriter.generation.prompts import REWRITE_MIX, angle_for
+from cardwriter.generation.presets import DEFAULT_PRESET
+from cardwriter.generation.prompts import REWRITE_MIX
 from cardwriter.generation.protocol import (
     FINISH_CANCELLED,
     GenerationRequest,
     SequenceDone,
     TextGenerator,
     TextPiece,
-    sequence_seed,
 )
+from cardwriter.generation.results import Generated, from_done
 
 ROUND_SEED_STEP = 7919  # seeds of a top-up round start far from the last round's
 
@@ -56,7 +57,7 @@ class FillRequest:
     mix_rewrites: bool = True  # rewrite with no angle: cycle prompts.REWRITE_MIX's intents over candidates
     wanted: int = 4
     overgenerate: float = 2.0
-    preset: str = "balanced"
+    preset: str = DEFAULT_PRESET
     seed: int | None = None  # None: a fresh random seed
     before: str = ""
     after: str = ""
@@ -64,30 +65,29 @@ class FillRequest:
     note_ids: tuple[str, ...] = ()
     existing: tuple[str, ...] = ()  # texts already in the stack: never repeated
     parent_id: str | None = None  # refining a variant: the new ones are its children
-    duplicate_cosine: float = 0.92
+    duplicate_cosine: float = DUPLICATE_COSINE
     min_source_cosine: float = 0.5  # rewrite/restyle: below this cosine to the source is off topic
     mmr_lambda: float = 0.3  # leans to novelty: measured better than DEFAULT_LAMBDA (0.5) on the dev paragraphs
     max_rounds: int = 3
     max_tokens: int | None = None
 
 
-@dataclass
-class Candidate:
-    text: str
-    angle: str | None
-    seed: int
-    tokens: int
-    seconds: float
-    round: int
-    finish_reason: str = ""
+@dataclass(frozen=True)
+class Dropped:
+    """A candidate the stack did not take: why (an enum), and the sentence a writer can read."""
+
+    candidate: Generated
+    reason: DropReason
+    detail: str = ""  # e.g. "off topic: cosine 0.412 to the source, needs 0.5"
+    cosine: float | None = None  # to the source (off topic) or to what it duplicates
 
 
 @dataclass
 class FillResult:
     variants: list[Variant] = field(default_factory=list)
-    picked: list[Candidate] = field(default_factory=list)  # the candidate behind each variant, in order
-    candidates: list[Candidate] = field(default_factory=list)
-    dropped: list[tuple[str, str]] = field(default_factory=list)  # (text, why)
+    picked: list[Generated] = field(default_factory=list)  # the candidate behind each variant, in order
+    candidates: list[Generated] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
     rounds: int = 0
     wanted: int = 0
     tokens: int = 0
@@ -136,7 +136,7 @@ class StackFiller:
                 seed=(seed + round_no * ROUND_SEED_STEP) & 0x3FFFFFFF,
                 max_tokens=request.max_tokens,
             )
-            fresh = self._generate(generator, generation, cancel, on_piece, round_no, result)
+            fresh = self._generate(generator, generation, cancel, on_piece, round_no, request, result)
             if not fresh:
                 continue
             vecs = self.embedder.encode([c.text for c in fresh])
@@ -154,17 +154,17 @@ class StackFiller:
                 stack_embeddings=held_vecs,
                 config=config,
             )
-            result.dropped.extend((fresh[d.index].text, d.detail) for d in verdict.dropped)
+            result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail, d.cosine) for d in verdict.dropped)
             survivors = verdict.kept
             picked = mmr_select(
                 vecs[survivors], source_vec, need, lambda_=request.mmr_lambda, existing=held_vecs if len(held_texts) else None
             ) if survivors else []
             chosen = [survivors[p] for p in picked]
             for index in chosen:
-                result.variants.append(self._variant(fresh[index], request, generator))
+                result.variants.append(fresh[index].to_variant(request.parent_id))
                 result.picked.append(fresh[index])
             result.dropped.extend(
-                (fresh[i].text, "not picked: the others were more varied") for i in survivors if i not in chosen
+                Dropped(fresh[i], DropReason.NOT_PICKED, DropReason.NOT_PICKED.label) for i in survivors if i not in chosen
             )
             if chosen:
                 held_texts = held_texts + [fresh[i].text for i in chosen]
@@ -183,7 +183,7 @@ class StackFiller:
         return ()
 
     @staticmethod
-    def _on_topic(request: FillRequest, cosines: np.ndarray, fresh: list[Candidate], result: FillResult) -> list[int]:
+    def _on_topic(request: FillRequest, cosines: np.ndarray, fresh: list[Generated], result: FillResult) -> list[int]:
         """Indices of the candidates on the source's topic; the others are recorded as dropped."""
         if request.kind not in ON_TOPIC_KINDS or not request.source.strip():
             return list(range(len(fresh)))
@@ -192,14 +192,24 @@ class StackFiller:
             if float(cos) >= request.min_source_cosine:
                 kept.append(i)
             else:
-                result.dropped.append((fresh[i].text, f"off topic: cosine {float(cos):.3f} to the source, needs {request.min_source_cosine}"))
+                detail = f"off topic: cosine {float(cos):.3f} to the source, needs {request.min_source_cosine}"
+                result.dropped.append(Dropped(fresh[i], DropReason.OFF_TOPIC, detail, float(cos)))
         return kept
 
     def _config(self, request: FillRequest) -> DedupConfig:
         overlap = min(self.dedup.overlap_cosine, request.duplicate_cosine)
         return dataclasses.replace(self.dedup, duplicate_cosine=request.duplicate_cosine, overlap_cosine=overlap)
 
-    def _generate(self, generator, generation, cancel, on_piece, round_no, result) -> list[Candidate]:
+    def _generate(
+        self,
+        generator: TextGenerator,
+        generation: GenerationRequest,
+        cancel: threading.Event,
+        on_piece: Callable[[int, str], None] | None,
+        round_no: int,
+        request: FillRequest,
+        result: FillResult,
+    ) -> list[Generated]:
         so_far: dict[int, str] = {}
         done: dict[int, SequenceDone] = {}
         offset = round_no * 1000  # keep streamed sequences of different rounds apart
@@ -211,32 +221,19 @@ class StackFiller:
             elif isinstance(event, SequenceDone):
                 done[event.index] = event
         fresh = []
-        for index, event in sorted(done.items()):
+        for _, event in sorted(done.items()):
             result.tokens += event.tokens
             result.seconds += event.seconds
             if event.finish_reason == FINISH_CANCELLED:
                 continue
-            candidate = Candidate(
+            candidate = from_done(
+                event,
+                generation,
+                generator.model_name,
                 text=event.text.strip(),
-                angle=angle_for(generation, index),
-                seed=sequence_seed(generation.seed, index),
-                tokens=event.tokens,
-                seconds=event.seconds,
-                round=round_no,
-                finish_reason=event.finish_reason,
+                note_ids=request.note_ids,
+                round_no=round_no,
             )
             fresh.append(candidate)
             result.candidates.append(candidate)
         return fresh
-
-    def _variant(self, candidate: Candidate, request: FillRequest, generator: TextGenerator) -> Variant:
-        provenance = Provenance(
-            kind=request.kind,
-            angle=candidate.angle,
-            model=generator.model_name,
-            preset=request.preset,
-            seed=candidate.seed,
-            parent_id=request.parent_id,
-            note_ids=request.note_ids,
-        )
-        return Variant(text=candidate.text, provenance=provenance)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.embedding.dedup import DropReason
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.prompts import REWRITE_MIX
@@ -66,7 +67,9 @@ def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
     assert len(result.variants) == 1
     assert result.shortfall == 3
     assert generator.calls == 2, "it tried a bounded number of top-up rounds"
-    assert any("near-duplicate" in why for _, why in result.dropped)
+    siblings = [d for d in result.dropped if d.reason is DropReason.DUPLICATES_SIBLING]
+    assert siblings and all(d.cosine is not None and d.cosine >= 0.92 for d in siblings)
+    assert all("near-duplicate" in d.detail for d in siblings), "the sentence a writer reads says why"
 
 
 def test_what_the_stack_holds_is_never_offered_again():
@@ -75,7 +78,7 @@ def test_what_the_stack_holds_is_never_offered_again():
         SameTextGenerator(text), FillRequest(SOURCE, wanted=2, existing=(text,), max_rounds=1, min_source_cosine=0.0)
     )
     assert result.variants == []
-    assert all("stack item" in why for _, why in result.dropped)
+    assert result.dropped and all(d.reason is DropReason.DUPLICATES_STACK for d in result.dropped)
 
 
 def test_refined_variants_name_their_parent_and_notes():
@@ -124,7 +127,8 @@ def test_off_topic_candidates_are_dropped_for_rewrites_and_kept_for_continuation
         ListGenerator([ON_TOPIC, OFF_TOPIC]), FillRequest(SOURCE, wanted=1, overgenerate=2, seed=3, max_rounds=1)
     )
     assert [v.text for v in rewrite.variants] == [ON_TOPIC]
-    assert [t for t, why in rewrite.dropped if why.startswith("off topic")] == [OFF_TOPIC]
+    (off,) = [d for d in rewrite.dropped if d.reason is DropReason.OFF_TOPIC]
+    assert off.candidate.text == OFF_TOPIC and off.cosine < 0.5 and off.detail.startswith("off topic")
     cont = StackFiller(embedder).fill(
         ListGenerator([OFF_TOPIC]),
         FillRequest(SOURCE, kind=VariantKind.CONTINUE, wanted=1, overgenerate=1, seed=3, max_rounds=1),
@@ -157,3 +161,13 @@ def test_picked_candidates_line_up_with_the_variants():
     for variant, candidate in zip(result.variants, result.picked):
         assert variant.text == candidate.text and variant.provenance.seed == candidate.seed
         assert candidate.tokens > 0 and candidate.finish_reason == "stop"
+        assert variant.provenance.angle == candidate.angle and variant.provenance.model == candidate.model
+    assert all(c.model == "fake" and c.kind is VariantKind.REWRITE for c in result.candidates)
+
+
+def test_every_candidate_is_either_picked_or_dropped_for_one_reason():
+    result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest(SOURCE, wanted=3, seed=5, overgenerate=3))
+    dropped = [d.candidate for d in result.dropped]
+    assert sorted(map(id, result.picked + dropped)) == sorted(map(id, result.candidates))
+    assert all(isinstance(d.reason, DropReason) for d in result.dropped)
+    assert {c.round for c in result.candidates} <= set(range(result.rounds))

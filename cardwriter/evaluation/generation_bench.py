@@ -1,4 +1,6 @@
-"""Plain one-at-a-time chat completions against the batched engine, same work both ways.
+"""``cardwriter bench generation``: plain one-at-a-time chat completions against the batched engine.
+
+Same work both ways:
 
 (a) N calls of llama-cpp-python's high-level ``create_chat_completion``, one
 sequence at a time, as looms and swipes do it today; (b) the batched engine,
@@ -35,7 +37,7 @@ from dataclasses import asdict, dataclass
 from cardwriter.domain.model import VariantKind
 from cardwriter.generation import prompts
 from cardwriter.generation.llama_engine import LlamaEngine
-from cardwriter.generation.presets import get_preset
+from cardwriter.generation.presets import DEFAULT_PRESET, get_preset
 from cardwriter.generation.protocol import GenerationRequest, SequenceDone
 
 BENCH_PARAGRAPH = (
@@ -77,7 +79,7 @@ def peak_rss_mb() -> float:
 
 
 def run_generation_bench(
-    n: int = 4, tokens: int = 96, model: str | None = None, seed: int = 1234, threads: int = 2, preset: str = "balanced"
+    n: int = 4, tokens: int = 96, model: str | None = None, seed: int = 1234, threads: int = 2, preset: str = DEFAULT_PRESET
 ) -> BenchResult:
     engine = LlamaEngine(model, n_threads=threads)
     request = GenerationRequest(source=BENCH_PARAGRAPH, kind=VariantKind.RESTYLE, n=n, seed=seed, max_tokens=tokens, preset=preset)

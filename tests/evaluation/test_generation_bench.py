@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardwriter.generation.bench import run_generation_bench
+from cardwriter.evaluation.generation_bench import run_generation_bench
 
 pytestmark = pytest.mark.slow
 
