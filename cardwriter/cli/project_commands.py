@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cardwriter.errors import UserError
 from cardwriter.services import transfer
+from cardwriter.services.notes_library import NotesLibrary
 from cardwriter.services.text_files import write_text_atomically
 from cardwriter.storage.project import Project
 from cardwriter.storage.project_file import SUFFIX, remove_project_file
@@ -103,7 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_notes_add(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
-        result = transfer.add_notes_from_paths(project, args.paths, split=args.split)
+        result = NotesLibrary(project).add_files(args.paths, split=args.split)
     for problem in result.refused:
         print(f"cardwriter: skipped: {problem}", file=sys.stderr)
     print(f"added {len(result.added)} notes to {args.project}", file=sys.stderr)
@@ -159,7 +160,7 @@ def _note_json(note, number: int) -> dict:  # noqa: ANN001 - a Note
 
 def cmd_notes_list(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
-        notes = project.notes()
+        notes = NotesLibrary(project).notes()
     if args.json:
         json.dump([_note_json(n, i) for i, n in enumerate(notes, 1)], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -195,18 +196,14 @@ def _check_k(k: int) -> None:
 
 
 def cmd_notes_search(args: argparse.Namespace) -> int:
-    from cardwriter.services.note_search import search_project_notes
-
     _check_k(args.k)
     with Project.open(args.project) as project:
-        found = search_project_notes(project, open_note_embedder(), args.query, limit=args.k)
+        found = NotesLibrary(project).search(open_note_embedder(), args.query, limit=args.k)
     _print_hits(args, found)
     return 0
 
 
 def cmd_notes_related(args: argparse.Namespace) -> int:
-    from cardwriter.services.note_search import related_project_notes
-
     _check_k(args.k)
     with Project.open(args.project) as project:
         drafts = project.drafts()
@@ -223,6 +220,6 @@ def cmd_notes_related(args: argparse.Namespace) -> int:
         if not 1 <= args.card <= len(card_ids):
             raise UserError(f"the draft has cards 1 to {len(card_ids)}, not {args.card}; 'cardwriter show' numbers them")
         paragraph = project.card(card_ids[args.card - 1]).text
-        found = related_project_notes(project, open_note_embedder(), paragraph, k=args.k)
+        found = NotesLibrary(project).related(open_note_embedder(), paragraph, k=args.k)
     _print_hits(args, found)
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from cardwriter.domain.model import Note
+from cardwriter.services.notes_library import NotesLibrary
 from cardwriter.storage.project import Project
 
 NOTE_MIME = "application/x-cardwriter-note-id"
@@ -30,7 +31,7 @@ class NotesModel(QAbstractListModel):
 
     def __init__(self, project: Project, parent=None):
         super().__init__(parent)
-        self.project = project
+        self.library = NotesLibrary(project)  # every read and change of the notes goes through it
         self._notes: dict[str, Note] = {}
         self._order: list[str] = []
         self._filter: list[str] | None = None
@@ -40,7 +41,7 @@ class NotesModel(QAbstractListModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        notes = self.project.notes()
+        notes = self.library.notes()
         self._notes = {n.id: n for n in notes}
         self._order = [n.id for n in reversed(notes)]  # newest first
         if self._filter is not None:

@@ -62,24 +62,17 @@ class NoteDialog(QDialog):
 
 
 class NoteChange(QUndoCommand):
-    """Add, edit or delete notes: ``before`` and ``after`` are the notes as they were and become."""
+    """Add, edit or delete notes: ``before`` and ``after`` are the notes as they were and become.
+
+    The change itself is the notes library's (``NotesLibrary.replace``); this only makes it undoable.
+    """
 
     def __init__(self, panel: NotesPanel, text: str, before: list[Note], after: list[Note]):
         super().__init__(text)
         self.panel, self.before, self.after = panel, before, after
 
     def _apply(self, old: list[Note], new: list[Note]) -> None:
-        project = self.panel.model.project
-        new_ids = {n.id for n in new}
-        with project.transaction():
-            for note in old:
-                if note.id not in new_ids:
-                    project.delete_note(note.id)
-            existing = {n.id for n in project.notes()}
-            project.add_notes([n for n in new if n.id not in existing])
-            for note in new:
-                if note.id in existing:
-                    project.update_note(note)
+        self.panel.model.library.replace(old, new)
         self.panel.model.reload()
         self.panel.notes_changed.emit()
 
