@@ -1,6 +1,7 @@
 """One open draft: the project file and the in-memory cards kept in step.
 
-The GUI shows ``session.draft``; every change goes through a method here,
+The GUI shows ``session.draft``; every change to a draft's cards and stacks
+goes through a method here (notes change through ``NotesLibrary``),
 which saves it (one transaction) and then updates the in-memory draft to
 match what was saved. Each method returns what a view needs to refresh.
 Undo and redo are built from these same methods: ``snapshot`` and
@@ -56,7 +57,7 @@ class DraftSession:
     def set_text(self, card_id: str, text: str) -> int:
         card = self.card(card_id)
         if card.text != text:
-            editing.edit_card(self.project, card_id, text)
+            self.project.set_card_text(card_id, text)
             card.text = text
         return self.index_of(card_id)
 
@@ -97,7 +98,7 @@ class DraftSession:
         """Delete a card; returns where it was and a full copy, to put it back."""
         index = self.index_of(card_id)
         removed = copy.deepcopy(self.card(card_id))
-        editing.delete_card(self.project, card_id)
+        self.project.delete_card(card_id)
         del self.draft.cards[index]
         return index, removed
 
@@ -105,7 +106,7 @@ class DraftSession:
         """Move a card so it becomes card ``to_index``; returns the index it came from."""
         from_index = self.index_of(card_id)
         to_index = max(0, min(to_index, len(self.draft.cards) - 1))
-        editing.move_card(self.project, card_id, to_index)
+        self.project.move_card(card_id, to_index)
         card = self.draft.cards.pop(from_index)
         self.draft.cards.insert(to_index, card)
         return from_index
@@ -121,7 +122,7 @@ class DraftSession:
         self._reload(card_id)
 
     def set_variant_state(self, card_id: str, variant_id: str, state: VariantState) -> None:
-        editing.set_variant_state(self.project, variant_id, state)
+        self.project.set_variant_state(variant_id, state)
         self._reload(card_id)
 
     def snapshot(self, card_id: str) -> Card:
@@ -137,7 +138,7 @@ class DraftSession:
         keep_ids = {v.id for v in snapshot.variants}
         remove = [v.id for v in (current.variants if current else []) if v.id not in keep_ids]
         with self.project.transaction():
-            editing.edit_card(self.project, snapshot.id, snapshot.text)
+            self.project.set_card_text(snapshot.id, snapshot.text)
             self.project.restore_variants(snapshot.id, snapshot.variants, remove)
         self._reload(snapshot.id)
 

@@ -1,10 +1,10 @@
-"""The writer's edits to a draft, each one saved as a single transaction.
+"""The edits to a draft that take several steps, each saved as a single transaction.
 
-These are the user actions the GUI and the command line share: type into a
-card, split and merge cards, move and delete them, and manage a card's stack
-(accept, pin, discard). Accepting a variant never loses text: the words it
-replaces stay in the stack, so every swap can be undone by accepting them
-back.
+``DraftSession`` is the one way to change a draft's cards; it calls these for the
+edits that touch several rows at once (split, merge, accept) and ``Project``
+directly for the single-row ones (type, insert, move, delete, pin or discard).
+Accepting a variant never loses text: the words it replaces stay in the stack, so
+every swap can be undone by accepting them back.
 """
 
 from __future__ import annotations
@@ -12,16 +12,6 @@ from __future__ import annotations
 from cardwriter.domain.model import Card, Provenance, Variant, VariantKind, VariantState
 from cardwriter.errors import UserError
 from cardwriter.storage.project import Project
-
-
-def edit_card(project: Project, card_id: str, text: str) -> None:
-    project.set_card_text(card_id, text)
-
-
-def add_card(project: Project, draft_id: str, index: int, text: str = "", separator: str = "\n\n") -> Card:
-    card = Card(text=text, separator=separator)
-    project.insert_card(draft_id, index, card)
-    return card
 
 
 def split_card(project: Project, card_id: str, offset: int, new_card_id: str | None = None) -> Card:
@@ -65,14 +55,6 @@ def merge_with_previous(project: Project, card_id: str) -> str:
     return above_id
 
 
-def move_card(project: Project, card_id: str, index: int) -> None:
-    project.move_card(card_id, index)
-
-
-def delete_card(project: Project, card_id: str) -> None:
-    project.delete_card(card_id)
-
-
 def accept_variant(project: Project, card_id: str, variant_id: str) -> None:
     """Swap a variant into its card; the replaced text stays in the stack."""
     with project.transaction():
@@ -90,8 +72,3 @@ def accept_variant(project: Project, card_id: str, variant_id: str) -> None:
             project.add_variants(card_id, [original])
         project.set_card_text(card_id, variants[variant_id].text)
         project.set_variant_state(variant_id, VariantState.ACCEPTED)
-
-
-def set_variant_state(project: Project, variant_id: str, state: VariantState) -> None:
-    """Pin, discard or return a variant to the stack."""
-    project.set_variant_state(variant_id, state)

@@ -80,3 +80,14 @@ def test_snapshot_and_restore_undo_an_accept_without_touching_later_variants(ses
     assert card.text == "A rewrite."
     assert {x.text for x in card.stack()} == {"First card here.", "Arrived later."}
     assert_saved(session)
+
+
+def test_pin_and_discard_change_the_stack_and_are_saved(session):
+    card = session.cards[0]
+    keep, drop = Variant("Kept.", Provenance(VariantKind.CONTINUE)), Variant("Dropped.", Provenance(VariantKind.CONTINUE))
+    session.add_variants(card.id, [keep, drop])
+    session.set_variant_state(card.id, keep.id, VariantState.PINNED)
+    session.set_variant_state(card.id, drop.id, VariantState.DISCARDED)
+    assert [v.text for v in session.card(card.id).stack()] == ["Kept."]
+    assert {v.text: v.state for v in session.card(card.id).variants}["Kept."] is VariantState.PINNED
+    assert_saved(session)

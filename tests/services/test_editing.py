@@ -64,15 +64,3 @@ def test_accept_swaps_in_and_the_old_text_stays_in_the_stack(project):
     card = cards(project)[0]
     assert card.text == "Alpha beta. Gamma delta."
     assert sorted(v.text for v in card.stack()) == ["Alpha, then beta.", "Beta after alpha."]
-
-
-def test_pin_discard_and_move(project):
-    first, second = cards(project)
-    v = Variant("x", Provenance(VariantKind.CONTINUE))
-    project.add_variants(first.id, [v])
-    editing.set_variant_state(project, v.id, VariantState.DISCARDED)
-    assert cards(project)[0].stack() == []
-    editing.move_card(project, second.id, 0)
-    assert [c.id for c in cards(project)] == [second.id, first.id]
-    editing.delete_card(project, first.id)
-    assert [c.id for c in cards(project)] == [second.id]

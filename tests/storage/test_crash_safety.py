@@ -18,17 +18,18 @@ EDITS = 1000
 CHILD = textwrap.dedent(
     """
     import sys
-    from cardwriter.services import editing
+    from cardwriter.domain.model import Card
+    from cardwriter.services.draft_session import DraftSession
     from cardwriter.storage.project import Project
 
     project = Project.open(sys.argv[1])
-    draft_id = project.drafts()[0].id
-    first = project.card_ids(draft_id)[0]
+    session = DraftSession(project, project.drafts()[0].id)
+    first = session.cards[0].id
     for i in range({edits}):
         if i % 2:
-            editing.edit_card(project, first, f"edit {{i}}")
+            session.set_text(first, f"edit {{i}}")
         else:
-            editing.add_card(project, draft_id, i // 2 + 1, f"card {{i}}")
+            session.insert(i // 2 + 1, Card(text=f"card {{i}}"))
         print(i, flush=True)
     print("finished", flush=True)
     """
