@@ -1,4 +1,4 @@
-"""A whole project as JSON: every draft, card, variant with its provenance, note and setting.
+"""A whole project as JSON: every draft, card, variant with its provenance, and note.
 
 The export is the project's portable, human-readable form; importing it into
 an empty project gives back an equal project (same ids, texts, order, states
@@ -22,7 +22,6 @@ def project_to_dict(project: Project) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "settings": project.settings(),
         "drafts": [_draft_to_dict(draft) for draft in project.load_drafts()],
         "notes": [_note_to_dict(note) for note in project.notes()],
     }
@@ -41,13 +40,10 @@ def load_project_dict(project: Project, data: Any, source: str) -> None:
     try:
         drafts = [_draft_from_dict(d) for d in data.get("drafts", [])]
         notes = [_note_from_dict(n) for n in data.get("notes", [])]
-        settings = dict(data.get("settings", {}))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ImportRefused(f"{source} is a damaged Cardwriter export ({type(exc).__name__}: {exc})") from exc
     try:
         with project.transaction():
-            for key, value in settings.items():
-                project.set_setting(key, value)
             for draft in drafts:
                 project.add_draft(draft)
             project.add_notes(notes)

@@ -71,19 +71,6 @@ class Project:
         with self.db.atomic():
             yield
 
-    # -- settings ------------------------------------------------------------
-
-    def setting(self, key: str, default: Any = None) -> Any:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return default if row is None else json.loads(row[0])
-
-    def settings(self) -> dict[str, Any]:
-        return {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM settings ORDER BY key")}
-
-    def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction():
-            self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
-
     # -- drafts --------------------------------------------------------------
 
     def drafts(self) -> list[DraftSummary]:
@@ -149,10 +136,6 @@ class Project:
     def delete_draft(self, draft_id: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
-
-    def set_draft_leading(self, draft_id: str, leading: str) -> None:
-        with self.transaction():
-            self.db["drafts"].update(draft_id, {"leading": leading})
 
     # -- cards ---------------------------------------------------------------
 

@@ -4,6 +4,12 @@
 file from version ``n`` to ``n + 1``; a new file runs them all. A file whose
 version is above ``SCHEMA_VERSION`` was written by a newer Cardwriter and is
 refused, untouched.
+
+Version history:
+
+1. drafts, cards, variants, notes, embeddings, and a ``settings`` table.
+2. ``settings`` dropped: nothing ever read it. The writer's preferences live in the
+   app's settings (QSettings), not in the project file.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 _V1 = """
@@ -74,8 +80,13 @@ def _create_v1(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+def _drop_settings(db: sqlite_utils.Database) -> None:
+    db.execute("DROP TABLE IF EXISTS settings")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     0: _create_v1,
+    1: _drop_settings,
 }
 
 

@@ -91,15 +91,12 @@ def test_unknown_ids_are_clear_errors(project):
         project.set_variant_state("missing", VariantState.PINNED)
 
 
-def test_notes_settings_and_embeddings(project):
+def test_notes_and_embeddings(project):
     note = Note("It is a truth universally acknowledged.", source="Austen", tags=("opening",))
     project.add_notes([note])
     note.tags = ("opening", "irony")
     project.update_note(note)
     assert project.notes() == [note]
-    project.set_setting("variants_shown", 4)
-    project.set_setting("variants_shown", 3)
-    assert project.setting("variants_shown") == 3 and project.setting("missing", "x") == "x"
     vectors = {f"h{i}": i.to_bytes(2, "little") * 4 for i in range(700)}
     project.put_embeddings("minilm", vectors, dim=2)
     assert project.embeddings("minilm", ["h1", "h699", "nope"]) == {"h1": vectors["h1"], "h699": vectors["h699"]}
