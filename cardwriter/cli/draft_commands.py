@@ -1,0 +1,60 @@
+"""``cardwriter drafts list|rename|delete``: a project's drafts as a whole."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from cardwriter.services import drafts
+from cardwriter.storage.project import Project
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("drafts", help="list, rename or delete a project's drafts")
+    commands = parser.add_subparsers(title="drafts commands", metavar="COMMAND", required=True)
+
+    listing = commands.add_parser("list", help="the drafts, numbered, with their card counts")
+    listing.add_argument("project", type=Path)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=cmd_list)
+
+    rename = commands.add_parser("rename", help="give a draft a new title")
+    rename.add_argument("project", type=Path)
+    rename.add_argument("draft", metavar="TITLE", help="the draft's title (or id)")
+    rename.add_argument("new_title", metavar="NEW_TITLE")
+    rename.set_defaults(handler=cmd_rename)
+
+    delete = commands.add_parser("delete", help="delete a draft with its cards and their stacks")
+    delete.add_argument("project", type=Path)
+    delete.add_argument("draft", metavar="TITLE", help="the draft's title (or id)")
+    delete.set_defaults(handler=cmd_delete)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        found = drafts.list_drafts(project)
+    if args.json:
+        rows = [{"number": i, "id": d.id, "title": d.title, "cards": d.card_count} for i, d in enumerate(found, 1)]
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for number, draft in enumerate(found, 1):
+        print(f"{number:>5}  {draft.title}  ({draft.card_count} cards)")
+    print(f"{len(found)} drafts", file=sys.stderr)
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        renamed = drafts.rename_draft(project, args.draft, args.new_title)
+    print(f"renamed {args.draft!r} to {renamed.title!r}", file=sys.stderr)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        gone = drafts.delete_draft(project, args.draft)
+    print(f"deleted {gone.title!r} ({gone.card_count} cards) from {args.project}", file=sys.stderr)
+    return 0

@@ -1,0 +1,52 @@
+"""Listing, renaming and deleting drafts in a real project file."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardwriter.domain.model import Provenance, Variant, VariantKind
+from cardwriter.domain.paragraphs import draft_from_text
+from cardwriter.errors import UserError
+from cardwriter.services import drafts
+from cardwriter.storage.project import Project
+
+
+@pytest.fixture
+def path(tmp_path):
+    path = tmp_path / "p.cardwriter"
+    with Project.create(path) as project:
+        first = draft_from_text("Chapter one", "One.\n\nTwo.\n")
+        first.cards[0].variants.append(Variant("Uno.", Provenance(VariantKind.REWRITE)))
+        project.add_draft(first)
+        project.add_draft(draft_from_text("Chapter two", "Three.\n"))
+    return path
+
+
+def test_list_and_rename_are_saved(path):
+    with Project.open(path) as project:
+        assert [(d.title, d.card_count) for d in drafts.list_drafts(project)] == [("Chapter one", 2), ("Chapter two", 1)]
+        renamed = drafts.rename_draft(project, "Chapter one", "  The   beginning ")
+        assert renamed.title == "The beginning"
+    with Project.open(path) as project:
+        assert [d.title for d in drafts.list_drafts(project)] == ["The beginning", "Chapter two"]
+
+
+def test_bad_renames_are_refused_and_change_nothing(path):
+    with Project.open(path) as project:
+        with pytest.raises(UserError, match="needs a title"):
+            drafts.rename_draft(project, "Chapter one", "   ")
+        with pytest.raises(UserError, match="already has a draft called 'Chapter two'"):
+            drafts.rename_draft(project, "Chapter one", "Chapter two")
+        with pytest.raises(UserError, match="no draft called 'Epilogue'"):
+            drafts.rename_draft(project, "Epilogue", "Coda")
+        assert [d.title for d in drafts.list_drafts(project)] == ["Chapter one", "Chapter two"]
+
+
+def test_delete_takes_the_cards_and_their_stacks_with_it(path):
+    with Project.open(path) as project:
+        gone = drafts.delete_draft(project, "Chapter one")
+        assert (gone.title, gone.card_count) == ("Chapter one", 2)
+    with Project.open(path) as project:
+        assert [d.title for d in drafts.list_drafts(project)] == ["Chapter two"]
+        assert project.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 1
+        assert project.db.execute("SELECT COUNT(*) FROM variants").fetchone()[0] == 0
