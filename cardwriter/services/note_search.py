@@ -46,7 +46,7 @@ import numpy as np
 from cardwriter.domain.model import Note
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.embedding.tokens import words
-from cardwriter.services.project_embeddings import embed_with_project
+from cardwriter.services.project_embeddings import project_embedder
 from cardwriter.storage.project import Project
 
 TEXT_BOOST = 0.6  # what a full phrase match adds to the cosine
@@ -201,8 +201,9 @@ class ProjectSearch:
 
 def note_matrix(project: Project, embedder: Embedder, notes: Sequence[Note]) -> tuple[np.ndarray, int, int]:
     """Vectors of ``notes`` through the project's cache: (matrix, embedded now, from cache)."""
-    lookup = embed_with_project(project, embedder, [n.text for n in notes])
-    return lookup.vectors(), len(lookup.fresh), len(lookup.cached)
+    cached = project_embedder(project, embedder)
+    matrix = cached.encode([n.text for n in notes])
+    return matrix, cached.misses, cached.hits
 
 
 def search_project_notes(project: Project, embedder: Embedder, query: str, limit: int = 10) -> ProjectSearch:

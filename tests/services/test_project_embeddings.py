@@ -1,4 +1,4 @@
-"""Embeddings cached in a real project file: the store, and the three-step path for a worker thread."""
+"""Embeddings cached in a real project file: the store and the cached embedder over it."""
 
 from __future__ import annotations
 
@@ -11,12 +11,7 @@ from cardwriter.embedding.cache import EmbeddingStore, text_hash
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.services.project_embeddings import (
     ProjectEmbeddingStore,
-    VectorLookup,
-    embed_missing,
-    embed_with_project,
-    lookup_cached,
     project_embedder,
-    store_fresh,
     vector_from_bytes,
     vector_to_bytes,
 )
@@ -87,7 +82,7 @@ def test_store_refuses_other_threads(path):
         thread = threading.Thread(target=worker)
         thread.start()
         thread.join()
-        assert len(errors) == 1 and "embed_missing" in str(errors[0])
+        assert len(errors) == 1 and "in-memory cache" in str(errors[0])
 
 
 def test_cached_embedder_over_the_project_embeds_each_text_once_across_sessions(path):
@@ -102,62 +97,12 @@ def test_cached_embedder_over_the_project_embeds_each_text_once_across_sessions(
     assert np.array_equal(again[:3], first) and np.array_equal(again[3], first[0])
 
 
-def test_three_steps_with_the_embedding_in_a_real_worker_thread(path):
-    fake = FakeEmbedder()
-    texts = [TEXTS[0], TEXTS[1], TEXTS[0]]
-    with Project.open(path) as project:
-        store = ProjectEmbeddingStore(project)
-        project_embedder(project, fake).encode([TEXTS[1]])  # one is cached already
-        fake.encoded = 0
-
-        lookup = lookup_cached(store, fake.model_name, texts)
-        assert lookup.missing == (TEXTS[0],) and not lookup.complete
-        with pytest.raises(ValueError, match="no vector yet"):
-            lookup.vectors()
-
-        box = {}
-        worker = threading.Thread(target=lambda: box.update(done=embed_missing(fake, lookup)))
-        worker.start()
-        worker.join()
-        done = box["done"]
-        assert fake.encoded == 1  # only the missing text, and only once
-        assert done.complete and set(done.fresh) == {text_hash(TEXTS[0])}
-        assert store_fresh(store, done) == 1
-
-        expected = FakeEmbedder().encode(texts)
-        assert np.allclose(done.vectors(), expected)
-        again = lookup_cached(store, fake.model_name, texts)
-        assert again.complete and not again.fresh
-        assert np.array_equal(again.vectors(), done.vectors())
-
-
-def test_embed_missing_refuses_another_model_and_redoes_stale_lengths(path):
+def test_vectors_an_older_model_left_under_the_same_name_are_replaced(path):
     fake = FakeEmbedder(dim=32)
     with Project.open(path) as project:
         store = ProjectEmbeddingStore(project)
         # An older model under the same name left 8-long vectors behind.
         store.put_many(fake.model_name, {text_hash(TEXTS[0]): np.ones(8, np.float32)})
-        lookup = lookup_cached(store, fake.model_name, TEXTS[:2])
-        with pytest.raises(ValueError, match="model"):
-            embed_missing(FakeEmbedder(model_name="another"), lookup)
-        done = embed_missing(fake, lookup)
-        assert fake.encoded == 1 + 2  # the missing one, then both afresh
-        assert done.vectors().shape == (2, 32) and not done.cached
-        store_fresh(store, done)
+        vectors = project_embedder(project, fake).encode(TEXTS[:2])
+        assert vectors.shape == (2, 32)
         assert store.get_many(fake.model_name, [text_hash(TEXTS[0])])[text_hash(TEXTS[0])].shape == (32,)
-
-
-def test_embed_with_project_reports_what_was_new(path):
-    fake = FakeEmbedder()
-    with Project.open(path) as project:
-        first = embed_with_project(project, fake, TEXTS)
-        second = embed_with_project(project, fake, TEXTS)
-    assert (len(first.fresh), len(first.cached)) == (3, 0)
-    assert (len(second.fresh), len(second.cached)) == (0, 3)
-    assert fake.encoded == 3
-    assert np.array_equal(first.vectors(), second.vectors())
-
-
-def test_empty_lookup():
-    lookup = VectorLookup("m", ())
-    assert lookup.complete and lookup.vectors().shape[0] == 0
