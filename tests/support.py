@@ -28,6 +28,6 @@ def run_as_unprivileged(code: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         cwd="/",
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
         timeout=60,
     )
