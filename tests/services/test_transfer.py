@@ -41,7 +41,7 @@ def test_several_drafts_need_a_choice(project, tmp_path):
     for name in ("a", "b"):
         (tmp_path / f"{name}.md").write_text(f"Draft {name}.\n")
         transfer.import_draft(project, tmp_path / f"{name}.md")
-    with pytest.raises(UserError, match="choose one with --draft"):
+    with pytest.raises(transfer.DraftChoiceNeeded, match="say which one"):
         transfer.export_project(project, "md")
     assert transfer.export_project(project, "md", transfer.find_draft_id(project, "b")) == "Draft b.\n"
 
