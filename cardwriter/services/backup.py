@@ -90,10 +90,10 @@ def rotate(project: Project, folder: Path | None = None, keep: int | None = DEFA
         raise UserError(f"cannot make the backups folder {folder}: {_why(exc)}") from exc
     stem = Path(os.path.realpath(project.path)).stem
     stamp = datetime.now().strftime(_STAMP)
-    name, counter = f"{stem}-{stamp}{SUFFIX}", 1
-    while os.path.lexists(folder / name):
-        counter += 1
-        name = f"{stem}-{stamp}-{counter}{SUFFIX}"
+    # Several backups in one second are numbered after the newest, so names keep sorting by age.
+    same_second = [key[1] for key, _ in _backups_with_keys(project.path, folder) if key[0] == stamp]
+    counter = max(same_second, default=0) + 1
+    name = f"{stem}-{stamp}{SUFFIX}" if counter == 1 else f"{stem}-{stamp}-{counter}{SUFFIX}"
     written = back_up(project, folder / name)
     if keep is not None:
         for old in backups(project.path, folder)[keep:]:
@@ -104,6 +104,10 @@ def rotate(project: Project, folder: Path | None = None, keep: int | None = DEFA
 
 def backups(project_path: Path, folder: Path | None = None) -> list[Path]:
     """The backups of this project in ``folder`` (default: its default folder), newest first."""
+    return [path for _, path in _backups_with_keys(project_path, folder)]
+
+
+def _backups_with_keys(project_path: Path, folder: Path | None) -> list[tuple[tuple[str, int], Path]]:
     folder = default_backup_folder(project_path) if folder is None else Path(folder)
     stem = Path(os.path.realpath(project_path)).stem
     pattern = re.compile(rf"{re.escape(stem)}-(\d{{8}}-\d{{6}})(?:-(\d+))?{re.escape(SUFFIX)}")
@@ -113,7 +117,7 @@ def backups(project_path: Path, folder: Path | None = None) -> list[Path]:
             match = pattern.fullmatch(entry.name)
             if match and entry.is_file() and not entry.is_symlink():
                 found.append(((match.group(1), int(match.group(2) or 1)), entry))
-    return [path for _, path in sorted(found, reverse=True)]
+    return sorted(found, reverse=True)
 
 
 def _link_into_place(temp: Path, dest: Path) -> None:
