@@ -43,6 +43,7 @@ class Inspection:
     application_id: int
     user_version: int
     problem: str | None  # None when SQLite's quick_check found the file sound
+    columns: dict[str, frozenset[str]]  # each table's column names
 
 
 def pending_companions(path: Path) -> list[Path]:
@@ -87,14 +88,21 @@ def _immutable_connection(path: Path) -> sqlite3.Connection:
 
 
 def _inspect_connection(conn: sqlite3.Connection) -> Inspection:
+    # A damaged file can hold invalid UTF-8 even in names and check reports.
+    conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         rows = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        columns = {
+            str(table): frozenset(row[1] for row in conn.execute("SELECT * FROM pragma_table_info(?)", [table]))
+            for table in tables
+        }
     finally:
         conn.close()
     problem = None if rows == ["ok"] else "; ".join(str(row) for row in rows)
-    return Inspection(application_id, user_version, problem)
+    return Inspection(application_id, user_version, problem, columns)
 
 
 def _stamps(paths: list[Path]) -> list[tuple[int, int]]:

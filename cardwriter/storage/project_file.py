@@ -15,6 +15,7 @@ or replaced, even when creating the target fails.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import stat
@@ -99,6 +100,28 @@ def open_project_file(path: Path) -> sqlite_utils.Database:
     return db
 
 
+@functools.cache
+def _expected_tables() -> dict[str, frozenset[str]]:
+    """The tables and columns of a project of this version, from running the migrations in memory."""
+    db = sqlite_utils.Database(memory=True)
+    migrate(db, 0)
+    return {table.name: frozenset(table.columns_dict) for table in db.tables}
+
+
+def _check_tables(path: Path, version: int, columns: dict[str, frozenset[str]]) -> None:
+    """Refuse a file whose tables lack what Cardwriter reads (a damaged schema passes SQLite's checks).
+
+    Only for files already at this version: older ones are migrated first.
+    """
+    if version != SCHEMA_VERSION:
+        return
+    for table, expected in _expected_tables().items():
+        missing = sorted(expected - columns.get(table, frozenset()))
+        if missing:
+            what = f"the table {table} is missing" if table not in columns else f"the table {table} lacks {', '.join(missing)}"
+            raise ProjectError(f"{path} is damaged: {what}; use a backup copy")
+
+
 def _check_before_opening(path: Path, target: Path) -> None:
     """Refuse, without changing anything, a file Cardwriter should not open read-write."""
     if not os.path.lexists(path):
@@ -150,6 +173,8 @@ def _check_contents(path: Path, target: Path) -> None:
         ) from exc
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{path} is damaged and cannot be opened ({exc}); use a backup copy") from exc
+    except UnicodeDecodeError as exc:  # SQLite's own message quoted bytes of the damaged schema
+        raise ProjectError(f"{path} is damaged and cannot be opened (its schema is unreadable); use a backup copy") from exc
     except OSError as exc:
         raise ProjectError(f"cannot check {path} before opening it: {_reason(exc)}") from exc
     check_identity(path, found.application_id, found.user_version)
@@ -157,6 +182,7 @@ def _check_contents(path: Path, target: Path) -> None:
         raise ProjectError(
             f"{path} is damaged and cannot be opened (integrity check failed: {found.problem}); use a backup copy"
         )
+    _check_tables(path, found.user_version, found.columns)
 
 
 def check_identity(path: Path, application_id: int, user_version: int) -> None:
