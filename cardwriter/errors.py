@@ -17,3 +17,11 @@ class ProjectError(UserError):
 class ImportRefused(UserError):
     """A file that cannot be imported (binary, not UTF-8, empty, too big)."""
 
+
+
+class SaveFailed(ProjectError):
+    """A change could not be written to the project file (disk full, I/O error, file gone).
+
+    The change was rolled back and the project is still open and usable: the
+    caller keeps the text it tried to save and may try the same call again.
+    """

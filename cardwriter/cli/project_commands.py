@@ -1,4 +1,4 @@
-"""Commands on project files: new, import, notes add, export, show."""
+"""Commands on project files: new, import, notes add, export, show, backup."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from cardwriter.errors import UserError
-from cardwriter.services import transfer
+from cardwriter.services import backup, transfer
+from cardwriter.services.backup import DEFAULT_KEEP
 from cardwriter.services.notes_library import NotesLibrary
 from cardwriter.services.text_files import write_text_atomically
 from cardwriter.storage.project import Project
@@ -75,6 +76,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", type=Path, help="write here instead of to standard output")
     export.set_defaults(handler=cmd_export)
 
+    backup = subparsers.add_parser(
+        "backup",
+        help="write a complete copy of a project (default: the backups folder, newest kept)",
+        description="Copy PROJECT, everything committed included, to DEST: a new file, or a folder to "
+        "put a timestamped copy in. Without DEST the copy goes to Cardwriter's backups folder for this "
+        "project, where only the newest --keep copies are kept. Prints the path written.",
+    )
+    backup.add_argument("project", type=Path)
+    backup.add_argument("dest", type=Path, nargs="?", help="a new file, or an existing folder")
+    backup.add_argument("--keep", type=int, default=DEFAULT_KEEP, help=f"copies kept in the backups folder (default {DEFAULT_KEEP})")
+    backup.set_defaults(handler=cmd_backup)
+
     show = subparsers.add_parser("show", help="list a project's drafts and cards with their stack sizes")
     show.add_argument("project", type=Path)
     show.add_argument("--width", type=int, default=72, help="characters of each card to show")
@@ -111,16 +124,39 @@ def cmd_notes_add(args: argparse.Namespace) -> int:
     return 1 if result.refused else 0
 
 
+def choose_draft(project: Project, title: str | None) -> str:
+    """The service's "which draft?" rule, with the command line's own hint."""
+    try:
+        return transfer.choose_draft(project, title)
+    except transfer.DraftChoiceNeeded as exc:
+        raise UserError(f"{exc}: choose one with --draft TITLE") from exc
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
-        draft_id = transfer.find_draft_id(project, args.draft) if args.draft else None
-        text = transfer.export_project(project, args.format, draft_id)
+        draft_id = choose_draft(project, args.draft) if args.format != "json" else None
+        if args.output is None:
+            text = transfer.export_project(project, args.format, draft_id)
+        else:
+            transfer.export_to_file(project, args.output, args.format, draft_id)
     if args.output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
     else:
-        write_text_atomically(args.output, text)
         print(f"exported to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        if args.dest is None:
+            written = backup.rotate(project, keep=args.keep)
+        elif args.dest.is_dir():
+            written = backup.rotate(project, args.dest, keep=None)
+        else:
+            written = backup.back_up(project, args.dest)
+    print(f"backed up {args.project} to", file=sys.stderr)
+    print(written)
     return 0
 
 
@@ -206,16 +242,7 @@ def cmd_notes_search(args: argparse.Namespace) -> int:
 def cmd_notes_related(args: argparse.Namespace) -> int:
     _check_k(args.k)
     with Project.open(args.project) as project:
-        drafts = project.drafts()
-        if not drafts:
-            raise UserError(f"{args.project} has no drafts; import a file first")
-        if args.draft:
-            draft_id = transfer.find_draft_id(project, args.draft)
-        elif len(drafts) == 1:
-            draft_id = drafts[0].id
-        else:
-            names = ", ".join(repr(d.title) for d in drafts)
-            raise UserError(f"{args.project} has {len(drafts)} drafts ({names}); choose one with --draft TITLE")
+        draft_id = choose_draft(project, args.draft)
         card_ids = project.card_ids(draft_id)
         if not 1 <= args.card <= len(card_ids):
             raise UserError(f"the draft has cards 1 to {len(card_ids)}, not {args.card}; 'cardwriter show' numbers them")

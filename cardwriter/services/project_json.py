@@ -40,15 +40,23 @@ def load_project_dict(project: Project, data: Any, source: str) -> None:
     try:
         drafts = [_draft_from_dict(d) for d in data.get("drafts", [])]
         notes = [_note_from_dict(n) for n in data.get("notes", [])]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ImportRefused(f"{source} is a damaged Cardwriter export ({type(exc).__name__}: {exc})") from exc
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise ImportRefused(f"{source} is a damaged Cardwriter export ({_describe(exc)})") from exc
     try:
         with project.transaction():
             for draft in drafts:
                 project.add_draft(draft)
             project.add_notes(notes)
-    except sqlite3.IntegrityError as exc:
-        raise ImportRefused(f"{source} is a damaged Cardwriter export ({exc}); nothing was imported") from exc
+    except (sqlite3.IntegrityError, OverflowError, RecursionError, ValueError) as exc:
+        raise ImportRefused(f"{source} is a damaged Cardwriter export ({_describe(exc)}); nothing was imported") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(exc, KeyError):
+        return f"a required field {exc} is missing"
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
 def _draft_to_dict(draft: Draft) -> dict[str, Any]:
@@ -108,15 +116,15 @@ def _draft_from_dict(d: dict[str, Any]) -> Draft:
 def _variant_from_dict(v: dict[str, Any]) -> Variant:
     p = v["provenance"]
     seed = p.get("seed")
-    if seed is not None and not isinstance(seed, int):
-        raise ValueError(f"seed must be a whole number, not {seed!r}")
+    if seed is not None and not (isinstance(seed, int) and -(2**63) <= seed < 2**63):
+        raise ValueError(f"seed must be a whole number that fits in 64 bits, not {str(seed)[:40]}")
     provenance = Provenance(
         kind=VariantKind(p["kind"]),
-        angle=p.get("angle"),
-        model=p.get("model"),
-        preset=p.get("preset"),
+        angle=_optional_text(p.get("angle")),
+        model=_optional_text(p.get("model")),
+        preset=_optional_text(p.get("preset")),
         seed=seed,
-        parent_id=p.get("parent_id"),
+        parent_id=_optional_text(p.get("parent_id")),
         note_ids=tuple(_text(n) for n in p.get("note_ids", [])),
         created=_text(p["created"]),
     )
@@ -135,5 +143,13 @@ def _note_from_dict(n: dict[str, Any]) -> Note:
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected text, found {value!r}")
+        raise TypeError(f"expected text, found {str(value)[:60]}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate such as "\ud800"
+        raise ValueError("text with an invalid character (a lone UTF-16 surrogate)") from exc
     return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)

@@ -7,6 +7,7 @@ nothing, and the project is left as it was.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,13 @@ from cardwriter.domain.model import Draft, Note
 from cardwriter.domain.paragraphs import draft_from_text, split_paragraphs
 from cardwriter.errors import ImportRefused, UserError
 from cardwriter.services import project_json
-from cardwriter.services.text_files import read_text_file, text_files_in
+from cardwriter.services.text_files import (
+    read_text,
+    read_text_file,
+    refuse_database_target,
+    text_files_in,
+    write_text_atomically,
+)
 from cardwriter.storage.project import Project
 
 EXPORT_FORMATS = ("md", "txt", "json")
@@ -22,10 +29,14 @@ EXPORT_FORMATS = ("md", "txt", "json")
 
 def import_draft(project: Project, path: Path, title: str | None = None) -> Draft:
     """Add the Markdown or text file at ``path`` to the project as a new draft."""
-    path = Path(path)
-    draft = draft_from_text(title or path.stem, read_text_file(path))
+    return _import_draft(project, Path(path), title)[0]
+
+
+def _import_draft(project: Project, path: Path, title: str | None = None) -> tuple[Draft, str]:
+    decoded = read_text(path)
+    draft = draft_from_text(title or path.stem, decoded.text)
     project.add_draft(draft)
-    return draft
+    return draft, decoded.encoding
 
 
 def import_project_json(project: Project, path: Path) -> None:
@@ -36,6 +47,10 @@ def import_project_json(project: Project, path: Path) -> None:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportRefused(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise ImportRefused(f"{path} is nested too deeply to be a Cardwriter project export") from exc
+    except ValueError as exc:  # e.g. a number with more digits than Python converts
+        raise ImportRefused(f"{path} is not a usable JSON file ({exc})") from exc
     project_json.load_project_dict(project, data, str(path))
 
 
@@ -48,8 +63,9 @@ def import_file(project: Project, path: Path) -> str:
     if path.suffix.lower() == ".json":
         import_project_json(project, path)
         return f"imported project export {path}"
-    draft = import_draft(project, path)
-    return f"imported {path} as draft {draft.title!r} ({len(draft.cards)} cards)"
+    draft, encoding = _import_draft(project, path)
+    note = "" if encoding == "UTF-8" else f"; read as {encoding}, exports will be UTF-8"
+    return f"imported {path} as draft {draft.title!r} ({len(draft.cards)} cards{note})"
 
 
 @dataclass
@@ -104,19 +120,49 @@ def export_project(project: Project, fmt: str, draft_id: str | None = None) -> s
         raise UserError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     if fmt == "json":
         return json.dumps(project_json.project_to_dict(project), ensure_ascii=False, indent=2) + "\n"
+    return export_draft_text(project.load_draft(draft_id or choose_draft(project, None)), fmt)
+
+
+def export_to_file(project: Project, path: Path, fmt: str, draft_id: str | None = None) -> None:
+    """Write an export to ``path`` atomically; never onto the project itself or any other database."""
+    path = Path(path)
+    if os.path.realpath(path) == os.path.realpath(project.path):
+        raise UserError(f"will not write the export over the project {project.path} itself; choose another file name")
+    refuse_database_target(path)
+    write_text_atomically(path, export_project(project, fmt, draft_id))
+
+
+class DraftChoiceNeeded(UserError):
+    """The project has several drafts and the caller named none; ``titles`` lists them."""
+
+    def __init__(self, message: str, titles: list[str]):
+        super().__init__(message)
+        self.titles = titles
+
+
+def choose_draft(project: Project, title_or_id: str | None) -> str:
+    """Which draft an action means: the one named (by title or id), or the only one there is.
+
+    The one rule for "which draft?", shared by the GUI and the command line;
+    its messages name no command-line flag (the CLI adds its own hint).
+    """
     drafts = project.drafts()
+    if title_or_id is not None:
+        for summary in drafts:
+            if title_or_id in (summary.id, summary.title):
+                return summary.id
+        names = ", ".join(repr(d.title) for d in drafts) or "none"
+        raise UserError(f"{project.path} has no draft called {title_or_id!r} (its drafts: {names})")
     if not drafts:
-        raise UserError(f"{project.path} has no drafts to export; import a file first")
-    if draft_id is None:
-        if len(drafts) > 1:
-            names = ", ".join(repr(d.title) for d in drafts)
-            raise UserError(f"{project.path} has {len(drafts)} drafts ({names}); choose one with --draft TITLE")
-        draft_id = drafts[0].id
-    return export_draft_text(project.load_draft(draft_id), fmt)
+        raise UserError(f"{project.path} has no drafts yet; import a file first")
+    if len(drafts) > 1:
+        names = ", ".join(repr(d.title) for d in drafts)
+        raise DraftChoiceNeeded(
+            f"{project.path} has {len(drafts)} drafts ({names}); say which one", [d.title for d in drafts]
+        )
+    return drafts[0].id
 
 
 def find_draft_id(project: Project, title_or_id: str) -> str:
-    for summary in project.drafts():
-        if title_or_id in (summary.id, summary.title):
-            return summary.id
-    raise UserError(f"{project.path} has no draft called {title_or_id!r}; 'cardwriter show' lists them")
+    """The id of the draft with this title or id (kept for callers written before ``choose_draft``)."""
+    return choose_draft(project, title_or_id)

@@ -18,9 +18,20 @@ from typing import Any
 
 import sqlite_utils
 
-from cardwriter.domain.model import Card, Draft, Note, Provenance, Variant, VariantKind, VariantState
-from cardwriter.errors import ProjectError
-from cardwriter.storage.project_file import create_project_file, open_project_file, remove_project_file
+from cardwriter.domain.model import Card, Draft, Note, Variant, VariantState
+from cardwriter.errors import ProjectError, SaveFailed
+from cardwriter.storage.project_file import create_project_file, file_identity, open_project_file, remove_project_file
+from cardwriter.storage.rows import (
+    VARIANT_COLUMNS,
+    TextReader,
+    card_from_row,
+    card_row,
+    note_from_row,
+    note_row,
+    variant_from_row,
+    variant_row,
+)
+from cardwriter.storage.save_errors import save_failure
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,14 @@ class Project:
     def __init__(self, path: Path, db: sqlite_utils.Database):
         self.path = Path(path)
         self.db = db
+        self._reader = TextReader()
+        db.conn.text_factory = self._reader.decode
+        self._file_id = file_identity(self.path)
+
+    @property
+    def repairs(self) -> list[str]:
+        """Text values read so far that were not proper text and were shown repaired (see rows.py)."""
+        return list(self._reader.repairs)
 
     # -- opening and closing -------------------------------------------------
 
@@ -67,9 +86,27 @@ class Project:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """One user action: everything inside commits together, or nothing does."""
-        with self.db.atomic():
-            yield
+        """One user action: everything inside commits together, or nothing does.
+
+        When SQLite cannot write (disk full, I/O error, the file read-only or
+        removed) the whole action is rolled back and ``SaveFailed`` says what
+        to do; the connection stays usable, so the same call can be retried
+        once the cause is fixed. Constraint violations (a bug or bad input,
+        not a failed save) pass through as they are.
+        """
+        if not self.db.conn.in_transaction and file_identity(self.path) != self._file_id:
+            # SQLite would go on writing to the removed file, and the edits would vanish on close.
+            raise save_failure(self.path, sqlite3.OperationalError("file moved"), moved=True)
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            if self.db.conn.in_transaction:  # a failed COMMIT can leave it open
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.conn.execute("ROLLBACK")
+            raise save_failure(self.path, exc) from exc
 
     # -- drafts --------------------------------------------------------------
 
@@ -95,10 +132,10 @@ class Project:
                 }
             )
             self.db["cards"].insert_all(
-                _card_row(draft.id, index, card) for index, card in enumerate(draft.cards)
+                card_row(draft.id, index, card) for index, card in enumerate(draft.cards)
             )
             self.db["variants"].insert_all(
-                _variant_row(card.id, index, variant)
+                variant_row(card.id, index, variant)
                 for card in draft.cards
                 for index, variant in enumerate(card.variants)
             )
@@ -109,21 +146,23 @@ class Project:
         ).fetchone()
         if row is None:
             raise ProjectError(f"{self.path} has no draft with id {draft_id}")
-        draft = Draft(id=row[0], title=row[1], leading=row[2], created=row[3])
+        where = f"draft {draft_id}"
+        text = self._reader.text
+        draft = Draft(id=draft_id, title=text(row[1], where), leading=text(row[2], where), created=text(row[3], where))
         cards: dict[str, Card] = {}
-        for card_id, text, separator in self.db.execute(
+        for card_id, card_text, separator in self.db.execute(
             "SELECT id, text, separator FROM cards WHERE draft_id = ? ORDER BY position", [draft_id]
         ):
-            card = Card(id=card_id, text=text, separator=separator)
+            card = card_from_row(self._reader, card_id, card_text, separator)
             cards[card_id] = card
             draft.cards.append(card)
         for row in self.db.execute(
-            f"""SELECT v.card_id, {_VARIANT_COLUMNS} FROM variants v
+            f"""SELECT v.card_id, {VARIANT_COLUMNS} FROM variants v
                 JOIN cards c ON c.id = v.card_id
                 WHERE c.draft_id = ? ORDER BY v.card_id, v.position""",
             [draft_id],
         ):
-            cards[row[0]].variants.append(_variant_from_row(row[1:]))
+            cards[row[0]].variants.append(variant_from_row(self._reader, row[1:]))
         return draft
 
     def load_drafts(self) -> list[Draft]:
@@ -149,7 +188,8 @@ class Project:
         ).fetchone()
         if row is None:
             raise ProjectError(f"{self.path} has no card with id {card_id}")
-        return CardRecord(card_id, *row)
+        where = f"card {card_id}"
+        return CardRecord(card_id, row[0], row[1], self._reader.text(row[2], where), self._reader.text(row[3], where))
 
     def set_card_text(self, card_id: str, text: str) -> None:
         with self.transaction():
@@ -168,8 +208,8 @@ class Project:
                 "UPDATE cards SET position = position + 1 WHERE draft_id = ? AND position >= ?",
                 [draft_id, index],
             )
-            self.db["cards"].insert(_card_row(draft_id, index, card))
-            self.db["variants"].insert_all(_variant_row(card.id, i, v) for i, v in enumerate(card.variants))
+            self.db["cards"].insert(card_row(draft_id, index, card))
+            self.db["variants"].insert_all(variant_row(card.id, i, v) for i, v in enumerate(card.variants))
 
     def delete_card(self, card_id: str) -> None:
         with self.transaction():
@@ -210,9 +250,9 @@ class Project:
 
     def variants(self, card_id: str) -> list[Variant]:
         return [
-            _variant_from_row(row)
+            variant_from_row(self._reader, row)
             for row in self.db.execute(
-                f"SELECT {_VARIANT_COLUMNS} FROM variants v WHERE card_id = ? ORDER BY position", [card_id]
+                f"SELECT {VARIANT_COLUMNS} FROM variants v WHERE card_id = ? ORDER BY position", [card_id]
             )
         ]
 
@@ -223,7 +263,7 @@ class Project:
                 "SELECT COALESCE(MAX(position) + 1, 0) FROM variants WHERE card_id = ?", [card_id]
             ).fetchone()[0]
             self.db["variants"].insert_all(
-                _variant_row(card_id, start + i, variant) for i, variant in enumerate(variants)
+                variant_row(card_id, start + i, variant) for i, variant in enumerate(variants)
             )
 
     def set_variant_state(self, variant_id: str, state: VariantState) -> None:
@@ -275,17 +315,17 @@ class Project:
 
     def notes(self) -> list[Note]:
         return [
-            Note(id=row[0], text=row[1], source=row[2], tags=tuple(json.loads(row[3])), created=row[4])
+            note_from_row(self._reader, row)
             for row in self.db.execute("SELECT id, text, source, tags, created FROM notes ORDER BY created, rowid")
         ]
 
     def add_notes(self, notes: Iterable[Note]) -> None:
         with self.transaction():
-            self.db["notes"].insert_all(_note_row(note) for note in notes)
+            self.db["notes"].insert_all(note_row(note) for note in notes)
 
     def update_note(self, note: Note) -> None:
         with self.transaction():
-            self.db["notes"].update(note.id, _note_row(note))
+            self.db["notes"].update(note.id, note_row(note))
 
     def delete_note(self, note_id: str) -> None:
         with self.transaction():
@@ -336,53 +376,3 @@ class Project:
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
-
-_VARIANT_COLUMNS = "v.id, v.text, v.state, v.kind, v.angle, v.model, v.preset, v.seed, v.parent_id, v.note_ids, v.created"
-
-
-def _variant_from_row(row: tuple) -> Variant:
-    vid, text, state, kind, angle, model, preset, seed, parent_id, note_ids, created = row
-    provenance = Provenance(
-        kind=VariantKind(kind),
-        angle=angle,
-        model=model,
-        preset=preset,
-        seed=seed,
-        parent_id=parent_id,
-        note_ids=tuple(json.loads(note_ids)),
-        created=created,
-    )
-    return Variant(id=vid, text=text, provenance=provenance, state=VariantState(state))
-
-
-def _variant_row(card_id: str, position: int, variant: Variant) -> dict[str, Any]:
-    p = variant.provenance
-    return {
-        "id": variant.id,
-        "card_id": card_id,
-        "position": position,
-        "text": variant.text,
-        "state": variant.state.value,
-        "kind": p.kind.value,
-        "angle": p.angle,
-        "model": p.model,
-        "preset": p.preset,
-        "seed": p.seed,
-        "parent_id": p.parent_id,
-        "note_ids": json.dumps(list(p.note_ids)),
-        "created": p.created,
-    }
-
-
-def _card_row(draft_id: str, position: int, card: Card) -> dict[str, Any]:
-    return {"id": card.id, "draft_id": draft_id, "position": position, "text": card.text, "separator": card.separator}
-
-
-def _note_row(note: Note) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "text": note.text,
-        "source": note.source,
-        "tags": json.dumps(list(note.tags)),
-        "created": note.created,
-    }

@@ -219,3 +219,104 @@ def test_notes_search_by_meaning_with_the_real_embedder(tmp_path, monkeypatch, c
     second_out, second_err = capsys.readouterr()
     assert "embedded 0 notes, 3 from" in second_err
     assert second_out == first_out
+
+
+# -- never lose a word (issue 9) -------------------------------------------------------
+
+
+def _project_with_text(tmp_path, name="p.cardwriter"):
+    (tmp_path / "a.md").write_text("Text.\n")
+    ok(cardwriter("import", "a.md", name, cwd=tmp_path))
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_export_onto_the_project_itself_is_refused(tmp_path, fmt):
+    project = _project_with_text(tmp_path)
+    before = project.read_bytes()
+    failed(cardwriter("export", project.name, "--format", fmt, "-o", project.name, cwd=tmp_path), 1, "will not write")
+    assert project.read_bytes() == before
+    ok(cardwriter("show", project.name, cwd=tmp_path))
+
+
+def test_export_through_a_symlink_keeps_the_link(tmp_path):
+    _project_with_text(tmp_path)
+    (tmp_path / "out.md").write_text("old")
+    (tmp_path / "link.md").symlink_to("out.md")
+    ok(cardwriter("export", "p.cardwriter", "-o", "link.md", cwd=tmp_path))
+    assert (tmp_path / "link.md").is_symlink() and (tmp_path / "out.md").read_text() == "Text.\n"
+
+
+def test_failed_new_and_import_onto_a_dangling_symlink_keep_the_link(tmp_path):
+    link = tmp_path / "p.cardwriter"
+    link.symlink_to(tmp_path / "missing" / "p.cardwriter")
+    failed(cardwriter("new", "p.cardwriter", cwd=tmp_path), 1, "does not exist")
+    assert link.is_symlink()
+    (tmp_path / "missing").mkdir()
+    (tmp_path / "bad.md").write_bytes(b"\x89PNG\x00\x00")
+    failed(cardwriter("import", "bad.md", "p.cardwriter", cwd=tmp_path), 1, "binary")
+    assert link.is_symlink() and not (tmp_path / "missing" / "p.cardwriter").exists()
+    (tmp_path / "a.md").write_text("Hi.\n")
+    ok(cardwriter("import", "a.md", "p.cardwriter", cwd=tmp_path))
+    assert link.is_symlink() and (tmp_path / "missing" / "p.cardwriter").is_file()
+
+
+def test_importing_a_named_pipe_returns_with_a_message(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.md")
+    failed(cardwriter("import", "pipe.md", "p.cardwriter", cwd=tmp_path), 1, "named pipe")
+    assert not (tmp_path / "p.cardwriter").exists()
+    failed(cardwriter("import", "/dev/zero", "p.cardwriter", cwd=tmp_path), 1, "device")
+
+
+@pytest.mark.parametrize("version", [-5, 2**31 - 1])
+def test_odd_schema_versions_are_a_message(tmp_path, version):
+    import sqlite3
+
+    project = _project_with_text(tmp_path)
+    conn = sqlite3.connect(project)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+    failed(cardwriter("show", project.name, cwd=tmp_path), 1, str(version))
+
+
+def test_a_full_disk_during_new_import_and_notes_add_is_a_message(tmp_path):
+    from tests.tmpfs import fill, free, small_disk
+
+    big = tmp_path / "big.md"
+    big.write_text("\n\n".join(f"Paragraph {i} " + "words " * 200 for i in range(600)))
+    with small_disk(tmp_path / "disk") as disk:
+        (tmp_path / "a.md").write_text("Kept.\n")
+        ok(cardwriter("import", tmp_path / "a.md", "p.cardwriter", cwd=disk))
+        filler = fill(disk)
+        failed(cardwriter("import", big, "p.cardwriter", cwd=disk), 1, "disk is full")
+        failed(cardwriter("notes", "add", "p.cardwriter", big, cwd=disk), 1, "disk is full")
+        failed(cardwriter("import", big, "new.cardwriter", cwd=disk), 1)
+        failed(cardwriter("new", "other.cardwriter", cwd=disk), 1)
+        assert not (disk / "new.cardwriter").exists() and not (disk / "other.cardwriter").exists()
+        free(filler)
+        shown = ok(cardwriter("show", "p.cardwriter", cwd=disk)).stdout.decode()
+        assert "Kept." in shown and "0 notes" in shown
+
+
+def test_backup_command(tmp_path):
+    _project_with_text(tmp_path)
+    default = ok(cardwriter("backup", "p.cardwriter", cwd=tmp_path)).stdout.decode().strip()
+    assert "backups" in default and default.endswith(".cardwriter")
+    ok(cardwriter("backup", "p.cardwriter", "copy.cardwriter", cwd=tmp_path))
+    (tmp_path / "saved").mkdir()
+    in_folder = ok(cardwriter("backup", "p.cardwriter", "saved", cwd=tmp_path)).stdout.decode().strip()
+    assert in_folder.startswith("saved/p-")
+    for path in (default, tmp_path / "copy.cardwriter", tmp_path / in_folder):
+        assert "Text." in ok(cardwriter("show", path, cwd=tmp_path)).stdout.decode()
+    failed(cardwriter("backup", "p.cardwriter", "copy.cardwriter", cwd=tmp_path), 1, "already exists")
+
+
+def test_several_drafts_message_names_the_flag(tmp_path):
+    _project_with_text(tmp_path)
+    (tmp_path / "b.md").write_text("Other.\n")
+    ok(cardwriter("import", "b.md", "p.cardwriter", cwd=tmp_path))
+    failed(cardwriter("export", "p.cardwriter", cwd=tmp_path), 1, "2 drafts", "--draft TITLE")
+    assert ok(cardwriter("export", "p.cardwriter", "--draft", "b", cwd=tmp_path)).stdout == b"Other.\n"

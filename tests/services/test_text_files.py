@@ -74,3 +74,123 @@ def test_atomic_write_to_missing_folder_or_read_only_file_keeps_the_old_file(tmp
     )
     assert "read-only" in result.stderr
     assert target.read_text() == "keep me"
+
+
+# -- special files, limits while reading, UTF-16 -------------------------------------
+
+import sqlite3  # noqa: E402
+import stat  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from cardwriter.services.text_files import read_text  # noqa: E402
+
+
+def test_a_named_pipe_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    outcome = []
+    reader = threading.Thread(target=lambda: outcome.append(_refusal(fifo)), daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    if reader.is_alive():  # unblock the stuck reader so the test run can finish
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a named pipe blocked")
+    assert "named pipe" in outcome[0] and str(fifo) in outcome[0]
+
+
+def _refusal(path):
+    try:
+        read_text_file(path)
+    except ImportRefused as exc:
+        return str(exc)
+    return "read"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_devices_are_refused(device):
+    with pytest.raises(ImportRefused, match="device"):
+        read_text_file(Path(device))
+
+
+def test_the_limit_holds_while_reading_not_only_from_the_size(tmp_path):
+    # /proc files claim size 0 but have content; a small limit shows the read stops at limit + 1.
+    path = Path("/proc/self/maps")
+    assert os.stat(path).st_size == 0 and stat.S_ISREG(os.stat(path).st_mode)
+    with pytest.raises(ImportRefused, match="too big"):
+        read_text_file(path, max_bytes=10)
+
+
+@pytest.mark.parametrize("codec, name", [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path, codec, name):
+    path = tmp_path / "windows.txt"
+    text = "Café au lait.\r\n\r\nSecond paragraph — ünïcode.\r\n"
+    data = text.encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path.write_bytes(data)
+    decoded = read_text(path)
+    assert decoded.text == text and decoded.encoding == name
+
+
+def test_utf16_without_a_mark_is_named_not_called_binary(tmp_path):
+    path = tmp_path / "nobom.txt"
+    path.write_bytes("Plain words in UTF-16.\n".encode("utf-16-le"))
+    with pytest.raises(ImportRefused, match="UTF-16") as caught:
+        read_text_file(path)
+    assert "binary" not in str(caught.value)
+
+
+# -- safe writes -----------------------------------------------------------------------
+
+
+def test_atomic_write_never_touches_a_project_or_database(tmp_path):
+    project = tmp_path / "novel.cardwriter"
+    project.write_bytes(b"anything")
+    database = tmp_path / "data.db"
+    conn = sqlite3.connect(database)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    wal = tmp_path / "data.db-wal"
+    for target in (project, database, wal, tmp_path / "new.cardwriter"):
+        before = target.read_bytes() if target.exists() else None
+        with pytest.raises(UserError, match="will not write over"):
+            write_text_atomically(target, "# Markdown\n")
+        assert (target.read_bytes() if target.exists() else None) == before
+
+
+def test_atomic_write_through_a_symlink_replaces_the_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "real.md"
+    target.write_text("old")
+    target.chmod(0o640)
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    write_text_atomically(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(tmp_path / "made.md")
+    write_text_atomically(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "made.md").read_text() == "made"
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_text_atomically(tmp_path / "new.md", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o644
+
+
+def test_atomic_write_on_a_full_disk_keeps_the_old_file(tmp_path):
+    from tests.tmpfs import fill, small_disk
+
+    with small_disk(tmp_path / "disk") as disk:
+        target = disk / "out.md"
+        target.write_text("old text")
+        fill(disk)
+        with pytest.raises(UserError, match="disk is full"):
+            write_text_atomically(target, "x" * 100_000)
+        assert target.read_text() == "old text"
+        assert sorted(os.listdir(disk)) == ["filler", "out.md"]

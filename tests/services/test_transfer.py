@@ -41,7 +41,7 @@ def test_several_drafts_need_a_choice(project, tmp_path):
     for name in ("a", "b"):
         (tmp_path / f"{name}.md").write_text(f"Draft {name}.\n")
         transfer.import_draft(project, tmp_path / f"{name}.md")
-    with pytest.raises(UserError, match="choose one with --draft"):
+    with pytest.raises(transfer.DraftChoiceNeeded, match="say which one"):
         transfer.export_project(project, "md")
     assert transfer.export_project(project, "md", transfer.find_draft_id(project, "b")) == "Draft b.\n"
 
@@ -128,3 +128,121 @@ def test_an_export_from_before_settings_were_dropped_still_imports(project, tmp_
     with Project.create(tmp_path / "copy.cardwriter") as copy:
         transfer.import_file(copy, tmp_path / "old.json")
         assert copy.load_drafts() == project.load_drafts() and copy.notes() == project.notes()
+
+
+# -- robustness: odd JSON, special files, full disk, exports onto projects ---------------
+
+import os  # noqa: E402
+
+from cardwriter.errors import SaveFailed  # noqa: E402
+
+
+def _export_with(tmp_path, edit):
+    """A real JSON export of a small project, changed by ``edit`` (a function of the parsed data or text)."""
+    with Project.create(tmp_path / "src.cardwriter") as source:
+        (tmp_path / "a.md").write_text("One.\n\nTwo.\n")
+        transfer.import_draft(source, tmp_path / "a.md")
+        data = json.loads(transfer.export_project(source, "json"))
+    out = tmp_path / "export.json"
+    changed = edit(data)
+    out.write_text(changed if isinstance(changed, str) else json.dumps(changed))
+    return out
+
+
+def _set_seed(value):
+    def edit(data):
+        card = data["drafts"][0]["cards"][0]
+        card["variants"] = [
+            {"id": "v", "text": "t", "state": "in_stack", "provenance": {"kind": "rewrite", "seed": 1, "created": "now"}}
+        ]
+        text = json.dumps(data)
+        return text.replace('"seed": 1', f'"seed": {value}')
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: "[" * 100_000 + "]" * 100_000,  # nesting beyond Python's recursion limit
+        lambda d: '{"format": "cardwriter-project", "version": 1, "settings": {"x": ' + "1" * 5000 + "}}",
+        _set_seed(2**70),
+        _set_seed("NaN"),
+        _set_seed("Infinity"),
+        _set_seed(1.5),
+        lambda d: {**d, "drafts": {"not": "a list"}},
+        lambda d: {**d, "drafts": 7},
+        lambda d: {**d, "settings": "text"},
+        lambda d: {**d, "notes": [{"id": 1, "text": "x", "created": "now"}]},
+        lambda d: {**d, "notes": [{"id": "n", "text": "\ud800", "created": "now"}]},
+        lambda d: {**d, "version": 10**30},
+        lambda d: {**d, "drafts": [{**d["drafts"][0], "cards": [{"id": "c", "text": ["x"], "separator": ""}]}]},
+        lambda d: {**d, "drafts": [d["drafts"][0], d["drafts"][0]]},  # the same ids twice
+        lambda d: {**d, "settings": {"deep": json.loads("[" * 900 + "]" * 900)}},
+    ],
+    ids=["deep", "huge-int", "seed-2^70", "seed-nan", "seed-inf", "seed-float", "drafts-dict", "drafts-int",
+         "settings-str", "note-id-int", "lone-surrogate", "huge-version", "card-text-list", "duplicate-ids", "deep-setting"],
+)
+def test_a_damaged_json_export_is_refused_with_a_message_and_adds_nothing(project, tmp_path, edit):
+    path = _export_with(tmp_path, edit)
+    try:
+        transfer.import_file(project, path)
+    except UserError as exc:
+        assert str(path) in str(exc)
+        assert project.drafts() == [] and project.notes() == []
+    else:  # accepted: then it must have been imported whole
+        assert project.drafts() or project.notes()
+
+
+def test_importing_a_named_pipe_returns_at_once(project, tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    with pytest.raises(ImportRefused, match="named pipe"):
+        transfer.import_file(project, fifo)
+    result = transfer.add_notes_from_paths(project, [fifo, tmp_path])
+    assert result.added == [] and any("named pipe" in r for r in result.refused)
+
+
+def test_a_utf16_file_imports_and_says_so(project, tmp_path):
+    path = tmp_path / "windows.txt"
+    path.write_bytes("Première ligne.\r\n\r\nDeuxième.\r\n".encode("utf-16"))
+    message = transfer.import_file(project, path)
+    assert "UTF-16" in message
+    assert transfer.export_project(project, "md") == "Première ligne.\r\n\r\nDeuxième.\r\n"
+
+
+def test_export_never_writes_onto_the_project_or_another_database(project, tmp_path):
+    (tmp_path / "a.md").write_text("Text.\n")
+    transfer.import_draft(project, tmp_path / "a.md")
+    before = project.path.read_bytes()
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(before)
+    for target in (project.path, tmp_path / "x.cardwriter", other):
+        for fmt in ("md", "json"):
+            with pytest.raises(UserError, match="will not write"):
+                transfer.export_to_file(project, target, fmt)
+    assert project.path.read_bytes() == before and other.read_bytes() == before
+    assert not (tmp_path / "x.cardwriter").exists()
+    link = tmp_path / "link.md"
+    link.symlink_to(tmp_path / "out.md")
+    transfer.export_to_file(project, link, "md")
+    assert link.is_symlink() and (tmp_path / "out.md").read_text() == "Text.\n"
+
+
+def test_a_full_disk_during_import_is_a_clear_message_and_keeps_the_project(tmp_path):
+    from tests.tmpfs import fill, free, small_disk
+
+    big = tmp_path / "big.md"
+    big.write_text("\n\n".join(f"Paragraph {i} " + "words " * 200 for i in range(600)))
+    with small_disk(tmp_path / "disk") as disk, Project.create(disk / "p.cardwriter") as project:
+        (tmp_path / "small.md").write_text("Kept.\n")
+        transfer.import_draft(project, tmp_path / "small.md")
+        filler = fill(disk)
+        for attempt in (lambda: transfer.import_file(project, big),
+                        lambda: transfer.add_notes_from_paths(project, [big])):
+            with pytest.raises(SaveFailed, match="disk is full"):
+                attempt()
+        assert [d.title for d in project.drafts()] == ["small"] and project.notes() == []
+        free(filler)
+        transfer.add_notes_from_paths(project, [tmp_path / "small.md"])
+        assert len(project.notes()) == 1

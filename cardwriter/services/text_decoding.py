@@ -1,0 +1,68 @@
+"""Turning a file's bytes into text, or saying plainly why they are not text we can read.
+
+UTF-8 is read exactly, a byte order mark included, so Markdown round-trips
+byte for byte. UTF-16 and UTF-32 files that start with a byte order mark
+(Windows editors write them) are decoded too; the mark is dropped, since
+Cardwriter saves and exports UTF-8. UTF-16 without a mark is recognised by
+its pattern of zero bytes and named, instead of being called "binary".
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from cardwriter.errors import ImportRefused
+
+# Longest marks first: UTF-32-LE's mark begins with UTF-16-LE's.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str  # "UTF-8", "UTF-16" or "UTF-32"
+
+
+def decode_text(data: bytes, path: Path) -> DecodedText:
+    """The text in ``data`` (read from ``path``), or ImportRefused saying why it is not text."""
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(data[len(bom) :].decode(codec), name)
+            except UnicodeDecodeError as exc:
+                raise ImportRefused(
+                    f"{path} starts like {name} text but is damaged at byte {exc.start + len(bom)}; "
+                    "save it again as UTF-8 and import it again"
+                ) from exc
+    sample = data[:8192]
+    if b"\x00" in sample:
+        if _looks_like_utf16(sample):
+            raise ImportRefused(
+                f"{path} looks like UTF-16 text without a byte order mark; save it as UTF-8 "
+                "(or UTF-16 with a byte order mark) and import it again"
+            )
+        raise ImportRefused(f"{path} looks like a binary file, not text; import Markdown or plain text")
+    try:
+        return DecodedText(data.decode("utf-8"), "UTF-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ImportRefused(
+            f"{path} is not valid UTF-8 text (bad byte 0x{data[exc.start]:02x} at line {line}, "
+            f"column {column}, byte {exc.start}); save it as UTF-8 and import it again"
+        ) from exc
+
+
+def _looks_like_utf16(sample: bytes) -> bool:
+    """Mostly-ASCII UTF-16: nearly every other byte is zero, all on the same side."""
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    return half >= 2 and max(even, odd) >= 0.6 * half and min(even, odd) <= 0.05 * half
