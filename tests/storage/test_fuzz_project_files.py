@@ -105,7 +105,6 @@ def _open_and_read(path: Path) -> bool:
             for draft in project.load_drafts():
                 assert all(type(card.text) is str for card in draft.cards)
             project.notes()
-            project.settings()
     except UserError as exc:
         assert str(path) in str(exc)
         return False
