@@ -159,6 +159,13 @@ class StackTray(QWidget):
     def _generate(self) -> None:
         self.generate_requested.emit(self.card_id, self.kind.currentData(), self.angle.currentData())
 
+    def accept_shown(self, n: int) -> bool:
+        """Accept the ``n``-th variant on show (from 0), as its Accept button does; False if there is none."""
+        if not 0 <= n < len(self.tiles):
+            return False
+        self._accept(self.tiles[n].variant)
+        return True
+
     def _accept(self, variant: Variant) -> None:
         self.accept_requested.emit(self.card_id, variant.id)
 

@@ -68,7 +68,7 @@ def window(qtbot, app_settings, project_path):
     win = MainWindow(app_settings, fake_backend(), project_path)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.model_label.property("state") == "ready", timeout=10_000)
+    qtbot.waitUntil(lambda: win.status.model_state() == "ready", timeout=10_000)
     yield win
     win.close()
 
