@@ -17,7 +17,8 @@ from cardwriter.generation.presets import PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui import launch
 from cardwriter.gui.app_settings import MODEL_FILE, MODEL_SERVER, AppSettings, Preferences
-from cardwriter.gui.main_window import Backend, MainWindow
+from cardwriter.gui.backend import Backend
+from cardwriter.gui.main_window import MainWindow
 from cardwriter.logs import setup_logging
 from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller

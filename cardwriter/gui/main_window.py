@@ -8,13 +8,11 @@ project or draft opens or closes, and passes requests on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
 from cardwriter import __version__, logs
 from cardwriter.domain.model import Card, VariantKind
@@ -22,6 +20,7 @@ from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.gui import undo_commands
 from cardwriter.gui.app_settings import AppSettings, Preferences
 from cardwriter.gui.background import BackgroundCall
+from cardwriter.gui.backend import Backend
 from cardwriter.gui.card_model import CardListModel, CardRole
 from cardwriter.gui.draft_view import DraftView
 from cardwriter.gui.generation_controller import GenerationController
@@ -34,20 +33,7 @@ from cardwriter.gui.stack_tray import StackTray
 from cardwriter.gui.start_panel import StartPanel
 from cardwriter.gui.status_bar import StatusBar
 from cardwriter.services.draft_session import DraftSession
-from cardwriter.services.note_finder import NoteFinder
-from cardwriter.services.stack_filling import StackFiller
 from cardwriter.storage.project import Project
-
-
-@dataclass
-class Backend:
-    """What the window needs from the layers below, built by ``app.py``."""
-
-    filler: StackFiller
-    loader_for: Callable[[Preferences], Callable[[], object]]  # returns a function that loads a generator
-    presets: list[str]
-    angles: list[str]
-    notes: NoteFinder  # search and related notes, run in a worker thread
 
 
 class MainWindow(QMainWindow):
@@ -76,12 +62,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        dock = QDockWidget("Notes", self)
-        dock.setObjectName("notes-dock")
-        dock.setMinimumWidth(240)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.note_actions = NoteActions(self, dock, backend.notes)
+        self.note_actions = NoteActions(self, backend.notes)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
         self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
         self._connect_menu()
         self._connect_tray()

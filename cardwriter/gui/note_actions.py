@@ -30,9 +30,14 @@ RELATED_NOTES = 3
 
 
 class NoteActions(QObject):
-    def __init__(self, window: MainWindow, dock: QDockWidget, finder: NoteFinder):
+    def __init__(self, window: MainWindow, finder: NoteFinder):
         super().__init__(window)
-        self.window, self.dock, self.finder = window, dock, finder
+        self.window, self.finder = window, finder
+        self.dock = QDockWidget("Notes", window)
+        self.dock.setObjectName("notes-dock")
+        self.dock.setMinimumWidth(240)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                              | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.panel: NotesPanel | None = None
         self.search_call = BackgroundCall(self)
         self.search_call.finished.connect(lambda result: self.panel and self.panel.show_results(*result))

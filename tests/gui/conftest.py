@@ -13,7 +13,8 @@ from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.presets import PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui.app_settings import AppSettings
-from cardwriter.gui.main_window import Backend, MainWindow
+from cardwriter.gui.backend import Backend
+from cardwriter.gui.main_window import MainWindow
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller
