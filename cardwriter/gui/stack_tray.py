@@ -102,7 +102,7 @@ class StackTray(QWidget):
         self.generate.setToolTip("Make more variants with fresh seeds (Ctrl+G)")
         self.generate.clicked.connect(self._generate)
         self.cancel = QPushButton("Cancel")
-        self.cancel.clicked.connect(lambda: self.cancel_requested.emit(self.card_id))
+        self.cancel.clicked.connect(self._cancel)
         self.cancel.hide()
         self.more = QPushButton()
         self.more.clicked.connect(self._next_page)
@@ -155,6 +155,9 @@ class StackTray(QWidget):
         pages = max(1, -(-len(self.variants) // self.per_page))
         self.page = (self.page + 1) % pages
         self.show_stack(self.card_id, self.variants, busy=self.cancel.isVisible())
+
+    def _cancel(self) -> None:
+        self.cancel_requested.emit(self.card_id)
 
     def _generate(self) -> None:
         self.generate_requested.emit(self.card_id, self.kind.currentData(), self.angle.currentData())
