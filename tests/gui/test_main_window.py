@@ -5,11 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.gui.card_editor import CardEditor
+from cardwriter.gui.generation_controller import DROPPED_MESSAGES, Verdict
 from cardwriter.gui.main_window import MainWindow
 
 from .conftest import fake_backend, saved_texts
+
+
+def editing(window) -> CardEditor:
+    """The one card editor open in the window."""
+    found = [e for e in window.view.findChildren(CardEditor) if e.isVisible()]
+    assert len(found) == 1, "exactly one card is being edited"
+    return found[0]
 
 
 def fill(qtbot, window, card_id, kind=VariantKind.REWRITE):
@@ -25,8 +35,7 @@ def test_stack_fills_unfurls_accepts_and_undoes(qtbot, window, project_path):
     assert len(window.session.card(card_id).stack()) == window.prefs.variants_shown
     assert len(window.tray.tiles) == 4, "the unfurled stack shows four variants side by side"
     chosen = window.tray.tiles[1].variant
-    qtbot.mouseClick(window.tray.tiles[1].findChild(type(window.tray.generate), "accept") or
-                     window.tray.tiles[1].findChildren(object, "accept")[0], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.tray.tiles[1].findChild(QToolButton, "accept"), Qt.MouseButton.LeftButton)
     assert window.session.card(card_id).text == chosen.text
     window.undo()
     assert window.session.card(card_id).text == original
@@ -41,7 +50,7 @@ def test_a_result_for_a_changed_card_is_dropped(qtbot, window):
     window.model.apply_text(card_id, "The writer rewrote this paragraph meanwhile, completely.")
     qtbot.waitUntil(lambda: window.generation.queue.pending() == 0, timeout=20_000)
     assert window.session.card(card_id).variants == []
-    assert "changed" in window.statusBar().currentMessage() or "dropped" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == DROPPED_MESSAGES[Verdict.CARD_CHANGED]
 
 
 def test_a_result_for_a_deleted_card_goes_nowhere(qtbot, window):
@@ -51,6 +60,7 @@ def test_a_result_for_a_deleted_card_goes_nowhere(qtbot, window):
     window.view.delete_current()
     qtbot.waitUntil(lambda: window.generation.queue.pending() == 0, timeout=20_000)
     assert all(not c.variants for c in window.session.cards)
+    assert window.statusBar().currentMessage() == DROPPED_MESSAGES[Verdict.CARD_GONE]
 
 
 def test_fill_all_queues_every_card_and_can_be_cancelled(qtbot, window):
@@ -65,8 +75,7 @@ def test_fill_all_queues_every_card_and_can_be_cancelled(qtbot, window):
 
 
 def test_pausing_on_a_paragraph_fills_its_stack(qtbot, window):
-    editor = window.view.findChildren(type(window.view._editor))[0] if window.view._editor else None
-    assert editor is not None
+    editor = editing(window)
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor, " The lamp flickered.")
     card_id = window.view.current_card_id()
