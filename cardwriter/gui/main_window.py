@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
 
     def _replace_main_widget(self, widget: QWidget) -> None:
         old = self.splitter.replaceWidget(0, widget)
+        self._main_widget = widget  # PySide's replaceWidget leaves the new widget to Python: keep it alive
         if old is not None:
             old.deleteLater()
 
