@@ -116,17 +116,17 @@ def responsiveness(app: QApplication, folder: Path, seconds: float) -> dict:
     window = MainWindow(settings(folder, background_fill=False), build_backend(), path)
     window.resize(1100, 760)
     window.show()
-    if not wait(app, lambda: window.model_label.property("state") in ("ready", "failed"), 120):
+    if not wait(app, lambda: window.status.model_state() in ("ready", "failed"), 120):
         raise SystemExit("the model did not load in 120 s")
     # Warm the embedder so both runs compare typing, not a one-off model load.
     window.backend.filler.embedder.encode(["warm up"])
     window.view.go_to_card(window.session.cards[0].id, -1)
     idle = measure_stalls(app, window, seconds)
     window.view.go_to_card(window.session.cards[-1].id, -1)
-    window.fill_all()
+    window.generation.fill_all()
     busy = measure_stalls(app, window, seconds)
     generated = sum(len(c.stack()) for c in window.session.cards)
-    window.cancel_all()
+    window.generation.cancel_all()
     window.close()
     idle_s, busy_s = summary(idle), summary(busy)
     return {

@@ -17,7 +17,9 @@ from cardwriter.generation.presets import PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui import launch
 from cardwriter.gui.app_settings import MODEL_FILE, MODEL_SERVER, AppSettings, Preferences
-from cardwriter.gui.main_window import Backend, MainWindow
+from cardwriter.gui.backend import Backend
+from cardwriter.gui.main_window import MainWindow
+from cardwriter.logs import setup_logging
 from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller
 from cardwriter.storage.project_file import SUFFIX
@@ -44,7 +46,11 @@ def build_backend() -> Backend:
 
 
 def starting_project(settings: AppSettings, requested: str | None) -> Path:
-    """The project to open: the one asked for, else the last one used, else a new one in Documents."""
+    """The project to open: the one asked for, else the last one used, else a new one in Documents.
+
+    If it cannot open, the window says why on its start panel (New, Open, Recent); since a
+    project goes into Recent only once it has opened, a broken one is not retried forever.
+    """
     if requested:
         return Path(requested)
     for recent in settings.recent_projects():
@@ -57,4 +63,5 @@ def starting_project(settings: AppSettings, requested: str | None) -> Path:
 
 def run_app(project: str | None = None) -> int:
     """Open the window on ``project`` (or the last one) and run until it closes."""
+    setup_logging()
     return launch.run(lambda settings: MainWindow(settings, build_backend(), starting_project(settings, project)))

@@ -47,12 +47,12 @@ def main() -> int:
         window.resize(1280, 800)
         window.show()
         card = window.session.cards[1].id
-        window.generate(card, VariantKind.RESTYLE, None)
+        window.generation.generate(card, VariantKind.RESTYLE, None)
         started = time.monotonic()
-        while (window.queue.pending() or window.model_label.property("state") == "loading") and time.monotonic() - started < 300:
+        while (window.generation.queue.pending() or window.status.model_state() == "loading") and time.monotonic() - started < 300:
             app.processEvents()
             time.sleep(0.02)
-        window.generate(window.session.cards[2].id, VariantKind.REWRITE, None)
+        window.generation.generate(window.session.cards[2].id, VariantKind.REWRITE, None)
         for _ in range(100):  # let the second fill start streaming into its card
             app.processEvents()
             time.sleep(0.02)
@@ -63,7 +63,7 @@ def main() -> int:
             time.sleep(0.02)
         out.parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(out))
-        window.cancel_all()
+        window.generation.cancel_all()
         window.close()
     print(f"saved {out}")
     return 0

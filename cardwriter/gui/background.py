@@ -7,10 +7,13 @@ an older one is dropped, so results as you type never arrive out of order.
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
@@ -27,6 +30,7 @@ class _Task(QRunnable):
         try:
             result = self.work()
         except Exception as exc:  # noqa: BLE001 - reported on the GUI thread, never raised into Qt
+            log.exception("a background call failed")
             outcome = (self.relay.failed, f"{type(exc).__name__}: {exc}")
         else:
             outcome = (self.relay.done, result)

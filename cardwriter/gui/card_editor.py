@@ -3,6 +3,8 @@
 Enter splits the card at the cursor (Shift+Enter keeps a line break inside
 it), Backspace at the very start merges it into the card above, and the
 arrow keys leave the card at its first or last line for the neighbour.
+Moving the card itself (Ctrl+Shift+Up/Down) is the main menu's shortcut,
+which Qt delivers before the editor sees the keys.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ class CardEditor(QPlainTextEdit):
     split_requested = Signal(int)  # cursor offset
     merge_requested = Signal()
     leave_requested = Signal(int)  # -1 up, +1 down
-    move_requested = Signal(int)  # -1 up, +1 down: move the card itself
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,10 +37,6 @@ class CardEditor(QPlainTextEdit):
             return
         if key == Qt.Key.Key_Backspace and plain and cursor.position() == 0 and not cursor.hasSelection():
             self.merge_requested.emit()
-            return
-        move_mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and mods == move_mods:
-            self.move_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
             return
         if key == Qt.Key.Key_Up and plain and self._on_first_line(cursor):
             self.leave_requested.emit(-1)

@@ -8,7 +8,7 @@ when the writer leaves the card, or before any other action.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QListView
 
 from cardwriter.domain.model import Card
@@ -55,8 +55,7 @@ class DraftView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # cards move; notes come in from the panel
         self.setDefaultDropAction(self.defaultDropAction().MoveAction)
         model.move_requested.connect(self.move_card_to)
-        for keys, step in (("Ctrl+Shift+Up", -1), ("Ctrl+Shift+Down", 1)):
-            QShortcut(QKeySequence(keys), self, lambda step=step: self.move_current(step))
+        # Keys that move or add cards (Ctrl+Shift+Up/Down, Ctrl+Return) belong to the main menu's actions.
 
     def card_model(self) -> CardListModel:
         return self.model()
@@ -95,7 +94,6 @@ class DraftView(QListView):
         editor.split_requested.connect(self.split_current)
         editor.merge_requested.connect(self.merge_current)
         editor.leave_requested.connect(self._leave)
-        editor.move_requested.connect(self.move_current)
         editor.destroyed.connect(lambda: self._detached(editor))
 
     def _detached(self, editor) -> None:

@@ -10,6 +10,7 @@ the window decides whether a result still fits its card.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -22,6 +23,8 @@ from PySide6.QtCore import QObject, Signal
 from cardwriter.errors import UserError
 
 PIECE_INTERVAL = 0.1
+
+log = logging.getLogger(__name__)
 
 # A job gets the loaded generator, a cancel event and a callback for streamed
 # text (sequence index, text so far); it returns its result.
@@ -124,9 +127,11 @@ class GenerationQueue(QObject):
             self.model_state.emit("ready", getattr(self._generator, "model_name", ""))
         except UserError as exc:
             self._load_error = str(exc)
+            log.warning("the model could not be loaded: %s", exc)
             self.model_state.emit("failed", self._load_error)
         except Exception as exc:  # noqa: BLE001 - any failure to load is shown, never raised into Qt
             self._load_error = f"{type(exc).__name__}: {exc}"
+            log.exception("the model could not be loaded")
             self.model_state.emit("failed", self._load_error)
         while True:
             with self._lock:
@@ -159,9 +164,11 @@ class GenerationQueue(QObject):
         try:
             result = job.run(self._generator, job.cancel, on_piece)
         except UserError as exc:
+            log.warning("job for %s refused: %s", job.key, exc)
             self.failed.emit(job.key, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - shown to the writer, never raised into Qt
+            log.exception("job for %s failed", job.key)
             self.failed.emit(job.key, f"generation failed: {type(exc).__name__}: {exc}")
             return
         if job.cancel.is_set():

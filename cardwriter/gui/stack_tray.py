@@ -102,7 +102,7 @@ class StackTray(QWidget):
         self.generate.setToolTip("Make more variants with fresh seeds (Ctrl+G)")
         self.generate.clicked.connect(self._generate)
         self.cancel = QPushButton("Cancel")
-        self.cancel.clicked.connect(lambda: self.cancel_requested.emit(self.card_id))
+        self.cancel.clicked.connect(self._cancel)
         self.cancel.hide()
         self.more = QPushButton()
         self.more.clicked.connect(self._next_page)
@@ -156,8 +156,18 @@ class StackTray(QWidget):
         self.page = (self.page + 1) % pages
         self.show_stack(self.card_id, self.variants, busy=self.cancel.isVisible())
 
+    def _cancel(self) -> None:
+        self.cancel_requested.emit(self.card_id)
+
     def _generate(self) -> None:
         self.generate_requested.emit(self.card_id, self.kind.currentData(), self.angle.currentData())
+
+    def accept_shown(self, n: int) -> bool:
+        """Accept the ``n``-th variant on show (from 0), as its Accept button does; False if there is none."""
+        if not 0 <= n < len(self.tiles):
+            return False
+        self._accept(self.tiles[n].variant)
+        return True
 
     def _accept(self, variant: Variant) -> None:
         self.accept_requested.emit(self.card_id, variant.id)

@@ -13,7 +13,8 @@ from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.presets import PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui.app_settings import AppSettings
-from cardwriter.gui.main_window import Backend, MainWindow
+from cardwriter.gui.backend import Backend
+from cardwriter.gui.main_window import MainWindow
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller
@@ -68,7 +69,7 @@ def window(qtbot, app_settings, project_path):
     win = MainWindow(app_settings, fake_backend(), project_path)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.model_label.property("state") == "ready", timeout=10_000)
+    qtbot.waitUntil(lambda: win.status.model_state() == "ready", timeout=10_000)
     yield win
     win.close()
 

@@ -64,10 +64,10 @@ def test_shift_enter_keeps_a_line_break_inside_the_card(qtbot, view, session):
     qtbot.keyClicks(ed, "New line.")
     view.save_typing()
     assert len(disk(session)) == 3
-    assert disk(session)[0].endswith("aloud.\u2029New line.") or disk(session)[0].endswith("aloud.\nNew line.")
+    assert disk(session)[0].endswith("aloud.\nNew line."), "a plain line break inside the card"
 
 
-def test_arrow_keys_move_between_cards_and_ctrl_shift_moves_the_card(qtbot, view, session):
+def test_arrow_keys_move_between_cards(qtbot, view, session):
     first = session.cards[0].id
     ed = editor(view)
     qtbot.keyClick(ed, Qt.Key.Key_Down)  # a one-line card: down leaves it at once
@@ -75,5 +75,5 @@ def test_arrow_keys_move_between_cards_and_ctrl_shift_moves_the_card(qtbot, view
         for _ in range(5):
             qtbot.keyClick(editor(view), Qt.Key.Key_Down)
     assert view.current_card_id() == session.cards[1].id
-    qtbot.keyClick(editor(view), Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert session.cards[0].id != first and disk(session)[0].startswith("Below him")
+    qtbot.keyClick(editor(view), Qt.Key.Key_Up)  # at the first line, up goes back to the card above
+    assert view.current_card_id() == first

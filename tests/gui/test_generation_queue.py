@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 
+from cardwriter import logs
 from cardwriter.errors import UserError
 from cardwriter.gui.generation_queue import GenerationQueue
 
@@ -44,11 +45,13 @@ def test_a_newer_request_for_the_same_card_cancels_the_older(qtbot):
     queue.finished.connect(lambda key, result, token: results.append(result))
     cancelled = []
     queue.cancelled.connect(cancelled.append)
+    old = None
     with qtbot.waitSignal(queue.started, timeout=5000):
-        queue.submit("card", slow_job("old"))
+        old = queue.submit("card", slow_job("old"))
     with qtbot.waitSignal(queue.finished, timeout=5000):
         queue.submit("card", slow_job("new", steps=3))
-    assert results == ["new"] and "card" in cancelled
+    assert old.cancel.is_set(), "the running job was told to stop"
+    assert results == ["new"] and cancelled == ["card"], "the old job ended as cancelled, never as a result"
     queue.shutdown()
 
 
@@ -83,10 +86,35 @@ def test_a_model_that_fails_to_load_is_reported_and_jobs_say_why(qtbot):
 def test_cancel_all_stops_the_running_job(qtbot):
     queue = GenerationQueue(lambda: "generator")
     queue.start()
+    results, cancelled = [], []
+    queue.finished.connect(lambda key, result, token: results.append(key))
+    queue.cancelled.connect(cancelled.append)
     with qtbot.waitSignal(queue.started, timeout=5000):
-        queue.submit("a", slow_job("a", steps=500))
-    queue.submit("b", slow_job("b"))
+        running = queue.submit("a", slow_job("a", steps=500))  # 5 seconds unless stopped
+    waiting = queue.submit("b", slow_job("b"))
     assert queue.pending() == 2
-    with qtbot.waitSignal(queue.queue_changed, timeout=5000, check_params_cb=lambda n: n == 0):
+    with qtbot.waitSignal(queue.queue_changed, timeout=2000, check_params_cb=lambda n: n == 0):
         queue.cancel_all()
+    assert running.cancel.is_set() and waiting.cancel.is_set()
+    assert sorted(cancelled) == ["a", "b"] and results == [], "both ended as cancelled, neither finished"
     queue.shutdown()
+
+
+def test_a_worker_failure_keeps_its_traceback_in_the_log(qtbot, tmp_path):
+    log_file = logs.setup_logging(tmp_path)
+    queue = GenerationQueue(lambda: "generator")
+    queue.start()
+
+    def breaks_inside_the_engine(generator, cancel, on_piece):
+        return {}["a key the engine forgot"]
+
+    try:
+        with qtbot.waitSignal(queue.failed, timeout=5000) as failed:
+            queue.submit("card", breaks_inside_the_engine)
+    finally:
+        queue.shutdown()
+        logs.stop_logging()
+    assert failed.args[1] == "generation failed: KeyError: 'a key the engine forgot'"  # all the status bar shows
+    text = log_file.read_text()
+    assert "Traceback (most recent call last)" in text and "in breaks_inside_the_engine" in text
+    assert "job for card failed" in text

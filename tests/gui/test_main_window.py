@@ -5,16 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.gui.card_editor import CardEditor
+from cardwriter.gui.generation_controller import DROPPED_MESSAGES, Verdict
 from cardwriter.gui.main_window import MainWindow
 
 from .conftest import fake_backend, saved_texts
 
 
+def editing(window) -> CardEditor:
+    """The one card editor open in the window."""
+    found = [e for e in window.view.findChildren(CardEditor) if e.isVisible()]
+    assert len(found) == 1, "exactly one card is being edited"
+    return found[0]
+
+
 def fill(qtbot, window, card_id, kind=VariantKind.REWRITE):
-    with qtbot.waitSignal(window.queue.finished, timeout=20_000):
-        window.generate(card_id, kind, None)
+    with qtbot.waitSignal(window.generation.queue.finished, timeout=20_000):
+        window.generation.generate(card_id, kind, None)
 
 
 def test_stack_fills_unfurls_accepts_and_undoes(qtbot, window, project_path):
@@ -25,8 +35,7 @@ def test_stack_fills_unfurls_accepts_and_undoes(qtbot, window, project_path):
     assert len(window.session.card(card_id).stack()) == window.prefs.variants_shown
     assert len(window.tray.tiles) == 4, "the unfurled stack shows four variants side by side"
     chosen = window.tray.tiles[1].variant
-    qtbot.mouseClick(window.tray.tiles[1].findChild(type(window.tray.generate), "accept") or
-                     window.tray.tiles[1].findChildren(object, "accept")[0], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.tray.tiles[1].findChild(QToolButton, "accept"), Qt.MouseButton.LeftButton)
     assert window.session.card(card_id).text == chosen.text
     window.undo()
     assert window.session.card(card_id).text == original
@@ -37,36 +46,36 @@ def test_stack_fills_unfurls_accepts_and_undoes(qtbot, window, project_path):
 
 def test_a_result_for_a_changed_card_is_dropped(qtbot, window):
     card_id = window.session.cards[1].id
-    window.generate(card_id, VariantKind.REWRITE, None)
+    window.generation.generate(card_id, VariantKind.REWRITE, None)
     window.model.apply_text(card_id, "The writer rewrote this paragraph meanwhile, completely.")
-    qtbot.waitUntil(lambda: window.queue.pending() == 0, timeout=20_000)
+    qtbot.waitUntil(lambda: window.generation.queue.pending() == 0, timeout=20_000)
     assert window.session.card(card_id).variants == []
-    assert "changed" in window.statusBar().currentMessage() or "dropped" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == DROPPED_MESSAGES[Verdict.CARD_CHANGED]
 
 
 def test_a_result_for_a_deleted_card_goes_nowhere(qtbot, window):
     doomed = window.session.cards[2].id
-    window.generate(doomed, VariantKind.REWRITE, None)
+    window.generation.generate(doomed, VariantKind.REWRITE, None)
     window.view.go_to_card(doomed)
     window.view.delete_current()
-    qtbot.waitUntil(lambda: window.queue.pending() == 0, timeout=20_000)
+    qtbot.waitUntil(lambda: window.generation.queue.pending() == 0, timeout=20_000)
     assert all(not c.variants for c in window.session.cards)
+    assert window.statusBar().currentMessage() == DROPPED_MESSAGES[Verdict.CARD_GONE]
 
 
 def test_fill_all_queues_every_card_and_can_be_cancelled(qtbot, window):
-    window.fill_all()
-    assert window.queue.pending() == 3
-    assert "Filling stacks" in window.queue_label.text()
-    window.cancel_all()
-    qtbot.waitUntil(lambda: window.queue.pending() == 0, timeout=10_000)
-    window.fill_all()
-    qtbot.waitUntil(lambda: window.queue.pending() == 0, timeout=30_000)
+    window.generation.fill_all()
+    assert window.generation.queue.pending() == 3
+    assert "Filling stacks" in window.status.queue_label.text()
+    window.generation.cancel_all()
+    qtbot.waitUntil(lambda: window.generation.queue.pending() == 0, timeout=10_000)
+    window.generation.fill_all()
+    qtbot.waitUntil(lambda: window.generation.queue.pending() == 0, timeout=30_000)
     assert all(c.stack() for c in window.session.cards)
 
 
 def test_pausing_on_a_paragraph_fills_its_stack(qtbot, window):
-    editor = window.view.findChildren(type(window.view._editor))[0] if window.view._editor else None
-    assert editor is not None
+    editor = editing(window)
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor, " The lamp flickered.")
     card_id = window.view.current_card_id()
@@ -76,11 +85,11 @@ def test_pausing_on_a_paragraph_fills_its_stack(qtbot, window):
 def test_writing_goes_on_when_the_model_fails_to_load(qtbot, app_settings, project_path):
     win = MainWindow(app_settings, fake_backend(fail_load="model.gguf is not a GGUF file"), project_path)
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: win.model_label.property("state") == "failed", timeout=10_000)
-    assert "failed" in win.model_label.text() and "not a GGUF" in win.model_label.toolTip()
+    qtbot.waitUntil(lambda: win.status.model_state() == "failed", timeout=10_000)
+    assert "failed" in win.status.model_label.text() and "not a GGUF" in win.status.model_label.toolTip()
     win.model.apply_text(win.session.cards[0].id, "Still writing.")
-    with qtbot.waitSignal(win.queue.failed, timeout=10_000):
-        win.generate(win.session.cards[0].id, VariantKind.REWRITE, None)
+    with qtbot.waitSignal(win.generation.queue.failed, timeout=10_000):
+        win.generation.generate(win.session.cards[0].id, VariantKind.REWRITE, None)
     assert "not a GGUF" in win.statusBar().currentMessage()
     win.close()
     assert saved_texts(project_path)[0] == "Still writing."
@@ -89,13 +98,13 @@ def test_writing_goes_on_when_the_model_fails_to_load(qtbot, app_settings, proje
 def test_import_export_and_save_as(qtbot, window, tmp_path):
     source = tmp_path / "chapter.md"
     source.write_text("# Chapter\n\nA new chapter begins.\n")
-    window.import_file(source)
+    window.project_actions.import_file(source)
     assert [c.text for c in window.session.cards] == ["# Chapter", "A new chapter begins."]
     out = tmp_path / "out.md"
-    assert window.export_to(out, "md")
+    assert window.project_actions.export_to(out, "md")
     assert out.read_text() == source.read_text()
     copy = tmp_path / "copy.cardwriter"
-    assert window.save_as(copy)
+    assert window.project_actions.save_as(copy)
     assert Path(window.project.path) == copy
     assert [c.text for c in window.session.cards] == ["# Chapter", "A new chapter begins."]
 
@@ -103,7 +112,7 @@ def test_import_export_and_save_as(qtbot, window, tmp_path):
 def test_bad_import_is_refused_with_a_message(qtbot, window, tmp_path):
     bad = tmp_path / "photo.md"
     bad.write_bytes(b"\x89PNG\x00\x00")
-    window.import_file(bad)
+    window.project_actions.import_file(bad)
     assert "binary" in window.last_warning
     assert len(window.project.drafts()) == 1
 

@@ -24,7 +24,7 @@ def open_window(qtbot, app_settings, project_path, backend):
     win.resize(1100, 760)
     win.show()
     qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.model_label.property("state") == "ready", timeout=10_000)
+    qtbot.waitUntil(lambda: win.status.model_state() == "ready", timeout=10_000)
     return win
 
 
@@ -45,7 +45,7 @@ def test_dropping_a_note_on_a_card_fills_its_stack_with_fusions(qtbot, noted_win
     win = noted_window
     card_id = win.session.cards[1].id
     target = win.view.visualRect(win.model.index(1)).center()
-    with qtbot.waitSignal(win.queue.finished, timeout=20_000):
+    with qtbot.waitSignal(win.generation.queue.finished, timeout=20_000):
         drop(win.view.viewport(), note_mime(win, SEA.id), target)
     stack = win.session.card(card_id).stack()
     assert stack and all(v.provenance.kind is VariantKind.RECOMBINE for v in stack)
@@ -65,14 +65,15 @@ def test_dropping_a_note_between_cards_inserts_it_as_a_card(qtbot, noted_window,
 def test_combining_two_notes_makes_a_new_card_with_a_stack(qtbot, noted_window):
     win = noted_window
     win.view.go_to_card(win.session.cards[0].id)
-    with qtbot.waitSignal(win.queue.finished, timeout=20_000):
-        win.combine_notes(SEA.id, BREAD.id)
+    with qtbot.waitSignal(win.generation.queue.finished, timeout=20_000):
+        win.note_actions.combine_notes(SEA.id, BREAD.id)
     new = win.session.cards[1]
     assert new.text == "" and new.stack()
     assert all(set(v.provenance.note_ids) == {SEA.id, BREAD.id} for v in new.stack())
     win.view.go_to_card(new.id)
-    win.tray._accept(win.tray.tiles[0].variant)
-    assert win.session.card(new.id).text == new.stack()[0].text or win.session.card(new.id).text
+    shown = win.tray.tiles[0].variant
+    assert win.tray.accept_shown(0)
+    assert win.session.card(new.id).text == shown.text
 
 
 @pytest.mark.slow
@@ -94,6 +95,6 @@ def test_related_notes_follow_the_current_paragraph(qtbot, app_settings, project
 def test_inserting_a_note_as_a_card_is_saved(qtbot, noted_window, project_path):
     win = noted_window
     win.view.go_to_card(win.session.cards[2].id)
-    win.insert_notes_as_cards(None, [BREAD.id])
+    win.note_actions.insert_notes_as_cards(None, [BREAD.id])
     win.close()
     assert saved_texts(project_path)[3] == BREAD.text

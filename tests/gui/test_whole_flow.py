@@ -26,15 +26,15 @@ def test_write_fill_unfurl_accept_undo_with_the_real_model(qtbot, app_settings, 
     window = MainWindow(app_settings, build_backend(), path)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.model_label.property("state") == "ready", timeout=60_000)
-    assert "SmolLM2" in window.model_label.text()
+    qtbot.waitUntil(lambda: window.status.model_state() == "ready", timeout=60_000)
+    assert "SmolLM2" in window.status.model_label.text()
 
     editor = [e for e in window.view.findChildren(CardEditor) if e.isVisible()][0]
     qtbot.keyClicks(editor, PARAGRAPH)
     card_id = window.view.current_card_id()
     # The writer pauses: the stack fills in the background, streaming into the card as it goes.
     streamed = []
-    window.queue.piece.connect(lambda key, seq, text: streamed.append(text))
+    window.generation.queue.piece.connect(lambda key, seq, text: streamed.append(text))
     qtbot.waitUntil(lambda: bool(window.session.card(card_id).stack()), timeout=180_000)
     stack = window.session.card(card_id).stack()
     assert 1 <= len(stack) <= 3

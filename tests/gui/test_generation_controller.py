@@ -1,0 +1,176 @@
+"""The generation policy without a window: a real card model over a real project, a real queue, a fake generator."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardwriter.domain.model import VariantKind
+from cardwriter.embedding.fake_embedder import FakeEmbedder
+from cardwriter.generation.fake import FakeGenerator
+from cardwriter.gui.app_settings import Preferences
+from cardwriter.gui.card_model import CardListModel
+from cardwriter.gui.generation_controller import (
+    DROPPED_MESSAGES,
+    CardSnapshot,
+    GenerationController,
+    Verdict,
+    judge_result,
+    progress_text,
+    should_fill_after_pause,
+)
+from cardwriter.services.stack_filling import StackFiller
+
+
+# -- the rules as plain functions ---------------------------------------------------
+
+
+def test_a_result_fits_only_the_unchanged_card_it_was_made_for():
+    made_from = CardSnapshot("card-1", "The keeper climbed the stairs.")
+    assert judge_result(made_from, "card-1", "The keeper climbed the stairs.") is Verdict.FITS
+    assert judge_result(made_from, "card-1", "The keeper ran down the stairs.") is Verdict.CARD_CHANGED
+    assert judge_result(made_from, "card-1", None) is Verdict.CARD_GONE
+    assert judge_result(made_from, "card-2", "The keeper climbed the stairs.") is Verdict.CARD_GONE
+
+
+def test_a_pause_fills_a_paragraph_of_a_few_words_once_per_text():
+    text = "The lamp flickered in the wind."
+    assert should_fill_after_pause(text, filled_from=None, background_fill=True)
+    assert not should_fill_after_pause(text, filled_from=text, background_fill=True), "already filled from this text"
+    assert should_fill_after_pause(text, filled_from="The lamp flickered.", background_fill=True), "the text changed"
+    assert not should_fill_after_pause("Too short here", filled_from=None, background_fill=True)
+    assert not should_fill_after_pause(text, filled_from=None, background_fill=False), "the writer turned it off"
+
+
+def test_progress_counts_fill_all_cards_done_or_cards_pending():
+    assert progress_text(0, 5) == ""
+    assert progress_text(3, 5) == "Filling stacks: 2 of 5"
+    assert progress_text(1, 0) == "Writing variants for 1 card"
+    assert progress_text(2, 0) == "Writing variants for 2 cards"
+
+
+# -- the controller with a real queue -----------------------------------------------
+
+
+@pytest.fixture
+def model(qtbot, session):
+    return CardListModel(session)
+
+
+def make_controller(qtbot, model, prefs=None, generator=None):
+    generator = generator or FakeGenerator(delay=0.002)
+    controller = GenerationController(StackFiller(FakeEmbedder()), lambda: generator, prefs or Preferences())
+    controller.set_model(model)
+    return controller
+
+
+@pytest.fixture
+def controller(qtbot, model):
+    controller = make_controller(qtbot, model)
+    yield controller
+    controller.shutdown()
+
+
+def test_a_fill_adds_variants_to_its_card_and_clears_busy(qtbot, controller, model, session):
+    card_id = session.cards[0].id
+    with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
+        assert controller.generate(card_id, VariantKind.REWRITE)
+        assert controller.is_busy(card_id)
+    assert len(session.card(card_id).stack()) == Preferences().variants_shown
+    assert not controller.is_busy(card_id)
+    assert session.card(card_id).text.startswith("The old keeper"), "the card's own text is untouched"
+
+
+def test_a_result_for_a_card_changed_meanwhile_is_dropped_with_a_message(qtbot, controller, model, session):
+    card_id = session.cards[1].id
+    messages = []
+    controller.message.connect(lambda text, ms: messages.append(text))
+    with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
+        controller.generate(card_id, VariantKind.REWRITE)
+        model.apply_text(card_id, "The writer rewrote this paragraph meanwhile, completely.")
+    assert session.card(card_id).variants == []
+    assert messages == [DROPPED_MESSAGES[Verdict.CARD_CHANGED]]
+
+
+def test_a_result_for_a_deleted_card_is_dropped_with_a_message(qtbot, controller, model, session):
+    doomed = session.cards[2].id
+    messages = []
+    controller.message.connect(lambda text, ms: messages.append(text))
+    with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
+        controller.generate(doomed, VariantKind.REWRITE)
+        model.apply_delete(doomed)
+    assert all(not c.variants for c in session.cards)
+    assert messages == [DROPPED_MESSAGES[Verdict.CARD_GONE]]
+
+
+def test_an_empty_card_is_not_sent_to_the_model(qtbot, controller, model, session):
+    card_id = session.cards[0].id
+    model.apply_text(card_id, "   ")
+    messages = []
+    controller.message.connect(lambda text, ms: messages.append(text))
+    assert not controller.generate(card_id, VariantKind.REWRITE)
+    assert controller.queue.pending() == 0 and messages == ["Write something in the card first."]
+
+
+def test_a_pause_fills_the_stack_once_and_not_again_for_the_same_text(qtbot, controller, session):
+    controller.pause_timer.setInterval(10)
+    card_id = session.cards[0].id
+    with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
+        controller.typing_paused(card_id)
+    filled = len(session.card(card_id).stack())
+    assert filled == Preferences().variants_shown
+    with qtbot.assertNotEmitted(controller.queue.queue_changed, wait=300):  # nothing was queued
+        controller.typing_paused(card_id)
+    assert len(session.card(card_id).stack()) == filled
+
+
+def test_no_fill_after_a_pause_when_the_writer_turned_it_off(qtbot, model, session):
+    prefs = Preferences(background_fill=False)
+    controller = make_controller(qtbot, model, prefs)
+    controller.pause_timer.setInterval(10)
+    with qtbot.assertNotEmitted(controller.queue.started, wait=300):
+        controller.typing_paused(session.cards[0].id)
+    assert controller.queue.pending() == 0
+    controller.shutdown()
+
+
+@pytest.fixture
+def slow_controller(qtbot, model):
+    """A generator slow enough that a cancel always lands before a fill is done."""
+    controller = make_controller(qtbot, model, generator=FakeGenerator(delay=0.05))
+    yield controller
+    controller.shutdown()
+
+
+def test_fill_all_reports_progress_and_cancel_all_stops_it(qtbot, slow_controller, session):
+    controller = slow_controller
+    lines = []
+    controller.progress.connect(lines.append)
+    assert controller.fill_all() == 3
+    assert lines[-1] == "Filling stacks: 0 of 3"
+    cancelled = []
+    controller.queue.cancelled.connect(cancelled.append)
+    controller.cancel_all()
+    qtbot.waitUntil(lambda: controller.queue.pending() == 0, timeout=10_000)
+    assert lines[-1] == ""
+    assert set(cancelled) == {c.id for c in session.cards}, "every queued or running fill was cancelled"
+    assert all(not c.variants for c in session.cards)
+
+
+def test_fill_all_skips_short_paragraphs_and_cards_with_a_stack(qtbot, controller, model, session):
+    model.apply_text(session.cards[2].id, "Too short.")
+    with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
+        controller.generate(session.cards[0].id, VariantKind.REWRITE)
+    assert controller.fill_all() == 1  # only the second card is long enough and has no stack yet
+    qtbot.waitUntil(lambda: controller.queue.pending() == 0, timeout=20_000)
+    assert session.cards[1].stack() and not session.cards[2].stack()
+
+
+def test_switching_drafts_cancels_what_was_queued_for_the_old_one(qtbot, slow_controller, session):
+    controller = slow_controller
+    controller.fill_all()
+    cancelled = []
+    controller.queue.cancelled.connect(cancelled.append)
+    controller.set_model(None)
+    qtbot.waitUntil(lambda: controller.queue.pending() == 0, timeout=10_000)
+    assert len(cancelled) == 3
+    assert all(not c.variants for c in session.cards)
