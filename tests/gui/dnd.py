@@ -11,11 +11,11 @@ def drop(target: QWidget, mime: QMimeData, pos: QPoint, action=Qt.DropAction.Cop
     """Enter, move over and drop ``mime`` at ``pos``; returns whether the target accepted the drop."""
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(pos), actions, mime, buttons, mods)
+    enter = QDragEnterEvent(QPoint(pos), actions, mime, buttons, mods)
     QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return False
-    move = QDragMoveEvent(QPointF(pos), actions, mime, buttons, mods)
+    move = QDragMoveEvent(QPoint(pos), actions, mime, buttons, mods)
     QApplication.sendEvent(target, move)
     if not move.isAccepted():
         return False
