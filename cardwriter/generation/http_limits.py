@@ -59,10 +59,15 @@ def check_server_url(url: str) -> SplitResult:
 
 
 class Watchdog:
-    """Shuts a connection's socket down after ``seconds``, so no blocked read outlives the deadline."""
+    """Shuts a connection's socket down after ``seconds``, so no blocked read outlives the deadline.
+
+    The socket is remembered by ``check()`` once the request is sent: ``http.client`` hands it over
+    to the response (and forgets it) when the server says it will close the connection.
+    """
 
     def __init__(self, conn: http.client.HTTPConnection, seconds: float) -> None:
         self.conn = conn
+        self.sock: socket.socket | None = None
         self.expired = threading.Event()
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
@@ -73,11 +78,11 @@ class Watchdog:
         self.check()
 
     def check(self) -> None:
-        """After the deadline, shut the socket down (the timer may fire before the socket exists)."""
-        sock = self.conn.sock
-        if self.expired.is_set() and sock is not None:
+        """Remember the socket; after the deadline, shut it down (the timer may fire before it exists)."""
+        self.sock = self.sock or self.conn.sock
+        if self.expired.is_set() and self.sock is not None:
             try:
-                sock.shutdown(socket.SHUT_RDWR)
+                self.sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass  # already closed
 
