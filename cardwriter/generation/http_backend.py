@@ -33,7 +33,6 @@ import time
 from collections.abc import Iterator
 from pathlib import PurePath
 
-from cardwriter.errors import UserError
 from cardwriter.generation import prompts
 from cardwriter.generation.http_limits import (
     BYTES_PER_TOKEN,

@@ -131,7 +131,6 @@ def test_rendering_restores_the_threads_trace_function():
 
     def tracer(frame, event, arg):
         calls.append(event)
-        return None
 
     sys.settrace(tracer)
     try:
