@@ -17,7 +17,7 @@ is retried and then reported. The API key, if any, comes from the
 
 Reads are bounded (``http_limits``): a stream is cut after about
 ``max_tokens`` tokens' worth of text or bytes, or at a wall-clock deadline
-(``max_seconds``, by default scaled with ``max_tokens``); the sequence then
+(``max_seconds``, by default ``timeout`` plus a second per token); the sequence then
 ends with the text it has (finish reason "length"), or a clear error if none.
 """
 
@@ -106,7 +106,7 @@ class HttpGenerator:
         self.connect_timeout = connect_timeout
         self.retries = retries
         self.backoff = backoff
-        self.max_seconds = max_seconds  # per sequence; None: SECONDS_BASE + SECONDS_PER_TOKEN * max_tokens
+        self.max_seconds = max_seconds  # per sequence; None: timeout + SECONDS_PER_TOKEN * max_tokens
         self._api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
         self._model = model
 
@@ -295,7 +295,7 @@ class HttpGenerator:
         started: float,
     ) -> None:
         conn = self._connection(self.connect_timeout)
-        seconds = self.max_seconds if self.max_seconds is not None else SECONDS_BASE + SECONDS_PER_TOKEN * plan.max_tokens
+        seconds = self.max_seconds if self.max_seconds is not None else self.timeout + SECONDS_PER_TOKEN * plan.max_tokens
         watchdog = Watchdog(conn, seconds)
         max_chars = plan.max_tokens * CHARS_PER_TOKEN + TEXT_SLACK
         max_bytes = (plan.max_tokens + TOKEN_SLACK) * BYTES_PER_TOKEN

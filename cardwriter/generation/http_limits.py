@@ -25,8 +25,10 @@ BYTES_PER_TOKEN = 4096  # an SSE chunk of JSON around one token is a few hundred
 MAX_LINE = 64 * 1024  # one SSE line
 MAX_BODY = 1024 * 1024  # a plain JSON answer (the model list)
 MAX_ERROR_BODY = 4096  # what is read of an error page (200 characters are shown)
-SECONDS_BASE = 30.0  # default deadline per sequence: this much ...
-SECONDS_PER_TOKEN = 0.5  # ... plus this per token asked for (2 tokens/s at the slowest)
+SECONDS_BASE = 30.0  # deadline for a plain GET (the model list)
+SECONDS_PER_TOKEN = 1.0  # default deadline per sequence: the idle timeout plus this per token asked for
+# (generous: a busy server may queue a request behind others before it starts; the size caps above
+# are what stop a fast server that ignores max_tokens)
 
 
 class ServerError(UserError):
