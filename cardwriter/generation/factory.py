@@ -1,7 +1,13 @@
-"""One entry point from a user's model choice to a ``TextGenerator``."""
+"""One entry point from a user's model choice to a ``TextGenerator``.
+
+A local model file is probe-loaded in a child process (``model_probe``) the
+first time it is used, so a file that crashes llama.cpp is refused with a
+message instead of taking this process (the CLI, the GUI) down with it.
+"""
 
 from __future__ import annotations
 
+from cardwriter.errors import UserError
 from cardwriter.generation.protocol import TextGenerator
 
 
@@ -15,6 +21,13 @@ def open_generator(model: str | None = None, *, n_threads: int | None = None) ->
         from cardwriter.generation.http_backend import HttpGenerator
 
         return HttpGenerator(model)
+    if model and "://" in model:
+        raise UserError(f"{model!r} is not a server URL: it must start with http:// or https://; give one like http://127.0.0.1:8080")
+    from cardwriter.generation.model_files import resolve_model
+    from cardwriter.generation.model_probe import probe_model
+
+    path = resolve_model(model)
+    probe_model(path)  # a file that crashes llama.cpp is refused here, in a child process, not in this one
     from cardwriter.generation.llama_engine import LlamaEngine
 
-    return LlamaEngine(model, n_threads=n_threads)
+    return LlamaEngine(path, n_threads=n_threads)

@@ -15,12 +15,10 @@ interrupts a stream when another request arrives unless it runs with
 is retried and then reported. The API key, if any, comes from the
 ``CARDWRITER_API_KEY`` environment variable. Only the standard library is used.
 
-Differences from the local engine: ``tokens`` counts streamed chunks (one token
-each on llama.cpp servers); distinct openings are not enforced (the server's
-token ids are unknown); DRY, XTC and top-nσ are not sent (only temperature,
-min-p, typical-p, mirostat and the seed, which OpenAI-compatible servers
-accept); and whether a seed gives the same text again is up to the server
-(llama-cpp-python's does not promise it).
+Reads are bounded (``http_limits``): a stream is cut after about
+``max_tokens`` tokens' worth of text or bytes, or at a wall-clock deadline
+(``max_seconds``, by default ``timeout`` plus a second per token); the sequence then
+ends with the text it has (finish reason "length"), or a clear error if none.
 """
 
 from __future__ import annotations
@@ -34,10 +32,23 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import PurePath
-from urllib.parse import urlsplit
 
-from cardwriter.errors import UserError
 from cardwriter.generation import prompts
+from cardwriter.generation.http_limits import (
+    BYTES_PER_TOKEN,
+    CHARS_PER_TOKEN,
+    MAX_BODY,
+    MAX_ERROR_BODY,
+    SECONDS_BASE,
+    SECONDS_PER_TOKEN,
+    TEXT_SLACK,
+    TOKEN_SLACK,
+    Overflow,
+    ServerError,
+    Watchdog,
+    check_server_url,
+    sse_payloads,
+)
 from cardwriter.generation.presets import SamplerPreset, get_preset
 from cardwriter.generation.protocol import (
     FINISH_CANCELLED,
@@ -53,10 +64,6 @@ ENV_API_KEY = "CARDWRITER_API_KEY"
 CHAT = "chat"
 COMPLETION = "completion"
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
-
-
-class ServerError(UserError):
-    """The server cannot be reached or does not answer as an OpenAI-compatible server."""
 
 
 class _Retry(Exception):
@@ -82,14 +89,13 @@ class HttpGenerator:
         retries: int = 2,
         backoff: float = 0.5,
         api_key: str | None = None,
+        max_seconds: float | None = None,
     ) -> None:
-        parts = urlsplit(base_url.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UserError(f"{base_url!r} is not a server URL; give one like http://127.0.0.1:8080")
+        parts = check_server_url(base_url)
         if mode not in (CHAT, COMPLETION):
             raise ValueError(f"mode must be {CHAT!r} or {COMPLETION!r}")
         self.url = base_url.strip().rstrip("/")
-        self._scheme = parts.scheme
+        self._scheme = parts.scheme.lower()
         self._host = parts.hostname
         self._port = parts.port
         path = parts.path.rstrip("/")
@@ -100,6 +106,7 @@ class HttpGenerator:
         self.connect_timeout = connect_timeout
         self.retries = retries
         self.backoff = backoff
+        self.max_seconds = max_seconds  # per sequence; None: timeout + SECONDS_PER_TOKEN * max_tokens
         self._api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
         self._model = model
 
@@ -135,14 +142,21 @@ class HttpGenerator:
 
     def _get(self, path: str) -> tuple[int, bytes]:
         conn = self._connection(self.connect_timeout)
+        watchdog = Watchdog(conn, SECONDS_BASE)
         try:
             conn.request("GET", self._prefix + path, headers=self._headers())
+            watchdog.check()
             response = conn.getresponse()
-            body = response.read()
+            body = response.read(MAX_BODY + 1)
         except OSError as exc:
+            if watchdog.expired.is_set():
+                raise ServerError(f"the generation server at {self.url} did not answer {path} within {SECONDS_BASE:.0f} s") from None
             raise self._unreachable(exc) from None
         finally:
+            watchdog.cancel()
             conn.close()
+        if len(body) > MAX_BODY:
+            raise ServerError(f"the server at {self.url} answered more than {MAX_BODY // 1024} KiB to {path}; is it an OpenAI-compatible server?")
         self._check_status(response.status, body, path)
         return response.status, body
 
@@ -281,19 +295,26 @@ class HttpGenerator:
         started: float,
     ) -> None:
         conn = self._connection(self.connect_timeout)
+        seconds = self.max_seconds if self.max_seconds is not None else self.timeout + SECONDS_PER_TOKEN * plan.max_tokens
+        watchdog = Watchdog(conn, seconds)
+        max_chars = plan.max_tokens * CHARS_PER_TOKEN + TEXT_SLACK
+        max_bytes = (plan.max_tokens + TOKEN_SLACK) * BYTES_PER_TOKEN
         text, tokens, reason, finished = "", 0, FINISH_STOP, False
         try:
             try:
                 conn.request("POST", self._prefix + path, body=data, headers=self._headers())
+                watchdog.check()
                 if conn.sock is not None:
                     conn.sock.settimeout(self.timeout)
                 response = conn.getresponse()
             except OSError as exc:
+                if watchdog.expired.is_set():
+                    raise self._too_slow(seconds) from None
                 raise _Retry(self._unreachable(exc)) from None
             if response.status != 200:
-                self._check_status(response.status, response.read(), path)
+                self._check_status(response.status, response.read(MAX_ERROR_BODY), path)
             try:
-                for payload in _sse_payloads(response):
+                for payload in sse_payloads(response, max_bytes):
                     if stop.is_set():
                         reason = FINISH_CANCELLED
                         break
@@ -303,7 +324,7 @@ class HttpGenerator:
                     if piece:
                         tokens += 1
                         before = len(text)
-                        text += piece
+                        text = (text + piece)[:max_chars]
                         end = prompts.paragraph_end(text)
                         if end is not None:
                             text = text[:end]
@@ -312,14 +333,34 @@ class HttpGenerator:
                         if end is not None:
                             reason = FINISH_STOP
                             break
+                        if len(text) >= max_chars or tokens >= plan.max_tokens + TOKEN_SLACK:
+                            reason = FINISH_LENGTH  # the server ignores max_tokens: stop reading it
+                            break
                     if finish:
                         finished = True
                         reason = FINISH_LENGTH if finish == "length" else FINISH_STOP
-            except OSError as exc:
+                if watchdog.expired.is_set():
+                    reason = FINISH_LENGTH
+            except Overflow:
                 if not text:
+                    raise ServerError(
+                        f"the server at {self.url} sent far more data than an answer of {plan.max_tokens} tokens "
+                        "needs, and no text; is it an OpenAI-compatible server?"
+                    ) from None
+                reason = FINISH_LENGTH
+            except OSError as exc:
+                if watchdog.expired.is_set():
+                    if not text:
+                        raise self._too_slow(seconds) from None
+                    reason = FINISH_LENGTH
+                elif not text:
                     raise _Retry(self._unreachable(exc)) from None
-                raise self._unreachable(exc) from None
+                else:
+                    raise self._unreachable(exc) from None
+            if watchdog.expired.is_set() and not text:
+                raise self._too_slow(seconds)
         finally:
+            watchdog.cancel()
             conn.close()
         if not text and not finished and reason != FINISH_CANCELLED:
             raise _Retry(
@@ -329,6 +370,11 @@ class HttpGenerator:
                 )
             )
         events.put(SequenceDone(plan.index, prompts.clean(text), tokens, reason, time.perf_counter() - started))
+
+    def _too_slow(self, seconds: float) -> ServerError:
+        return ServerError(
+            f"the generation server at {self.url} gave no answer within {seconds:.0f} s; is it overloaded or stuck?"
+        )
 
     def _parse_chunk(self, payload: str, path: str) -> tuple[str, str | None]:
         try:
@@ -346,25 +392,6 @@ class HttpGenerator:
                 f"the server at {self.url} sent something that is not an OpenAI-compatible stream from {path}: "
                 f"{payload[:120]!r}"
             ) from None
-
-
-def _sse_payloads(response: http.client.HTTPResponse) -> Iterator[str]:
-    """The ``data:`` payloads of a server-sent event stream (or of a plain JSON body)."""
-    kind = response.getheader("Content-Type", "")
-    if "text/event-stream" not in kind:
-        body = response.read().decode("utf-8", errors="replace").strip()
-        raise ServerError(f"the server did not stream its answer (Content-Type {kind!r}): {body[:120]!r}")
-    data: list[str] = []
-    for raw in response:
-        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        if not line:
-            if data:
-                yield "\n".join(data)
-                data = []
-        elif line.startswith("data:"):
-            data.append(line[5:].lstrip(" "))
-    if data:
-        yield "\n".join(data)
 
 
 def _short_name(model_id: str) -> str:

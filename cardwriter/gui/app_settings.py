@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
@@ -49,6 +50,20 @@ class AppSettings:
             self.qsettings.setValue(f"preferences/{f.name}", getattr(prefs, f.name))
         self.qsettings.sync()
 
+    def forget_model(self, path: str) -> bool:
+        """Drop a saved model file that failed to load: back to the packaged default.
+
+        Called when the model at ``path`` (the saved path, or the file it resolved
+        to) cannot be loaded, so the next start does not try it again. Returns
+        whether the saved choice was that file (and was dropped).
+        """
+        prefs = self.preferences()
+        if prefs.model_source != MODEL_FILE or not prefs.model_path or not _same_file(prefs.model_path, path):
+            return False
+        prefs.model_source, prefs.model_path = MODEL_DEFAULT, ""
+        self.save_preferences(prefs)
+        return True
+
     def recent_projects(self) -> list[str]:
         value = self.qsettings.value("recent", [])
         if isinstance(value, str):
@@ -59,3 +74,12 @@ class AppSettings:
         recent = [p for p in self.recent_projects() if p != path]
         self.qsettings.setValue("recent", [path, *recent][:RECENT_LIMIT])
         self.qsettings.sync()
+
+
+def _same_file(saved: str, failed: str) -> bool:
+    if saved == failed:
+        return True
+    try:
+        return Path(saved).expanduser().resolve() == Path(failed).expanduser().resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False

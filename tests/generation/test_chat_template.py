@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import gguf
 import pytest
 
 from cardwriter.errors import UserError
-from cardwriter.generation.chat_template import ChatTemplate, TemplateRefused
+from cardwriter.generation.chat_template import PROBE_MESSAGES, ChatTemplate, TemplateRefused
 from cardwriter.generation.gguf_header import read_header
 
 CHATML = (
@@ -91,3 +93,56 @@ def test_invalid_jinja_is_a_clear_error():
 def test_raise_exception_in_a_template_is_a_clear_error():
     with pytest.raises(TemplateRefused, match=r"strict\.gguf failed \(roles must alternate\)"):
         ChatTemplate("{{ raise_exception('roles must alternate') }}", "strict.gguf")
+
+
+NESTED_LOOPS = "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}"
+SILENT_LOOPS = "{% set r = range(100000) %}{% for a in r %}{% for b in r %}{% endfor %}{% endfor %}done"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        NESTED_LOOPS,  # writes text forever
+        SILENT_LOOPS,  # writes nothing and calls nothing inside the loops
+        "{{ 'x' * 1000000000 }}",  # one expression asks for a gigabyte
+        "{{ (range(10)|list) * 1000000000 }}",
+        "{{ 7 ** 100000000 }}",
+        "{% set ns = namespace(s='xy') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+    ],
+    ids=["nested-loops", "silent-loops", "huge-string", "huge-list", "huge-number", "doubling"],
+)
+def test_a_template_past_its_limits_is_refused_quickly(template):
+    started = time.monotonic()
+    with pytest.raises(TemplateRefused, match=r"the chat template in greedy\.gguf was stopped: it .*pick another model file"):
+        ChatTemplate(template, "greedy.gguf")
+    assert time.monotonic() - started < 3
+
+
+def test_a_template_that_loops_only_for_a_real_conversation_is_stopped_at_render_time():
+    sly = "{% if messages|length == 1 %}" + NESTED_LOOPS + "{% endif %}" + CHATML
+    template = ChatTemplate(sly, "sly.gguf")  # the probe's two messages pass
+    with pytest.raises(TemplateRefused, match=r"sly\.gguf was stopped"):
+        template.render([{"role": "user", "content": "a real request"}])
+    assert template.render(list(PROBE_MESSAGES)).endswith("<|im_start|>assistant\n")  # still usable otherwise
+
+
+def test_rendering_restores_the_threads_trace_function():
+    calls = []
+
+    def tracer(frame, event, arg):
+        calls.append(event)
+
+    sys.settrace(tracer)
+    try:
+        ChatTemplate(CHATML, "ok.gguf").render([{"role": "user", "content": "Hi"}])
+        with pytest.raises(TemplateRefused):
+            ChatTemplate(SILENT_LOOPS, "bad.gguf")
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(None)
+
+
+def test_a_long_real_conversation_renders_within_the_limits():
+    messages = [{"role": "user" if i % 2 else "assistant", "content": "word " * 2000} for i in range(40)]
+    text = ChatTemplate(CHATML, "ok.gguf").render(messages)
+    assert text.count("<|im_start|>") == 41
