@@ -31,6 +31,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# llama-cpp-python's own server, started with llama.cpp kept off its AMX path where that crashes
+# (see cardwriter/generation/llama_cpu.py): its Llama class builds the default model parameters.
+SERVER_MAIN = (
+    "import sys, runpy, llama_cpp; from cardwriter.generation import llama_cpu; "
+    "llama_cpu.patch_default_params(llama_cpp); sys.argv[0] = 'llama_cpp.server'; "
+    "runpy.run_module('llama_cpp.server', run_name='__main__')"
+)
+
+
 @pytest.fixture(scope="session")
 def server(model_path, tmp_path_factory):
     """``python -m llama_cpp.server`` on 127.0.0.1, requiring an API key; torn down after the session."""
@@ -38,7 +47,7 @@ def server(model_path, tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--host", "127.0.0.1",
+            [sys.executable, "-c", SERVER_MAIN, "--model", str(model_path), "--host", "127.0.0.1",
              "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--api_key", API_KEY, "--verbose", "False", "--interrupt_requests", "False"],
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
