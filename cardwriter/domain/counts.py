@@ -5,7 +5,7 @@ and escapes are left out (``# *The* End`` is two words, seven characters),
 as a word processor would count the exported document.
 
 - A word is a run of letters or digits, joined by an apostrophe or hyphen
-  inside it ("don't", "well-known" and "1,000" each count once); a dash or
+  or underscore inside it ("don't", "well-known", "1,000" and "snake_case" each count once); a dash or
   a lone "#" is not a word. Scripts written without spaces (Chinese,
   Japanese) count a whole unbroken run as one word.
 - Characters include spaces and punctuation but not line breaks, like
@@ -26,7 +26,7 @@ from functools import lru_cache
 from cardwriter.domain.markdown_runs import block_from_markdown
 from cardwriter.domain.model import Draft
 
-_WORD = re.compile(r"[^\W_]+(?:['’\-.,][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:['’\-.,_][^\W_]+)*")
 
 
 @dataclass(frozen=True)

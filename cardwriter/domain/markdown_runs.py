@@ -202,8 +202,53 @@ def markdown_from_runs(runs: tuple[Run, ...] | list[Run], heading: int = 0) -> s
 
     Emphasis markers are placed against the words (``*word* ``, never
     ``*word *``), since Markdown ignores a marker next to a space; nested
-    formatting closes the inner marker first.
+    formatting closes the inner marker first. Markdown cannot say
+    everything a word processor can (an italic quotation mark glued to a
+    plain letter, say): the result is read back, and formatting that would
+    not survive is dropped, first where a run starts or ends with
+    punctuation, then for the whole paragraph. The text itself always
+    survives.
     """
+    attempts = (
+        list(runs),
+        [r if not _punct_edged(r) else Run(r.text) for r in runs],
+        [Run(r.text) for r in runs],
+    )
+    for attempt in attempts:
+        text = _render(attempt)
+        if formatting(parse_inline(text)) == formatting(attempt):
+            break
+    if heading:
+        return "#" * heading + " " + text
+    return text
+
+
+def formatting(runs) -> tuple[Run, ...]:  # noqa: ANN001 - runs: any iterable of Run
+    """Runs as a reader sees them: stripped of outer whitespace, whitespace unformatted, equal neighbours merged."""
+    text = "".join(run.text for run in runs)
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    merged: list[Run] = []
+    at = 0
+    for run in runs:
+        for offset, ch in enumerate(run.text):
+            if not start <= at + offset < end:
+                continue
+            bold, italic = (False, False) if ch.isspace() else (run.bold, run.italic)
+            if merged and (merged[-1].bold, merged[-1].italic) == (bold, italic):
+                merged[-1] = Run(merged[-1].text + ch, bold, italic)
+            else:
+                merged.append(Run(ch, bold, italic))
+        at += len(run.text)
+    return tuple(merged)
+
+
+def _punct_edged(run: Run) -> bool:
+    core = run.text.strip()
+    return bool(core) and (_is_punct(core[0]) or _is_punct(core[-1]))
+
+
+def _render(runs: list[Run]) -> str:
+    """Markdown for the runs, markers against the words, nested markers closed innermost first."""
     merged: list[Run] = []
     for run in runs:
         if not run.text:
@@ -234,10 +279,7 @@ def markdown_from_runs(runs: tuple[Run, ...] | list[Run], heading: int = 0) -> s
         pending_space = trail
     out.extend(reversed(open_marks))
     out.append(pending_space)
-    text = "".join(out).strip()
-    if heading:
-        return "#" * heading + " " + text
-    return text
+    return "".join(out).strip()
 
 
 def _escape(text: str, first: bool) -> str:

@@ -22,7 +22,7 @@ from cardwriter.domain.model import Draft
 from cardwriter.errors import ImportRefused
 from cardwriter.services.documents.imported import ImportedDocument, open_zip, read_member
 
-KIND = "Word document (.docx)"
+KIND = "a Word document (.docx)"
 _HEADING_STYLE = re.compile(r"heading (\d)$", re.IGNORECASE)
 # Inside a paragraph: text in these is not part of the document's text (deleted, moved away, text boxes).
 _NOT_TEXT = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent")}
@@ -55,7 +55,7 @@ def read_docx(data: bytes, path: Path) -> ImportedDocument:
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds (KeyError, ValueError, XML errors) on a bad file
         archive = open_zip(data, path, KIND)
         read_member(archive, "word/document.xml", path, KIND)  # a clearer message when a part is missing
-        raise ImportRefused(f"{path} is damaged or not a {KIND}: {type(exc).__name__}: {exc}") from exc
+        raise ImportRefused(f"{path} is damaged or not {KIND}: {type(exc).__name__}: {exc}") from exc
     found = ImportedDocument()
     _read_body(document.element.body, document, found)
     return found

@@ -47,7 +47,7 @@ class ImportedDocument:
 def open_zip(data: bytes, path: Path, kind: str) -> zipfile.ZipFile:
     """The document's zip archive; a file that is not one, or is damaged, is refused with a message.
 
-    ``kind`` names the format for the messages ("Word document (.docx)").
+    ``kind`` names the format for the messages ("a Word document (.docx)").
     A password-protected Office document is not a zip but an OLE container
     holding an ``EncryptedPackage``; it gets its own message.
     """
@@ -58,16 +58,16 @@ def open_zip(data: bytes, path: Path, kind: str) -> zipfile.ZipFile:
                 "(save it without one), and import that copy"
             )
         raise ImportRefused(
-            f"{path} is an old-style Word 97–2003 (.doc) file, not a {kind}; open it in Word or "
+            f"{path} is an old-style Word 97–2003 (.doc) file, not {kind}; open it in Word or "
             "LibreOffice, save it as .docx or .odt, and import that"
         )
     if not data.startswith(b"PK"):
-        raise ImportRefused(f"{path} is not a {kind}: its contents are not a document archive")
+        raise ImportRefused(f"{path} is not {kind}: its contents are not a document archive")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         unpacked = sum(info.file_size for info in archive.infolist() if info.filename.endswith(".xml"))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-        raise ImportRefused(f"{path} is damaged: it cannot be read as a {kind} ({exc})") from exc
+        raise ImportRefused(f"{path} is damaged: it cannot be read as {kind} ({exc})") from exc
     if unpacked > MAX_UNPACKED_XML_BYTES:
         raise ImportRefused(
             f"{path} is too big to import: its text unpacks to {unpacked / 1024 / 1024:.0f} MB "
@@ -81,6 +81,6 @@ def read_member(archive: zipfile.ZipFile, name: str, path: Path, kind: str) -> b
     try:
         return archive.read(name)
     except KeyError as exc:
-        raise ImportRefused(f"{path} is damaged or not a {kind}: it has no {name}") from exc
+        raise ImportRefused(f"{path} is damaged or not {kind}: it has no {name}") from exc
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
         raise ImportRefused(f"{path} is damaged: {name} cannot be unpacked ({exc})") from exc

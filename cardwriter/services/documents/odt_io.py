@@ -24,7 +24,7 @@ from cardwriter.domain.model import Draft
 from cardwriter.errors import ImportRefused
 from cardwriter.services.documents.imported import ImportedDocument, open_zip, read_member
 
-KIND = "OpenDocument text (.odt)"
+KIND = "an OpenDocument text file (.odt)"
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 MIMETYPE = "application/vnd.oasis.opendocument.text"
 NS = {
@@ -158,7 +158,7 @@ def _append_text(element: ET.Element, text: str) -> None:
         else:
             pieces.append(ch)
         i += 1
-    last: ET.Element | None = None
+    last: ET.Element | None = element[-1] if len(element) else None  # text after a child is its tail
     for piece in pieces:
         if isinstance(piece, str):
             if last is None:
