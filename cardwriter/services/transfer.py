@@ -67,7 +67,7 @@ def import_file(project: Project, path: Path) -> str:
         import_project_json(project, path)
         return f"imported project export {path}"
     if exchange.is_document(path):
-        return exchange.import_document(project, path)[1]
+        return exchange.describe_import(path, *exchange.import_document(project, path))
     draft, encoding = _import_draft(project, path)
     note = "" if encoding == "UTF-8" else f"; read as {encoding}, exports will be UTF-8"
     return f"imported {path} as draft {draft.title!r} ({len(draft.cards)} cards{note})"

@@ -44,17 +44,22 @@ def read_document(path: Path) -> ImportedDocument:
 
 
 def import_document(project: Project, path: Path, title: str | None = None) -> tuple[Draft, str]:
-    """Add a .docx or .odt file as a new draft, one card per paragraph; returns it and a message.
+    """Add a .docx or .odt file as a new draft, one card per paragraph.
 
-    The message says how many cards were made and what was skipped
-    (tables, images), so the writer knows what did not come across.
+    Returns the draft and what was skipped ("1 table and 2 images", or ""),
+    so the writer can be told what did not come across.
     """
     path = Path(path)
     found = read_document(path)
     draft = found.to_draft(title or path.stem, path)
     project.add_draft(draft)
-    skipped = f"; skipped {found.skipped_text()}" if found.skipped else ""
-    return draft, f"imported {path} as draft {draft.title!r} ({len(draft.cards)} cards{skipped})"
+    return draft, found.skipped_text()
+
+
+def describe_import(path: Path, draft: Draft, skipped: str) -> str:
+    """One line on an imported document: the draft, its cards, and what was skipped."""
+    extra = f"; skipped {skipped}" if skipped else ""
+    return f"imported {path} as draft {draft.title!r} ({len(draft.cards)} cards{extra})"
 
 
 def document_bytes(draft: Draft, fmt: str, pdf_writer: PdfWriter | None = None) -> bytes:

@@ -89,7 +89,7 @@ def word_file(path):
 
 
 def test_word_file_imports_its_text_in_order_and_says_what_it_skipped(project, tmp_path):
-    draft, message = exchange.import_document(project, word_file(tmp_path / "chapter.docx"))
+    draft, skipped = exchange.import_document(project, word_file(tmp_path / "chapter.docx"))
     assert [c.text for c in draft.cards] == [
         "# Chapter One",
         "It was a *dark* and **stormy** night.",
@@ -98,8 +98,9 @@ def test_word_file_imports_its_text_in_order_and_says_what_it_skipped(project, t
         "The end.",
     ]
     assert draft.title == "chapter"
-    assert "skipped 1 table and 2 images" in message
-    assert "(5 cards" in message
+    assert skipped == "1 table and 2 images"
+    assert exchange.describe_import(tmp_path / "chapter.docx", draft, skipped) == (
+        f"imported {tmp_path / 'chapter.docx'} as draft 'chapter' (5 cards; skipped 1 table and 2 images)")
     assert drafts_of(project) == [("chapter", [c.text for c in draft.cards])]
 
 
