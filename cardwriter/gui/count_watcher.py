@@ -52,11 +52,13 @@ class CountWatcher(QObject):
         if model is None or view is None:
             self._show(None, None)
             return
-        role = Qt.ItemDataRole.DisplayRole  # the text shown, typing included
-        draft = count_texts(model.index(row, 0).data(role) for row in range(model.rowCount()))
+        # Typing lives in the model until it is saved, and only in the current card: leaving a card saves
+        # it. So the draft is the saved cards with the current one as shown (asking the model for every
+        # row instead costs tens of milliseconds in a 5,000-card draft).
         card_id = view.current_card_id()
-        card = count_card(model.index_of_card(card_id).data(role) or "") if card_id else Counts()
-        self._show(card, draft)
+        shown = (model.index_of_card(card_id).data(Qt.ItemDataRole.DisplayRole) or "") if card_id else ""
+        draft = count_texts(shown if card.id == card_id else card.text for card in model.session.cards)
+        self._show(count_card(shown) if card_id else Counts(), draft)
 
     def _disconnect(self) -> None:
         for signal, slot in self._connections:
