@@ -1,7 +1,7 @@
 """A draft as a PDF, drawn by Qt from the same HTML as the HTML export.
 
 Qt's text layout and ``QPdfWriter`` give a real, text-searchable PDF
-(A4, 2 cm margins, a serif font) with no extra dependency. It needs a
+(A4, 2 cm margins, numbered pages, a 12 pt serif font) with no extra dependency. It needs a
 ``QGuiApplication`` for fonts: the command line calls ``draft_pdf_bytes``
 without a window, so one is made here, offscreen, when none exists.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
 from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from cardwriter.domain.model import Draft
@@ -43,9 +43,10 @@ def draft_pdf_bytes(draft: Draft) -> bytes:
     writer.setTitle(draft.title)
     writer.setCreator("Cardwriter")
     writer.setResolution(RESOLUTION)
+    # No margins on the page itself: QTextDocument.print_() lays the text out on the whole page, less its
+    # own 2 cm margin, at the writer's resolution (so 12 pt is 12 pt), and numbers the pages.
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(20, 20, 20, 20), QPageLayout.Unit.Millimeter))
-    document.setPageSize(QSizeF(writer.width(), writer.height()))
+                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
     document.print_(writer)
     del writer  # the PDF is finished when its writer goes
     buffer.close()

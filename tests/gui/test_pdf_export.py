@@ -52,3 +52,20 @@ def test_pdf_draws_bold_and_italic_in_their_fonts(qapp, tmp_path):
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.lower()
     assert "italic" in fonts or "oblique" in fonts
     assert "bold" in fonts
+
+
+def test_pdf_text_is_printed_at_its_size_on_an_a4_page_with_margins(qapp, tmp_path):
+    """12 pt text on A4 with 2 cm margins, measured from the words' boxes pdftotext reports (in points)."""
+    import re
+
+    path = tmp_path / "size.pdf"
+    path.write_bytes(draft_pdf_bytes(draft_from_text("s", "Plain words on a page.\n")))
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is not installed: apt-get install -y poppler-utils")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', boxes)
+    assert (round(float(page.group(1))), round(float(page.group(2)))) == (595, 842)  # A4 in points
+    word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Plain</word>', boxes)
+    x_min, y_min, y_max = (float(word.group(i)) for i in (1, 2, 3))
+    assert 10 <= y_max - y_min <= 18  # a 12 pt line, not text drawn at a fraction of its size
+    assert 50 <= x_min <= 65  # 2 cm is 56.7 pt

@@ -182,3 +182,22 @@ def test_usual_file_checks_apply(project, tmp_path):
     with pytest.raises(ImportRefused, match="is empty"):
         exchange.import_document(project, tmp_path / "empty.docx")
     assert project.drafts() == []
+
+
+def test_an_old_word_doc_is_told_to_save_as_docx(project, tmp_path):
+    old = tmp_path / "old.docx"  # a Word 97–2003 file renamed: an OLE compound file, not encrypted
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024 + "WordDocument".encode("utf-16-le"))
+    with pytest.raises(ImportRefused, match=r"old-style Word 97–2003 \(\.doc\) file.*save it as \.docx"):
+        exchange.import_document(project, old)
+    assert project.drafts() == []
+
+
+def test_a_document_whose_text_unpacks_too_big_is_refused_before_unpacking(project, tmp_path, monkeypatch):
+    from cardwriter.services.documents import imported
+
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(real_docx_bytes())
+    monkeypatch.setattr(imported, "MAX_UNPACKED_XML_BYTES", 1000)  # a real zip bomb would take a while to make
+    with pytest.raises(ImportRefused, match="too big to import: its text unpacks to"):
+        exchange.import_document(project, path)
+    assert project.drafts() == []
