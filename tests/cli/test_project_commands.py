@@ -337,6 +337,7 @@ def test_show_counts_every_draft_and_the_project(tmp_path):
     assert "project: 2 drafts, 7 words, 36 characters" in lines
 
 
+@pytest.mark.slow  # about ten processes, each importing Qt or python-docx
 def test_documents_out_and_back_in_through_the_cli(tmp_path):
     import docx
 
