@@ -7,9 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from cardwriter.domain.counts import Counts, count_draft, count_project
 from cardwriter.errors import UserError
 from cardwriter.services import backup, transfer
 from cardwriter.services.backup import DEFAULT_KEEP
+from cardwriter.services.documents import exchange
 from cardwriter.services.notes_library import NotesLibrary
 from cardwriter.services.text_files import write_text_atomically
 from cardwriter.storage.project import Project
@@ -23,9 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     imp = subparsers.add_parser(
         "import",
-        help="import a Markdown or text file as a draft (or a JSON export as a whole project)",
-        description="Import FILE into PROJECT, creating PROJECT if it does not exist. A .md or .txt "
-        "file becomes a new draft, one card per paragraph; a .json project export fills an empty project.",
+        help="import a Markdown, text, Word or OpenDocument file as a draft (or a JSON export as a whole project)",
+        description="Import FILE into PROJECT, creating PROJECT if it does not exist. A .md, .txt, .docx or "
+        ".odt file becomes a new draft, one card per paragraph (document headings become '#' heading cards, "
+        "bold and italic become Markdown; tables and images are skipped and named); a .json project export "
+        "fills an empty project.",
     )
     imp.add_argument("file", type=Path)
     imp.add_argument("project", type=Path)
@@ -69,9 +73,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     related.add_argument("--json", action="store_true", help="print JSON")
     related.set_defaults(handler=cmd_notes_related)
 
-    export = subparsers.add_parser("export", help="export a draft as Markdown or text, or the project as JSON")
+    export = subparsers.add_parser(
+        "export", help="export a draft as Markdown, text, Word, OpenDocument, HTML or PDF, or the project as JSON")
     export.add_argument("project", type=Path)
-    export.add_argument("--format", choices=transfer.EXPORT_FORMATS, default="md")
+    export.add_argument("--format", choices=transfer.EXPORT_FORMATS + exchange.DOCUMENT_FORMATS, default="md",
+                        help="docx, odt, html and pdf keep headings, paragraphs, bold and italic (default md)")
     export.add_argument("--draft", metavar="TITLE", help="which draft, when the project has several")
     export.add_argument("-o", "--output", type=Path, help="write here instead of to standard output")
     export.set_defaults(handler=cmd_export)
@@ -88,7 +94,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backup.add_argument("--keep", type=int, default=DEFAULT_KEEP, help=f"copies kept in the backups folder (default {DEFAULT_KEEP})")
     backup.set_defaults(handler=cmd_backup)
 
-    show = subparsers.add_parser("show", help="list a project's drafts and cards with their stack sizes")
+    show = subparsers.add_parser("show", help="list a project's drafts and cards with their stack sizes, and counts")
     show.add_argument("project", type=Path)
     show.add_argument("--width", type=int, default=72, help="characters of each card to show")
     show.set_defaults(handler=cmd_show)
@@ -133,6 +139,8 @@ def choose_draft(project: Project, title: str | None) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format in exchange.DOCUMENT_FORMATS:
+        return _export_document(args)
     with Project.open(args.project) as project:
         draft_id = choose_draft(project, args.draft) if args.format != "json" else None
         if args.output is None:
@@ -141,6 +149,28 @@ def cmd_export(args: argparse.Namespace) -> int:
             transfer.export_to_file(project, args.output, args.format, draft_id)
     if args.output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        print(f"exported to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _export_document(args: argparse.Namespace) -> int:
+    """docx, odt, html or pdf: to a file (atomically), or to standard output when it is not a terminal."""
+    binary = args.format != "html"
+    if args.output is None and binary and sys.stdout.isatty():
+        raise UserError(f"a {args.format} file is binary: give -o FILE (or redirect standard output)")
+    pdf_writer = None
+    if args.format == "pdf":  # Qt draws the PDF; loaded only when asked for
+        from cardwriter.gui.pdf_export import draft_pdf_bytes as pdf_writer
+    with Project.open(args.project) as project:
+        draft_id = choose_draft(project, args.draft)
+        if args.output is None:
+            data = exchange.document_bytes(project.load_draft(draft_id), args.format, pdf_writer)
+        else:
+            exchange.export_document(project, args.output, args.format, draft_id, pdf_writer)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         print(f"exported to {args.output}", file=sys.stderr)
@@ -167,12 +197,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     if not drafts:
         print(f"{args.project}: no drafts yet; {notes} notes")
     for draft in drafts:
-        print(f"{draft.title}  ({len(draft.cards)} cards)")
+        print(f"{draft.title}  ({len(draft.cards)} cards, {_counted(count_draft(draft))})")
         for number, card in enumerate(draft.cards, 1):
             print(f"{number:>5}  [{len(card.stack()):>2}]  {_one_line(card.text, args.width)}")
     if drafts:
+        print(f"project: {len(drafts)} draft{'s' if len(drafts) != 1 else ''}, {_counted(count_project(drafts))}")
         print(f"{notes} notes")
     return 0
+
+
+def _counted(counts: Counts) -> str:
+    return f"{counts.words:,} words, {counts.characters:,} characters"
 
 
 # -- notes list, search, related ---------------------------------------------

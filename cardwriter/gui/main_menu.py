@@ -14,7 +14,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu, QMenuBar
 
-EXPORT_FORMATS = (("Markdown…", "md"), ("Plain Text…", "txt"), ("Whole Project as JSON…", "json"))
+EXPORT_FORMATS = (
+    ("Markdown…", "md"), ("Plain Text…", "txt"), ("Word Document (.docx)…", "docx"),
+    ("OpenDocument Text (.odt)…", "odt"), ("Web Page (.html)…", "html"), ("PDF…", "pdf"),
+    ("Whole Project as JSON…", "json"),
+)
 ACCEPT_KEYS = 4  # Alt+1 … Alt+4 accept the variants shown
 
 
@@ -25,7 +29,7 @@ class MainMenu(QObject):
     save_as_requested = Signal()
     import_requested = Signal()
     add_notes_requested = Signal()
-    export_requested = Signal(str)  # "md" | "txt" | "json"
+    export_requested = Signal(str)  # "md" | "txt" | "docx" | "odt" | "html" | "pdf" | "json"
     settings_requested = Signal()
     quit_requested = Signal()
     undo_requested = Signal()
@@ -74,7 +78,7 @@ class MainMenu(QObject):
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
         self._add(file, "Save &As…", self.save_as_requested, QKeySequence.StandardKey.SaveAs)
         file.addSeparator()
-        self._add(file, "&Import Text or Markdown…", self.import_requested, "Ctrl+I")
+        self._add(file, "&Import Text, Markdown, Word or ODF…", self.import_requested, "Ctrl+I")
         self._add(file, "Add &Notes from Files…", self.add_notes_requested)
         export = file.addMenu("&Export")
         for label, fmt in EXPORT_FORMATS:

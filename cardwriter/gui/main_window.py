@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         view.typing_paused.connect(self.generation.typing_paused)
         self._replace_main_widget(view)
         self.view = view
+        self.status.watch_counts(self.model, view)
         self.setWindowTitle(f"{self.session.draft.title} — {Path(self.project.path).name} — Cardwriter")
         view.setFocus()
         view.go_to_card(self.session.cards[0].id, 0)

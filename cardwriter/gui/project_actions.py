@@ -17,7 +17,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from cardwriter.errors import UserError
+from cardwriter.gui.pdf_export import draft_pdf_bytes
 from cardwriter.services import transfer
+from cardwriter.services.documents import exchange
 from cardwriter.services.text_files import read_text_file, write_text_atomically
 from cardwriter.storage.project import Project
 from cardwriter.storage.project_file import SUFFIX
@@ -29,7 +31,8 @@ log = logging.getLogger(__name__)
 
 PROJECT_FILTER = f"Cardwriter projects (*{SUFFIX})"
 TEXT_FILTER = "Text and Markdown (*.md *.markdown *.txt)"
-EXPORT_SUFFIX = {"md": ".md", "txt": ".txt", "json": ".json"}
+IMPORT_FILTER = "Text, Markdown, Word and ODF (*.md *.markdown *.txt *.docx *.odt)"
+EXPORT_SUFFIX = {"md": ".md", "txt": ".txt", "json": ".json", "docx": ".docx", "odt": ".odt", "html": ".html", "pdf": ".pdf"}
 
 
 def with_suffix(path: str) -> Path:
@@ -123,19 +126,24 @@ class ProjectActions(QObject):
     def import_dialog(self) -> None:
         if self.window.project is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import", "", f"{TEXT_FILTER};;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import", "", f"{IMPORT_FILTER};;All files (*)")
         if path:
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> bool:
-        """A text or Markdown file becomes a new draft, shown at once."""
+        """A text, Markdown, .docx or .odt file becomes a new draft, shown at once (saying what was skipped)."""
+        skipped = ""
         try:
-            draft = transfer.import_draft(self.window.project, path)
+            if exchange.is_document(path):
+                draft, skipped = exchange.import_document(self.window.project, path)
+            else:
+                draft = transfer.import_draft(self.window.project, path)
         except UserError as exc:
             self.window.warn("Cannot import", str(exc))
             return False
         self.window.show_draft(draft.id)
-        self.window.statusBar().showMessage(f"Imported {path.name}: {len(draft.cards)} cards", 5000)
+        note = f"; skipped {skipped}" if skipped else ""
+        self.window.statusBar().showMessage(f"Imported {path.name}: {len(draft.cards)} cards{note}", 10000)
         return True
 
     def export_dialog(self, fmt: str) -> None:
@@ -152,8 +160,11 @@ class ProjectActions(QObject):
         window = self.window
         window.save_typing()
         try:
-            text = transfer.export_project(window.project, fmt, None if fmt == "json" else window.session.draft.id)
-            write_text_atomically(path, text)
+            if fmt in exchange.DOCUMENT_FORMATS:
+                exchange.export_document(window.project, path, fmt, window.session.draft.id, draft_pdf_bytes)
+            else:
+                text = transfer.export_project(window.project, fmt, None if fmt == "json" else window.session.draft.id)
+                write_text_atomically(path, text)
         except UserError as exc:
             window.warn("Cannot export", str(exc))
             return False

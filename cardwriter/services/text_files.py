@@ -28,13 +28,19 @@ def read_text_file(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> str:
 
 
 def read_text(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> DecodedText:
-    """The text of ``path`` and the encoding it was in; refuses what is not a readable text file.
+    """The text of ``path`` and the encoding it was in; refuses what is not a readable text file."""
+    return decode_text(read_file_bytes(path, max_bytes), Path(path))
+
+
+def read_file_bytes(path: Path, max_bytes: int = MAX_IMPORT_BYTES, wanted: str = "a Markdown or text file") -> bytes:
+    """The bytes of ``path``, refusing what is not a regular, non-empty file within the size limit.
 
     Only regular files are read: a named pipe, device or socket could block
     forever or never end, so it is refused from ``os.stat`` before it is
     opened, and the file is opened non-blocking and checked again (it may
     have been swapped meanwhile). The size limit holds while reading, not
-    only from the size the file claims.
+    only from the size the file claims. ``wanted`` names the kind of file
+    the messages ask for.
     """
     path = Path(path)
     try:
@@ -44,13 +50,13 @@ def read_text(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> DecodedText:
     except OSError as exc:
         raise ImportRefused(f"cannot read {path}: {exc.strerror}") from exc
     if stat.S_ISDIR(info.st_mode):
-        raise ImportRefused(f"{path} is a folder; give a Markdown or text file")
-    _refuse_special(path, info.st_mode)
+        raise ImportRefused(f"{path} is a folder; give {wanted}")
+    _refuse_special(path, info.st_mode, wanted)
     _refuse_too_big(path, info.st_size, max_bytes)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
         try:
-            _refuse_special(path, os.fstat(fd).st_mode)
+            _refuse_special(path, os.fstat(fd).st_mode, wanted)
             data = _read_at_most(fd, max_bytes + 1)
         finally:
             os.close(fd)
@@ -61,13 +67,13 @@ def read_text(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> DecodedText:
     _refuse_too_big(path, len(data), max_bytes)
     if not data.strip():
         raise ImportRefused(f"{path} is empty; there is nothing to import")
-    return decode_text(data, path)
+    return data
 
 
-def _refuse_special(path: Path, mode: int) -> None:
+def _refuse_special(path: Path, mode: int, wanted: str) -> None:
     if not stat.S_ISREG(mode):
         kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-        raise ImportRefused(f"{path} is {kind}, not a file; give a Markdown or text file")
+        raise ImportRefused(f"{path} is {kind}, not a file; give {wanted}")
 
 
 def _refuse_too_big(path: Path, size: int, max_bytes: int) -> None:
@@ -103,9 +109,14 @@ def text_files_in(folder: Path) -> list[Path]:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path``, replacing it only once fully written and on disk.
+    """Write ``text`` as UTF-8 to ``path``, replacing it only once fully written and on disk."""
+    write_bytes_atomically(path, text.encode("utf-8"))
 
-    The text goes to a temporary file in the target's folder, is flushed and
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, replacing it only once fully written and on disk.
+
+    The bytes go to a temporary file in the target's folder, is flushed and
     fsynced, then renamed over the target (one atomic step), and the folder
     is fsynced so the rename itself survives a power cut. When ``path`` is a
     symbolic link, the file it points to is replaced and the link is kept.
@@ -131,8 +142,8 @@ def write_text_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         raise UserError(f"cannot write {path}: {_why(exc)}") from exc
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         if target.exists():

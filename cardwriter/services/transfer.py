@@ -15,6 +15,7 @@ from cardwriter.domain.model import Draft, Note
 from cardwriter.domain.paragraphs import draft_from_text, split_paragraphs
 from cardwriter.errors import ImportRefused, UserError
 from cardwriter.services import project_json
+from cardwriter.services.documents import exchange
 from cardwriter.services.text_files import (
     read_text,
     read_text_file,
@@ -28,11 +29,13 @@ EXPORT_FORMATS = ("md", "txt", "json")
 
 
 def import_draft(project: Project, path: Path, title: str | None = None) -> Draft:
-    """Add the Markdown or text file at ``path`` to the project as a new draft."""
+    """Add the Markdown, text, .docx or .odt file at ``path`` to the project as a new draft."""
     return _import_draft(project, Path(path), title)[0]
 
 
 def _import_draft(project: Project, path: Path, title: str | None = None) -> tuple[Draft, str]:
+    if exchange.is_document(path):  # .docx, .odt
+        return exchange.import_document(project, path, title)[0], "UTF-8"
     decoded = read_text(path)
     draft = draft_from_text(title or path.stem, decoded.text)
     project.add_draft(draft)
@@ -63,6 +66,8 @@ def import_file(project: Project, path: Path) -> str:
     if path.suffix.lower() == ".json":
         import_project_json(project, path)
         return f"imported project export {path}"
+    if exchange.is_document(path):
+        return exchange.describe_import(path, *exchange.import_document(project, path))
     draft, encoding = _import_draft(project, path)
     note = "" if encoding == "UTF-8" else f"; read as {encoding}, exports will be UTF-8"
     return f"imported {path} as draft {draft.title!r} ({len(draft.cards)} cards{note})"

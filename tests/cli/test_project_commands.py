@@ -49,9 +49,10 @@ def test_show_lists_cards_and_stack_sizes(tmp_path):
     ok(cardwriter("import", "a.md", "p.cardwriter", cwd=tmp_path))  # import creates the project
     out = ok(cardwriter("show", "p.cardwriter", "--width", "20", cwd=tmp_path)).stdout.decode()
     lines = out.splitlines()
-    assert lines[0] == "a  (2 cards)"
+    assert lines[0] == "a  (2 cards, 11 words, 62 characters)"
     assert lines[1].split() == ["1", "[", "0]", "First", "paragraph."]
     assert lines[2].endswith("Second one, quite a…")  # 20 characters, the last an ellipsis
+    assert lines[-2] == "project: 1 draft, 11 words, 62 characters"
     assert lines[-1] == "0 notes"
 
 
@@ -78,7 +79,7 @@ def test_json_round_trip_through_the_cli(tmp_path):
     "args",
     [
         ("export",),
-        ("export", "p.cardwriter", "--format", "pdf"),
+        ("export", "p.cardwriter", "--format", "rtf"),
         ("notes",),
         ("new",),
     ],
@@ -320,3 +321,55 @@ def test_several_drafts_message_names_the_flag(tmp_path):
     ok(cardwriter("import", "b.md", "p.cardwriter", cwd=tmp_path))
     failed(cardwriter("export", "p.cardwriter", cwd=tmp_path), 1, "2 drafts", "--draft TITLE")
     assert ok(cardwriter("export", "p.cardwriter", "--draft", "b", cwd=tmp_path)).stdout == b"Other.\n"
+
+
+# -- Word, ODF, HTML and PDF ---------------------------------------------------------
+
+
+def test_show_counts_every_draft_and_the_project(tmp_path):
+    (tmp_path / "a.md").write_text("# *One* title\n\nTwo words.\n")
+    (tmp_path / "b.md").write_text("Three more words.\n")
+    ok(cardwriter("import", "a.md", "p.cardwriter", cwd=tmp_path))
+    ok(cardwriter("import", "b.md", "p.cardwriter", cwd=tmp_path))
+    lines = ok(cardwriter("show", "p.cardwriter", cwd=tmp_path)).stdout.decode().splitlines()
+    assert "a  (2 cards, 4 words, 19 characters)" in lines
+    assert "b  (1 cards, 3 words, 17 characters)" in lines
+    assert "project: 2 drafts, 7 words, 36 characters" in lines
+
+
+@pytest.mark.slow  # about ten processes, each importing Qt or python-docx
+def test_documents_out_and_back_in_through_the_cli(tmp_path):
+    import docx
+
+    (tmp_path / "a.md").write_text("# Chapter *One*\n\nIt was a **dark** and _stormy_ night.\n")
+    ok(cardwriter("import", "a.md", "p.cardwriter", cwd=tmp_path))
+    for fmt in ("docx", "odt", "html", "pdf"):
+        result = ok(cardwriter("export", "p.cardwriter", "--format", fmt, "-o", f"out.{fmt}", cwd=tmp_path))
+        assert result.stderr.decode().strip() == f"exported to out.{fmt}"
+    assert [p.text for p in docx.Document(str(tmp_path / "out.docx")).paragraphs] == [
+        "Chapter One", "It was a dark and stormy night."]
+    assert "<strong>dark</strong>" in (tmp_path / "out.html").read_text()
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
+    # Standard output, when it is not a terminal, takes the bytes too.
+    piped = ok(cardwriter("export", "p.cardwriter", "--format", "docx", cwd=tmp_path)).stdout
+    assert piped.startswith(b"PK")
+
+    message = ok(cardwriter("import", "out.docx", "q.cardwriter", cwd=tmp_path)).stderr.decode()
+    assert "as draft 'out' (2 cards)" in message
+    ok(cardwriter("import", "out.odt", "q.cardwriter", cwd=tmp_path))
+    shown = ok(cardwriter("show", "q.cardwriter", cwd=tmp_path)).stdout.decode()
+    assert shown.count("It was a **dark** and *stormy* night.") == 2
+
+
+def test_a_damaged_docx_is_refused_and_leaves_no_project_behind(tmp_path):
+    (tmp_path / "bad.docx").write_bytes(b"PK\x03\x04 this is not really a zip" * 10)
+    failed(cardwriter("import", "bad.docx", "p.cardwriter", cwd=tmp_path), 1, "bad.docx is damaged")
+    assert not (tmp_path / "p.cardwriter").exists()
+
+
+def test_document_export_refuses_the_project_itself(tmp_path):
+    (tmp_path / "a.md").write_text("Words.\n")
+    ok(cardwriter("import", "a.md", "p.cardwriter", cwd=tmp_path))
+    before = (tmp_path / "p.cardwriter").read_bytes()
+    failed(cardwriter("export", "p.cardwriter", "--format", "docx", "-o", "p.cardwriter", cwd=tmp_path), 1, "will not write")
+    assert (tmp_path / "p.cardwriter").read_bytes() == before

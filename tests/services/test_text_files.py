@@ -194,3 +194,33 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file(tmp_path):
             write_text_atomically(target, "x" * 100_000)
         assert target.read_text() == "old text"
         assert sorted(os.listdir(disk)) == ["filler", "out.md"]
+
+
+# -- bytes: documents (.docx, .odt, .pdf) ---------------------------------------
+
+from cardwriter.services.text_files import read_file_bytes, write_bytes_atomically  # noqa: E402
+
+
+def test_bytes_are_written_atomically_and_exactly(tmp_path):
+    target = tmp_path / "out.docx"
+    target.write_bytes(b"old")
+    data = bytes(range(256)) * 10
+    write_bytes_atomically(target, data)
+    assert target.read_bytes() == data
+    assert os.listdir(tmp_path) == ["out.docx"]
+    with pytest.raises(UserError, match="will not write over"):
+        write_bytes_atomically(tmp_path / "p.cardwriter", data)
+
+
+def test_bytes_reader_keeps_the_refusals_and_names_what_it_wants(tmp_path):
+    fifo = tmp_path / "pipe.docx"
+    os.mkfifo(fifo)
+    with pytest.raises(ImportRefused, match="is a named pipe, not a file; give a .docx file"):
+        read_file_bytes(fifo, wanted="a .docx file")
+    big = tmp_path / "big.docx"
+    big.write_bytes(b"x" * 2000)
+    with pytest.raises(ImportRefused, match="too big"):
+        read_file_bytes(big, max_bytes=1000)
+    binary = tmp_path / "ok.docx"
+    binary.write_bytes(b"PK\x03\x04\x00\xff")
+    assert read_file_bytes(binary) == b"PK\x03\x04\x00\xff"

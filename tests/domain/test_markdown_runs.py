@@ -1,0 +1,117 @@
+"""Markdown emphasis and headings as formatted runs, and back (no Qt, no files)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cardwriter.domain.markdown_runs import (
+    Block,
+    Run,
+    block_from_markdown,
+    formatting,
+    markdown_from_runs,
+    parse_inline,
+)
+
+P = Run  # plain
+I = lambda text: Run(text, italic=True)  # noqa: E731
+B = lambda text: Run(text, bold=True)  # noqa: E731
+BI = lambda text: Run(text, bold=True, italic=True)  # noqa: E731
+
+
+@pytest.mark.parametrize(
+    "markdown, runs",
+    [
+        ("plain words", (P("plain words"),)),
+        ("a *star* b", (P("a "), I("star"), P(" b"))),
+        ("a _under_ b", (P("a "), I("under"), P(" b"))),
+        ("a **star** b", (P("a "), B("star"), P(" b"))),
+        ("a __under__ b", (P("a "), B("under"), P(" b"))),
+        ("***both***", (BI("both"),)),
+        ("*it **and bold***", (I("it "), BI("and bold"))),
+        ("**bold *and it***", (B("bold "), BI("and it"))),
+        ("in*side*word", (P("in"), I("side"), P("word"))),
+        ("snake_case_name stays", (P("snake_case_name stays"),)),
+        ("2 * 3 * 4", (P("2 * 3 * 4"),)),
+        ("**not closed", (P("**not closed"),)),
+        ("* not emphasis*", (P("* not emphasis*"),)),
+        (r"\*escaped\* \_too\_", (P("*escaped* _too_"),)),
+        ("`*code*` *yes*", (P("`*code*` "), I("yes"))),
+        ("line one\n*line two*", (P("line one\n"), I("line two"))),
+    ],
+)
+def test_inline_emphasis(markdown, runs):
+    assert parse_inline(markdown) == runs
+
+
+@pytest.mark.parametrize(
+    "card, heading, text",
+    [
+        ("# Title", 1, "Title"),
+        ("### Third level ###", 3, "Third level"),
+        ("###### Six", 6, "Six"),
+        ("####### Seven is not a heading", 0, "####### Seven is not a heading"),
+        ("#hashtag", 0, "#hashtag"),
+        ("# Two\nlines", 0, "# Two\nlines"),
+        ("\\# not a heading", 0, "# not a heading"),
+    ],
+)
+def test_headings(card, heading, text):
+    block = block_from_markdown(card)
+    assert (block.heading, block.text) == (heading, text)
+
+
+def test_heading_keeps_its_emphasis():
+    assert block_from_markdown("## The *Sea*") == Block((P("The "), I("Sea")), heading=2)
+
+
+def test_fenced_code_stays_literal_and_line_endings_become_newlines():
+    assert block_from_markdown("```\n*x*\r\n```").runs == (P("```\n*x*\n```"),)
+    assert block_from_markdown("one\r\n**two**").runs == (P("one\n"), B("two"))
+
+
+@pytest.mark.parametrize(
+    "runs, heading, markdown",
+    [
+        ((P("It was a "), B("dark"), P(" and "), I("stormy"), P(" night.")), 0, "It was a **dark** and *stormy* night."),
+        ((P("Title"),), 2, "## Title"),
+        ((I("word "), P("next")), 0, "*word* next"),  # the marker hugs the word, not the space
+        ((P("a"), I(" "), P("b")), 0, "a b"),  # emphasis on a space alone is dropped
+        ((P("2 * 3 = 6 and snake_case, _edge_")), 0, r"2 \* 3 = 6 and snake_case, \_edge\_"),
+        ((P("# not a heading"),), 0, r"\# not a heading"),
+        ((I("it "), BI("both")), 0, "*it **both***"),
+    ],
+)
+def test_markdown_from_runs(runs, heading, markdown):
+    runs = runs if isinstance(runs, tuple) else (runs,)
+    assert markdown_from_runs(runs, heading) == markdown
+
+
+_words = st.text(alphabet="abc xyz,.'\n*_#-\"", min_size=1, max_size=8)
+_runs = st.lists(st.builds(Run, _words, st.booleans(), st.booleans()), min_size=1, max_size=6)
+
+
+@given(_runs)
+def test_text_always_survives_markdown_and_back(runs):
+    """Whatever an imported paragraph holds, its Markdown reads back to the same text."""
+    text = "".join(r.text for r in runs)
+    assert block_from_markdown(markdown_from_runs(runs)).text == text.strip()
+
+
+_letters = st.text(alphabet="abcxyz", min_size=1, max_size=6)
+_spaced = st.builds(lambda a, b, c: a + b + c, st.sampled_from(["", " "]), _letters, st.sampled_from([" ", ", ", "; "]))
+
+
+@given(st.lists(st.builds(Run, _spaced, st.booleans(), st.booleans()), min_size=1, max_size=6))
+def test_word_formatting_survives_markdown_and_back(runs):
+    """Bold and italic on whole words (and across several) come back exactly."""
+    back = block_from_markdown(markdown_from_runs(runs)).runs
+    assert formatting(back) == formatting(runs)
+
+
+def test_unsayable_formatting_is_dropped_not_garbled():
+    """An italic quotation mark glued to a plain letter cannot be Markdown: the text stays, the italics go."""
+    markdown = markdown_from_runs([I('"'), P("a")])
+    assert block_from_markdown(markdown).runs == (P('"a'),)
