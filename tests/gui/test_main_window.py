@@ -33,9 +33,11 @@ def test_stack_fills_unfurls_accepts_and_undoes(qtbot, window, project_path):
     fill(qtbot, window, card_id)
     window.view.go_to_card(card_id)
     assert len(window.session.card(card_id).stack()) == window.prefs.variants_shown
-    assert len(window.tray.tiles) == 4, "the unfurled stack shows four variants side by side"
-    chosen = window.tray.tiles[1].variant
-    qtbot.mouseClick(window.tray.tiles[1].findChild(QToolButton, "accept"), Qt.MouseButton.LeftButton)
+    window.stacks.unfurl(card_id)
+    panel = window.stacks.panel
+    assert len(panel.cards) == 4, "the unfurled stack shows four variants"
+    chosen = panel.cards[1].variant
+    qtbot.mouseClick(panel.cards[1].findChild(QToolButton, "accept"), Qt.MouseButton.LeftButton)
     assert window.session.card(card_id).text == chosen.text
     window.undo()
     assert window.session.card(card_id).text == original
