@@ -12,13 +12,13 @@ stack, so the panel itself changes nothing.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QPalette
+from PySide6.QtGui import QActionGroup, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -67,16 +67,12 @@ class UnfurledStack(QFrame):
 
         self.title = QLabel()
         self.title.setObjectName("title")
-        self.kind = QComboBox()
-        for kind in GENERATE_KINDS:
-            self.kind.addItem(kind.value.capitalize(), kind.value)
-        self.angle = QComboBox()
-        self.angle.addItem("Mixed angles", "")
-        for angle in angles:
-            self.angle.addItem(angle, angle)
-        self.angle.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.angle.setMinimumContentsLength(10)
-        self.generate = self._button("More variants", "Write more variants with fresh seeds (Ctrl+G)", self._generate)
+        self.title.setMinimumWidth(80)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.generate = self._button("More variants", "Write more variants with fresh seeds (Ctrl+G); "
+                                     "the arrow chooses the kind and the angle", self._generate)
+        self.generate.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.kind, self.angle = self._choice_menu(angles)
         self.cancel = self._button("Cancel", "Stop writing variants (Ctrl+.)", lambda: self.cancel_requested.emit(self.card_id))
         self.more = self._button("More", "Show the next variants of the stack", self.next_page)
         self.changes = self._button("Changes", "Mark the words that differ from the paragraph", self._toggle_changes)
@@ -87,7 +83,7 @@ class UnfurledStack(QFrame):
         header = QHBoxLayout()
         header.setSpacing(4)
         header.addWidget(self.title, 1)
-        for widget in (self.kind, self.angle, self.generate, self.cancel, self.more, self.changes, self.fold):
+        for widget in (self.generate, self.cancel, self.more, self.changes, self.fold):
             header.addWidget(widget)
         self.grid = QGridLayout()
         self.grid.setSpacing(8)
@@ -102,6 +98,32 @@ class UnfurledStack(QFrame):
         layout.addWidget(self.empty)
         layout.addLayout(self.grid)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def _choice_menu(self, angles: list[str]) -> tuple[QActionGroup, QActionGroup]:
+        """The "More variants" button's menu: which kind of variant, and which angle."""
+        menu = QMenu(self.generate)
+        groups = []
+        for title, choices in (
+            ("Kind", [(kind.value.capitalize(), kind.value) for kind in GENERATE_KINDS]),
+            ("Angle", [("Mixed angles", ""), *((angle, angle) for angle in angles)]),
+        ):
+            menu.addSection(title)
+            group = QActionGroup(menu)
+            for n, (label, value) in enumerate(choices):
+                action = menu.addAction(label)
+                action.setCheckable(True)
+                action.setChecked(n == 0)
+                action.setData(value)
+                group.addAction(action)
+            groups.append(group)
+        self.generate.setMenu(menu)
+        return groups[0], groups[1]
+
+    def choose(self, kind: str, angle: str = "") -> None:
+        """Pick the kind and angle "More variants" asks for (as the button's menu does)."""
+        for group, value in ((self.kind, kind), (self.angle, angle)):
+            for action in group.actions():
+                action.setChecked(action.data() == value)
 
     def _button(self, text: str, tip: str, slot) -> QToolButton:
         button = QToolButton(text=text, toolTip=tip)
@@ -233,7 +255,7 @@ class UnfurledStack(QFrame):
             QGuiApplication.clipboard().setText(variant.text)
 
     def _generate(self) -> None:
-        self.generate_requested.emit(self.card_id, self.kind.currentData(), self.angle.currentData())
+        self.generate_requested.emit(self.card_id, self.kind.checkedAction().data(), self.angle.checkedAction().data())
 
     def _toggle_changes(self) -> None:
         for card in self.cards:

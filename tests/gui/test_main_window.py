@@ -127,3 +127,41 @@ def test_opening_a_damaged_project_says_so(qtbot, app_settings, tmp_path):
     assert "not a Cardwriter project" in win.last_warning
     assert win.project is None and broken.read_text() == "not a project"
     win.close()
+
+
+def test_fits_a_laptop_with_a_full_stack_unfurled(qtbot, window):
+    card_id = window.session.cards[0].id
+    fill(qtbot, window, card_id)
+    width = window.width()
+    window.stacks.unfurl(card_id)
+    panel = window.stacks.panel
+    assert len(panel.cards) == 4
+    qtbot.wait(50)
+    assert window.width() == width, "unfurling never makes the window wider"
+    window.resize(1000, 640)
+    qtbot.waitUntil(lambda: window.width() == 1000 and window.height() == 640, timeout=3000)
+    qtbot.waitUntil(lambda: panel.geometry().right() < window.view.viewport().width(), timeout=3000)
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert minimum.width() <= 1000 and minimum.height() <= 640, minimum
+    assert panel.minimumSizeHint().width() <= panel.width(), "the stack's header and cards fit the column"
+    assert all(card.geometry().right() <= panel.width() for card in panel.cards)
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: len({c.geometry().top() for c in panel.cards}) == 1, timeout=3000)  # side by side
+
+
+def test_the_notes_panel_collapses_and_stays_collapsed(qtbot, app_settings, project_path):
+    win = MainWindow(app_settings, fake_backend(), project_path)
+    qtbot.addWidget(win)
+    win.show()
+    dock = win.note_actions.dock
+    assert dock.isVisible()
+    dock.toggleViewAction().trigger()  # View ▸ Notes (or the dock's close button)
+    assert not dock.isVisible()
+    win.close()
+    again = MainWindow(app_settings, fake_backend(), project_path)
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.note_actions.dock.isVisible(), "still collapsed at the next start"
+    again.note_actions.dock.toggleViewAction().trigger()
+    assert again.note_actions.dock.isVisible() and app_settings.panel_visible("notes")
+    again.close()
