@@ -184,9 +184,6 @@ class CardDelegate(QStyledItemDelegate):
         editor = CardEditor(parent)
         editor.setFont(option.font)
         editor.setPlaceholderText(FIRST_RUN_HINT if index.model().rowCount() == 1 else EMPTY_HINT)
-        palette = editor.palette()
-        palette.setColor(QPalette.ColorRole.Base, option.palette.color(QPalette.ColorRole.Base))
-        editor.setPalette(palette)
         self.editor_created.emit(editor, index.data(CardRole.ID))
         return editor
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 from cardwriter import __version__, logs
 from cardwriter.domain.model import Card, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
+from cardwriter.errors import UserError
 from cardwriter.gui import appearance
 from cardwriter.gui.app_settings import AppSettings, Preferences
 from cardwriter.gui.background import BackgroundCall
@@ -41,6 +42,7 @@ from cardwriter.storage.project import Project
 class MainWindow(QMainWindow):
     def __init__(self, settings: AppSettings, backend: Backend, project_path: str | Path | None = None):
         """Open ``project_path`` (created if missing); without one, or if it cannot open, show the start panel."""
+        appearance.apply(settings.preferences().appearance)  # light or dark before the first widget
         super().__init__()
         self.settings, self.backend = settings, backend
         self.prefs = settings.preferences()
@@ -53,7 +55,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Cardwriter")
         screen = QGuiApplication.primaryScreen().availableGeometry()  # never wider or taller than the screen
         self.resize(min(1200, screen.width()), min(800, screen.height()))
-        appearance.apply(self.prefs.appearance)
 
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
@@ -107,13 +108,17 @@ class MainWindow(QMainWindow):
         m.draft_requested.connect(self.show_draft)
         m.open_log_folder_requested.connect(self.open_log_folder)
         m.about_requested.connect(self.about)
-        m.sample_requested.connect(lambda: self.project_actions.open_path(make_sample_copy()))
+        m.sample_requested.connect(self.open_sample)
 
     def _keep_notes_panel(self, dock) -> None:
         """The notes panel stays collapsed (or open) as the writer left it, also at the next start."""
         dock.setVisible(self.settings.panel_visible("notes"))
-        dock.toggleViewAction().toggled.connect(lambda shown: self.settings.set_panel_visible("notes", shown))
+        dock.toggleViewAction().toggled.connect(self._notes_panel_toggled)
         self.menu.add_panel_action(dock.toggleViewAction(), "Ctrl+Shift+N")
+
+    def _notes_panel_toggled(self, shown: bool) -> None:
+        if self.isVisible():  # the writer's doing, not the window closing
+            self.settings.set_panel_visible("notes", shown)
 
     def _connect_generation(self) -> None:
         g = self.generation
@@ -241,6 +246,14 @@ class MainWindow(QMainWindow):
         self.settings.save_preferences(prefs)
         appearance.apply(prefs.appearance)
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
+
+    def open_sample(self) -> bool:
+        """Help ▸ Open Sample Project: a fresh copy of the bundled sample, in the user's data folder."""
+        try:
+            return self.project_actions.open_path(make_sample_copy())
+        except UserError as exc:
+            self.warn("Cannot open the sample project", str(exc))
+            return False
 
     def open_log_folder(self) -> bool:
         folder = logs.log_folder()
