@@ -25,7 +25,7 @@ from cardwriter.gui.fill_progress import progress_label
 MARGIN_X = 16  # between the view's edge and the card
 MARGIN_Y = 8  # above each card
 PAD = 12  # inside the card, around the text
-EDGE = 5  # how far each stack edge shows under the one above it
+EDGE = 6  # how far each stack edge shows under the one above it
 MAX_EDGES = 3
 PEEK_HEIGHT = 28  # the peek under a card with a stack: edges, count, new mark (a click target)
 UNFURL_GAP = 6  # between a card and its unfurled stack
@@ -138,7 +138,7 @@ class CardDelegate(QStyledItemDelegate):
         """Two or three card edges under the card, each clearly outlined, further ones narrower."""
         base, ink = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
         for n in range(min(size, MAX_EDGES), 0, -1):
-            inset = 7 * n
+            inset = 9 * n
             edge = QRectF(card.adjusted(inset, EDGE * n, -inset, EDGE * n)).adjusted(0.5, 0.5, -0.5, -0.5)
             painter.setPen(mix(base, ink, 0.45 - 0.06 * n))  # an outline in the text's tone: visible light or dark
             painter.setBrush(mix(base, ink, 0.05 * n))
