@@ -78,6 +78,7 @@ class UnfurledStack(QFrame):
         self.changes = self._button("Changes", "Mark the words that differ from the paragraph", self._toggle_changes)
         self.changes.setCheckable(True)
         self.changes.setChecked(show_changes)
+        self.changes.setText("✓ Changes" if show_changes else "Changes")
         self.fold = self._button("Fold ✕", "Fold the stack back under the paragraph (Esc)", self.fold_requested.emit)
 
         header = QHBoxLayout()
@@ -258,6 +259,7 @@ class UnfurledStack(QFrame):
         self.generate_requested.emit(self.card_id, self.kind.checkedAction().data(), self.angle.checkedAction().data())
 
     def _toggle_changes(self) -> None:
+        self.changes.setText("✓ Changes" if self.changes.isChecked() else "Changes")
         for card in self.cards:
             card.show_changes(self.changes.isChecked())
         self._shown_key = ()
