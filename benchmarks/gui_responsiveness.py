@@ -4,13 +4,15 @@
 
 Part 1 types into a card (one key every 40 ms) for ``--seconds`` twice: first with
 nothing generating (the baseline), then while "Fill all stacks" runs on the real
-default model. A 5 ms timer watches the event loop; a stall is how much later than
+default model with the stack of the card above unfurled (a real widget in the
+column, following its card's progress and new variants). A 5 ms timer watches the event loop; a stall is how much later than
 due it fired. It prints the longest and 99th-percentile stall of both runs and
 their ratio. Goal: the longest stall while generating is at most 50 ms.
 
 Part 2 builds a project of ``--paragraphs`` paragraphs and times opening it in the
 window (until the first paint) and scrolling to its end, against a 50-paragraph
-project opened the same way.
+project opened the same way; then, at the end of the big draft, unfurling a stack
+and growing a card by a line (each lays the whole column out again).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from cardwriter.gui.card_editor import CardEditor
 from cardwriter.gui.main_window import MainWindow
 from cardwriter.storage.project import Project
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+DEV = Path(os.environ.get("CARDWRITER_DEV_PARAGRAPHS", Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"))
 TICK_MS = 5
 KEY_MS = 40
 
@@ -122,6 +124,8 @@ def responsiveness(app: QApplication, folder: Path, seconds: float) -> dict:
     window.backend.filler.embedder.encode(["warm up"])
     window.view.go_to_card(window.session.cards[0].id, -1)
     idle = measure_stalls(app, window, seconds)
+    window.stacks.unfurl(window.session.cards[-2].id)  # unfurled while the stacks fill
+    window.view.write_in(window.session.cards[-1].id)
     window.view.go_to_card(window.session.cards[-1].id, -1)
     window.generation.fill_all()
     busy = measure_stalls(app, window, seconds)
@@ -139,6 +143,31 @@ def responsiveness(app: QApplication, folder: Path, seconds: float) -> dict:
     }
 
 
+def settle(app: QApplication, window: MainWindow) -> None:
+    """Let the view's delayed layout run, then paint."""
+    for _ in range(3):
+        app.processEvents()
+    window.view.executeDelayedItemsLayout()
+    window.view.viewport().repaint()
+
+
+def unfurl_and_grow(app: QApplication, window: MainWindow) -> tuple[float, float]:
+    """Seconds to unfurl the last card's stack, and to grow the last card by a line, in the open draft."""
+    last = window.session.cards[-1].id
+    started = time.perf_counter()
+    window.stacks.unfurl(last)
+    settle(app, window)
+    unfurl = time.perf_counter() - started
+    window.view.fold()
+    window.view.write_in(last)
+    editor = next(e for e in window.view.findChildren(CardEditor) if e.isVisible())
+    editor.place_cursor_at_end()
+    started = time.perf_counter()
+    QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    settle(app, window)
+    return unfurl, time.perf_counter() - started
+
+
 def open_time(app: QApplication, folder: Path, count: int) -> dict:
     def timed(n: int) -> tuple[float, float]:
         path = make_project(folder, f"big{n}", n)
@@ -154,12 +183,15 @@ def open_time(app: QApplication, folder: Path, count: int) -> dict:
         app.processEvents()
         window.view.viewport().repaint()
         scrolled = time.perf_counter() - started
+        relayouts = unfurl_and_grow(app, window)
         window.close()
-        return opened, scrolled
+        return opened, scrolled, relayouts
 
-    small_open, small_scroll = timed(50)
-    big_open, big_scroll = timed(count)
+    small_open, small_scroll, _ = timed(50)
+    big_open, big_scroll, (unfurl_s, grow_s) = timed(count)
     return {
+        "unfurl_at_end_s": round(unfurl_s, 3),
+        "grow_a_card_s": round(grow_s, 3),
         "paragraphs": count,
         "open_s": round(big_open, 3),
         "scroll_to_end_s": round(big_scroll, 3),
@@ -190,6 +222,8 @@ def main() -> int:
         print(f"longest stall ratio (generating / idle): {r['max_stall_ratio']}   goal <= 50 ms: {'met' if r['goal_met'] else 'NOT met'}")
         print(f"open {o['paragraphs']} paragraphs: {o['open_s']} s (50 paragraphs: {o['baseline_50_open_s']} s, ratio {o['open_ratio']}),"
               f" scroll to end {o['scroll_to_end_s']} s")
+        print(f"at the end of {o['paragraphs']} paragraphs: unfurl a stack {o['unfurl_at_end_s']} s,"
+              f" grow a card by a line {o['grow_a_card_s']} s")
     sys.stdout.flush()
     # Skip interpreter teardown: torch's and Qt's finalisers can trip over each other there.
     os._exit(0)

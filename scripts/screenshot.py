@@ -1,13 +1,19 @@
-"""Render the main window with a sample project to a PNG, with a stack filled by the real model.
+"""Render the main window on the sample project with a stack unfurled under its paragraph, to a PNG.
 
-    QT_QPA_PLATFORM=offscreen python scripts/screenshot.py docs/screenshot.png
+    xvfb-run -s "-screen 0 1366x768x24" python scripts/screenshot.py docs/screenshot.png [--dark]
 
-(Under Xvfb, leave QT_QPA_PLATFORM unset to get the desktop's real style.)
+The window fills a 1366×768 screen. It opens a fresh copy of the bundled sample
+project (Help ▸ Open Sample Project: stacks written by the real default model),
+unfurls the second paragraph's stack with the changed words marked, and lets the
+real model start filling the last paragraph's stack so its peek shows progress.
+Under Xvfb the whole screen is captured with ImageMagick's ``import``; elsewhere
+(or with QT_QPA_PLATFORM=offscreen) the window renders itself.
 """
 
 from __future__ import annotations
 
-import json
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,52 +23,55 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from cardwriter.app import build_backend
-from cardwriter.domain.model import Note, VariantKind
-from cardwriter.domain.paragraphs import draft_from_text
+from cardwriter.domain.model import VariantKind
 from cardwriter.gui.app_settings import AppSettings
+from cardwriter.gui.card_model import CardRole
 from cardwriter.gui.main_window import MainWindow
-from cardwriter.storage.project import Project
+from cardwriter.services.sample_project import make_sample_copy
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+
+def spin(app: QApplication, seconds: float, until=lambda: False) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not until():
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = Path(args[0] if args else "docs/screenshot.png").resolve()
     app = QApplication.instance() or QApplication(sys.argv)
-    rows = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "Frankenstein notes.cardwriter"
-        frankenstein = [r["text"] for r in rows if "Frankenstein" in r["source"]][:4]
-        with Project.create(path) as project:
-            project.add_draft(draft_from_text("Chapter Four", "# Chapter Four\n\n" + "\n\n".join(frankenstein) + "\n"))
-            project.add_notes(
-                Note(r["text"], source=r["source"].split(" (")[0])
-                for r in rows if "Holmes" in r["source"] or "Frankenstein" in r["source"]
-            )
         settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
         prefs = settings.preferences()
         prefs.background_fill = False
+        prefs.appearance = "dark" if "--dark" in sys.argv else "light"
         settings.save_preferences(prefs)
-        window = MainWindow(settings, build_backend(), path)
-        window.resize(1280, 800)
+        window = MainWindow(settings, build_backend(), make_sample_copy(Path(tmp)))
+        screen = app.primaryScreen().availableGeometry()
+        window.setGeometry(screen)
         window.show()
-        card = window.session.cards[1].id
-        window.generation.generate(card, VariantKind.RESTYLE, None)
-        started = time.monotonic()
-        while (window.generation.queue.pending() or window.status.model_state() == "loading") and time.monotonic() - started < 300:
-            app.processEvents()
-            time.sleep(0.02)
-        window.generation.generate(window.session.cards[2].id, VariantKind.REWRITE, None)
-        for _ in range(100):  # let the second fill start streaming into its card
-            app.processEvents()
-            time.sleep(0.02)
-        window.view.go_to_card(card)
-        started = time.monotonic()  # let "Near this paragraph" find its notes
-        while not window.notes_panel.related.count() and time.monotonic() - started < 30:
-            app.processEvents()
-            time.sleep(0.02)
+        spin(app, 120, lambda: window.status.model_state() in ("ready", "failed"))
+        cards = window.session.cards
+        unfurled = next(c for c in cards[2:] if c.stack())
+        last = cards[-1]
+        window.generation.generate(last.id, VariantKind.REWRITE)
+        index = window.model.index_of_card(last.id)
+        spin(app, 240, lambda: (index.data(CardRole.PROGRESS) or (0, 0))[0] >= 2)
+        window.view.go_to_card(cards[1].id)
+        window.stacks.unfurl(unfurled.id)
+        panel = window.stacks.panel
+        panel.step(1)  # the second variant reached with the Right key
+        spin(app, 1.5)
+        window.view.scrollTo(window.model.index_of_card(unfurled.id))
+        window.view.verticalScrollBar().setValue(max(0, window.view.visualRect(window.model.index(1)).top()
+                                                      + window.view.verticalScrollBar().value()))
+        spin(app, 1.0)
         out.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(out))
+        if app.platformName() == "xcb" and shutil.which("import"):
+            subprocess.run(["import", "-window", "root", str(out)], check=True)
+        else:
+            window.grab().save(str(out))
         window.generation.cancel_all()
         window.close()
     print(f"saved {out}")

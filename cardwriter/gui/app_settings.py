@@ -24,6 +24,8 @@ class Preferences:
     overgenerate: float = 2.0  # candidates made per variant kept
     dedup_threshold: float = DUPLICATE_COSINE  # cosine at or above which a candidate is a duplicate
     background_fill: bool = True  # fill a card's stack when the writer pauses on it
+    show_changes: bool = True  # mark the words a variant changed
+    appearance: str = "system"  # "system" (follow the desktop's light or dark), "light" or "dark"
 
 
 class AppSettings:
@@ -73,6 +75,14 @@ class AppSettings:
     def add_recent(self, path: str) -> None:
         recent = [p for p in self.recent_projects() if p != path]
         self.qsettings.setValue("recent", [path, *recent][:RECENT_LIMIT])
+        self.qsettings.sync()
+
+    def panel_visible(self, name: str) -> bool:
+        """Whether a side panel (e.g. "notes") was left open; open unless the writer collapsed it."""
+        return str(self.qsettings.value(f"panels/{name}", True)).lower() not in ("false", "0", "no")
+
+    def set_panel_visible(self, name: str, visible: bool) -> None:
+        self.qsettings.setValue(f"panels/{name}", visible)
         self.qsettings.sync()
 
 

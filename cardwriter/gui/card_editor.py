@@ -4,13 +4,16 @@ Enter splits the card at the cursor (Shift+Enter keeps a line break inside
 it), Backspace at the very start merges it into the card above, and the
 arrow keys leave the card at its first or last line for the neighbour.
 Moving the card itself (Ctrl+Shift+Up/Down) is the main menu's shortcut,
-which Qt delivers before the editor sees the keys.
+which Qt delivers before the editor sees the keys. The editor tells how much
+height its text needs as it changes, so its card grows while the writer types.
 """
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QFrame, QPlainTextEdit
 
 
@@ -18,6 +21,7 @@ class CardEditor(QPlainTextEdit):
     split_requested = Signal(int)  # cursor offset
     merge_requested = Signal()
     leave_requested = Signal(int)  # -1 up, +1 down
+    height_needed = Signal(int)  # px the text needs, whenever that changes: the card grows to fit
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -27,6 +31,27 @@ class CardEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabChangesFocus(True)
         self.document().setDocumentMargin(0)
+        self._needed = 0
+        self.textChanged.connect(self._check_height)
+
+    def needed_height(self) -> int:
+        """The height of all the text as laid out now, so that no line is hidden."""
+        height, block = 0.0, self.document().firstBlock()
+        while block.isValid():
+            height += self.blockBoundingRect(block).height()
+            block = block.next()
+        return math.ceil(height + 2 * self.document().documentMargin())
+
+    def _check_height(self) -> None:
+        needed = self.needed_height()
+        if needed != self._needed:
+            self._needed = needed
+            self.height_needed.emit(needed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # the text wraps anew
+            self._check_height()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()

@@ -23,8 +23,9 @@ class CardRole(IntEnum):
     ID = Qt.ItemDataRole.UserRole + 1
     STACK = Qt.ItemDataRole.UserRole + 2  # list[Variant] on offer, pinned first
     STACK_SIZE = Qt.ItemDataRole.UserRole + 3
-    STREAMING = Qt.ItemDataRole.UserRole + 4  # dict[int, str]: text arriving, by sequence
+    PROGRESS = Qt.ItemDataRole.UserRole + 4  # (done, total) candidates while a fill runs, else None
     BUSY = Qt.ItemDataRole.UserRole + 5  # a generation for this card is queued or running
+    NEW_COUNT = Qt.ItemDataRole.UserRole + 6  # variants that arrived since the stack was last unfurled
 
 
 class CardListModel(QAbstractListModel):
@@ -35,7 +36,8 @@ class CardListModel(QAbstractListModel):
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(parent)
         self.session = session
-        self._streaming: dict[str, dict[int, str]] = {}
+        self._progress: dict[str, tuple[int, int]] = {}
+        self._unseen: dict[str, set[str]] = {}  # variant ids added since the card's stack was last unfurled
         self._busy: set[str] = set()
         self._live: dict[str, str] = {}  # text being typed, not yet saved
 
@@ -59,10 +61,13 @@ class CardListModel(QAbstractListModel):
             return card.stack()
         if role == CardRole.STACK_SIZE:
             return len(card.stack())
-        if role == CardRole.STREAMING:
-            return dict(self._streaming.get(card.id, {}))
+        if role == CardRole.PROGRESS:
+            return self._progress.get(card.id)
         if role == CardRole.BUSY:
             return card.id in self._busy
+        if role == CardRole.NEW_COUNT:
+            unseen = self._unseen.get(card.id)
+            return sum(v.id in unseen for v in card.stack()) if unseen else 0
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -199,7 +204,7 @@ class CardListModel(QAbstractListModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         result = self.session.delete(card_id)
         self.endRemoveRows()
-        self._streaming.pop(card_id, None)
+        self._progress.pop(card_id, None)
         self._busy.discard(card_id)
         return result
 
@@ -236,15 +241,22 @@ class CardListModel(QAbstractListModel):
         if row is None:
             return False
         self.session.add_variants(card_id, variants)
+        self._unseen.setdefault(card_id, set()).update(v.id for v in variants)
         self._changed(row)
         return True
 
-    def set_streaming(self, card_id: str, sequence: int, text: str) -> None:
-        self._streaming.setdefault(card_id, {})[sequence] = text
+    def mark_seen(self, card_id: str) -> None:
+        """The writer has unfurled the stack: nothing in it is new any more."""
+        if self._unseen.pop(card_id, None):
+            self._changed(self.row_of(card_id))
+
+    def set_progress(self, card_id: str, done: int, total: int) -> None:
+        """How far a fill has got, in candidates (counts only: candidate text never comes here)."""
+        self._progress[card_id] = (done, total)
         self._changed(self.row_of(card_id))
 
-    def clear_streaming(self, card_id: str) -> None:
-        if self._streaming.pop(card_id, None) is not None:
+    def clear_progress(self, card_id: str) -> None:
+        if self._progress.pop(card_id, None) is not None:
             self._changed(self.row_of(card_id))
 
     def set_busy(self, card_id: str, busy: bool) -> None:

@@ -3,19 +3,25 @@
 The view owns the undo stack's writer-facing side: typing is shown at once
 and saved (as one undoable step per stretch of typing) after a short pause,
 when the writer leaves the card, or before any other action.
+
+It also keeps rows as tall as they need to be: a list view only measures rows
+when it lays the column out, so when a card's height changes (its editor
+grows, its stack starts peeking, it unfurls) the view lays it out again. The
+one unfurled stack (``unfurl``) is a real widget on the viewport, placed in
+the room the delegate leaves under its card, and moved whenever rows move.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QListView
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QUndoStack
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QListView, QStyleOptionViewItem, QWidget
 
 from cardwriter.domain.model import Card
 from cardwriter.gui import undo_commands
 from cardwriter.gui.card_delegate import CardDelegate
 from cardwriter.gui.card_editor import CardEditor
-from cardwriter.gui.card_model import CardListModel
+from cardwriter.gui.card_model import CardListModel, CardRole
 
 SAVE_AFTER_MS = 700
 
@@ -23,18 +29,26 @@ SAVE_AFTER_MS = 700
 class DraftView(QListView):
     current_card_changed = Signal(str)  # card id, or "" when there is none
     typing_paused = Signal(str)  # card id: the writer stopped typing in it
+    peek_clicked = Signal(str)  # card id: the writer clicked the stack peeking under it
+    folded = Signal(str)  # card id: its unfurled stack folded back
 
     def __init__(self, model: CardListModel, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
         self.undo_stack = undo_stack
         self._editor: CardEditor | None = None
         self._editing_id = ""
+        self._unfurled: QWidget | None = None
+        self._unfurled_id = ""
+        self._unfurled_width = 0
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_AFTER_MS)
         self._save_timer.timeout.connect(self.save_typing)
         self.setModel(model)
         delegate = CardDelegate(self)
         delegate.editor_created.connect(self._attach)
         self.setItemDelegate(delegate)
+        self.delegate = delegate
+        delegate.escape_pressed.connect(self.fold)
+        self.setMouseTracking(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(self.horizontalScrollBarPolicy().ScrollBarAlwaysOff)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -55,6 +69,7 @@ class DraftView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # cards move; notes come in from the panel
         self.setDefaultDropAction(self.defaultDropAction().MoveAction)
         model.move_requested.connect(self.move_card_to)
+        model.rowsAboutToBeRemoved.connect(self._rows_leaving)
         # Keys that move or add cards (Ctrl+Shift+Up/Down, Ctrl+Return) belong to the main menu's actions.
 
     def card_model(self) -> CardListModel:
@@ -81,6 +96,13 @@ class DraftView(QListView):
             else:
                 self._editor.place_cursor(cursor)
 
+    def write_in(self, card_id: str) -> None:
+        """Put the keyboard in ``card_id``'s editor (focus first: a focus change closes an editor)."""
+        self.setFocus()
+        self.go_to_card(card_id)
+        if self._editor is not None:
+            self._editor.setFocus()
+
     def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.save_typing()
         super().currentChanged(current, previous)
@@ -90,7 +112,9 @@ class DraftView(QListView):
 
     def _attach(self, editor: CardEditor, card_id: str) -> None:
         self._editor, self._editing_id = editor, card_id
+        editor.installEventFilter(self)  # a click in the unfurled card's paragraph folds its stack
         editor.textChanged.connect(lambda: self._typed(editor))
+        editor.height_needed.connect(lambda height: self._editor_needs(editor, height))
         editor.split_requested.connect(self.split_current)
         editor.merge_requested.connect(self.merge_current)
         editor.leave_requested.connect(self._leave)
@@ -100,10 +124,23 @@ class DraftView(QListView):
         if self._editor is editor:
             self._editor, self._editing_id = None, ""
 
+    def _editor_needs(self, editor: CardEditor, height: int) -> None:
+        """The editor's text needs ``height`` px: grow (or shrink) its card so no line is hidden."""
+        if editor is self._editor and self.delegate.editor_height != (self._editing_id, height):
+            self.delegate.editor_height = (self._editing_id, height)
+            self._relayout_if_resized(self.card_model().index_of_card(self._editing_id))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self._editor and event.type() == QEvent.Type.MouseButtonPress
+                and self._unfurled is not None and self._editing_id == self._unfurled_id):
+            self.fold()
+        return super().eventFilter(watched, event)
+
     def closeEditor(self, editor, hint) -> None:
         self.save_typing()
         if editor is self._editor:
             self._editor, self._editing_id = None, ""
+            self.delegate.editor_height = ("", 0)
         super().closeEditor(editor, hint)
 
     def _typed(self, editor: CardEditor) -> None:
@@ -199,3 +236,128 @@ class DraftView(QListView):
                 self._close_editor()
             else:
                 self.itemDelegate().setEditorData(self._editor, self.card_model().index(row))
+
+    # -- row heights -----------------------------------------------------------
+
+    def _option_for(self, index: QModelIndex) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = self.visualRect(index)
+        return option
+
+    def _relayout_if_resized(self, index: QModelIndex) -> None:
+        """Lay the column out again if ``index``'s row no longer has the height it needs."""
+        if index.isValid():
+            rect = self.visualRect(index)
+            if rect.isValid() and self.delegate.sizeHint(self._option_for(index), index).height() != rect.height():
+                self.scheduleDelayedItemsLayout()
+
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
+        super().dataChanged(top_left, bottom_right, roles)
+        if bottom_right.row() - top_left.row() < 50:
+            for row in range(top_left.row(), bottom_right.row() + 1):
+                self._relayout_if_resized(self.card_model().index(row))
+        else:
+            self.scheduleDelayedItemsLayout()
+
+    # -- the unfurled stack ------------------------------------------------------
+
+    def unfurled_id(self) -> str:
+        return self._unfurled_id
+
+    def unfurled_widget(self) -> QWidget | None:
+        return self._unfurled
+
+    def unfurl(self, card_id: str, widget: QWidget) -> None:
+        """Open ``widget`` (an unfurled stack) under ``card_id``'s card, folding any other first.
+
+        ``widget`` must have ``height_for(width)`` and a ``height_changed`` signal; the view owns it now.
+        """
+        self.fold()
+        self._unfurled, self._unfurled_id, self._unfurled_width = widget, card_id, 0
+        widget.setParent(self.viewport())
+        widget.height_changed.connect(self._unfurled_resized)
+        self.delegate.unfurled = (card_id, 0)
+        self._unfurled_resized()
+        self.scrollTo(self.card_model().index_of_card(card_id))
+        widget.show()
+
+    def fold(self) -> None:
+        """Fold the unfurled stack (if any) back into a peek."""
+        if self._unfurled is None:
+            return
+        card_id, widget = self._unfurled_id, self._unfurled
+        self._unfurled, self._unfurled_id = None, ""
+        self.delegate.unfurled = ("", 0)
+        widget.hide()
+        widget.deleteLater()
+        self.scheduleDelayedItemsLayout()
+        self.folded.emit(card_id)
+
+    def _unfurled_resized(self) -> None:
+        """The stack's content or the column's width changed: give it the height it needs now."""
+        if self._unfurled is None:
+            return
+        index = self.card_model().index_of_card(self._unfurled_id)
+        if not index.isValid():
+            return
+        width = self.delegate.unfurl_rect(self._option_for(index), index).width()
+        self._unfurled_width = width
+        height = self._unfurled.height_for(width)
+        if self.delegate.unfurled != (self._unfurled_id, height):
+            self.delegate.unfurled = (self._unfurled_id, height)
+            self.scheduleDelayedItemsLayout()
+        self._place_unfurled()
+
+    def _place_unfurled(self) -> None:
+        index = self.card_model().index_of_card(self._unfurled_id) if self._unfurled is not None else QModelIndex()
+        if not index.isValid():
+            return
+        rect = self.delegate.unfurl_rect(self._option_for(index), index)
+        if rect.width() != self._unfurled_width:
+            QTimer.singleShot(0, self._unfurled_resized)  # not from inside a layout pass
+        self._unfurled.setGeometry(rect)
+
+    def updateEditorGeometries(self) -> None:
+        """Qt calls this after every layout and resize: the unfurled stack moves with its card."""
+        super().updateEditorGeometries()
+        self._place_unfurled()
+
+    def _rows_leaving(self, parent: QModelIndex, first: int, last: int) -> None:
+        if self._unfurled is not None:
+            row = self.card_model().row_of(self._unfurled_id)
+            if row is not None and first <= row <= last:
+                self.fold()
+
+    # -- clicks on the peek ---------------------------------------------------------
+
+    def _peek_at(self, pos) -> str:
+        """The id of the card whose peeking stack is under ``pos`` (viewport coordinates), or ""."""
+        index = self.indexAt(pos)
+        if not index.isValid() or index.data(CardRole.ID) == self._unfurled_id:
+            return ""
+        return index.data(CardRole.ID) if self.delegate.peek_rect(self._option_for(index), index).contains(pos) else ""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        card_id = self._peek_at(pos)
+        if card_id and event.button() == Qt.MouseButton.LeftButton:
+            self.peek_clicked.emit(card_id)
+            event.accept()
+            return
+        index = self.indexAt(pos)
+        if self._unfurled is not None and index.isValid() and index.data(CardRole.ID) == self._unfurled_id:
+            if self.delegate.card_rect(self._option_for(index), index).contains(pos):
+                self.fold()  # a click on the paragraph folds its stack
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        over_peek = bool(self._peek_at(event.position().toPoint()))
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over_peek else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self._unfurled is not None:
+            self.fold()
+            return
+        super().keyPressEvent(event)

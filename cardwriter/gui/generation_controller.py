@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from cardwriter.domain.model import Note, VariantKind
 from cardwriter.gui.app_settings import Preferences
 from cardwriter.gui.card_model import CardListModel
+from cardwriter.gui.fill_progress import CountingGenerator
 from cardwriter.gui.generation_queue import GenerationQueue
 from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
 
@@ -117,7 +118,7 @@ class GenerationController(QObject):
         queue = GenerationQueue(load, self)
         queue.model_state.connect(self.model_state)
         queue.started.connect(lambda key: self.model and self.model.set_busy(key, True))
-        queue.piece.connect(self._piece)
+        queue.progress.connect(self._progress)
         queue.finished.connect(self._finished)
         queue.failed.connect(self._failed)
         queue.cancelled.connect(self._cancelled)
@@ -161,7 +162,8 @@ class GenerationController(QObject):
         )
         filler = self.filler
         self.filled_from[card_id] = card.text
-        self.queue.submit(card_id, lambda gen, cancel, on_piece: filler.fill(gen, request, cancel, on_piece),
+        # The filler sees the real generator's text; the column only ever sees counts (fill_progress).
+        self.queue.submit(card_id, lambda gen, cancel, report: filler.fill(CountingGenerator(gen, report), request, cancel),
                           CardSnapshot(card_id, card.text))
         self.model.set_busy(card_id, True)
         self.stacks_changed.emit()
@@ -219,9 +221,9 @@ class GenerationController(QObject):
 
     # -- what comes back from the queue ------------------------------------------
 
-    def _piece(self, card_id: str, sequence: int, text: str) -> None:
+    def _progress(self, card_id: str, done: int, total: int) -> None:
         if self.model is not None and self.model.row_of(card_id) is not None:
-            self.model.set_streaming(card_id, sequence, text)
+            self.model.set_progress(card_id, done, total)
 
     def _finished(self, card_id: str, result: FillResult, snapshot: CardSnapshot) -> None:
         if self.model is None:
@@ -252,7 +254,7 @@ class GenerationController(QObject):
 
     def _stop_showing_work(self, card_id: str) -> None:
         if self.model is not None and self.model.row_of(card_id) is not None:
-            self.model.clear_streaming(card_id)
+            self.model.clear_progress(card_id)
             self.model.set_busy(card_id, False)
 
     def _queue_changed(self, pending: int) -> None:

@@ -2,17 +2,17 @@
 
 The worker thread first loads the model (the app is usable meanwhile and
 if loading fails), then runs jobs one at a time. A newer job for the same
-card replaces a queued one and cancels a running one. Streamed text is
-passed on at most every ``PIECE_INTERVAL`` seconds per job, so a fast model
-cannot flood the event loop. Results and errors travel on their own signals;
-the window decides whether a result still fits its card.
+card replaces a queued one and cancels a running one. A job reports its
+progress as two numbers (done, total), passed on only when they change, so a
+fast model cannot flood the event loop; no streamed text leaves the worker.
+Results and errors travel on their own signals; the window decides whether a
+result still fits its card.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,13 +22,11 @@ from PySide6.QtCore import QObject, Signal
 
 from cardwriter.errors import UserError
 
-PIECE_INTERVAL = 0.1
-
 log = logging.getLogger(__name__)
 
-# A job gets the loaded generator, a cancel event and a callback for streamed
-# text (sequence index, text so far); it returns its result.
-JobFunction = Callable[[Any, threading.Event, Callable[[int, str], None]], Any]
+# A job gets the loaded generator, a cancel event and a callback for its
+# progress (done, total); it returns its result.
+JobFunction = Callable[[Any, threading.Event, Callable[[int, int], None]], Any]
 
 
 @dataclass
@@ -42,7 +40,7 @@ class Job:
 class GenerationQueue(QObject):
     model_state = Signal(str, str)  # "loading" | "ready" | "failed", detail
     started = Signal(str)  # key
-    piece = Signal(str, int, str)  # key, sequence, text so far
+    progress = Signal(str, int, int)  # key, done, total
     finished = Signal(str, object, object)  # key, result, token
     failed = Signal(str, str)  # key, message
     cancelled = Signal(str)  # key
@@ -153,16 +151,15 @@ class GenerationQueue(QObject):
             self.failed.emit(job.key, f"the model is not available: {self._load_error}")
             return
         self.started.emit(job.key)
-        last_sent: dict[int, float] = {}
+        last_sent: list[tuple[int, int]] = []
 
-        def on_piece(sequence: int, text: str) -> None:
-            now = time.monotonic()
-            if now - last_sent.get(sequence, 0.0) >= PIECE_INTERVAL:
-                last_sent[sequence] = now
-                self.piece.emit(job.key, sequence, text)
+        def on_progress(done: int, total: int) -> None:
+            if last_sent[-1:] != [(done, total)]:
+                last_sent[:] = [(done, total)]
+                self.progress.emit(job.key, done, total)
 
         try:
-            result = job.run(self._generator, job.cancel, on_piece)
+            result = job.run(self._generator, job.cancel, on_progress)
         except UserError as exc:
             log.warning("job for %s refused: %s", job.key, exc)
             self.failed.emit(job.key, str(exc))

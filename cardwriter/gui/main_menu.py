@@ -45,6 +45,7 @@ class MainMenu(QObject):
     draft_requested = Signal(str)  # draft id
     open_log_folder_requested = Signal()
     about_requested = Signal()
+    sample_requested = Signal()
 
     def __init__(self, bar: QMenuBar, undo_stack: QUndoStack,
                  recent: Callable[[], list[str]], drafts: Callable[[], list[tuple[str, str, bool]]]):
@@ -55,9 +56,11 @@ class MainMenu(QObject):
         self._build_file()
         self._build_edit(undo_stack)
         self._build_stack()
+        self.view_menu = bar.addMenu("&View")
         self.drafts_menu = bar.addMenu("&Drafts")
         self.drafts_menu.aboutToShow.connect(self.fill_drafts_menu)
         help_menu = bar.addMenu("&Help")
+        self.open_sample = self._add(help_menu, "Open &Sample Project", self.sample_requested)
         self.open_log_folder = self._add(help_menu, "Open &Log Folder", self.open_log_folder_requested)
         self._add(help_menu, "&About Cardwriter", self.about_requested)
 
@@ -109,13 +112,17 @@ class MainMenu(QObject):
     def _build_stack(self) -> None:
         stack = self.bar.addMenu("&Stack")
         self.unfurl = self._add(stack, "&Unfurl Stack", self.toggle_stack_requested, "Ctrl+Space")
-        self.unfurl.setCheckable(True)
-        self.unfurl.setChecked(True)
+        self.unfurl.setCheckable(True)  # checked while a stack is unfurled; Esc or a click on the paragraph folds it
         self._add(stack, "&Generate Variants", self.generate_requested, "Ctrl+G")
         self._add(stack, "&Fill All Stacks", self.fill_all_requested, "Ctrl+Shift+G")
         self._add(stack, "&Cancel Generation", self.cancel_requested, "Ctrl+.")
         for n in range(1, ACCEPT_KEYS + 1):
             self._add(stack, f"Accept Variant {n}", self.accept_requested, f"Alt+{n}", n - 1)
+
+    def add_panel_action(self, action: QAction, shortcut: str) -> None:
+        """A side panel's show/hide action (the dock's own), in the View menu, with its shortcut."""
+        action.setShortcut(QKeySequence(shortcut))
+        self.view_menu.addAction(action)
 
     def fill_recent_menu(self) -> None:
         self.recent_menu.clear()

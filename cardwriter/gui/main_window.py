@@ -1,8 +1,9 @@
-"""The main window: arranges the draft, the unfurled stack, the notes dock, menus and status, and connects them.
+"""The main window: arranges the draft, the notes dock, menus and status, and connects them.
 
 What happens lives elsewhere: the menu bar in ``main_menu``, generation policy
 in ``generation_controller``, file commands in ``project_actions``, notes
-meeting the draft in ``note_actions``. The window swaps the widgets when a
+meeting the draft in ``note_actions``, stacks unfurling under their cards in
+``stack_actions``. The window swaps the widgets when a
 project or draft opens or closes, and passes requests on.
 """
 
@@ -10,18 +11,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoStack
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
 from cardwriter import __version__, logs
 from cardwriter.domain.model import Card, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
-from cardwriter.gui import undo_commands
+from cardwriter.errors import UserError
+from cardwriter.gui import appearance
 from cardwriter.gui.app_settings import AppSettings, Preferences
 from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backend import Backend
-from cardwriter.gui.card_model import CardListModel, CardRole
+from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.draft_view import DraftView
 from cardwriter.gui.generation_controller import GenerationController
 from cardwriter.gui.main_menu import MainMenu
@@ -29,16 +31,18 @@ from cardwriter.gui.note_actions import NoteActions
 from cardwriter.gui.notes_panel import NotesPanel
 from cardwriter.gui.project_actions import ProjectActions
 from cardwriter.gui.settings_dialog import SettingsDialog
-from cardwriter.gui.stack_tray import StackTray
+from cardwriter.gui.stack_actions import StackActions
 from cardwriter.gui.start_panel import StartPanel
 from cardwriter.gui.status_bar import StatusBar
 from cardwriter.services.draft_session import DraftSession
+from cardwriter.services.sample_project import make_sample_copy
 from cardwriter.storage.project import Project
 
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: AppSettings, backend: Backend, project_path: str | Path | None = None):
         """Open ``project_path`` (created if missing); without one, or if it cannot open, show the start panel."""
+        appearance.apply(settings.preferences().appearance)  # light or dark before the first widget
         super().__init__()
         self.settings, self.backend = settings, backend
         self.prefs = settings.preferences()
@@ -49,25 +53,23 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.last_warning = ""
         self.setWindowTitle("Cardwriter")
-        self.resize(1100, 760)
+        screen = QGuiApplication.primaryScreen().availableGeometry()  # never wider or taller than the screen
+        self.resize(min(1200, screen.width()), min(800, screen.height()))
 
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.generation = GenerationController(backend.filler, backend.loader_for(self.prefs), self.prefs, self)
         self.project_actions = ProjectActions(self)
-        self.tray = StackTray(backend.angles)
+        self.stacks = StackActions(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self._start_panel(""))  # the draft takes its place once a project opens
-        self.splitter.addWidget(self.tray)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.note_actions = NoteActions(self, backend.notes)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
         self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
         self._connect_menu()
-        self._connect_tray()
         self._connect_generation()
+        self._keep_notes_panel(self.note_actions.dock)
         if project_path is not None:
             self.project_actions.open_path(Path(project_path), create=True)
 
@@ -98,30 +100,32 @@ class MainWindow(QMainWindow):
         m.new_card_requested.connect(lambda: self.view and self.view.insert_card_below())
         m.delete_card_requested.connect(lambda: self.view and self.view.delete_current())
         m.move_card_requested.connect(lambda step: self.view and self.view.move_current(step))
-        m.toggle_stack_requested.connect(self.toggle_tray)
+        m.toggle_stack_requested.connect(self.stacks.toggle)
         m.generate_requested.connect(self.generate_current)
         m.fill_all_requested.connect(self.generation.fill_all)
         m.cancel_requested.connect(self.generation.cancel_all)
-        m.accept_requested.connect(self.tray.accept_shown)
+        m.accept_requested.connect(self.stacks.accept_shown)
         m.draft_requested.connect(self.show_draft)
         m.open_log_folder_requested.connect(self.open_log_folder)
         m.about_requested.connect(self.about)
+        m.sample_requested.connect(self.open_sample)
 
-    def _connect_tray(self) -> None:
-        t = self.tray
-        t.accept_requested.connect(lambda c, v: self._push_stack(undo_commands.accept(self.model, c, v)))
-        t.pin_requested.connect(lambda c, v, p: self._push_stack(undo_commands.pin(self.model, c, v, p)))
-        t.discard_requested.connect(lambda c, v: self._push_stack(undo_commands.discard(self.model, c, v)))
-        t.refine_requested.connect(self.generation.refine)
-        t.generate_requested.connect(lambda c, k, a: self.generation.generate(c, VariantKind(k), a or None))
-        t.cancel_requested.connect(self.generation.cancel)
+    def _keep_notes_panel(self, dock) -> None:
+        """The notes panel stays collapsed (or open) as the writer left it, also at the next start."""
+        dock.setVisible(self.settings.panel_visible("notes"))
+        dock.toggleViewAction().toggled.connect(self._notes_panel_toggled)
+        self.menu.add_panel_action(dock.toggleViewAction(), "Ctrl+Shift+N")
+
+    def _notes_panel_toggled(self, shown: bool) -> None:
+        if self.isVisible():  # the writer's doing, not the window closing
+            self.settings.set_panel_visible("notes", shown)
 
     def _connect_generation(self) -> None:
         g = self.generation
         g.message.connect(self.status.showMessage)
         g.progress.connect(self.status.show_progress)
         g.model_state.connect(self.status.show_model_state)
-        g.stacks_changed.connect(self._show_current_stack)
+        g.stacks_changed.connect(lambda: self.stacks.refresh())
         g.needs_saved_text.connect(self.save_typing)
 
     # -- projects and drafts ---------------------------------------------------
@@ -143,7 +147,6 @@ class MainWindow(QMainWindow):
         if not self.session.cards:  # an empty draft still has one card to type into
             self.session.insert(0, Card(""))
         self.model = CardListModel(self.session, self)
-        self.model.dataChanged.connect(self._model_data_changed)
         self.model.note_dropped_on_card.connect(self.note_actions.recombine_with_notes)
         self.model.note_dropped_between.connect(self.note_actions.insert_notes_as_cards)
         self.generation.set_model(self.model)
@@ -153,6 +156,7 @@ class MainWindow(QMainWindow):
         self._replace_main_widget(view)
         self.view = view
         self.status.watch_counts(self.model, view)
+        self.stacks.attach()
         self.setWindowTitle(f"{self.session.draft.title} — {Path(self.project.path).name} — Cardwriter")
         view.setFocus()
         view.go_to_card(self.session.cards[0].id, 0)
@@ -169,7 +173,6 @@ class MainWindow(QMainWindow):
         self.project.close()
         self.project = None
         self.setWindowTitle("Cardwriter")
-        self.tray.show_stack("", [], busy=False)
 
     def show_start(self, reason: str = "") -> None:
         """The start panel in place of the draft: ``reason`` says why no project is open, if one failed."""
@@ -214,40 +217,20 @@ class MainWindow(QMainWindow):
     def _after_undo_redo(self) -> None:
         if self.view is not None:
             self.view.refresh_editor()
-            self._show_current_stack()
 
-    def _push_stack(self, command) -> None:
+    def push_stack_change(self, command) -> None:
+        """Accept, pin or discard a variant, undoably, after saving what is being typed."""
         self.save_typing()
         self.undo_stack.push(command)
         if self.view is not None:
             self.view.refresh_editor()
-
-    # -- the stack tray ------------------------------------------------------------
-
-    def toggle_tray(self) -> None:
-        self.tray.setVisible(not self.tray.isVisible())
-        self.menu.unfurl.setChecked(self.tray.isVisible())
 
     def generate_current(self) -> None:
         if self.view is not None and self.view.current_card_id():
             self.generation.generate(self.view.current_card_id(), VariantKind.REWRITE)
 
     def _current_card_changed(self, card_id: str) -> None:
-        self._show_current_stack()
         self.note_actions.related_timer.start()
-
-    def _model_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        current = self.view.current_card_id() if self.view is not None else ""
-        if any(self.model.card_at(row).id == current for row in range(top_left.row(), bottom_right.row() + 1)):
-            self._show_current_stack()
-
-    def _show_current_stack(self) -> None:
-        card_id = self.view.current_card_id() if self.view is not None else ""
-        if not card_id or self.model is None or self.model.row_of(card_id) is None:
-            self.tray.show_stack("", [], busy=False)
-            return
-        stack = self.model.index_of_card(card_id).data(CardRole.STACK)
-        self.tray.show_stack(card_id, stack, busy=self.generation.is_busy(card_id))
 
     # -- settings, help --------------------------------------------------------------
 
@@ -262,7 +245,16 @@ class MainWindow(QMainWindow):
             self.prefs.model_source, self.prefs.model_path, self.prefs.server_url)
         self.prefs = prefs
         self.settings.save_preferences(prefs)
+        appearance.apply(prefs.appearance)
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
+
+    def open_sample(self) -> bool:
+        """Help ▸ Open Sample Project: a fresh copy of the bundled sample, in the user's data folder."""
+        try:
+            return self.project_actions.open_path(make_sample_copy())
+        except UserError as exc:
+            self.warn("Cannot open the sample project", str(exc))
+            return False
 
     def open_log_folder(self) -> bool:
         folder = logs.log_folder()

@@ -1,4 +1,4 @@
-"""Preferences: which model, which sampler preset, how stacks fill.
+"""Preferences: which model, which sampler preset, how stacks fill, light or dark.
 
 The dialog never keeps a model that cannot be used. On OK, a model file is
 probe-loaded (``generation.model_probe``: llama.cpp loads it in a child
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from cardwriter.errors import UserError
+from cardwriter.gui.appearance import CHOICES
 from cardwriter.gui.app_settings import MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER, Preferences
 
 
@@ -100,6 +101,10 @@ class SettingsDialog(QDialog):
         self.threshold = QDoubleSpinBox(minimum=0.5, maximum=0.99, singleStep=0.01, decimals=2, value=prefs.dedup_threshold)
         self.background = QCheckBox("Fill a paragraph's stack when I pause on it")
         self.background.setChecked(prefs.background_fill)
+        self.appearance = QComboBox()
+        for value, label in CHOICES:
+            self.appearance.addItem(label, value)
+        self.appearance.setCurrentIndex(max(0, self.appearance.findData(prefs.appearance)))
 
         form = QFormLayout(self)
         form.addRow("Model", self.source)
@@ -111,6 +116,7 @@ class SettingsDialog(QDialog):
         form.addRow("Candidates per variant", self.overgenerate)
         form.addRow("Duplicate above cosine", self.threshold)
         form.addRow("", self.background)
+        form.addRow("Appearance", self.appearance)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -228,4 +234,5 @@ class SettingsDialog(QDialog):
             overgenerate=self.overgenerate.value(),
             dedup_threshold=round(self.threshold.value(), 2),
             background_fill=self.background.isChecked(),
+            appearance=self.appearance.currentData(),
         )

@@ -29,15 +29,28 @@ def test_roles_show_the_cards_and_stacks(session):
     assert first.data(Qt.ItemDataRole.EditRole).startswith("The old keeper")
 
 
-def test_streaming_and_busy_roles(session):
+def test_progress_and_busy_roles(session):
     model = CardListModel(session)
     card_id = session.cards[1].id
     model.set_busy(card_id, True)
-    model.set_streaming(card_id, 0, "Below")
+    model.set_progress(card_id, 3, 8)
     index = model.index(1)
-    assert index.data(CardRole.BUSY) and index.data(CardRole.STREAMING) == {0: "Below"}
-    model.clear_streaming(card_id)
-    assert index.data(CardRole.STREAMING) == {}
+    assert index.data(CardRole.BUSY) and index.data(CardRole.PROGRESS) == (3, 8)
+    model.clear_progress(card_id)
+    assert index.data(CardRole.PROGRESS) is None
+
+
+def test_variants_are_new_until_their_stack_is_unfurled(session):
+    model = CardListModel(session)
+    card_id = session.cards[0].id
+    index = model.index(0)
+    assert index.data(CardRole.NEW_COUNT) == 0
+    model.add_variants(card_id, [Variant(f"Variant {i}.", Provenance(VariantKind.REWRITE)) for i in range(3)])
+    assert index.data(CardRole.NEW_COUNT) == 3
+    model.mark_seen(card_id)
+    assert index.data(CardRole.NEW_COUNT) == 0
+    model.add_variants(card_id, [Variant("One more.", Provenance(VariantKind.REWRITE))])
+    assert index.data(CardRole.NEW_COUNT) == 1
 
 
 def test_dropping_a_card_asks_for_a_move(qtbot, session):

@@ -77,3 +77,30 @@ def test_arrow_keys_move_between_cards(qtbot, view, session):
     assert view.current_card_id() == session.cards[1].id
     qtbot.keyClick(editor(view), Qt.Key.Key_Up)  # at the first line, up goes back to the card above
     assert view.current_card_id() == first
+
+
+def test_the_editor_grows_as_a_six_line_paragraph_is_typed(qtbot, view, session):
+    ed = editor(view)
+    ed.selectAll()
+    qtbot.keyClick(ed, Qt.Key.Key_Delete)
+    heights = []
+    for n in range(6):
+        if n:
+            qtbot.keyClick(ed, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClicks(ed, f"Line {n + 1} of the keeper's paragraph.")
+        needed = ed.needed_height()
+        qtbot.waitUntil(lambda: ed.height() >= needed, timeout=2000)  # every line on show while typing
+        heights.append(ed.height())
+        assert ed.verticalScrollBar().value() == 0, "nothing scrolled out of sight"
+    assert heights == sorted(heights) and heights[-1] >= 6 * ed.fontMetrics().lineSpacing()
+    row = view.card_model().index(0)
+    below = view.card_model().index(1)
+    assert view.visualRect(below).top() >= view.visualRect(row).top() + heights[-1], "the card below moved down"
+
+
+def test_a_long_wrapping_line_grows_the_editor_too(qtbot, view):
+    ed = editor(view)
+    ed.place_cursor_at_end()
+    start = ed.height()
+    qtbot.keyClicks(ed, " and the wind kept on testing the windows of the lamp room" * 6)
+    qtbot.waitUntil(lambda: ed.height() >= ed.needed_height() > start, timeout=2000)

@@ -8,32 +8,36 @@ from cardwriter.gui.generation_queue import GenerationQueue
 
 
 def slow_job(result, steps=50):
-    def run(generator, cancel, on_piece):
+    def run(generator, cancel, on_progress):
         for i in range(steps):
             if cancel.is_set():
                 return None
-            on_piece(0, f"word {i}")
+            on_progress(i, steps)
             threading.Event().wait(0.01)
         return result
 
     return run
 
 
-def test_jobs_stream_and_finish_off_the_gui_thread(qtbot):
+def test_jobs_report_progress_and_finish_off_the_gui_thread(qtbot):
     queue = GenerationQueue(lambda: "generator")
     queue.start()
     gui_thread = threading.get_ident()
     seen = {}
+    progress = []
+    queue.progress.connect(lambda key, done, total: progress.append((key, done, total)))
 
-    def run(generator, cancel, on_piece):
+    def run(generator, cancel, on_progress):
         seen["thread"] = threading.get_ident()
         seen["generator"] = generator
-        on_piece(0, "first")
+        for done in (0, 0, 1, 1, 2):  # repeats are not passed on
+            on_progress(done, 2)
         return ["done"]
 
     with qtbot.waitSignal(queue.finished, timeout=5000) as finished:
         queue.submit("card", run, token="snapshot")
     assert finished.args == ["card", ["done"], "snapshot"]
+    assert progress == [("card", 0, 2), ("card", 1, 2), ("card", 2, 2)]
     assert seen == {"thread": seen["thread"], "generator": "generator"} and seen["thread"] != gui_thread
     queue.shutdown()
 
@@ -59,7 +63,7 @@ def test_errors_travel_on_their_own_signal(qtbot):
     queue = GenerationQueue(lambda: "generator")
     queue.start()
 
-    def broken(generator, cancel, on_piece):
+    def broken(generator, cancel, on_progress):
         raise UserError("the server at http://127.0.0.1:9 is not answering")
 
     with qtbot.waitSignal(queue.failed, timeout=5000) as failed:
@@ -105,7 +109,7 @@ def test_a_worker_failure_keeps_its_traceback_in_the_log(qtbot, tmp_path):
     queue = GenerationQueue(lambda: "generator")
     queue.start()
 
-    def breaks_inside_the_engine(generator, cancel, on_piece):
+    def breaks_inside_the_engine(generator, cancel, on_progress):
         return {}["a key the engine forgot"]
 
     try:

@@ -11,6 +11,7 @@ from cardwriter.domain.model import VariantKind
 from cardwriter.gui.card_editor import CardEditor
 from cardwriter.gui.generation_controller import DROPPED_MESSAGES, Verdict
 from cardwriter.gui.main_window import MainWindow
+from cardwriter.services.sample_project import sample_folder
 
 from .conftest import fake_backend, saved_texts
 
@@ -33,9 +34,11 @@ def test_stack_fills_unfurls_accepts_and_undoes(qtbot, window, project_path):
     fill(qtbot, window, card_id)
     window.view.go_to_card(card_id)
     assert len(window.session.card(card_id).stack()) == window.prefs.variants_shown
-    assert len(window.tray.tiles) == 4, "the unfurled stack shows four variants side by side"
-    chosen = window.tray.tiles[1].variant
-    qtbot.mouseClick(window.tray.tiles[1].findChild(QToolButton, "accept"), Qt.MouseButton.LeftButton)
+    window.stacks.unfurl(card_id)
+    panel = window.stacks.panel
+    assert len(panel.cards) == 4, "the unfurled stack shows four variants"
+    chosen = panel.cards[1].variant
+    qtbot.mouseClick(panel.cards[1].findChild(QToolButton, "accept"), Qt.MouseButton.LeftButton)
     assert window.session.card(card_id).text == chosen.text
     window.undo()
     assert window.session.card(card_id).text == original
@@ -48,9 +51,9 @@ def test_a_result_for_a_changed_card_is_dropped(qtbot, window):
     card_id = window.session.cards[1].id
     window.generation.generate(card_id, VariantKind.REWRITE, None)
     window.model.apply_text(card_id, "The writer rewrote this paragraph meanwhile, completely.")
-    qtbot.waitUntil(lambda: window.generation.queue.pending() == 0, timeout=20_000)
+    expected = DROPPED_MESSAGES[Verdict.CARD_CHANGED]
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == expected, timeout=20_000)
     assert window.session.card(card_id).variants == []
-    assert window.statusBar().currentMessage() == DROPPED_MESSAGES[Verdict.CARD_CHANGED]
 
 
 def test_a_result_for_a_deleted_card_goes_nowhere(qtbot, window):
@@ -58,9 +61,9 @@ def test_a_result_for_a_deleted_card_goes_nowhere(qtbot, window):
     window.generation.generate(doomed, VariantKind.REWRITE, None)
     window.view.go_to_card(doomed)
     window.view.delete_current()
-    qtbot.waitUntil(lambda: window.generation.queue.pending() == 0, timeout=20_000)
+    expected = DROPPED_MESSAGES[Verdict.CARD_GONE]
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == expected, timeout=20_000)
     assert all(not c.variants for c in window.session.cards)
-    assert window.statusBar().currentMessage() == DROPPED_MESSAGES[Verdict.CARD_GONE]
 
 
 def test_fill_all_queues_every_card_and_can_be_cancelled(qtbot, window):
@@ -125,4 +128,56 @@ def test_opening_a_damaged_project_says_so(qtbot, app_settings, tmp_path):
     qtbot.addWidget(win)
     assert "not a Cardwriter project" in win.last_warning
     assert win.project is None and broken.read_text() == "not a project"
+    win.close()
+
+
+def test_fits_a_laptop_with_a_full_stack_unfurled(qtbot, window):
+    card_id = window.session.cards[0].id
+    fill(qtbot, window, card_id)
+    width = window.width()
+    window.stacks.unfurl(card_id)
+    panel = window.stacks.panel
+    assert len(panel.cards) == 4
+    qtbot.wait(50)
+    assert window.width() == width, "unfurling never makes the window wider"
+    window.resize(1000, 640)
+    qtbot.waitUntil(lambda: window.width() == 1000 and window.height() == 640, timeout=3000)
+    qtbot.waitUntil(lambda: panel.geometry().right() < window.view.viewport().width(), timeout=3000)
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert minimum.width() <= 1000 and minimum.height() <= 640, minimum
+    assert panel.minimumSizeHint().width() <= panel.width(), "the stack's header and cards fit the column"
+    assert all(card.geometry().right() <= panel.width() for card in panel.cards)
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: len({c.geometry().top() for c in panel.cards}) == 1, timeout=3000)  # side by side
+
+
+def test_the_notes_panel_collapses_and_stays_collapsed(qtbot, app_settings, project_path):
+    win = MainWindow(app_settings, fake_backend(), project_path)
+    qtbot.addWidget(win)
+    win.show()
+    dock = win.note_actions.dock
+    assert dock.isVisible()
+    dock.toggleViewAction().trigger()  # View ▸ Notes (or the dock's close button)
+    assert not dock.isVisible()
+    win.close()
+    again = MainWindow(app_settings, fake_backend(), project_path)
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.note_actions.dock.isVisible(), "still collapsed at the next start"
+    again.note_actions.dock.toggleViewAction().trigger()
+    assert again.note_actions.dock.isVisible() and app_settings.panel_visible("notes")
+    again.close()
+
+
+def test_first_run_says_what_to_do_and_the_sample_project_opens_as_a_copy(qtbot, app_settings, tmp_path):
+    win = MainWindow(app_settings, fake_backend(), tmp_path / "first.cardwriter")
+    qtbot.addWidget(win)
+    win.show()
+    assert editing(win).placeholderText().startswith("Write a paragraph here")
+    win.menu.open_sample.trigger()  # Help ▸ Open Sample Project
+    assert Path(win.project.path).parent == sample_folder()
+    filled = [c for c in win.session.cards if c.stack()]
+    assert len(filled) >= 3 and len(win.notes_panel.model.all_notes()) >= 3
+    index = win.model.index_of_card(filled[0].id)
+    assert not win.view.delegate.peek_rect(win.view._option_for(index), index).isNull(), "its stacks peek out"
     win.close()

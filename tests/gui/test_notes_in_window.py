@@ -70,9 +70,9 @@ def test_combining_two_notes_makes_a_new_card_with_a_stack(qtbot, noted_window):
     new = win.session.cards[1]
     assert new.text == "" and new.stack()
     assert all(set(v.provenance.note_ids) == {SEA.id, BREAD.id} for v in new.stack())
-    win.view.go_to_card(new.id)
-    shown = win.tray.tiles[0].variant
-    assert win.tray.accept_shown(0)
+    win.stacks.unfurl(new.id)
+    shown = win.stacks.panel.cards[0].variant
+    assert win.stacks.accept_shown(0)
     assert win.session.card(new.id).text == shown.text
 
 

@@ -32,22 +32,25 @@ def test_write_fill_unfurl_accept_undo_with_the_real_model(qtbot, app_settings, 
     editor = [e for e in window.view.findChildren(CardEditor) if e.isVisible()][0]
     qtbot.keyClicks(editor, PARAGRAPH)
     card_id = window.view.current_card_id()
-    # The writer pauses: the stack fills in the background, streaming into the card as it goes.
-    streamed = []
-    window.generation.queue.piece.connect(lambda key, seq, text: streamed.append(text))
+    # The writer pauses: the stack fills in the background, its peek counting the candidates written.
+    progress = []
+    window.generation.queue.progress.connect(lambda key, done, total: progress.append((done, total)))
     qtbot.waitUntil(lambda: bool(window.session.card(card_id).stack()), timeout=180_000)
     stack = window.session.card(card_id).stack()
     assert 1 <= len(stack) <= 3
     assert len({v.text for v in stack}) == len(stack), "no two variants alike"
     assert all(v.text.strip() and v.text != PARAGRAPH for v in stack)
     assert all(v.provenance.model.startswith("SmolLM2") for v in stack)
-    assert len(streamed) > 3, "text streamed in while the variants were written"
+    assert len(progress) > 3 and progress[-1][0] == progress[-1][1], "the peek counted the candidates as they came"
 
-    window.tray.setVisible(False)
-    qtbot.keyClick(window, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)  # unfurl
-    assert window.tray.isVisible() and window.tray.tiles
-    chosen = window.tray.tiles[0].variant
-    accept = window.tray.tiles[0].findChild(QToolButton, "accept")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.write_in(card_id)
+    qtbot.keyClick(window.view._editor, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)  # unfurl
+    panel = window.stacks.panel
+    assert panel is not None and panel.isVisible() and panel.cards
+    chosen = panel.cards[0].variant
+    accept = panel.cards[0].findChild(QToolButton, "accept")
     qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
     assert window.session.card(card_id).text == chosen.text
     window.undo()

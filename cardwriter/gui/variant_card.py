@@ -1,0 +1,123 @@
+"""One variant in an unfurled stack: its caption, its text with the changed words marked, its buttons.
+
+The text is a rich-text label built from ``domain.word_diff``: the words that
+differ from the paragraph get a tinted background (and an underline, so the
+mark does not rely on colour alone). The marks can be switched off.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from cardwriter.domain.model import Variant, VariantState
+from cardwriter.domain.word_diff import word_diff
+
+ACTIONS = (  # (object name, label, tooltip)
+    ("accept", "Accept", "Swap this into the card; the current text stays in the stack (Alt+number)"),
+    ("pin", "Pin", "Keep this at the front of the stack"),
+    ("discard", "Discard", "Take this out of the stack"),
+    ("refine", "Refine", "Make variants of this variant"),
+    ("copy", "Copy", "Copy the text"),
+)
+
+
+def describe(variant: Variant) -> str:
+    """A short caption: what kind of variant, which angle, whether refined or pinned."""
+    p = variant.provenance
+    parts = [p.kind.value]
+    if p.angle:
+        parts.append(p.angle)
+    if p.parent_id:
+        parts.append("refined")
+    if variant.state is VariantState.PINNED:
+        parts.append("pinned")
+    return " · ".join(parts)
+
+
+def mark_colour(palette: QPalette) -> QColor:
+    """A tint for changed words that reads on the card in light and dark palettes."""
+    base, accent = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Highlight)
+    t = 0.3 if base.lightness() > 128 else 0.45
+    return QColor(*(round(b + (a - b) * t) for b, a in zip(base.getRgb()[:3], accent.getRgb()[:3])))
+
+
+def marked_html(paragraph: str, text: str, palette: QPalette, show_changes: bool) -> str:
+    """The variant as rich text, its changed words marked when ``show_changes``."""
+    if not show_changes:
+        body = html.escape(text)
+    else:
+        colour = mark_colour(palette).name()
+        body = "".join(
+            f'<span style="background-color:{colour}; text-decoration: underline;">{html.escape(s.text)}</span>'
+            if s.changed else html.escape(s.text)
+            for s in word_diff(paragraph, text)
+        )
+    return f'<p style="white-space: pre-wrap; margin: 0;">{body}</p>'
+
+
+class VariantCard(QFrame):
+    """A variant shown side by side with its siblings; ``action`` says which button was pressed."""
+
+    action = Signal(str, object)  # action name, the Variant
+    clicked = Signal()
+
+    def __init__(self, number: int, variant: Variant, paragraph: str, show_changes: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.variant = variant
+        self.setObjectName("variant-card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.setSpacing(6)
+        self.caption = QLabel(f"<b>{number}</b>&nbsp;&nbsp;{html.escape(describe(variant))}")
+        self.caption.setObjectName("caption")
+        self.caption.setToolTip(f"Alt+{number} accepts this variant" if number <= 4 else "")
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.text = QLabel()
+        self.text.setObjectName("variant-text")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.text.setMinimumWidth(120)
+        self.paragraph = paragraph
+        self.show_changes(show_changes)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.text, 1)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(2)
+        pinned = variant.state is VariantState.PINNED
+        self.buttons: dict[str, QToolButton] = {}
+        for name, label, tip in ACTIONS:
+            if name == "pin" and pinned:
+                name, label = "unpin", "Unpin"
+            button = QToolButton(text=label, toolTip=tip)
+            button.setObjectName(name)
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, name=name: self.action.emit(name, self.variant))
+            buttons.addWidget(button)
+            self.buttons[name] = button
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.set_current(False)
+
+    def show_changes(self, on: bool) -> None:
+        self.text.setText(marked_html(self.paragraph, self.variant.text, self.palette(), on))
+
+    def set_current(self, current: bool) -> None:
+        """The variant Left/Right has reached: outlined in the accent colour."""
+        self.setProperty("current", current)
+        colour = self.palette().color(QPalette.ColorRole.Highlight if current else QPalette.ColorRole.Mid).name()
+        self.setStyleSheet(f"#variant-card {{ border: {2 if current else 1}px solid {colour}; border-radius: 6px;"
+                           f" background-color: {self.palette().color(QPalette.ColorRole.Base).name()}; }}")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clicked.emit()
+        super().mousePressEvent(event)

@@ -1,0 +1,56 @@
+"""A variant card marks the words that differ from its paragraph, and the marks can be hidden."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
+from cardwriter.domain.model import Provenance, Variant, VariantKind, VariantState
+from cardwriter.gui.appearance import dark_palette
+from cardwriter.gui.variant_card import VariantCard, describe, mark_colour
+
+PARAGRAPH = "The old keeper climbed the winding stairs every evening."
+VARIANT = Variant("The old keeper climbed the narrow stairs each evening.", Provenance(VariantKind.REWRITE, angle="plainer"))
+
+
+def marked(card: VariantCard) -> list[str]:
+    return re.findall(r"<span style=\"background-color:[^\"]*\">([^<]*)</span>", card.text.text())
+
+
+def test_the_changed_words_are_marked_and_only_they(qtbot):
+    card = VariantCard(1, VARIANT, PARAGRAPH, show_changes=True)
+    qtbot.addWidget(card)
+    assert marked(card) == ["narrow", "each"]
+    card.show_changes(False)
+    assert marked(card) == [] and "narrow stairs each evening." in card.text.text()
+
+
+def test_the_mark_is_readable_on_light_and_dark_cards(qtbot):
+    card = VariantCard(1, VARIANT, PARAGRAPH, show_changes=True)
+    qtbot.addWidget(card)
+    for palette in (card.palette(), dark_palette()):
+        base, mark = palette.color(palette.ColorRole.Base), mark_colour(palette)
+        text = palette.color(palette.ColorRole.Text)
+        assert abs(mark.lightness() - base.lightness()) >= 25, "the mark stands out from the card"
+        assert abs(mark.lightness() - text.lightness()) >= 90, "and the word on it stays legible"
+
+
+def test_text_is_escaped_and_line_breaks_kept(qtbot):
+    variant = Variant("A <b>bold</b> claim\nand a second line.", Provenance(VariantKind.REWRITE))
+    card = VariantCard(2, variant, "A claim.", show_changes=True)
+    qtbot.addWidget(card)
+    assert "&lt;b&gt;" in card.text.text() and "<b>bold" not in card.text.text()
+    assert "pre-wrap" in card.text.text()
+
+
+def test_buttons_say_what_they_do_with_which_variant(qtbot):
+    pinned = Variant("x", Provenance(VariantKind.RESTYLE, angle="warmer", parent_id="p"), state=VariantState.PINNED)
+    assert describe(pinned) == "restyle · warmer · refined · pinned"
+    card = VariantCard(3, pinned, "y", show_changes=True)
+    qtbot.addWidget(card)
+    assert card.findChild(QToolButton, "unpin") and not card.findChild(QToolButton, "pin")
+    with qtbot.waitSignal(card.action) as caught:
+        qtbot.mouseClick(card.findChild(QToolButton, "refine"), Qt.MouseButton.LeftButton)
+    assert caught.args == ["refine", pinned]
