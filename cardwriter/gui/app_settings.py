@@ -23,6 +23,8 @@ class Preferences:
     overgenerate: float = 2.0  # candidates made per variant kept
     dedup_threshold: float = DUPLICATE_COSINE  # cosine at or above which a candidate is a duplicate
     background_fill: bool = True  # fill a card's stack when the writer pauses on it
+    backup_minutes: int = 10  # back up the open project this often while it changes (0: never)
+    backups_kept: int = 10  # how many backups of each project to keep
 
 
 class AppSettings:

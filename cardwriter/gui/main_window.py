@@ -21,6 +21,7 @@ from cardwriter.gui import undo_commands
 from cardwriter.gui.app_settings import AppSettings, Preferences
 from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backend import Backend
+from cardwriter.gui.backup_actions import BackupActions
 from cardwriter.gui.card_model import CardListModel, CardRole
 from cardwriter.gui.draft_view import DraftView
 from cardwriter.gui.generation_controller import GenerationController
@@ -28,6 +29,7 @@ from cardwriter.gui.main_menu import MainMenu
 from cardwriter.gui.note_actions import NoteActions
 from cardwriter.gui.notes_panel import NotesPanel
 from cardwriter.gui.project_actions import ProjectActions
+from cardwriter.gui.save_guard import SaveGuard
 from cardwriter.gui.settings_dialog import SettingsDialog
 from cardwriter.gui.stack_tray import StackTray
 from cardwriter.gui.start_panel import StartPanel
@@ -48,9 +50,9 @@ class MainWindow(QMainWindow):
         self.view: DraftView | None = None
         self.undo_stack = QUndoStack(self)
         self.last_warning = ""
+        self.message_box: QMessageBox | None = None  # the last message box shown
         self.setWindowTitle("Cardwriter")
         self.resize(1100, 760)
-
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.generation = GenerationController(backend.filler, backend.loader_for(self.prefs), self.prefs, self)
@@ -61,13 +63,14 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tray)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(self.splitter)
+        self.save_guard = SaveGuard(self, self.splitter)  # central: the splitter under the failed-save banner
         self.note_actions = NoteActions(self, backend.notes)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
         self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
         self._connect_menu()
         self._connect_tray()
         self._connect_generation()
+        self.backups = BackupActions(self)
         if project_path is not None:
             self.project_actions.open_path(Path(project_path), create=True)
 
@@ -136,7 +139,8 @@ class MainWindow(QMainWindow):
         self.show_draft(draft_id or project.drafts()[0].id)
 
     def show_draft(self, draft_id: str) -> None:
-        self.save_typing()
+        if not self.save_typing():  # unsaved text stays on screen (and in the recovery file)
+            return
         self.generation.set_model(None)
         self.undo_stack.clear()
         self.session = DraftSession(self.project, draft_id)
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
             self.session.insert(0, Card(""))
         self.model = CardListModel(self.session, self)
         self.model.dataChanged.connect(self._model_data_changed)
+        self.save_guard.watch(self.model)
         self.model.note_dropped_on_card.connect(self.note_actions.recombine_with_notes)
         self.model.note_dropped_between.connect(self.note_actions.insert_notes_as_cards)
         self.generation.set_model(self.model)
@@ -159,7 +164,7 @@ class MainWindow(QMainWindow):
     def close_project(self) -> None:
         if self.project is None:
             return
-        self.save_typing()
+        self.backups.back_up_if_changed()  # saves the typing first; what cannot be saved is in the recovery file
         self.generation.set_model(None)
         self.undo_stack.clear()
         self.show_start()
@@ -193,33 +198,28 @@ class MainWindow(QMainWindow):
         current = self.session.draft.id if self.session is not None else ""
         return [(d.id, f"{d.title} ({d.card_count} cards)", d.id == current) for d in self.project.drafts()]
 
-    def save_typing(self) -> None:
-        """Save what is being typed in the open card (before anything reads or changes the draft)."""
-        if self.view is not None:
-            self.view.save_typing()
+    def save_typing(self) -> bool:
+        """Save what is being typed in the open card (before anything reads or changes the draft); False if it failed."""
+        return self.view is None or self.view.save_typing()
 
     # -- undo --------------------------------------------------------------------
 
     def undo(self) -> None:
-        self.save_typing()
-        self.undo_stack.undo()
-        self._after_undo_redo()
+        self._undo_step(undo_commands.undo_step)
 
     def redo(self) -> None:
-        self.save_typing()
-        self.undo_stack.redo()
-        self._after_undo_redo()
+        self._undo_step(undo_commands.redo_step)
 
-    def _after_undo_redo(self) -> None:
+    def _push_stack(self, command) -> None:
+        self._undo_step(lambda stack: stack.push(command))
+
+    def _undo_step(self, step) -> None:
+        """Save the typing first (if that fails, ``step`` is not taken), then undo, redo or push."""
+        if self.save_typing():
+            step(self.undo_stack)
         if self.view is not None:
             self.view.refresh_editor()
             self._show_current_stack()
-
-    def _push_stack(self, command) -> None:
-        self.save_typing()
-        self.undo_stack.push(command)
-        if self.view is not None:
-            self.view.refresh_editor()
 
     # -- the stack tray ------------------------------------------------------------
 
@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
         self.prefs = prefs
         self.settings.save_preferences(prefs)
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
+        self.backups.apply(prefs)
 
     def open_log_folder(self) -> bool:
         folder = logs.log_folder()
@@ -276,6 +277,8 @@ class MainWindow(QMainWindow):
     # -- closing, warnings ------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.save_guard.confirm_close():  # text that could not be saved: ask first
+            return event.ignore()
         self.close_project()
         self.generation.shutdown()
         BackgroundCall.wait_for_all()
@@ -294,5 +297,3 @@ class MainWindow(QMainWindow):
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
             self.message_box = box
-
-    message_box: QMessageBox | None = None

@@ -50,6 +50,9 @@ class SettingsDialog(QDialog):
         self.threshold = QDoubleSpinBox(minimum=0.5, maximum=0.99, singleStep=0.01, decimals=2, value=prefs.dedup_threshold)
         self.background = QCheckBox("Fill a paragraph's stack when I pause on it")
         self.background.setChecked(prefs.background_fill)
+        self.backup_minutes = QSpinBox(minimum=0, maximum=240, value=prefs.backup_minutes, suffix=" min")
+        self.backup_minutes.setSpecialValueText("Never")
+        self.backups_kept = QSpinBox(minimum=1, maximum=100, value=prefs.backups_kept)
 
         form = QFormLayout(self)
         form.addRow("Model", self.source)
@@ -60,6 +63,8 @@ class SettingsDialog(QDialog):
         form.addRow("Candidates per variant", self.overgenerate)
         form.addRow("Duplicate above cosine", self.threshold)
         form.addRow("", self.background)
+        form.addRow("Back up every", self.backup_minutes)
+        form.addRow("Backups kept", self.backups_kept)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -88,4 +93,6 @@ class SettingsDialog(QDialog):
             overgenerate=self.overgenerate.value(),
             dedup_threshold=round(self.threshold.value(), 2),
             background_fill=self.background.isChecked(),
+            backup_minutes=self.backup_minutes.value(),
+            backups_kept=self.backups_kept.value(),
         )
