@@ -31,6 +31,7 @@ class DraftView(QListView):
         self.undo_stack = undo_stack
         self._editor: CardEditor | None = None
         self._editing_id = ""
+        self._card_before_reset = ""
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_AFTER_MS)
         self._save_timer.timeout.connect(self.save_typing)
         self.setModel(model)
@@ -57,6 +58,9 @@ class DraftView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # cards move; notes come in from the panel
         self.setDefaultDropAction(self.defaultDropAction().MoveAction)
         model.move_requested.connect(self.move_card_to)
+        # A change whose save failed resets the model (see CardListModel._rows_change): stay on the card.
+        model.modelAboutToBeReset.connect(lambda: setattr(self, "_card_before_reset", self.current_card_id()))
+        model.modelReset.connect(lambda: self.go_to_card(self._card_before_reset))
         # Keys that move or add cards (Ctrl+Shift+Up/Down, Ctrl+Return) belong to the main menu's actions.
 
     def card_model(self) -> CardListModel:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETRY_MS = 5000
+TYPING_REFUSED = "Typing was not done"  # what a failed save of typing reports (see undo_commands)
 KEEP_AND_QUIT = "Keep the Text in the Recovery File and Quit"
 
 
@@ -64,7 +65,7 @@ class SaveGuard(QObject):
         """A save failed: keep the unsaved text in the recovery file, say so above the draft, retry."""
         log.warning("%s: %s", what, message)
         unsaved = self._keep_unsaved()
-        text = message if what.startswith("Typing") else f"{what}: {message}"
+        text = message if what == TYPING_REFUSED else f"{what}: {message}"  # typing: the message says it all
         if self.recovery_note:
             text += f"\n{self.recovery_note}"
         self.banner.show_failure(text, bool(unsaved))

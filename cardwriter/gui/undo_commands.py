@@ -50,17 +50,26 @@ class SavingCommand(QUndoCommand):
             self._skip_next = False
             return
         first = not self._ran
-        if self._run(self.do, "was not done" if first else "could not be redone") and first:
-            self._ran = True
-        elif first:
-            self.setObsolete(True)  # refused: QUndoStack.push drops it
-            self.kept_unsaved()
+        try:
+            self.do()
+        except SaveFailed as exc:
+            if first:
+                self.setObsolete(True)  # refused: QUndoStack.push drops it
+                self.kept_unsaved()
+            self._failed(exc, "was not done" if first else "could not be redone")
+        else:
+            self.failure, self._ran = None, True
 
     def undo(self) -> None:
         if self._skip_next:  # stepping back over a failed redo
             self._skip_next = False
             return
-        self._run(self.undo_it, "could not be undone")
+        try:
+            self.undo_it()
+        except SaveFailed as exc:
+            self._failed(exc, "could not be undone")
+        else:
+            self.failure = None
 
     def skip_next_run(self) -> None:
         self._skip_next = True
@@ -68,15 +77,9 @@ class SavingCommand(QUndoCommand):
     def kept_unsaved(self) -> None:
         """After a refused first run: keep what must not be lost (typing does)."""
 
-    def _run(self, step, outcome: str) -> bool:
-        self.failure = None
-        try:
-            step()
-        except SaveFailed as exc:
-            self.failure = exc
-            self.model.save_failed.emit(f"{self.text()} {outcome}", str(exc))
-            return False
-        return True
+    def _failed(self, exc: SaveFailed, outcome: str) -> None:
+        self.failure = exc
+        self.model.save_failed.emit(f"{self.text()} {outcome}", str(exc))
 
 
 class EditText(SavingCommand):
