@@ -58,9 +58,8 @@ class DraftView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # cards move; notes come in from the panel
         self.setDefaultDropAction(self.defaultDropAction().MoveAction)
         model.move_requested.connect(self.move_card_to)
-        # A change whose save failed resets the model (see CardListModel._rows_change): stay on the card.
-        model.modelAboutToBeReset.connect(lambda: setattr(self, "_card_before_reset", self.current_card_id()))
-        model.modelReset.connect(lambda: self.go_to_card(self._card_before_reset))
+        model.modelAboutToBeReset.connect(self._remember_card)
+        model.modelReset.connect(self._return_to_card)
         # Keys that move or add cards (Ctrl+Shift+Up/Down, Ctrl+Return) belong to the main menu's actions.
 
     def card_model(self) -> CardListModel:
@@ -195,6 +194,14 @@ class DraftView(QListView):
         self._close_editor()
         self.undo_stack.push(undo_commands.MoveCard(self.card_model(), card_id, to_row))
         self.go_to_card(card_id)
+
+    def _remember_card(self) -> None:
+        """A change whose save failed resets the model (see ``CardListModel._rows_change``)..."""
+        self._card_before_reset = self.current_card_id()
+
+    def _return_to_card(self) -> None:
+        """...and the writer stays on the card they were on."""
+        self.go_to_card(self._card_before_reset)
 
     def _leave(self, step: int) -> None:
         row = self.card_model().row_of(self._editing_id)

@@ -79,7 +79,11 @@ class SaveGuard(QObject):
 
     def retry(self) -> bool:
         """Try to save the unsaved text again; True (and the banner goes) when everything is saved."""
-        if self.window.model is None or self.window.save_typing():
+        if self.window.model is None:  # the project closed: its unsaved text is in the recovery file
+            self.timer.stop()
+            self.banner.hide()
+            return True
+        if self.window.save_typing():
             self._all_saved()
             return True
         return False  # ``failed`` was called again and updated the banner and the recovery file
