@@ -31,7 +31,7 @@ def first_card(path: Path) -> tuple[str, str]:
         return project.card_ids(draft_id)[0], draft_id
 
 
-def test_text_kept_at_quit_is_offered_by_the_next_window_and_restored(qtbot, app_settings, disk, disk_window):
+def test_text_kept_at_quit_is_offered_by_the_next_window_and_restored(qtbot, app_settings, disk, disk_window):  # noqa: F811
     win = disk_window
     path, card_id = Path(win.project.path), win.session.cards[0].id
     expected = win.session.cards[0].text + TYPED
@@ -105,7 +105,7 @@ def test_a_damaged_recovery_file_is_named_and_left_in_place(qtbot, app_settings,
 
 def test_repaired_texts_get_a_one_line_notice(qtbot, app_settings, project_path):
     with sqlite3.connect(project_path) as db:  # bytes where text belongs, as an older tool might write
-        db.execute("UPDATE cards SET text = CAST(? AS BLOB) WHERE position = 0", ("Bytes, not text.".encode(),))
+        db.execute("UPDATE cards SET text = CAST(? AS BLOB) WHERE position = 0", (b"Bytes, not text.",))
     db.close()
     win = open_window(qtbot, app_settings, project_path)
     notice = win.statusBar().currentMessage()
