@@ -65,7 +65,8 @@ class SaveGuard(QObject):
         """A save failed: keep the unsaved text in the recovery file, say so above the draft, retry."""
         log.warning("%s: %s", what, message)
         unsaved = self._keep_unsaved()
-        text = message if what == TYPING_REFUSED else f"{what}: {message}"  # typing: the message says it all
+        # Typing: the message says it all ("...; your text is kept until it can be saved").
+        text = message[:1].upper() + message[1:] if what == TYPING_REFUSED else f"{what}: {message}"
         if self.recovery_note:
             text += f"\n{self.recovery_note}"
         self.banner.show_failure(text, bool(unsaved))
