@@ -13,7 +13,6 @@ from cardwriter.services import backup, transfer
 from cardwriter.services.backup import DEFAULT_KEEP
 from cardwriter.services.documents import exchange
 from cardwriter.services.notes_library import NotesLibrary
-from cardwriter.services.text_files import write_text_atomically
 from cardwriter.storage.project import Project
 from cardwriter.storage.project_file import SUFFIX, remove_project_file
 

@@ -106,10 +106,13 @@ def run_generation_bench(
     engine.close()
     gc.collect()
 
-    from llama_cpp import Llama
+    import llama_cpp
 
+    from cardwriter.generation import llama_cpu
+
+    llama_cpu.patch_default_params(llama_cpp)  # the baseline loads as our engine does (no AMX buffers)
     n_ctx = -(-(prompt_tokens + tokens + 64) // 256) * 256
-    llm = Llama(
+    llm = llama_cpp.Llama(
         model_path=str(engine.path),
         n_ctx=n_ctx,
         n_threads=threads,
@@ -142,7 +145,7 @@ def run_generation_bench(
 
     plain(4)
     a_seconds, a_tokens = plain(tokens)
-    del llm
+    llm.close()
     a_rate = a_tokens / a_seconds
     b_rate = b_tokens / b_seconds
     return BenchResult(

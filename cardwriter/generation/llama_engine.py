@@ -39,7 +39,6 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts

@@ -26,6 +26,8 @@ class Preferences:
     background_fill: bool = True  # fill a card's stack when the writer pauses on it
     show_changes: bool = True  # mark the words a variant changed
     appearance: str = "system"  # "system" (follow the desktop's light or dark), "light" or "dark"
+    backup_minutes: int = 10  # back up the open project this often while it changes (0: never)
+    backups_kept: int = 10  # how many backups of each project to keep
 
 
 class AppSettings:

@@ -4,19 +4,29 @@ The model never owns the cards; it reads them from the session and, for
 every change, asks the session to save it and then tells the views what
 moved. Changes a writer makes go through ``undo_commands`` (which call the
 ``apply_*`` methods here), so each one can be undone.
+
+A save can fail (a full disk, a removed USB stick): the session then raises
+``SaveFailed`` and has changed nothing, in the file or in memory. The
+``apply_*`` methods let it pass to the undo command, which reports it; typed
+text that could not be saved stays here as live text, shown and retried.
+Rows a failed change announced to the views are taken back by a reset.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
+from typing import TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from cardwriter.domain.model import Card, Variant, VariantState
+from cardwriter.errors import SaveFailed
 from cardwriter.gui.notes_model import NOTE_MIME, note_ids_from
 from cardwriter.services.draft_session import DraftSession
 
 CARD_MIME = "application/x-cardwriter-card-id"
+T = TypeVar("T")
 
 
 class CardRole(IntEnum):
@@ -32,6 +42,7 @@ class CardListModel(QAbstractListModel):
     move_requested = Signal(str, int)  # a card dragged to a new row: (card id, row)
     note_dropped_on_card = Signal(str, list)  # (card id, note ids): fuse the notes into the card
     note_dropped_between = Signal(int, list)  # (row, note ids): insert the notes as new cards there
+    save_failed = Signal(str, str)  # (what was not done, SaveFailed's message), from a failed change
 
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(parent)
@@ -163,47 +174,45 @@ class CardListModel(QAbstractListModel):
         live, self._live = self._live, {}
         return live
 
+    def unsaved_texts(self) -> dict[str, str]:
+        """Typed texts not (yet) in the file, by card id: what a recovery file must keep."""
+        return dict(self._live)
+
     # -- changes, called by undo commands ------------------------------------
 
     def apply_text(self, card_id: str, text: str) -> None:
-        self._live.pop(card_id, None)  # what is saved now wins over anything typed before it
         row = self.session.set_text(card_id, text)
+        self._live.pop(card_id, None)  # what is saved now wins over anything typed before it
         self._changed(row)
 
     def apply_split(self, card_id: str, offset: int, new_card_id: str | None) -> str:
         row = self.row_of(card_id)
-        self.beginInsertRows(QModelIndex(), row + 1, row + 1)
-        new = self.session.split(card_id, offset, new_card_id)
-        self.endInsertRows()
+        new = self._rows_change(self.beginInsertRows, self.endInsertRows, row + 1,
+                                lambda: self.session.split(card_id, offset, new_card_id))
         self._changed(row)
         return new.id
 
     def apply_merge(self, card_id: str) -> tuple[str, list[str]]:
         row = self.row_of(card_id)
-        self.beginRemoveRows(QModelIndex(), row, row)
-        above_id, moved = self.session.merge_with_previous(card_id)
-        self.endRemoveRows()
+        above_id, moved = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row,
+                                            lambda: self.session.merge_with_previous(card_id))
         self._changed(row - 1)
         return above_id, moved
 
     def apply_unmerge(self, above_id: str, offset: int, card_id: str, variant_ids: list[str]) -> None:
         row = self.row_of(above_id)
-        self.beginInsertRows(QModelIndex(), row + 1, row + 1)
-        self.session.unmerge(above_id, offset, card_id, variant_ids)
-        self.endInsertRows()
+        self._rows_change(self.beginInsertRows, self.endInsertRows, row + 1,
+                          lambda: self.session.unmerge(above_id, offset, card_id, variant_ids))
         self._changed(row)
 
     def apply_insert(self, row: int, card: Card) -> None:
         row = max(0, min(row, self.rowCount()))
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.session.insert(row, card)
-        self.endInsertRows()
+        self._rows_change(self.beginInsertRows, self.endInsertRows, row, lambda: self.session.insert(row, card))
 
     def apply_delete(self, card_id: str) -> tuple[int, Card]:
         row = self.row_of(card_id)
-        self.beginRemoveRows(QModelIndex(), row, row)
-        result = self.session.delete(card_id)
-        self.endRemoveRows()
+        result = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row,
+                                   lambda: self.session.delete(card_id))
         self._progress.pop(card_id, None)
         self._busy.discard(card_id)
         return result
@@ -214,19 +223,18 @@ class CardListModel(QAbstractListModel):
         if from_row == to_row:
             return from_row
         destination = to_row + 1 if to_row > from_row else to_row
-        self.beginMoveRows(QModelIndex(), from_row, from_row, QModelIndex(), destination)
-        self.session.move(card_id, to_row)
-        self.endMoveRows()
+        self._rows_change(lambda parent, first, _: self.beginMoveRows(parent, first, first, parent, destination),
+                          self.endMoveRows, from_row, lambda: self.session.move(card_id, to_row))
         return from_row
 
     def apply_restore(self, snapshot: Card, current: Card | None) -> None:
-        self._live.pop(snapshot.id, None)
         self.session.restore(snapshot, current)
+        self._live.pop(snapshot.id, None)
         self._changed(self.row_of(snapshot.id))
 
     def apply_accept(self, card_id: str, variant_id: str) -> None:
-        self._live.pop(card_id, None)
         self.session.accept(card_id, variant_id)
+        self._live.pop(card_id, None)
         self._changed(self.row_of(card_id))
 
     def apply_variant_state(self, card_id: str, variant_id: str, state: VariantState) -> None:
@@ -236,11 +244,15 @@ class CardListModel(QAbstractListModel):
     # -- generation progress (not undoable: it adds, never replaces) ---------
 
     def add_variants(self, card_id: str, variants: list[Variant]) -> bool:
-        """Add finished variants to a card's stack; False if the card is gone."""
+        """Add finished variants to a card's stack; False if the card is gone or they could not be saved."""
         row = self.row_of(card_id)
         if row is None:
             return False
-        self.session.add_variants(card_id, variants)
+        try:
+            self.session.add_variants(card_id, variants)
+        except SaveFailed as exc:  # variants can be made again; the failure is reported, not raised
+            self.save_failed.emit("The new variants were not kept", str(exc))
+            return False
         self._unseen.setdefault(card_id, set()).update(v.id for v in variants)
         self._changed(row)
         return True
@@ -265,6 +277,24 @@ class CardListModel(QAbstractListModel):
         else:
             self._busy.discard(card_id)
         self._changed(self.row_of(card_id))
+
+    def _rows_change(self, begin: Callable, end: Callable, row: int, change: Callable[[], T]) -> T:
+        """Run ``change`` (a session call that adds, removes or moves row ``row``) between ``begin`` and ``end``.
+
+        If its save fails, the session changed nothing, but the views were
+        already told rows would change: after closing the pair, a reset makes
+        every view read the (unchanged) cards again. Then the failure goes on.
+        """
+        begin(QModelIndex(), row, row)
+        try:
+            result = change()
+        except SaveFailed:
+            end()
+            self.beginResetModel()
+            self.endResetModel()
+            raise
+        end()
+        return result
 
     def _changed(self, row: int | None) -> None:
         if row is not None and 0 <= row < self.rowCount():

@@ -2,7 +2,9 @@
 
 The view owns the undo stack's writer-facing side: typing is shown at once
 and saved (as one undoable step per stretch of typing) after a short pause,
-when the writer leaves the card, or before any other action.
+when the writer leaves the card, or before any other action. Typing that
+cannot be saved (a full disk) stays on screen as unsaved text; an action that
+would need it saved first is not done meanwhile.
 
 It also keeps rows as tall as they need to be: a list view only measures rows
 when it lays the column out, so when a card's height changes (its editor
@@ -40,6 +42,7 @@ class DraftView(QListView):
         self._unfurled: QWidget | None = None
         self._unfurled_id = ""
         self._unfurled_width = 0
+        self._card_before_reset = ""
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_AFTER_MS)
         self._save_timer.timeout.connect(self.save_typing)
         self.setModel(model)
@@ -70,6 +73,8 @@ class DraftView(QListView):
         self.setDefaultDropAction(self.defaultDropAction().MoveAction)
         model.move_requested.connect(self.move_card_to)
         model.rowsAboutToBeRemoved.connect(self._rows_leaving)
+        model.modelAboutToBeReset.connect(self._remember_card)
+        model.modelReset.connect(self._return_to_card)
         # Keys that move or add cards (Ctrl+Shift+Up/Down, Ctrl+Return) belong to the main menu's actions.
 
     def card_model(self) -> CardListModel:
@@ -149,58 +154,68 @@ class DraftView(QListView):
         self.card_model().set_live_text(self._editing_id, editor.toPlainText())
         self._save_timer.start()
 
-    def save_typing(self) -> None:
-        """Save what was typed as one undoable step (per card)."""
+    def save_typing(self) -> bool:
+        """Save what was typed as one undoable step (per card); False if some of it could not be saved."""
         self._save_timer.stop()
         model = self.card_model()
         for card_id, text in model.take_live_text().items():
             row = model.row_of(card_id)
             if row is not None and model.card_at(row).text != text:
-                self.undo_stack.push(undo_commands.EditText(model, card_id, model.card_at(row).text, text))
-                self.typing_paused.emit(card_id)
+                command = undo_commands.EditText(model, card_id, model.card_at(row).text, text)
+                self.undo_stack.push(command)
+                if command.failure is None:
+                    self.typing_paused.emit(card_id)
+        return not model.unsaved_texts()
 
     # -- actions -----------------------------------------------------------
 
     def split_current(self, offset: int) -> None:
         card_id = self._editing_id or self.current_card_id()
-        if not card_id:
+        if not card_id or not self.save_typing():
             return
-        self.save_typing()
         command = undo_commands.SplitCard(self.card_model(), card_id, offset)
         self.undo_stack.push(command)
-        self.go_to_card(command.new_card_id, 0)
+        self.go_to_card(command.new_card_id or card_id, 0 if command.failure is None else offset)
 
     def merge_current(self) -> None:
         card_id = self._editing_id or self.current_card_id()
         model = self.card_model()
         row = model.row_of(card_id) if card_id else None
-        if not row:  # None or the first card
+        if not row or not self.save_typing():  # None or the first card, or typing not saved
             return
-        self.save_typing()
         command = undo_commands.MergeWithPrevious(model, card_id)
         self._close_editor()
         self.undo_stack.push(command)
-        self.go_to_card(command.above_id, command.offset)
+        if command.failure is None:
+            self.go_to_card(command.above_id, command.offset)
+        else:
+            self.go_to_card(card_id, 0)
 
     def insert_card_below(self) -> str:
         """Add an empty card below the current one (or at the end), go to it, and return its id."""
-        self.save_typing()
+        if not self.save_typing():
+            return ""
         model = self.card_model()
         row = model.row_of(self.current_card_id()) if self.current_card_id() else model.rowCount() - 1
         card = Card("")
-        self.undo_stack.push(undo_commands.InsertCard(model, (row if row is not None else -1) + 1, card))
+        command = undo_commands.InsertCard(model, (row if row is not None else -1) + 1, card)
+        self.undo_stack.push(command)
+        if command.failure is not None:
+            return ""
         self.go_to_card(card.id, 0)
         return card.id
 
     def delete_current(self) -> None:
         card_id = self.current_card_id()
-        if not card_id:
+        if not card_id or not self.save_typing():
             return
-        self.save_typing()
         row = self.card_model().row_of(card_id)
         self._close_editor()
-        self.undo_stack.push(undo_commands.DeleteCard(self.card_model(), card_id))
-        if self.card_model().rowCount():
+        command = undo_commands.DeleteCard(self.card_model(), card_id)
+        self.undo_stack.push(command)
+        if command.failure is not None:
+            self.go_to_card(card_id)
+        elif self.card_model().rowCount():
             self.go_to_card(self.card_model().card_at(min(row, self.card_model().rowCount() - 1)).id)
 
     def move_current(self, step: int) -> None:
@@ -211,10 +226,19 @@ class DraftView(QListView):
         self.move_card_to(card_id, row + step)
 
     def move_card_to(self, card_id: str, to_row: int) -> None:
-        self.save_typing()
+        if not self.save_typing():
+            return
         self._close_editor()
         self.undo_stack.push(undo_commands.MoveCard(self.card_model(), card_id, to_row))
         self.go_to_card(card_id)
+
+    def _remember_card(self) -> None:
+        """A change whose save failed resets the model (see ``CardListModel._rows_change``)..."""
+        self._card_before_reset = self.current_card_id()
+
+    def _return_to_card(self) -> None:
+        """...and the writer stays on the card they were on."""
+        self.go_to_card(self._card_before_reset)
 
     def _leave(self, step: int) -> None:
         row = self.card_model().row_of(self._editing_id)

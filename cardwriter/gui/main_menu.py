@@ -27,6 +27,8 @@ class MainMenu(QObject):
     open_project_requested = Signal()
     open_recent_requested = Signal(str)  # path
     save_as_requested = Signal()
+    back_up_requested = Signal()
+    open_backup_folder_requested = Signal()
     import_requested = Signal()
     add_notes_requested = Signal()
     export_requested = Signal(str)  # "md" | "txt" | "docx" | "odt" | "html" | "pdf" | "json"
@@ -80,6 +82,8 @@ class MainMenu(QObject):
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
         self._add(file, "Save &As…", self.save_as_requested, QKeySequence.StandardKey.SaveAs)
+        self._add(file, "&Back Up Now", self.back_up_requested)
+        self._add(file, "Open Bac&kup Folder", self.open_backup_folder_requested)
         file.addSeparator()
         self._add(file, "&Import Text, Markdown, Word or ODF…", self.import_requested, "Ctrl+I")
         self._add(file, "Add &Notes from Files…", self.add_notes_requested)

@@ -19,10 +19,11 @@ from cardwriter import __version__, logs
 from cardwriter.domain.model import Card, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import UserError
-from cardwriter.gui import appearance
+from cardwriter.gui import appearance, undo_commands
 from cardwriter.gui.app_settings import AppSettings, Preferences
 from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backend import Backend
+from cardwriter.gui.backup_actions import BackupActions
 from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.draft_view import DraftView
 from cardwriter.gui.generation_controller import GenerationController
@@ -30,6 +31,7 @@ from cardwriter.gui.main_menu import MainMenu
 from cardwriter.gui.note_actions import NoteActions
 from cardwriter.gui.notes_panel import NotesPanel
 from cardwriter.gui.project_actions import ProjectActions
+from cardwriter.gui.save_guard import SaveGuard
 from cardwriter.gui.settings_dialog import SettingsDialog
 from cardwriter.gui.stack_actions import StackActions
 from cardwriter.gui.start_panel import StartPanel
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self.view: DraftView | None = None
         self.undo_stack = QUndoStack(self)
         self.last_warning = ""
+        self.message_box: QMessageBox | None = None  # the last message box shown
         self.setWindowTitle("Cardwriter")
         screen = QGuiApplication.primaryScreen().availableGeometry()  # never wider or taller than the screen
         self.resize(min(1200, screen.width()), min(800, screen.height()))
@@ -63,13 +66,14 @@ class MainWindow(QMainWindow):
         self.stacks = StackActions(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self._start_panel(""))  # the draft takes its place once a project opens
-        self.setCentralWidget(self.splitter)
+        self.save_guard = SaveGuard(self, self.splitter)  # central: the splitter under the failed-save banner
         self.note_actions = NoteActions(self, backend.notes)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
         self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
         self._connect_menu()
         self._connect_generation()
         self._keep_notes_panel(self.note_actions.dock)
+        self.backups = BackupActions(self)
         if project_path is not None:
             self.project_actions.open_path(Path(project_path), create=True)
 
@@ -140,13 +144,15 @@ class MainWindow(QMainWindow):
         self.show_draft(draft_id or project.drafts()[0].id)
 
     def show_draft(self, draft_id: str) -> None:
-        self.save_typing()
+        if not self.save_typing():  # unsaved text stays on screen (and in the recovery file)
+            return
         self.generation.set_model(None)
         self.undo_stack.clear()
         self.session = DraftSession(self.project, draft_id)
         if not self.session.cards:  # an empty draft still has one card to type into
             self.session.insert(0, Card(""))
         self.model = CardListModel(self.session, self)
+        self.save_guard.watch(self.model)
         self.model.note_dropped_on_card.connect(self.note_actions.recombine_with_notes)
         self.model.note_dropped_between.connect(self.note_actions.insert_notes_as_cards)
         self.generation.set_model(self.model)
@@ -164,7 +170,7 @@ class MainWindow(QMainWindow):
     def close_project(self) -> None:
         if self.project is None:
             return
-        self.save_typing()
+        self.backups.back_up_if_changed()  # saves the typing first; what cannot be saved is in the recovery file
         self.generation.set_model(None)
         self.undo_stack.clear()
         self.show_start()
@@ -197,33 +203,28 @@ class MainWindow(QMainWindow):
         current = self.session.draft.id if self.session is not None else ""
         return [(d.id, f"{d.title} ({d.card_count} cards)", d.id == current) for d in self.project.drafts()]
 
-    def save_typing(self) -> None:
-        """Save what is being typed in the open card (before anything reads or changes the draft)."""
-        if self.view is not None:
-            self.view.save_typing()
+    def save_typing(self) -> bool:
+        """Save what is being typed in the open card (before anything reads or changes the draft); False if it failed."""
+        return self.view is None or self.view.save_typing()
 
     # -- undo --------------------------------------------------------------------
 
     def undo(self) -> None:
-        self.save_typing()
-        self.undo_stack.undo()
-        self._after_undo_redo()
+        self._undo_step(undo_commands.undo_step)
 
     def redo(self) -> None:
-        self.save_typing()
-        self.undo_stack.redo()
-        self._after_undo_redo()
+        self._undo_step(undo_commands.redo_step)
 
-    def _after_undo_redo(self) -> None:
+    def _undo_step(self, step) -> None:
+        """Save the typing first (if that fails, ``step`` is not taken), then undo, redo or push."""
+        if self.save_typing():
+            step(self.undo_stack)
         if self.view is not None:
             self.view.refresh_editor()
 
     def push_stack_change(self, command) -> None:
         """Accept, pin or discard a variant, undoably, after saving what is being typed."""
-        self.save_typing()
-        self.undo_stack.push(command)
-        if self.view is not None:
-            self.view.refresh_editor()
+        self._undo_step(lambda stack: stack.push(command))
 
     def generate_current(self) -> None:
         if self.view is not None and self.view.current_card_id():
@@ -247,6 +248,7 @@ class MainWindow(QMainWindow):
         self.settings.save_preferences(prefs)
         appearance.apply(prefs.appearance)
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
+        self.backups.apply(prefs)
 
     def open_sample(self) -> bool:
         """Help ▸ Open Sample Project: a fresh copy of the bundled sample, in the user's data folder."""
@@ -269,6 +271,8 @@ class MainWindow(QMainWindow):
     # -- closing, warnings ------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.save_guard.confirm_close():  # text that could not be saved: ask first
+            return event.ignore()
         self.close_project()
         self.generation.shutdown()
         BackgroundCall.wait_for_all()
@@ -287,5 +291,3 @@ class MainWindow(QMainWindow):
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
             self.message_box = box
-
-    message_box: QMessageBox | None = None

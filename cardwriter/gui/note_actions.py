@@ -134,4 +134,5 @@ class NoteActions(QObject):
         for offset, note in enumerate(notes):
             undo_stack.push(undo_commands.InsertCard(model, row + offset, Card(note.text)))
         undo_stack.endMacro()
-        view.go_to_card(model.card_at(row).id)
+        if row < model.rowCount():  # not when saving failed (the window's banner says so)
+            view.go_to_card(model.card_at(row).id)

@@ -4,7 +4,8 @@ Each command asks the services to do the work, and tells the writer in the
 window when it could not. Opening follows one rule: a project goes into
 Recent only once it has opened and its draft is on screen, so a project the
 app cannot show is never reopened at the next start; instead the window
-shows the start panel with the reason.
+shows the start panel with the reason. Before a project is shown, text that
+could not be saved to it last time is offered back (``recovery_dialog``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from cardwriter.errors import UserError
 from cardwriter.gui.pdf_export import draft_pdf_bytes
+from cardwriter.gui.recovery_dialog import offer_recovery, repairs_notice
 from cardwriter.services import transfer
 from cardwriter.services.documents import exchange
 from cardwriter.services.text_files import read_text_file, write_text_atomically
@@ -62,8 +64,9 @@ class ProjectActions(QObject):
         return self.adopt(project)
 
     def adopt(self, project: Project, draft_id: str | None = None) -> bool:
-        """Show an opened project; only then does it go into Recent."""
+        """Offer back its unsaved text from last time, show an opened project; only then does it go into Recent."""
         path = Path(project.path)
+        recovered, problem = offer_recovery(project, self.window.save_guard.journal, self.window)
         try:
             self.window.show_project(project, draft_id)
         except Exception as exc:  # noqa: BLE001 - a project the window cannot show must not take the app down
@@ -73,6 +76,11 @@ class ProjectActions(QObject):
             self._cannot_open(path, f"its draft could not be loaded ({type(exc).__name__}: {exc})")
             return False
         self.window.settings.add_recent(str(path.resolve()))
+        if problem:
+            self.window.warn("Unsaved text from last time", recovered)
+        notice = " ".join(part for part in (recovered if not problem else "", repairs_notice(project)) if part)
+        if notice:
+            self.window.status.showMessage(notice, 20000)
         return True
 
     def _cannot_open(self, path: Path, reason: str) -> None:

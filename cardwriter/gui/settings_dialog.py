@@ -105,6 +105,9 @@ class SettingsDialog(QDialog):
         for value, label in CHOICES:
             self.appearance.addItem(label, value)
         self.appearance.setCurrentIndex(max(0, self.appearance.findData(prefs.appearance)))
+        self.backup_minutes = QSpinBox(minimum=0, maximum=240, value=prefs.backup_minutes, suffix=" min")
+        self.backup_minutes.setSpecialValueText("Never")
+        self.backups_kept = QSpinBox(minimum=1, maximum=100, value=prefs.backups_kept)
 
         form = QFormLayout(self)
         form.addRow("Model", self.source)
@@ -117,6 +120,8 @@ class SettingsDialog(QDialog):
         form.addRow("Duplicate above cosine", self.threshold)
         form.addRow("", self.background)
         form.addRow("Appearance", self.appearance)
+        form.addRow("Back up every", self.backup_minutes)
+        form.addRow("Backups kept", self.backups_kept)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -235,4 +240,6 @@ class SettingsDialog(QDialog):
             dedup_threshold=round(self.threshold.value(), 2),
             background_fill=self.background.isChecked(),
             appearance=self.appearance.currentData(),
+            backup_minutes=self.backup_minutes.value(),
+            backups_kept=self.backups_kept.value(),
         )

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from cardwriter.domain.model import Variant, VariantKind, VariantState

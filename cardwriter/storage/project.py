@@ -9,17 +9,15 @@ at all (nested transactions become savepoints).
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 
 from cardwriter.domain.model import Card, Draft, Note, Variant, VariantState
-from cardwriter.errors import ProjectError, SaveFailed
+from cardwriter.errors import ProjectError
 from cardwriter.storage.project_file import create_project_file, file_identity, open_project_file, remove_project_file
 from cardwriter.storage.rows import (
     VARIANT_COLUMNS,

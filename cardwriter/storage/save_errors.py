@@ -22,7 +22,7 @@ def save_failure(path: Path, exc: sqlite3.Error, moved: bool = False) -> SaveFai
     if name.startswith("SQLITE_FULL") or "disk is full" in text:
         cause = "the disk is full: free some space"
     elif moved or name == "SQLITE_READONLY_DBMOVED":
-        cause = f"the file was moved or deleted while open: put it back where it was, or save a copy under another name"
+        cause = "the file was moved or deleted while open: put it back where it was, or save a copy under another name"
     elif name.startswith("SQLITE_READONLY") or "readonly" in text:
         cause = "the file or its folder has become read-only: make it writable again"
     elif name.startswith("SQLITE_IOERR") or "I/O error" in text:
