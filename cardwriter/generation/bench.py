@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.generation import prompts
-from cardwriter.generation.llama_engine import LlamaEngine
+from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.presets import get_preset
 from cardwriter.generation.protocol import GenerationRequest, SequenceDone
 

@@ -15,6 +15,6 @@ def open_generator(model: str | None = None, *, n_threads: int | None = None) ->
         from cardwriter.generation.http_backend import HttpGenerator
 
         return HttpGenerator(model)
-    from cardwriter.generation.llama_engine import LlamaEngine
+    from cardwriter.generation.llama import LlamaEngine
 
     return LlamaEngine(model, n_threads=n_threads)

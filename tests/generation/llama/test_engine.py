@@ -11,12 +11,12 @@ import pytest
 from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
-from cardwriter.generation.llama_engine import LlamaEngine
+from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.presets import PRESETS, get_preset
 from cardwriter.generation.protocol import FINISH_CANCELLED, GenerationRequest, SequenceDone, TextGenerator, TextPiece
 from cardwriter.generation.results import collect
 
-from .conftest import SOURCE
+from ..conftest import SOURCE
 
 pytestmark = pytest.mark.slow
 
@@ -117,11 +117,9 @@ def test_cancel_method_ends_a_long_run_promptly(engine):
 
 
 def test_finished_sequences_leave_the_batch_and_free_their_cache(engine):
-    lib = engine._lib  # noqa: SLF001 - the KV cache is what is being checked
     preset = get_preset("faithful")
     list(engine.stream_prompts(["One", "One two three", "Hello"], seeds=[1, 2, 3], preset=preset, max_tokens=[3, 9, 5], ban_eog=True, stop_at_paragraph_end=False))
-    mem = lib.llama_get_memory(engine._ctx)  # noqa: SLF001
-    assert [lib.llama_memory_seq_pos_max(mem, s) for s in range(3)] == [-1, -1, -1]
+    assert [engine.context.last_position(s) for s in range(3)] == [-1, -1, -1]
 
 
 def test_budgets_are_honoured_per_sequence(engine):
@@ -204,36 +202,32 @@ def test_prefix_reuse_gives_the_same_text_as_a_cold_run(engine):
 
 
 def test_the_cached_prefix_lives_on_its_own_sequence(engine):
-    lib = engine._lib  # noqa: SLF001 - the KV cache is what is being checked
     preset = get_preset("faithful")
     texts = ["Shared words here, then one", "Shared words here, then two"]
     shared = len(engine.tokenize("Shared words here, then"))
     list(engine.stream_prompts(texts, seeds=[1, 2], preset=preset, max_tokens=[4, 4], ban_eog=True, stop_at_paragraph_end=False))
-    mem = lib.llama_get_memory(engine._ctx)  # noqa: SLF001
-    home = engine._ctx_shape[1] - 1  # noqa: SLF001
-    assert home >= 2
+    context = engine.context
+    assert context.home >= 2
     assert engine.cached_prefix_tokens == shared
-    assert lib.llama_memory_seq_pos_max(mem, home) == shared - 1
-    assert [lib.llama_memory_seq_pos_max(mem, s) for s in range(2)] == [-1, -1]
+    assert context.last_position(context.home) == shared - 1
+    assert [context.last_position(s) for s in range(2)] == [-1, -1]
 
 
 def test_smaller_requests_reuse_the_context(engine):
     preset = get_preset("faithful")
     list(engine.stream_prompts(["Tell me about the sea."] * 6, seeds=list(range(6)), preset=preset, max_tokens=[3] * 6))
-    ctx = engine._ctx  # noqa: SLF001
+    context = engine.context
     list(engine.stream_prompts(["Tell me about the sea."] * 2, seeds=[1, 2], preset=preset, max_tokens=[3] * 2))
-    assert engine._ctx is ctx  # noqa: SLF001
+    assert engine.context is context
 
 
 def test_a_consumer_that_stops_early_frees_the_sequences(engine):
-    lib = engine._lib  # noqa: SLF001
     stream = engine.stream(request(n=3, max_tokens=40))
     for event in stream:
         if isinstance(event, TextPiece):
             break
     stream.close()
-    mem = lib.llama_get_memory(engine._ctx)  # noqa: SLF001
-    assert [lib.llama_memory_seq_pos_max(mem, s) for s in range(3)] == [-1, -1, -1]
+    assert [engine.context.last_position(s) for s in range(3)] == [-1, -1, -1]
     assert len(collect(engine, request(n=3, max_tokens=8))) == 3  # and the engine goes on working
 
 
