@@ -201,24 +201,8 @@ def test_prefix_reuse_gives_the_same_text_as_a_cold_run(engine):
     assert [r.text for r in collect(engine, request(kind=VariantKind.CONTINUE, max_tokens=24))] == other
 
 
-def test_the_cached_prefix_lives_on_its_own_sequence(engine):
-    preset = get_preset("faithful")
-    texts = ["Shared words here, then one", "Shared words here, then two"]
-    shared = len(engine.tokenize("Shared words here, then"))
-    list(engine.stream_prompts(texts, seeds=[1, 2], preset=preset, max_tokens=[4, 4], ban_eog=True, stop_at_paragraph_end=False))
-    context = engine.context
-    assert context.home >= 2
-    assert engine.cached_prefix_tokens == shared
-    assert context.last_position(context.home) == shared - 1
-    assert [context.last_position(s) for s in range(2)] == [-1, -1]
 
 
-def test_smaller_requests_reuse_the_context(engine):
-    preset = get_preset("faithful")
-    list(engine.stream_prompts(["Tell me about the sea."] * 6, seeds=list(range(6)), preset=preset, max_tokens=[3] * 6))
-    context = engine.context
-    list(engine.stream_prompts(["Tell me about the sea."] * 2, seeds=[1, 2], preset=preset, max_tokens=[3] * 2))
-    assert engine.context is context
 
 
 def test_a_consumer_that_stops_early_frees_the_sequences(engine):

@@ -1,0 +1,184 @@
+"""A/B of the llama.cpp engine: the old one-file engine against the ``cardwriter.generation.llama`` package.
+
+usage:
+    git show main:cardwriter/generation/llama_engine.py > /tmp/old_llama_engine.py
+    python benchmarks/engine_ab.py ab [--old /tmp/old_llama_engine.py] [--rounds 5] [--n 4 8 16]
+    python benchmarks/engine_ab.py settings [--rounds 3] [--n 4 8 16]
+    python benchmarks/engine_ab.py profile [--n 8]
+
+The work is that of ``cardwriter bench generation``'s warm batched run: one
+restyle request for the bench paragraph with N angles, seed 1234, 96 tokens per
+sequence, end-of-generation banned and no paragraph stop, so every sequence
+runs its whole budget; the shared prefix is already cached (each engine does a
+short warm-up run first). Other work shares the CPUs, so the engines alternate
+within every round (A B, then B A) and the medians are compared.
+
+``ab`` also checks that both engines write the same text for the same seeds.
+``settings`` compares the new engine's flash attention (auto, on, off) and
+``kv_unified`` (False, True). ``profile`` runs the new engine under cProfile
+and splits the run into llama_decode, sampling and Python bookkeeping (ctypes
+calls are not profiled on their own, so their time is the own time of the thin
+methods that make them: ``DecodingContext.decode``, ``SamplerFactory.sample``
+and ``sample_first``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import json
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cardwriter.domain.model import VariantKind
+from cardwriter.generation import prompts
+from cardwriter.generation.bench import BENCH_PARAGRAPH
+from cardwriter.generation.llama import LlamaEngine
+from cardwriter.generation.llama.backend import import_llama_cpp, use_extra_buffers
+from cardwriter.generation.model_files import packaged_model
+from cardwriter.generation.presets import get_preset
+from cardwriter.generation.protocol import GenerationRequest, SequenceDone
+
+SEED = 1234
+TOKENS = 96
+PRESET = "balanced"
+THREADS = 2
+
+
+def load_old_engine(path: Path) -> type:
+    """The old engine class, from a file extracted from main (it loads models as the new one does)."""
+    lib = import_llama_cpp()
+    default_params = lib.llama_model_default_params
+
+    def model_params() -> object:  # the old engine knew nothing of the AMX fault in some VMs
+        params = default_params()
+        params.use_extra_bufts = use_extra_buffers()
+        return params
+
+    lib.llama_model_default_params = model_params
+    spec = importlib.util.spec_from_file_location("old_llama_engine", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    engine_class: type = module.LlamaEngine
+    return engine_class
+
+
+class Workload:
+    """The bench's prompts for N sequences, run on one engine."""
+
+    def __init__(self, engine: Any, n: int) -> None:
+        request = GenerationRequest(source=BENCH_PARAGRAPH, kind=VariantKind.RESTYLE, n=n, seed=SEED, max_tokens=TOKENS, preset=PRESET)
+        plans = prompts.plan(request)
+        self.engine = engine
+        self.texts = [engine.render(p) for p in plans]
+        self.seeds = [p.seed for p in plans]
+        self.n = n
+
+    def run(self, budget: int = TOKENS) -> tuple[float, list[str]]:
+        """Tokens per second, and the texts written."""
+        t0 = time.perf_counter()
+        events = self.engine.stream_prompts(
+            self.texts, seeds=self.seeds, preset=get_preset(PRESET), max_tokens=[budget] * self.n, ban_eog=True, stop_at_paragraph_end=False
+        )
+        done = sorted((e for e in events if isinstance(e, SequenceDone)), key=lambda e: e.index)
+        seconds = time.perf_counter() - t0
+        return sum(e.tokens for e in done) / seconds, [e.text for e in done]
+
+
+def alternate(engines: dict[str, Any], ns: list[int], rounds: int) -> dict[str, Any]:
+    """Tokens/s of every engine at every N, the engines taking turns in every round."""
+    report: dict[str, Any] = {}
+    for n in ns:
+        loads = {name: Workload(engine, n) for name, engine in engines.items()}
+        texts = {}
+        for name, load in loads.items():
+            load.run(4)  # warm-up: the context made, the prefix decoded and cached
+            texts[name] = load.run()[1]
+        rates: dict[str, list[float]] = {name: [] for name in engines}
+        names = list(engines)
+        for r in range(rounds):
+            for name in names if r % 2 == 0 else names[::-1]:
+                rates[name].append(loads[name].run()[0])
+        report[str(n)] = {
+            "tokens_per_s": {name: [round(x, 1) for x in xs] for name, xs in rates.items()},
+            "median": {name: round(statistics.median(xs), 1) for name, xs in rates.items()},
+            "same_text": len({tuple(t) for t in texts.values()}) == 1,
+        }
+        print(f"N={n}: " + ", ".join(f"{k} {v}" for k, v in report[str(n)]["median"].items()), file=sys.stderr, flush=True)
+    return report
+
+
+def ratios(report: dict[str, Any], new: str, old: str) -> None:
+    for row in report.values():
+        pairs = [b / a for a, b in zip(row["tokens_per_s"][old], row["tokens_per_s"][new])]
+        row[f"ratio_{new}_over_{old}"] = {
+            "of_medians": round(row["median"][new] / row["median"][old], 3),
+            "per_round_min": round(min(pairs), 3),
+            "per_round_max": round(max(pairs), 3),
+        }
+
+
+def profile(n: int) -> dict[str, float]:
+    engine = LlamaEngine(packaged_model(), n_threads=THREADS)
+    load = Workload(engine, n)
+    load.run(4)
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.runcall(load.run)
+    wall = time.perf_counter() - t0
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+
+    def own(test: Callable[[str, str], bool]) -> float:
+        return sum(tt for (file, _, name), (_, _, tt, _, _) in stats.items() if test(file, name))
+
+    decode = own(lambda f, name: f.endswith("llama/context.py") and name == "decode")
+    sampling = own(lambda f, name: f.endswith("llama/samplers.py") and name in ("sample", "sample_first"))
+    total = sum(tt for (_, _, tt, _, _) in stats.values())
+    engine.close()
+    return {
+        "n": n,
+        "wall_s": round(wall, 3),
+        "profiled_s": round(total, 3),
+        "llama_decode_s": round(decode, 3),
+        "sampling_s": round(sampling, 3),
+        "python_bookkeeping_s": round(total - decode - sampling, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mode", choices=["ab", "settings", "profile"])
+    parser.add_argument("--old", type=Path, default=Path("/tmp/old_llama_engine.py"))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--n", type=int, nargs="+", default=[4, 8, 16])
+    args = parser.parse_args()
+    model = packaged_model()
+    if args.mode == "profile":
+        print(json.dumps([profile(n) for n in args.n], indent=2))
+        return
+    if args.mode == "ab":
+        old_class = load_old_engine(args.old)
+        engines = {"old": old_class(model, n_threads=THREADS), "new": LlamaEngine(model, n_threads=THREADS)}
+        report = alternate(engines, args.n, args.rounds)
+        ratios(report, "new", "old")
+    else:
+        engines = {
+            f"fa_{fa}_kv_unified_{kv}": LlamaEngine(model, n_threads=THREADS, flash_attn=flag, kv_unified=kv)
+            for fa, flag in (("auto", None), ("on", True), ("off", False))
+            for kv in (False, True)
+        }
+        report = alternate(engines, args.n, args.rounds)
+        ratios(report, "fa_auto_kv_unified_False", "fa_off_kv_unified_False")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
