@@ -5,6 +5,7 @@ usage:
     python benchmarks/engine_ab.py ab [--old /tmp/old_llama_engine.py] [--rounds 5] [--n 4 8 16]
     python benchmarks/engine_ab.py settings [--rounds 3] [--n 4 8 16]
     python benchmarks/engine_ab.py profile [--n 8]
+    python benchmarks/engine_ab.py summary LOG [LOG ...] [--new new --baseline old]
 
 The work is that of ``cardwriter bench generation``'s warm batched run: one
 restyle request for the bench paragraph with N angles, seed 1234, 96 tokens per
@@ -13,8 +14,11 @@ runs its whole budget; the shared prefix is already cached (each engine does a
 short warm-up run first). Other work shares the CPUs, so the engines alternate
 within every round (A B, then B A) and the medians are compared.
 
-``ab`` also checks that both engines write the same text for the same seeds.
-``settings`` compares the new engine's flash attention (auto, on, off) and
+Each measurement is also printed to stderr as a JSON line as it comes;
+``summary`` reads such lines from several runs (one cut short included) and
+gives medians and ratios of complete rounds. ``ab`` also checks that both engines write the same text for the same seeds.
+``settings`` compares the new engine's flash attention (auto, which llama.cpp
+turns on for the CPU, and off) and
 ``kv_unified`` (False, True). ``profile`` runs the new engine under cProfile
 and splits the run into llama_decode, sampling and Python bookkeeping (ctypes
 calls are not profiled on their own, so their time is the own time of the thin
@@ -61,7 +65,7 @@ def load_old_engine(path: Path) -> type:
         params.use_extra_bufts = use_extra_buffers()
         return params
 
-    lib.llama_model_default_params = model_params
+    lib.__dict__["llama_model_default_params"] = model_params
     spec = importlib.util.spec_from_file_location("old_llama_engine", path)
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot load {path}")
@@ -74,7 +78,7 @@ def load_old_engine(path: Path) -> type:
 class Workload:
     """The bench's prompts for N sequences, run on one engine."""
 
-    def __init__(self, engine: Any, n: int) -> None:
+    def __init__(self, engine: LlamaEngine, n: int) -> None:  # or the old engine: the same methods
         request = GenerationRequest(source=BENCH_PARAGRAPH, kind=VariantKind.RESTYLE, n=n, seed=SEED, max_tokens=TOKENS, preset=PRESET)
         plans = prompts.plan(request)
         self.engine = engine
@@ -93,24 +97,28 @@ class Workload:
         return sum(e.tokens for e in done) / seconds, [e.text for e in done]
 
 
-def alternate(engines: dict[str, Any], ns: list[int], rounds: int) -> dict[str, Any]:
+def alternate(engines: dict[str, LlamaEngine], ns: list[int], rounds: int) -> dict[str, Any]:
     """Tokens/s of every engine at every N, the engines taking turns in every round."""
     report: dict[str, Any] = {}
     for n in ns:
         loads = {name: Workload(engine, n) for name, engine in engines.items()}
-        texts = {}
-        for name, load in loads.items():
+        for load in loads.values():
             load.run(4)  # warm-up: the context made, the prefix decoded and cached
-            texts[name] = load.run()[1]
         rates: dict[str, list[float]] = {name: [] for name in engines}
+        texts: dict[str, list[str]] = {}
         names = list(engines)
         for r in range(rounds):
             for name in names if r % 2 == 0 else names[::-1]:
-                rates[name].append(loads[name].run()[0])
+                rate, texts[name] = loads[name].run()
+                rates[name].append(rate)
+                # each measurement as it comes, so a run cut short still leaves its figures
+                print(json.dumps({"n": n, "engine": name, "round": r, "tokens_per_s": round(rate, 2)}), file=sys.stderr, flush=True)
+        same = len({tuple(t) for t in texts.values()}) == 1
+        print(json.dumps({"n": n, "same_text": same}), file=sys.stderr, flush=True)
         report[str(n)] = {
             "tokens_per_s": {name: [round(x, 1) for x in xs] for name, xs in rates.items()},
             "median": {name: round(statistics.median(xs), 1) for name, xs in rates.items()},
-            "same_text": len({tuple(t) for t in texts.values()}) == 1,
+            "same_text": same,
         }
         print(f"N={n}: " + ", ".join(f"{k} {v}" for k, v in report[str(n)]["median"].items()), file=sys.stderr, flush=True)
     return report
@@ -118,12 +126,29 @@ def alternate(engines: dict[str, Any], ns: list[int], rounds: int) -> dict[str, 
 
 def ratios(report: dict[str, Any], new: str, old: str) -> None:
     for row in report.values():
-        pairs = [b / a for a, b in zip(row["tokens_per_s"][old], row["tokens_per_s"][new])]
+        pairs = [b / a for a, b in zip(row["tokens_per_s"][old], row["tokens_per_s"][new], strict=True)]
         row[f"ratio_{new}_over_{old}"] = {
             "of_medians": round(row["median"][new] / row["median"][old], 3),
             "per_round_min": round(min(pairs), 3),
             "per_round_max": round(max(pairs), 3),
         }
+
+
+def summarise(paths: list[Path], new: str, old: str) -> dict[str, Any]:
+    """Medians and ratios from the measurement lines several (possibly cut short) runs printed."""
+    rates: dict[int, dict[str, list[float]]] = {}
+    for path in paths:
+        for line in path.read_text().splitlines():
+            if line.startswith("{"):
+                m = json.loads(line)
+                rates.setdefault(m["n"], {}).setdefault(m["engine"], []).append(m["tokens_per_s"])
+    report: dict[str, Any] = {}
+    for n, by_engine in sorted(rates.items()):
+        rounds = min(len(xs) for xs in by_engine.values())
+        by_engine = {name: xs[:rounds] for name, xs in by_engine.items()}  # complete pairs only
+        report[str(n)] = {"tokens_per_s": by_engine, "median": {name: round(statistics.median(xs), 1) for name, xs in by_engine.items()}}
+    ratios(report, new, old)
+    return report
 
 
 def profile(n: int) -> dict[str, float]:
@@ -155,11 +180,17 @@ def profile(n: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("mode", choices=["ab", "settings", "profile"])
+    parser.add_argument("mode", choices=["ab", "settings", "profile", "summary"])
+    parser.add_argument("logs", type=Path, nargs="*", help="summary: files holding the measurement lines of earlier runs")
+    parser.add_argument("--new", default="new", help="summary: the engine to compare")
+    parser.add_argument("--baseline", default="old", help="summary: the engine to compare it with")
     parser.add_argument("--old", type=Path, default=Path("/tmp/old_llama_engine.py"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--n", type=int, nargs="+", default=[4, 8, 16])
     args = parser.parse_args()
+    if args.mode == "summary":
+        print(json.dumps(summarise(args.logs, args.new, args.baseline), indent=2))
+        return
     model = packaged_model()
     if args.mode == "profile":
         print(json.dumps([profile(n) for n in args.n], indent=2))
@@ -172,7 +203,7 @@ def main() -> None:
     else:
         engines = {
             f"fa_{fa}_kv_unified_{kv}": LlamaEngine(model, n_threads=THREADS, flash_attn=flag, kv_unified=kv)
-            for fa, flag in (("auto", None), ("on", True), ("off", False))
+            for fa, flag in (("auto", None), ("off", False))  # on the CPU llama.cpp's auto turns it on
             for kv in (False, True)
         }
         report = alternate(engines, args.n, args.rounds)

@@ -71,7 +71,7 @@ class BatchRun:
         self._ban_eog = ban_eog
         # every sequence keeps a tail of at least one token, to have logits to sample from
         self.prefix = min(_common_prefix(token_lists), min(len(t) for t in token_lists) - 1)
-        lengths = [len(t) + m for t, m in zip(token_lists, max_tokens)]
+        lengths = [len(t) + m for t, m in zip(token_lists, max_tokens, strict=True)]
         self.longest = max(lengths)
         self.per_seq = _round_up(self.longest + 1, _CTX_ROUND)  # cells a sequence needs of its own stream
         self.total = _round_up(self.prefix + sum(lengths) - self.prefix * n + n, _CTX_ROUND)  # of a unified one
@@ -106,8 +106,8 @@ class BatchRun:
         """Every sequence starts from a copy of the prefix; all tails then go in one batch."""
         ctx = self._ctx
         assert ctx is not None
-        entries = []
-        for seq, tokens in zip(self.sequences, self.token_lists):
+        entries: list[tuple[int, int, int, bool]] = []
+        for seq, tokens in zip(self.sequences, self.token_lists, strict=True):
             ctx.share_prefix(seq.index)
             last = len(tokens) - 1  # logits only at the tail's last token
             entries.extend((tokens[p], p, seq.index, p == last) for p in range(self.prefix, len(tokens)))

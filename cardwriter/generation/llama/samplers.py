@@ -31,9 +31,7 @@ class SamplerFactory:
         self._n_vocab = n_vocab
         self.eog_tokens = eog_tokens
         self._dry_prototypes: dict[DryKey, SamplerPointer] = {}
-        self._dry_breakers = (ctypes.c_char_p * len(DRY_SEQUENCE_BREAKERS))(
-            *(b.encode() for b in DRY_SEQUENCE_BREAKERS)
-        )
+        self._dry_breakers = (ctypes.c_char_p * len(DRY_SEQUENCE_BREAKERS))(*(b.encode() for b in DRY_SEQUENCE_BREAKERS))
 
     def close(self) -> None:
         for proto in self._dry_prototypes.values():
@@ -117,8 +115,6 @@ class SamplerFactory:
         key = (preset.dry_multiplier, preset.dry_base, preset.dry_allowed_length, preset.dry_penalty_last_n)
         proto = self._dry_prototypes.get(key)
         if proto is None:
-            proto = self._lib.llama_sampler_init_dry(
-                self._vocab, *key, self._dry_breakers, len(DRY_SEQUENCE_BREAKERS)
-            )
+            proto = self._lib.llama_sampler_init_dry(self._vocab, *key, self._dry_breakers, len(DRY_SEQUENCE_BREAKERS))
             self._dry_prototypes[key] = proto
         return proto

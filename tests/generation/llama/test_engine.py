@@ -98,7 +98,9 @@ def test_cancel_method_ends_a_long_run_promptly(engine):
 
     def run():
         events = list(
-            engine.stream_prompts(["Once upon a time"] * 2, seeds=[1, 2], preset=preset, max_tokens=[2000] * 2, ban_eog=True, stop_at_paragraph_end=False)
+            engine.stream_prompts(
+                ["Once upon a time"] * 2, seeds=[1, 2], preset=preset, max_tokens=[2000] * 2, ban_eog=True, stop_at_paragraph_end=False
+            )
         )
         ended["at"] = time.perf_counter()
         ended["events"] = events
@@ -118,13 +120,24 @@ def test_cancel_method_ends_a_long_run_promptly(engine):
 
 def test_finished_sequences_leave_the_batch_and_free_their_cache(engine):
     preset = get_preset("faithful")
-    list(engine.stream_prompts(["One", "One two three", "Hello"], seeds=[1, 2, 3], preset=preset, max_tokens=[3, 9, 5], ban_eog=True, stop_at_paragraph_end=False))
+    list(
+        engine.stream_prompts(
+            ["One", "One two three", "Hello"], seeds=[1, 2, 3], preset=preset, max_tokens=[3, 9, 5], ban_eog=True, stop_at_paragraph_end=False
+        )
+    )
     assert [engine.context.last_position(s) for s in range(3)] == [-1, -1, -1]
 
 
 def test_budgets_are_honoured_per_sequence(engine):
     events = list(
-        engine.stream_prompts(["Tell me about the sea."] * 3, seeds=[1, 2, 3], preset=get_preset("balanced"), max_tokens=[2, 7, 13], ban_eog=True, stop_at_paragraph_end=False)
+        engine.stream_prompts(
+            ["Tell me about the sea."] * 3,
+            seeds=[1, 2, 3],
+            preset=get_preset("balanced"),
+            max_tokens=[2, 7, 13],
+            ban_eog=True,
+            stop_at_paragraph_end=False,
+        )
     )
     done = {e.index: e for e in events if isinstance(e, SequenceDone)}
     assert [done[i].tokens for i in range(3)] == [2, 7, 13]
@@ -201,10 +214,6 @@ def test_prefix_reuse_gives_the_same_text_as_a_cold_run(engine):
     assert [r.text for r in collect(engine, request(kind=VariantKind.CONTINUE, max_tokens=24))] == other
 
 
-
-
-
-
 def test_a_consumer_that_stops_early_frees_the_sequences(engine):
     stream = engine.stream(request(n=3, max_tokens=40))
     for event in stream:
@@ -221,7 +230,11 @@ def test_long_prompts_and_tails_beyond_one_micro_batch(engine):
     long_a = "Alpha " + " ".join(f"stone{i}" for i in range(300))
     long_b = "Beta " + " ".join(f"river{i}" for i in range(300))
     assert len(engine.tokenize(long_a)) + len(engine.tokenize(long_b)) > 1024
-    events = list(engine.stream_prompts([long_a, long_b], seeds=[1, 2], preset=get_preset("balanced"), max_tokens=[5, 5], ban_eog=True, stop_at_paragraph_end=False))
+    events = list(
+        engine.stream_prompts(
+            [long_a, long_b], seeds=[1, 2], preset=get_preset("balanced"), max_tokens=[5, 5], ban_eog=True, stop_at_paragraph_end=False
+        )
+    )
     done = {e.index: e for e in events if isinstance(e, SequenceDone)}
     assert [done[i].tokens for i in range(2)] == [5, 5]
 
