@@ -86,15 +86,20 @@ class Workload:
         self.seeds = [p.seed for p in plans]
         self.n = n
 
-    def run(self, budget: int = TOKENS) -> tuple[float, list[str]]:
-        """Tokens per second, and the texts written."""
-        t0 = time.perf_counter()
+    def run(self, budget: int = TOKENS) -> tuple[float, float, list[str]]:
+        """Tokens per second of wall time and of this process's CPU time, and the texts written.
+
+        On a crowded CPU the CPU-time rate is the steadier one: time spent waiting
+        for a core does not count (with one llama.cpp thread all the work is on this one).
+        """
+        t0, c0 = time.perf_counter(), time.process_time()
         events = self.engine.stream_prompts(
             self.texts, seeds=self.seeds, preset=get_preset(PRESET), max_tokens=[budget] * self.n, ban_eog=True, stop_at_paragraph_end=False
         )
         done = sorted((e for e in events if isinstance(e, SequenceDone)), key=lambda e: e.index)
-        seconds = time.perf_counter() - t0
-        return sum(e.tokens for e in done) / seconds, [e.text for e in done]
+        seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
+        tokens = sum(e.tokens for e in done)
+        return tokens / seconds, tokens / cpu_seconds, [e.text for e in done]
 
 
 def alternate(engines: dict[str, LlamaEngine], ns: list[int], rounds: int) -> dict[str, Any]:
@@ -105,19 +110,24 @@ def alternate(engines: dict[str, LlamaEngine], ns: list[int], rounds: int) -> di
         for load in loads.values():
             load.run(4)  # warm-up: the context made, the prefix decoded and cached
         rates: dict[str, list[float]] = {name: [] for name in engines}
+        cpu_rates: dict[str, list[float]] = {name: [] for name in engines}
         texts: dict[str, list[str]] = {}
         names = list(engines)
         for r in range(rounds):
             for name in names if r % 2 == 0 else names[::-1]:
-                rate, texts[name] = loads[name].run()
+                rate, cpu_rate, texts[name] = loads[name].run()
                 rates[name].append(rate)
+                cpu_rates[name].append(cpu_rate)
                 # each measurement as it comes, so a run cut short still leaves its figures
-                print(json.dumps({"n": n, "engine": name, "round": r, "tokens_per_s": round(rate, 2)}), file=sys.stderr, flush=True)
+                line = {"n": n, "engine": name, "round": r, "tokens_per_s": round(rate, 2), "tokens_per_cpu_s": round(cpu_rate, 2)}
+                print(json.dumps(line), file=sys.stderr, flush=True)
         same = len({tuple(t) for t in texts.values()}) == 1
         print(json.dumps({"n": n, "same_text": same}), file=sys.stderr, flush=True)
         report[str(n)] = {
             "tokens_per_s": {name: [round(x, 1) for x in xs] for name, xs in rates.items()},
             "median": {name: round(statistics.median(xs), 1) for name, xs in rates.items()},
+            "tokens_per_cpu_s": {name: [round(x, 1) for x in xs] for name, xs in cpu_rates.items()},
+            "median_cpu": {name: round(statistics.median(xs), 1) for name, xs in cpu_rates.items()},
             "same_text": same,
         }
         print(f"N={n}: " + ", ".join(f"{k} {v}" for k, v in report[str(n)]["median"].items()), file=sys.stderr, flush=True)
@@ -125,34 +135,45 @@ def alternate(engines: dict[str, LlamaEngine], ns: list[int], rounds: int) -> di
 
 
 def ratios(report: dict[str, Any], new: str, old: str) -> None:
+    """Add ``new``'s rate over ``old``'s: of the medians, and the spread of the per-round ratios."""
     for row in report.values():
-        pairs = [b / a for a, b in zip(row["tokens_per_s"][old], row["tokens_per_s"][new], strict=True)]
-        row[f"ratio_{new}_over_{old}"] = {
-            "of_medians": round(row["median"][new] / row["median"][old], 3),
-            "per_round_min": round(min(pairs), 3),
-            "per_round_max": round(max(pairs), 3),
-        }
+        for rates, medians, label in (("tokens_per_s", "median", "wall"), ("tokens_per_cpu_s", "median_cpu", "cpu")):
+            if rates not in row:
+                continue
+            pairs = [b / a for a, b in zip(row[rates][old], row[rates][new], strict=True)]
+            row[f"ratio_{new}_over_{old}_{label}"] = {
+                "of_medians": round(row[medians][new] / row[medians][old], 3),
+                "per_round_min": round(min(pairs), 3),
+                "per_round_max": round(max(pairs), 3),
+            }
 
 
 def summarise(paths: list[Path], new: str, old: str) -> dict[str, Any]:
     """Medians and ratios from the measurement lines several (possibly cut short) runs printed."""
-    rates: dict[int, dict[str, list[float]]] = {}
+    rates: dict[int, dict[str, dict[str, list[float]]]] = {}
     for path in paths:
         for line in path.read_text().splitlines():
-            if line.startswith("{"):
-                m = json.loads(line)
-                rates.setdefault(m["n"], {}).setdefault(m["engine"], []).append(m["tokens_per_s"])
+            m = json.loads(line) if line.startswith("{") else {}
+            for key in ("tokens_per_s", "tokens_per_cpu_s"):
+                if key in m:
+                    rates.setdefault(m["n"], {}).setdefault(key, {}).setdefault(m["engine"], []).append(m[key])
     report: dict[str, Any] = {}
-    for n, by_engine in sorted(rates.items()):
-        rounds = min(len(xs) for xs in by_engine.values())
-        by_engine = {name: xs[:rounds] for name, xs in by_engine.items()}  # complete pairs only
-        report[str(n)] = {"tokens_per_s": by_engine, "median": {name: round(statistics.median(xs), 1) for name, xs in by_engine.items()}}
+    for n, by_key in sorted(rates.items()):
+        row: dict[str, Any] = {}
+        for key, medians in (("tokens_per_s", "median"), ("tokens_per_cpu_s", "median_cpu")):
+            by_engine = by_key.get(key, {})
+            if len(by_engine) < 2:
+                continue
+            rounds = min(len(xs) for xs in by_engine.values())
+            row[key] = {name: xs[:rounds] for name, xs in by_engine.items()}  # complete rounds only
+            row[medians] = {name: round(statistics.median(xs[:rounds]), 1) for name, xs in by_engine.items()}
+        report[str(n)] = row
     ratios(report, new, old)
     return report
 
 
-def profile(n: int) -> dict[str, float]:
-    engine = LlamaEngine(packaged_model(), n_threads=THREADS)
+def profile(n: int, threads: int) -> dict[str, float]:
+    engine = LlamaEngine(packaged_model(), n_threads=threads)
     load = Workload(engine, n)
     load.run(4)
     profiler = cProfile.Profile()
@@ -187,22 +208,23 @@ def main() -> None:
     parser.add_argument("--old", type=Path, default=Path("/tmp/old_llama_engine.py"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--n", type=int, nargs="+", default=[4, 8, 16])
+    parser.add_argument("--threads", type=int, default=THREADS, help="llama.cpp threads (1 holds up better on a crowded CPU)")
     args = parser.parse_args()
     if args.mode == "summary":
         print(json.dumps(summarise(args.logs, args.new, args.baseline), indent=2))
         return
     model = packaged_model()
     if args.mode == "profile":
-        print(json.dumps([profile(n) for n in args.n], indent=2))
+        print(json.dumps([profile(n, args.threads) for n in args.n], indent=2))
         return
     if args.mode == "ab":
         old_class = load_old_engine(args.old)
-        engines = {"old": old_class(model, n_threads=THREADS), "new": LlamaEngine(model, n_threads=THREADS)}
+        engines = {"old": old_class(model, n_threads=args.threads), "new": LlamaEngine(model, n_threads=args.threads)}
         report = alternate(engines, args.n, args.rounds)
         ratios(report, "new", "old")
     else:
         engines = {
-            f"fa_{fa}_kv_unified_{kv}": LlamaEngine(model, n_threads=THREADS, flash_attn=flag, kv_unified=kv)
+            f"fa_{fa}_kv_unified_{kv}": LlamaEngine(model, n_threads=args.threads, flash_attn=flag, kv_unified=kv)
             for fa, flag in (("auto", None), ("off", False))  # on the CPU llama.cpp's auto turns it on
             for kv in (False, True)
         }
