@@ -16,7 +16,7 @@ import re
 import time
 from pathlib import Path
 
-from cardwriter.generation.llama_engine import LlamaEngine
+from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.protocol import GenerationRequest
 from cardwriter.generation.results import collect
 

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.generation import prompts
-from cardwriter.generation.llama_engine import LlamaEngine
+from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.presets import DEFAULT_PRESET, get_preset
 from cardwriter.generation.protocol import GenerationRequest, SequenceDone
 
@@ -108,9 +108,9 @@ def run_generation_bench(
 
     import llama_cpp
 
-    from cardwriter.generation import llama_cpu
+    from cardwriter.generation.llama.model_params import patch_default_params
 
-    llama_cpu.patch_default_params(llama_cpp)  # the baseline loads as our engine does (no AMX buffers)
+    patch_default_params(llama_cpp)  # the baseline loads as our engine does (no AMX buffers)
     n_ctx = -(-(prompt_tokens + tokens + 64) // 256) * 256
     llm = llama_cpp.Llama(
         model_path=str(engine.path),

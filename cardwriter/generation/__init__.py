@@ -11,10 +11,10 @@
   GGUF before llama.cpp sees it.
 - ``gguf_header``: a small reader of a GGUF file's metadata (no llama.cpp).
 - ``chat_template``: the model's own chat template, rendered in Jinja's sandbox.
-- ``llama_engine``: batched multi-sequence decoding on llama.cpp's low-level API.
+- ``llama``: batched multi-sequence decoding on llama.cpp's low-level API.
 - ``http_backend``: any OpenAI-compatible server, K concurrent streams.
 - ``fake``: a deterministic generator for testing the logic around generation.
 
 This package imports only ``cardwriter.domain``, ``cardwriter.errors`` and
-third-party libraries; llama.cpp is imported lazily by ``llama_engine``.
+third-party libraries; llama.cpp is imported lazily by ``llama``.
 """

@@ -28,6 +28,6 @@ def open_generator(model: str | None = None, *, n_threads: int | None = None) ->
 
     path = resolve_model(model)
     probe_model(path)  # a file that crashes llama.cpp is refused here, in a child process, not in this one
-    from cardwriter.generation.llama_engine import LlamaEngine
+    from cardwriter.generation.llama import LlamaEngine
 
     return LlamaEngine(path, n_threads=n_threads)

@@ -37,7 +37,7 @@ from pathlib import Path
 import platformdirs
 
 from cardwriter.errors import UserError
-from cardwriter.generation import llama_cpu
+from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.model_files import check_model_file
 
 PROBE_TIMEOUT = 60.0  # seconds for a child to load a model; a 7B file on a slow disk fits
@@ -225,7 +225,7 @@ def _child_main() -> None:
         logged.append(text.decode("utf-8", errors="replace") if text else "")
 
     llama_cpp.llama_log_set(keep, None)
-    params = llama_cpu.model_params(llama_cpp)  # the same parameters the engine loads with
+    params = default_model_params(llama_cpp)  # the same parameters the engine loads with
     model = llama_cpp.llama_model_load_from_file(str(path).encode(), params)
     if not model:
         errors = [line.strip() for line in "".join(logged).splitlines() if "error loading model" in line]

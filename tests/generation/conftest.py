@@ -24,7 +24,7 @@ def model_path() -> Path:
 
 @pytest.fixture(scope="session")
 def engine(model_path: Path):
-    from cardwriter.generation.llama_engine import LlamaEngine
+    from cardwriter.generation.llama import LlamaEngine
 
     with LlamaEngine(model_path, n_threads=2) as loaded:
         yield loaded

@@ -62,7 +62,7 @@ def test_a_template_that_tries_to_escape_is_refused_and_runs_nothing(tmp_path, a
 
 @pytest.mark.slow
 def test_a_hostile_gguf_is_refused_before_llama_cpp_loads_it(tmp_path):
-    from cardwriter.generation.llama_engine import LlamaEngine
+    from cardwriter.generation.llama import LlamaEngine
 
     marker = tmp_path / "pwned"
     model = write_gguf(tmp_path / "hostile.gguf", escape_templates(marker)[0])

@@ -32,10 +32,10 @@ def free_port() -> int:
 
 
 # llama-cpp-python's own server, started with llama.cpp kept off its AMX path where that crashes
-# (see cardwriter/generation/llama_cpu.py): its Llama class builds the default model parameters.
+# (see cardwriter/generation/llama/model_params.py): its Llama class builds the default model parameters.
 SERVER_MAIN = (
-    "import sys, runpy, llama_cpp; from cardwriter.generation import llama_cpu; "
-    "llama_cpu.patch_default_params(llama_cpp); sys.argv[0] = 'llama_cpp.server'; "
+    "import sys, runpy, llama_cpp; from cardwriter.generation.llama.model_params import patch_default_params; "
+    "patch_default_params(llama_cpp); sys.argv[0] = 'llama_cpp.server'; "
     "runpy.run_module('llama_cpp.server', run_name='__main__')"
 )
 

@@ -65,7 +65,7 @@ def test_the_engine_builds_each_chain_in_full(engine, name, samplers):
     """Samplers in the chain: penalties, DRY, top-nσ, top-k, typical, top-p, min-p, XTC as set, then temp and dist."""
     import llama_cpp
 
-    chain = engine._sampler(get_preset(name), seed=1)
+    chain = engine.samplers.chain(get_preset(name), seed=1)
     try:
         assert llama_cpp.llama_sampler_chain_n(chain) == samplers
     finally:

@@ -11,12 +11,12 @@ import pytest
 from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
-from cardwriter.generation.llama_engine import LlamaEngine
+from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.presets import PRESETS, get_preset
 from cardwriter.generation.protocol import FINISH_CANCELLED, GenerationRequest, SequenceDone, TextGenerator, TextPiece
 from cardwriter.generation.results import collect
 
-from .conftest import SOURCE
+from ..conftest import SOURCE
 
 pytestmark = pytest.mark.slow
 
@@ -98,7 +98,9 @@ def test_cancel_method_ends_a_long_run_promptly(engine):
 
     def run():
         events = list(
-            engine.stream_prompts(["Once upon a time"] * 2, seeds=[1, 2], preset=preset, max_tokens=[2000] * 2, ban_eog=True, stop_at_paragraph_end=False)
+            engine.stream_prompts(
+                ["Once upon a time"] * 2, seeds=[1, 2], preset=preset, max_tokens=[2000] * 2, ban_eog=True, stop_at_paragraph_end=False
+            )
         )
         ended["at"] = time.perf_counter()
         ended["events"] = events
@@ -117,16 +119,25 @@ def test_cancel_method_ends_a_long_run_promptly(engine):
 
 
 def test_finished_sequences_leave_the_batch_and_free_their_cache(engine):
-    lib = engine._lib  # noqa: SLF001 - the KV cache is what is being checked
     preset = get_preset("faithful")
-    list(engine.stream_prompts(["One", "One two three", "Hello"], seeds=[1, 2, 3], preset=preset, max_tokens=[3, 9, 5], ban_eog=True, stop_at_paragraph_end=False))
-    mem = lib.llama_get_memory(engine._ctx)  # noqa: SLF001
-    assert [lib.llama_memory_seq_pos_max(mem, s) for s in range(3)] == [-1, -1, -1]
+    list(
+        engine.stream_prompts(
+            ["One", "One two three", "Hello"], seeds=[1, 2, 3], preset=preset, max_tokens=[3, 9, 5], ban_eog=True, stop_at_paragraph_end=False
+        )
+    )
+    assert [engine.context.last_position(s) for s in range(3)] == [-1, -1, -1]
 
 
 def test_budgets_are_honoured_per_sequence(engine):
     events = list(
-        engine.stream_prompts(["Tell me about the sea."] * 3, seeds=[1, 2, 3], preset=get_preset("balanced"), max_tokens=[2, 7, 13], ban_eog=True, stop_at_paragraph_end=False)
+        engine.stream_prompts(
+            ["Tell me about the sea."] * 3,
+            seeds=[1, 2, 3],
+            preset=get_preset("balanced"),
+            max_tokens=[2, 7, 13],
+            ban_eog=True,
+            stop_at_paragraph_end=False,
+        )
     )
     done = {e.index: e for e in events if isinstance(e, SequenceDone)}
     assert [done[i].tokens for i in range(3)] == [2, 7, 13]
@@ -203,37 +214,13 @@ def test_prefix_reuse_gives_the_same_text_as_a_cold_run(engine):
     assert [r.text for r in collect(engine, request(kind=VariantKind.CONTINUE, max_tokens=24))] == other
 
 
-def test_the_cached_prefix_lives_on_its_own_sequence(engine):
-    lib = engine._lib  # noqa: SLF001 - the KV cache is what is being checked
-    preset = get_preset("faithful")
-    texts = ["Shared words here, then one", "Shared words here, then two"]
-    shared = len(engine.tokenize("Shared words here, then"))
-    list(engine.stream_prompts(texts, seeds=[1, 2], preset=preset, max_tokens=[4, 4], ban_eog=True, stop_at_paragraph_end=False))
-    mem = lib.llama_get_memory(engine._ctx)  # noqa: SLF001
-    home = engine._ctx_shape[1] - 1  # noqa: SLF001
-    assert home >= 2
-    assert engine.cached_prefix_tokens == shared
-    assert lib.llama_memory_seq_pos_max(mem, home) == shared - 1
-    assert [lib.llama_memory_seq_pos_max(mem, s) for s in range(2)] == [-1, -1]
-
-
-def test_smaller_requests_reuse_the_context(engine):
-    preset = get_preset("faithful")
-    list(engine.stream_prompts(["Tell me about the sea."] * 6, seeds=list(range(6)), preset=preset, max_tokens=[3] * 6))
-    ctx = engine._ctx  # noqa: SLF001
-    list(engine.stream_prompts(["Tell me about the sea."] * 2, seeds=[1, 2], preset=preset, max_tokens=[3] * 2))
-    assert engine._ctx is ctx  # noqa: SLF001
-
-
 def test_a_consumer_that_stops_early_frees_the_sequences(engine):
-    lib = engine._lib  # noqa: SLF001
     stream = engine.stream(request(n=3, max_tokens=40))
     for event in stream:
         if isinstance(event, TextPiece):
             break
     stream.close()
-    mem = lib.llama_get_memory(engine._ctx)  # noqa: SLF001
-    assert [lib.llama_memory_seq_pos_max(mem, s) for s in range(3)] == [-1, -1, -1]
+    assert [engine.context.last_position(s) for s in range(3)] == [-1, -1, -1]
     assert len(collect(engine, request(n=3, max_tokens=8))) == 3  # and the engine goes on working
 
 
@@ -243,7 +230,11 @@ def test_long_prompts_and_tails_beyond_one_micro_batch(engine):
     long_a = "Alpha " + " ".join(f"stone{i}" for i in range(300))
     long_b = "Beta " + " ".join(f"river{i}" for i in range(300))
     assert len(engine.tokenize(long_a)) + len(engine.tokenize(long_b)) > 1024
-    events = list(engine.stream_prompts([long_a, long_b], seeds=[1, 2], preset=get_preset("balanced"), max_tokens=[5, 5], ban_eog=True, stop_at_paragraph_end=False))
+    events = list(
+        engine.stream_prompts(
+            [long_a, long_b], seeds=[1, 2], preset=get_preset("balanced"), max_tokens=[5, 5], ban_eog=True, stop_at_paragraph_end=False
+        )
+    )
     done = {e.index: e for e in events if isinstance(e, SequenceDone)}
     assert [done[i].tokens for i in range(2)] == [5, 5]
 

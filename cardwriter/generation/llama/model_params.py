@@ -41,7 +41,7 @@ def avoid_extra_buffers() -> bool:
     return cpu_has_amx() and os.environ.get(OPT_IN, "") not in ("1", "true", "yes", "on")
 
 
-def model_params(lib: Any) -> Any:
+def default_model_params(lib: Any) -> Any:
     """``llama_model_default_params()`` with the extra buffer types off where they crash."""
     params = lib.llama_model_default_params()
     if avoid_extra_buffers():

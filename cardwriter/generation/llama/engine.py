@@ -1,0 +1,276 @@
+"""``LlamaEngine``: a local GGUF model with batched, streaming, cancellable multi-variant generation.
+
+llama-cpp-python's high-level ``create_completion`` runs one sequence at a
+time with the older samplers. This engine drives llama.cpp's low-level API
+instead: the N prompts' shared prefix is decoded once, and every step decodes
+one token of every live sequence in a single ``llama_decode`` (see ``run``).
+Each sequence samples with its own chain and seed (see ``samplers``).
+
+The prefix stays in the KV cache after a request: the next request with
+exactly the same prefix (the GUI asking about the same card again) skips
+decoding it. Only an exact match is reused, never part of a prefix, so the
+same seed gives the same text whatever was asked before.
+
+One request runs at a time; a newer request, from any thread, takes the
+context over from an older one that is still open (its sequences end
+``cancelled``). ``cancel()`` may be called from any thread.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+
+from cardwriter.errors import UserError
+from cardwriter.generation import prompts
+from cardwriter.generation.chat_template import ChatTemplate
+from cardwriter.generation.llama.backend import Backend
+from cardwriter.generation.llama.model_params import default_model_params
+from cardwriter.generation.llama.context import DecodingContext
+from cardwriter.generation.llama.run import BatchRun
+from cardwriter.generation.llama.samplers import SamplerFactory
+from cardwriter.generation.model_files import check_model_file, resolve_model
+from cardwriter.generation.presets import SamplerPreset, get_preset
+from cardwriter.generation.protocol import Event, GenerationRequest
+
+# llama.cpp's flash-attention setting: None lets llama.cpp decide (LLAMA_FLASH_ATTN_TYPE_AUTO)
+_FLASH_ATTN = {None: -1, False: 0, True: 1}
+
+
+class LlamaEngine:
+    """A local GGUF model with batched, streaming, cancellable multi-variant generation.
+
+    ``kv_unified`` False (the default) gives each sequence its own KV stream,
+    which llama.cpp recommends when sequences share only a short prefix.
+    ``flash_attn`` None (the default) lets llama.cpp decide; True or False forces it.
+    ``reuse_prefix`` True (the default) keeps the last request's shared prompt
+    prefix in the KV cache for the next request with the same prefix.
+    ``n_threads_batch`` (default ``n_threads``) is for prompt decoding.
+    """
+
+    def __init__(
+        self,
+        model: str | os.PathLike[str] | None = None,
+        *,
+        n_threads: int | None = None,
+        n_threads_batch: int | None = None,
+        kv_unified: bool = False,
+        flash_attn: bool | None = None,
+        reuse_prefix: bool = True,
+        verbose: bool = False,
+    ) -> None:
+        self.path = resolve_model(model)
+        header = check_model_file(self.path)  # magic bytes, header, memory: before llama.cpp sees the file
+        template_source = header.get_str("tokenizer.chat_template")
+        self.template = ChatTemplate(template_source, str(self.path)) if template_source else None
+        self.model_name = self.path.stem
+        self.n_threads = n_threads or min(os.cpu_count() or 2, 8)
+        self.n_threads_batch = n_threads_batch or self.n_threads
+        self.kv_unified = kv_unified
+        self.flash_attn = flash_attn
+        self.reuse_prefix = reuse_prefix
+        self._lib = lib = Backend.ensure(verbose)
+        params = default_model_params(lib)  # without llama.cpp's crashing AMX buffers
+        self._model = lib.llama_model_load_from_file(str(self.path).encode(), params)
+        if not self._model:
+            raise UserError(
+                f"llama.cpp could not load model file {self.path}: it is damaged, incomplete, or of an "
+                "architecture this version does not support; download it again or pick another model"
+            )
+        self._vocab = lib.llama_model_get_vocab(self._model)
+        self.n_vocab: int = lib.llama_vocab_n_tokens(self._vocab)
+        self.n_ctx_train: int = lib.llama_model_n_ctx_train(self._model)
+        self.eog_tokens = tuple(t for t in range(self.n_vocab) if lib.llama_vocab_is_eog(self._vocab, t))
+        self._bos = self._special_piece(lib.llama_vocab_bos(self._vocab))
+        self._eos = self._special_piece(lib.llama_vocab_eos(self._vocab))
+        self._piece_buf = ctypes.create_string_buffer(256)
+        self._pieces: dict[int, bytes] = {}
+        self.samplers = SamplerFactory(lib, self._vocab, self.n_vocab, self.eog_tokens)
+        self.context: DecodingContext | None = None  # made by the first request, kept while big enough
+        # guards every llama.cpp call on the context; never held while an event is with a consumer
+        self._lock = threading.RLock()
+        self._owner: BatchRun | None = None  # the run that may use the context now
+        self._cancelled = threading.Event()
+
+    # -- lifetime -----------------------------------------------------------
+
+    def close(self) -> None:
+        """Free the model and context; a run still open ends its sequences ``cancelled``."""
+        with self._lock:
+            self._evict_owner()
+            self._free_context()
+            self.samplers.close()
+            if self._model:
+                self._lib.llama_model_free(self._model)
+                self._model = None
+
+    def __enter__(self) -> LlamaEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cancel(self) -> None:
+        """Stop the generation in progress within one token (callable from any thread)."""
+        self._cancelled.set()
+
+    # -- text <-> tokens ----------------------------------------------------
+
+    def tokenize(self, text: str, parse_special: bool = True) -> list[int]:
+        self._require_open()
+        data = text.encode("utf-8")
+        size = len(data) + 16
+        buf = (ctypes.c_int32 * size)()
+        n = self._lib.llama_tokenize(self._vocab, data, len(data), buf, size, True, parse_special)
+        if n < 0:
+            size = -n
+            buf = (ctypes.c_int32 * size)()
+            n = self._lib.llama_tokenize(self._vocab, data, len(data), buf, size, True, parse_special)
+        return list(buf[:n])
+
+    def piece(self, token: int) -> bytes:
+        """The bytes a token stands for (cached: the step loop asks for every token)."""
+        piece = self._pieces.get(token)
+        if piece is None:
+            n = self._lib.llama_token_to_piece(self._vocab, token, self._piece_buf, 256, 0, False)
+            piece = self._piece_buf.raw[: max(n, 0)]
+            self._pieces[token] = piece
+        return piece
+
+    def _special_piece(self, token: int) -> str:
+        if token < 0:
+            return ""
+        buf = ctypes.create_string_buffer(256)
+        n = self._lib.llama_token_to_piece(self._vocab, token, buf, 256, 0, True)
+        return buf.raw[: max(n, 0)].decode("utf-8", errors="replace")
+
+    # -- prompts --------------------------------------------------------------
+
+    def render(self, plan: prompts.SequencePlan) -> str:
+        """The prompt text of one sequence: the chat template, or the plain completion prompt."""
+        if self.template is None:
+            return plan.completion_prompt
+        return self.template.render(plan.messages, bos_token=self._bos, eos_token=self._eos)
+
+    def stream(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Iterator[Event]:
+        plans = prompts.plan(request)
+        yield from self.stream_prompts(
+            [self.render(p) for p in plans],
+            seeds=[p.seed for p in plans],
+            preset=get_preset(request.preset),
+            max_tokens=[p.max_tokens for p in plans],
+            cancel=cancel,
+            distinct_openings=request.distinct_openings,
+        )
+
+    def stream_prompts(
+        self,
+        texts: Sequence[str],
+        *,
+        seeds: Sequence[int],
+        preset: SamplerPreset,
+        max_tokens: Sequence[int],
+        cancel: threading.Event | None = None,
+        distinct_openings: bool = True,
+        stop_at_paragraph_end: bool = True,
+        ban_eog: bool = False,
+    ) -> Iterator[Event]:
+        """Generate one sequence per prompt text, all in one batch per step.
+
+        ``ban_eog`` forbids ending early (every sequence runs to its budget: for benchmarks).
+
+        The generator owns the context from its first event until it ends, is
+        closed (or garbage-collected), or a newer request takes the context
+        over; it never holds the engine's lock while an event is out, so a
+        consumer that stops iterating blocks nobody.
+        """
+        if not (len(texts) == len(seeds) == len(max_tokens)) or not texts:
+            raise ValueError("texts, seeds and max_tokens must be non-empty and of equal length")
+        user_cancel = cancel.is_set if cancel is not None else (lambda: False)
+        run = BatchRun(
+            [self.tokenize(t) for t in texts],
+            seeds=seeds,
+            max_tokens=max_tokens,
+            preset=preset,
+            samplers=self.samplers,
+            piece=self.piece,
+            lock=self._lock,
+            stop_requested=lambda: self._cancelled.is_set() or user_cancel(),
+            distinct_openings=distinct_openings,
+            stop_at_paragraph_end=stop_at_paragraph_end,
+            ban_eog=ban_eog,
+        )
+        if run.longest > self.n_ctx_train:
+            raise UserError(
+                f"the prompt and budget ({run.longest} tokens) exceed what {self.path.name} can read "
+                f"({self.n_ctx_train} tokens); use a shorter paragraph or fewer tokens"
+            )
+        with self._lock:
+            started = time.perf_counter()
+            self._require_open()
+            self._evict_owner()
+            self._cancelled.clear()
+            run.start(self._context_for(run), self.reuse_prefix, started)
+            self._owner = run
+        try:
+            yield from run.events()
+        finally:  # also when the consumer closes the generator or drops it
+            with self._lock:
+                run.release()
+                if self._owner is run:
+                    self._owner = None
+
+    def _evict_owner(self) -> None:
+        if self._owner is not None:
+            self._owner.evict()
+            self._owner = None
+
+    def _require_open(self) -> None:
+        if not self._model:
+            raise RuntimeError(f"the engine for {self.path.name} is closed")
+
+    # -- the context ------------------------------------------------------------
+
+    def _context_for(self, run: BatchRun) -> DecodingContext:
+        """A context for the run's sequences plus the home sequence of the cached prefix.
+
+        Non-unified: every sequence has its own KV stream of ``per_seq`` cells.
+        Unified: one stream of ``total`` cells shared by all. An existing context
+        that is big enough is kept, and with it the prefix cached on its home
+        sequence.
+        """
+        if self.context is not None and self.context.fits(run.n, run.per_seq, run.total, self.kv_unified):
+            return self.context
+        self._free_context()
+        n_seq_max = run.n + 1
+        self.context = DecodingContext(
+            self._lib,
+            self._model,
+            self.path,
+            n_ctx=run.total if self.kv_unified else run.per_seq * n_seq_max,
+            n_seq_max=n_seq_max,
+            unified=self.kv_unified,
+            n_threads=self.n_threads,
+            n_threads_batch=self.n_threads_batch,
+            flash_attn=_FLASH_ATTN[self.flash_attn],
+        )
+        return self.context
+
+    def _free_context(self) -> None:
+        if self.context is not None:
+            self.context.free()
+            self.context = None
+
+    def clear_cache(self) -> None:
+        """Forget the cached prompt prefix: the next request decodes its prompt from scratch."""
+        with self._lock:
+            if self.context is not None:
+                self.context.forget_prefix()
+
+    @property
+    def cached_prefix_tokens(self) -> int:
+        """How many prompt tokens the KV cache holds for the next request to reuse."""
+        return len(self.context.cached) if self.context is not None else 0

@@ -1,0 +1,210 @@
+"""One request's batched run: the shared prefix once, the tails in one batch, then one token per step.
+
+A run is made by ``LlamaEngine.stream_prompts`` and driven by its generator:
+
+1. ``start`` (under the engine's lock): the common token prefix of the
+   prompts is held on the context's home sequence (decoded unless the cache
+   already holds exactly it), copied to every working sequence, and the N
+   short tails decoded together in one ``llama_decode`` with logits at each
+   tail's last token.
+2. ``events``: each step samples every live sequence, emits its new text,
+   retires the sequences that finished (their KV cells and sampler chain are
+   freed at once, so they leave the batch), then decodes the next token of
+   every live sequence in one ``llama_decode``.
+
+Who may touch the context. The engine's lock guards every llama.cpp call of
+a run, and is never held while an event is out with the consumer. A run owns
+the context from ``start`` until it ends; a newer run (from any thread) takes
+the context over and *evicts* the older one: the evicted run's chains and KV
+cells are freed at once, and when its consumer next asks for an event it gets
+``cancelled`` ends for its open sequences, without llama.cpp being touched
+again. So a consumer that stops iterating, or iterates slowly, never blocks
+another request, ``close()`` or ``cancel()``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+from cardwriter.generation.llama.context import DecodingContext
+from cardwriter.generation.llama.samplers import SamplerFactory
+from cardwriter.generation.llama.sequence import SequenceState
+from cardwriter.generation.presets import SamplerPreset
+from cardwriter.generation.protocol import FINISH_CANCELLED, Event, TextPiece
+
+_CTX_ROUND = 256
+
+
+class BatchRun:
+    """N sequences generated together from N prompts (as token lists) that share a prefix."""
+
+    def __init__(
+        self,
+        token_lists: Sequence[Sequence[int]],
+        *,
+        seeds: Sequence[int],
+        max_tokens: Sequence[int],
+        preset: SamplerPreset,
+        samplers: SamplerFactory,
+        piece: Callable[[int], bytes],
+        lock: threading.RLock,
+        stop_requested: Callable[[], bool],
+        distinct_openings: bool,
+        stop_at_paragraph_end: bool,
+        ban_eog: bool,
+    ) -> None:
+        n = len(token_lists)
+        self.token_lists = token_lists
+        self.n = n
+        self._seeds = seeds
+        self._max_tokens = max_tokens
+        self._preset = preset
+        self._samplers = samplers
+        self._piece = piece
+        self._eog = frozenset(samplers.eog_tokens)
+        self._lock = lock
+        self._stop_requested = stop_requested
+        self._distinct_openings = distinct_openings
+        self._stop_at_paragraph_end = stop_at_paragraph_end
+        self._ban_eog = ban_eog
+        # every sequence keeps a tail of at least one token, to have logits to sample from
+        self.prefix = min(_common_prefix(token_lists), min(len(t) for t in token_lists) - 1)
+        lengths = [len(t) + m for t, m in zip(token_lists, max_tokens, strict=True)]
+        self.longest = max(lengths)
+        self.per_seq = _round_up(self.longest + 1, _CTX_ROUND)  # cells a sequence needs of its own stream
+        self.total = _round_up(self.prefix + sum(lengths) - self.prefix * n + n, _CTX_ROUND)  # of a unified one
+        self.sequences: list[SequenceState] = []
+        self.live: list[SequenceState] = []
+        self.evicted = False
+        self._ctx: DecodingContext | None = None
+        self._first_tokens: list[int] = []
+        self._started = 0.0
+
+    # -- setting up (under the lock) -------------------------------------------
+
+    def start(self, ctx: DecodingContext, reuse_prefix: bool, started: float) -> None:
+        """Decode what the prompts need before the first token (the caller holds the lock)."""
+        self._ctx = ctx
+        self._started = started
+        try:
+            for s in range(self.n):  # left over only if an earlier run died half-way
+                ctx.drop(s)
+            ctx.hold_prefix(self.token_lists[0][: self.prefix], reuse_prefix)
+            self.sequences = [
+                SequenceState(s, self._samplers.chain(self._preset, self._seeds[s], self._ban_eog), self._max_tokens[s], n_past=len(tokens))
+                for s, tokens in enumerate(self.token_lists)
+            ]
+            self.live = list(self.sequences)
+            self._decode_tails()
+        except BaseException:
+            self.release()
+            raise
+
+    def _decode_tails(self) -> None:
+        """Every sequence starts from a copy of the prefix; all tails then go in one batch."""
+        ctx = self._ctx
+        assert ctx is not None
+        entries: list[tuple[int, int, int, bool]] = []
+        for seq, tokens in zip(self.sequences, self.token_lists, strict=True):
+            ctx.share_prefix(seq.index)
+            last = len(tokens) - 1  # logits only at the tail's last token
+            entries.extend((tokens[p], p, seq.index, p == last) for p in range(self.prefix, len(tokens)))
+            seq.row = len(entries) - 1
+        ctx.fill(entries)
+        ctx.decode()
+
+    # -- the step loop ----------------------------------------------------------
+
+    def events(self) -> Iterator[Event]:
+        """Sample each live sequence, emit its piece, retire it if finished; decode the next batch."""
+        while self.live:
+            for seq in list(self.live):
+                token = self._sample(seq)
+                if token is None:  # cancelled, or a newer run took the context
+                    yield from self._cancel_live()
+                    return
+                text = seq.take(token, None if token in self._eog else self._piece(token), self._stop_at_paragraph_end)
+                if text:
+                    yield TextPiece(seq.index, text)
+                if seq.finish_reason is not None:
+                    self._retire(seq)
+                    yield seq.done(seq.finish_reason, self._elapsed())
+            self._decode_next()
+
+    def _sample(self, seq: SequenceState) -> int | None:
+        """The next token of ``seq``; None when the run must stop (checked before every token)."""
+        with self._lock:
+            if self.evicted or self._stop_requested():
+                return None
+            assert self._ctx is not None and seq.chain is not None
+            if seq.tokens > 0:
+                return self._samplers.sample(seq.chain, self._ctx.ctx, seq.row)
+            # the first token: never end-of-generation, never a sibling's first token
+            taken = self._first_tokens if self._distinct_openings else ()
+            token = self._samplers.sample_first(seq.chain, self._ctx.ctx, seq.row, taken)
+            self._first_tokens.append(token)
+            return token
+
+    def _decode_next(self) -> None:
+        """Decode the token each live sequence just took, all in one batch."""
+        with self._lock:
+            if self.evicted or not self.live:
+                return
+            assert self._ctx is not None
+            self._ctx.fill([(seq.next_token, seq.n_past, seq.index, True) for seq in self.live])
+            for row, seq in enumerate(self.live):
+                seq.row = row
+                seq.n_past += 1
+            self._ctx.decode()
+
+    def _retire(self, seq: SequenceState) -> None:
+        """A finished sequence leaves the batch and frees its KV cells and sampler chain."""
+        with self._lock:
+            self._free(seq)
+        self.live.remove(seq)
+
+    def _cancel_live(self) -> Iterator[Event]:
+        with self._lock:
+            for seq in self.live:
+                self._free(seq)
+        ending, self.live = self.live, []
+        for seq in ending:
+            yield seq.done(FINISH_CANCELLED, self._elapsed())
+
+    def _elapsed(self) -> float:
+        return time.perf_counter() - self._started
+
+    # -- ending (under the lock) ------------------------------------------------
+
+    def release(self) -> None:
+        """Free every chain and KV cell the run still holds (the caller holds the lock)."""
+        for seq in self.sequences:
+            self._free(seq)
+
+    def evict(self) -> None:
+        """A newer run takes the context: free what this run holds; its open sequences end cancelled."""
+        self.release()
+        self.evicted = True
+
+    def _free(self, seq: SequenceState) -> None:
+        if seq.chain is not None:
+            self._samplers.free(seq.chain)
+            seq.chain = None
+            if self._ctx is not None:
+                self._ctx.drop(seq.index)
+
+
+def _round_up(value: int, step: int) -> int:
+    return -(-value // step) * step
+
+
+def _common_prefix(token_lists: Sequence[Sequence[int]]) -> int:
+    first = token_lists[0]
+    n = min(len(t) for t in token_lists)
+    for i in range(n):
+        t = first[i]
+        if any(other[i] != t for other in token_lists[1:]):
+            return i
+    return n

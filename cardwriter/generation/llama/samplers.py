@@ -1,0 +1,120 @@
+"""Sampler chains built from a ``SamplerPreset``, and the first token's bans.
+
+Every sequence samples with its own llama.cpp sampler chain and seed, built
+here in the order llama.cpp's own tools use (see ``presets``). On its first
+token a sequence samples through a head chain that bans end-of-generation (no
+variant comes back empty) and, for distinct openings, the first tokens its
+siblings already took; the head then gives the sequence its chain back. Every
+ban goes through one function, ``_bans``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterable
+from types import ModuleType
+
+from cardwriter.generation.llama.backend import ContextPointer, SamplerPointer, VocabPointer
+from cardwriter.generation.presets import DRY_SEQUENCE_BREAKERS, SamplerPreset
+
+NEG_INF = float("-inf")
+
+DryKey = tuple[float, float, int, int]
+
+
+class SamplerFactory:
+    """Makes sampler chains for one model's vocabulary; owns the DRY prototypes it clones."""
+
+    def __init__(self, lib: ModuleType, vocab: VocabPointer, n_vocab: int, eog_tokens: tuple[int, ...]) -> None:
+        self._lib = lib
+        self._vocab = vocab
+        self._n_vocab = n_vocab
+        self.eog_tokens = eog_tokens
+        self._dry_prototypes: dict[DryKey, SamplerPointer] = {}
+        self._dry_breakers = (ctypes.c_char_p * len(DRY_SEQUENCE_BREAKERS))(*(b.encode() for b in DRY_SEQUENCE_BREAKERS))
+
+    def close(self) -> None:
+        for proto in self._dry_prototypes.values():
+            self._lib.llama_sampler_free(proto)
+        self._dry_prototypes.clear()
+
+    def chain(self, preset: SamplerPreset, seed: int, ban_eog: bool = False) -> SamplerPointer:
+        """A new sampler chain for ``preset`` drawing with ``seed``; the caller frees it.
+
+        ``ban_eog`` bans end-of-generation on every token (the sequence runs to its budget).
+        """
+        lib = self._lib
+        chain = self._empty_chain()
+        add = lib.llama_sampler_chain_add
+        if ban_eog and self.eog_tokens:
+            add(chain, self._bans(self.eog_tokens))
+        if preset.repeat_penalty != 1.0:
+            add(chain, lib.llama_sampler_init_penalties(self._n_vocab, preset.repeat_last_n, preset.repeat_penalty, 0.0, 0.0))
+        if preset.dry_multiplier > 0:
+            add(chain, lib.llama_sampler_clone(self._dry_prototype(preset)))
+        if preset.top_n_sigma is not None:
+            add(chain, lib.llama_sampler_init_top_n_sigma(preset.top_n_sigma))
+        if preset.top_k > 0:
+            add(chain, lib.llama_sampler_init_top_k(preset.top_k))
+        if preset.typical_p < 1.0:
+            add(chain, lib.llama_sampler_init_typical(preset.typical_p, 1))
+        if preset.top_p < 1.0:
+            add(chain, lib.llama_sampler_init_top_p(preset.top_p, 1))
+        if preset.min_p > 0:
+            add(chain, lib.llama_sampler_init_min_p(preset.min_p, 1))
+        if preset.xtc_probability > 0:
+            add(chain, lib.llama_sampler_init_xtc(preset.xtc_probability, preset.xtc_threshold, 1, seed))
+        add(chain, lib.llama_sampler_init_temp(preset.temperature))
+        if preset.mirostat_tau is not None:
+            add(chain, lib.llama_sampler_init_mirostat_v2(seed, preset.mirostat_tau, preset.mirostat_eta))
+        else:
+            add(chain, lib.llama_sampler_init_dist(seed))
+        return chain
+
+    def sample(self, chain: SamplerPointer, ctx: ContextPointer, row: int) -> int:
+        """Sample (and accept) a token from logits row ``row`` of the last decode."""
+        token: int = self._lib.llama_sampler_sample(chain, ctx, row)
+        return token
+
+    def free(self, chain: SamplerPointer) -> None:
+        self._lib.llama_sampler_free(chain)
+
+    def sample_first(self, chain: SamplerPointer, ctx: ContextPointer, row: int, taken: Iterable[int]) -> int:
+        """Sample a sequence's first token with ``chain``, end-of-generation and ``taken`` banned.
+
+        The bans sit in a head chain in front of the sequence's own chain, so the
+        sequence's samplers see (and accept) the token as usual; the head is
+        freed and the chain handed back afterwards.
+        """
+        lib = self._lib
+        head = self._empty_chain()
+        banned = (*self.eog_tokens, *taken)
+        if banned:
+            lib.llama_sampler_chain_add(head, self._bans(banned))
+        lib.llama_sampler_chain_add(head, chain)
+        token: int = lib.llama_sampler_sample(head, ctx, row)
+        lib.llama_sampler_chain_remove(head, 1 if banned else 0)  # the chain is the sequence's, not the head's
+        lib.llama_sampler_free(head)
+        return token
+
+    def _empty_chain(self) -> SamplerPointer:
+        params = self._lib.llama_sampler_chain_default_params()
+        params.no_perf = True
+        chain: SamplerPointer = self._lib.llama_sampler_chain_init(params)
+        return chain
+
+    def _bans(self, tokens: tuple[int, ...]) -> SamplerPointer:
+        """A logit-bias sampler that makes ``tokens`` impossible."""
+        lib = self._lib
+        entries = (lib.llama_logit_bias * len(tokens))(*(lib.llama_logit_bias(t, NEG_INF) for t in tokens))
+        sampler: SamplerPointer = lib.llama_sampler_init_logit_bias(self._n_vocab, len(tokens), entries)
+        return sampler
+
+    def _dry_prototype(self, preset: SamplerPreset) -> SamplerPointer:
+        """A DRY sampler to clone: making one scans the vocabulary (~8 ms), cloning it does not."""
+        key = (preset.dry_multiplier, preset.dry_base, preset.dry_allowed_length, preset.dry_penalty_last_n)
+        proto = self._dry_prototypes.get(key)
+        if proto is None:
+            proto = self._lib.llama_sampler_init_dry(self._vocab, *key, self._dry_breakers, len(DRY_SEQUENCE_BREAKERS))
+            self._dry_prototypes[key] = proto
+        return proto
