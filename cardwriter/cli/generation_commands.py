@@ -73,6 +73,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", type=int, help="token budget per variant (default: scaled with the paragraph)")
     parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
     parser.add_argument("--threads", type=int, help="CPU threads for the local model")
+    parser.add_argument(
+        "--gpu-layers", default="auto", metavar="auto|N",
+        help="model layers to put on the GPU (default auto: all where llama-cpp-python has a GPU backend, else 0)",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON list of variants")
     parser.add_argument(
         "--raw", action="store_true",
@@ -115,7 +119,7 @@ def _generate(args: argparse.Namespace, request: GenerationRequest) -> int:
     from cardwriter.generation.factory import open_generator
     from cardwriter.generation.results import collect
 
-    generator = open_generator(args.model, n_threads=args.threads)
+    generator = open_generator(args.model, n_threads=args.threads, gpu_layers=args.gpu_layers)
     try:
         if args.raw:
             results = collect(generator, request)

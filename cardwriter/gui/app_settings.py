@@ -26,6 +26,7 @@ class Preferences:
     background_fill: bool = True  # fill a card's stack when the writer pauses on it
     show_changes: bool = True  # mark the words a variant changed
     appearance: str = "system"  # "system" (follow the desktop's light or dark), "light" or "dark"
+    gpu_layers: str = "auto"  # model layers on the GPU: "auto" (all on a GPU build, else 0) or a number
 
 
 class AppSettings:

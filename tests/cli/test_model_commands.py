@@ -107,3 +107,8 @@ def test_the_progress_line_says_bytes_speed_and_time_left():
     assert describe(Progress(45 * mb, 98 * mb, 12 * mb, 4.4)) == "45.0 of 98.0 MB, 12.0 MB/s, 4 s left"
     assert describe(Progress(5 * mb, None, mb, None)) == "5.0 MB, 1.0 MB/s"
     assert format_seconds(3725) == "1 h 02 min" and format_seconds(75) == "1 min 15 s"
+
+
+def test_a_bad_gpu_layers_option_is_a_message_not_a_traceback(capsys):
+    code, _, err = run(capsys, "variants", "--gpu-layers", "lots", "-n", "1", "a paragraph")
+    assert code == 1 and "GPU layers must be 'auto' or a whole number" in err and "Traceback" not in err
