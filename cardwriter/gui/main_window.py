@@ -9,6 +9,7 @@ project or draft opens or closes, and passes requests on.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -20,7 +21,7 @@ from cardwriter.domain.model import Card, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import UserError
 from cardwriter.gui import appearance
-from cardwriter.gui.app_settings import AppSettings, Preferences
+from cardwriter.gui.app_settings import MODEL_FILE, AppSettings, Preferences
 from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backend import Backend
 from cardwriter.gui.card_model import CardListModel
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         m.add_notes_requested.connect(actions.add_notes_dialog)
         m.export_requested.connect(actions.export_dialog)
         m.settings_requested.connect(self.settings_dialog)
+        m.models_requested.connect(self.models_page)
         m.quit_requested.connect(self.close)
         m.undo_requested.connect(self.undo)
         m.redo_requested.connect(self.redo)
@@ -238,6 +240,15 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.prefs, self.backend.presets, self)
         if dialog.exec():
             self.apply_preferences(dialog.preferences(self.prefs))
+
+    def models_page(self) -> None:
+        """File ▸ Models…: download models; Use switches to one (the engine reloads in the background)."""
+        from cardwriter.gui.models_page import ModelsPage
+
+        def use(path) -> None:  # noqa: ANN001 - a Path
+            self.apply_preferences(dataclasses.replace(self.prefs, model_source=MODEL_FILE, model_path=str(path)))
+
+        ModelsPage(self, on_use=use).exec()
 
     def apply_preferences(self, prefs: Preferences) -> None:
         """Keep the new preferences; another model restarts the generation worker with it."""
