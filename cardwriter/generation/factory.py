@@ -7,20 +7,36 @@ message instead of taking this process (the CLI, the GUI) down with it.
 
 from __future__ import annotations
 
+import inspect
+import logging
+
 from cardwriter.errors import UserError
 from cardwriter.generation.protocol import TextGenerator
+
+log = logging.getLogger(__name__)
 
 
 def is_server_url(spec: str | None) -> bool:
     return bool(spec) and spec.strip().lower().startswith(("http://", "https://"))
 
 
-def open_generator(model: str | None = None, *, n_threads: int | None = None) -> TextGenerator:
-    """A server URL gives an ``HttpGenerator``; a path, a name or nothing, the local llama.cpp engine."""
+def open_generator(
+    model: str | None = None, *, n_threads: int | None = None, gpu_layers: str | int | None = None
+) -> TextGenerator:
+    """A server URL gives an ``HttpGenerator``; a path, a name or nothing, the local llama.cpp engine.
+
+    ``gpu_layers`` is the writer's setting ("auto", None or a number, see ``gpu``). The generator
+    gets ``gpu_layers`` (the layers in use) and ``backend`` ("CPU", "GPU" or "server") attributes.
+    """
+    from cardwriter.generation.gpu import backend_label, layers_to_offload
+
+    layers = layers_to_offload(gpu_layers)  # a bad setting is refused before anything loads
     if is_server_url(model):
         from cardwriter.generation.http_backend import HttpGenerator
 
-        return HttpGenerator(model)
+        generator = HttpGenerator(model)
+        generator.backend, generator.gpu_layers = "server", 0
+        return generator
     if model and "://" in model:
         raise UserError(f"{model!r} is not a server URL: it must start with http:// or https://; give one like http://127.0.0.1:8080")
     from cardwriter.generation.model_files import resolve_model
@@ -30,4 +46,18 @@ def open_generator(model: str | None = None, *, n_threads: int | None = None) ->
     probe_model(path)  # a file that crashes llama.cpp is refused here, in a child process, not in this one
     from cardwriter.generation.llama import LlamaEngine
 
-    return LlamaEngine(path, n_threads=n_threads)
+    options: dict[str, object] = {"n_threads": n_threads}
+    accepted = inspect.signature(LlamaEngine).parameters
+    for name in ("gpu_layers", "n_gpu_layers"):
+        if name in accepted:
+            options[name] = layers
+            break
+    else:
+        # TODO(lead): the engine (being restructured elsewhere) does not take gpu_layers yet; once its
+        # constructor accepts `gpu_layers` (passed on as llama.cpp's n_gpu_layers) it is used from here.
+        if layers != 0:
+            log.warning("this engine cannot offload layers to the GPU yet; running on the CPU")
+        layers = 0
+    generator = LlamaEngine(path, **options)
+    generator.backend, generator.gpu_layers = backend_label(layers), layers
+    return generator

@@ -13,7 +13,16 @@ the sequence has produced no text yet. llama-cpp-python's own server
 interrupts a stream when another request arrives unless it runs with
 ``--interrupt_requests False``; such a stream ends without an answer, which
 is retried and then reported. The API key, if any, comes from the
-``CARDWRITER_API_KEY`` environment variable. Only the standard library is used.
+``CARDWRITER_API_KEY`` environment variable. HTTP goes through httpx (one
+client, its pool sized to ``concurrency``, shared by the threads) and the
+event stream is parsed by httpx-sse.
+
+Every sampler setting of the preset is sent, under the names the servers use
+(``payload``): llama-server and vLLM take ``min_p``, ``top_k``, ``top_p`` and a
+repetition penalty; llama-server (and llama-cpp-python's server, for those it
+knows) also DRY, XTC and top-nσ. Settings a preset turns off are sent as "off"
+too, so a server's own defaults (llama-server's top-k 40, top-p 0.95) never
+apply behind the writer's back. Servers ignore the fields they do not know.
 
 Reads are bounded (``http_limits``): a stream is cut after about
 ``max_tokens`` tokens' worth of text or bytes, or at a wall-clock deadline
@@ -23,15 +32,16 @@ ends with the text it has (finish reason "length"), or a clear error if none.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import queue
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import PurePath
+
+import httpx
+from httpx_sse import EventSource, SSEError
 
 from cardwriter.generation import prompts
 from cardwriter.generation.http_limits import (
@@ -43,12 +53,14 @@ from cardwriter.generation.http_limits import (
     SECONDS_PER_TOKEN,
     TEXT_SLACK,
     TOKEN_SLACK,
+    BoundedStream,
+    Deadline,
     Overflow,
     ServerError,
-    Watchdog,
     check_server_url,
-    sse_payloads,
+    read_capped,
 )
+from cardwriter.generation.http_samplers import sampler_fields
 from cardwriter.generation.presets import SamplerPreset, get_preset
 from cardwriter.generation.protocol import (
     FINISH_CANCELLED,
@@ -95,9 +107,6 @@ class HttpGenerator:
         if mode not in (CHAT, COMPLETION):
             raise ValueError(f"mode must be {CHAT!r} or {COMPLETION!r}")
         self.url = base_url.strip().rstrip("/")
-        self._scheme = parts.scheme.lower()
-        self._host = parts.hostname
-        self._port = parts.port
         path = parts.path.rstrip("/")
         self._prefix = path[: -len("/v1")] if path.endswith("/v1") else path
         self.mode = mode
@@ -109,6 +118,16 @@ class HttpGenerator:
         self.max_seconds = max_seconds  # per sequence; None: timeout + SECONDS_PER_TOKEN * max_tokens
         self._api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
         self._model = model
+        origin = f"{parts.scheme.lower()}://{parts.netloc}"
+        self._client = httpx.Client(
+            base_url=origin,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            limits=httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency),
+            trust_env=False,  # a local server must not be sent through the desktop's HTTP proxy
+        )
+
+    def close(self) -> None:
+        self._client.close()  # its connections; the generator cannot be used afterwards
 
     # -- the model's name -----------------------------------------------------
 
@@ -130,10 +149,6 @@ class HttpGenerator:
 
     # -- HTTP -----------------------------------------------------------------
 
-    def _connection(self, timeout: float) -> http.client.HTTPConnection:
-        cls = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
-        return cls(self._host, self._port, timeout=timeout)
-
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream, application/json"}
         if self._api_key:
@@ -141,29 +156,28 @@ class HttpGenerator:
         return headers
 
     def _get(self, path: str) -> tuple[int, bytes]:
-        conn = self._connection(self.connect_timeout)
-        watchdog = Watchdog(conn, SECONDS_BASE)
+        deadline = time.monotonic() + SECONDS_BASE
         try:
-            conn.request("GET", self._prefix + path, headers=self._headers())
-            watchdog.check()
-            response = conn.getresponse()
-            body = response.read(MAX_BODY + 1)
-        except OSError as exc:
-            if watchdog.expired.is_set():
+            with self._client.stream(
+                "GET", self._prefix + path, headers=self._headers(),
+                timeout=httpx.Timeout(SECONDS_BASE, connect=self.connect_timeout),
+            ) as response:
+                body = read_capped(response, MAX_BODY, deadline)
+        except (Deadline, httpx.TimeoutException):
+            if time.monotonic() >= deadline - 0.05:
                 raise ServerError(f"the generation server at {self.url} did not answer {path} within {SECONDS_BASE:.0f} s") from None
+            raise ServerError(f"the generation server at {self.url} did not answer in time; is it overloaded or stuck?") from None
+        except httpx.TransportError as exc:
             raise self._unreachable(exc) from None
-        finally:
-            watchdog.cancel()
-            conn.close()
         if len(body) > MAX_BODY:
             raise ServerError(f"the server at {self.url} answered more than {MAX_BODY // 1024} KiB to {path}; is it an OpenAI-compatible server?")
-        self._check_status(response.status, body, path)
-        return response.status, body
+        self._check_status(response.status_code, body, path)
+        return response.status_code, body
 
     def _unreachable(self, exc: BaseException) -> ServerError:
-        if isinstance(exc, (socket.timeout, TimeoutError)):
+        if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
             return ServerError(f"the generation server at {self.url} did not answer in time; is it overloaded or stuck?")
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        reason = str(exc) or type(exc).__name__
         return ServerError(
             f"cannot reach the generation server at {self.url} ({reason}); is it running? "
             "Start it (for example 'python -m llama_cpp.server --model FILE.gguf') or check the URL"
@@ -190,20 +204,15 @@ class HttpGenerator:
     # -- generation -----------------------------------------------------------
 
     def payload(self, plan: prompts.SequencePlan, preset: SamplerPreset) -> tuple[str, dict[str, object]]:
-        """The path and JSON body of one sequence's request."""
+        """The path and JSON body of one sequence's request, with every sampler setting of ``preset``."""
         body: dict[str, object] = {
             "max_tokens": plan.max_tokens,
-            "temperature": preset.temperature,
-            "min_p": preset.min_p,
             "seed": plan.seed,
             "stream": True,
+            **sampler_fields(preset),
         }
         if self._model:
             body["model"] = self._model
-        if preset.typical_p < 1.0:
-            body["typical_p"] = preset.typical_p
-        if preset.mirostat_tau is not None:
-            body.update(mirostat_mode=2, mirostat_tau=preset.mirostat_tau, mirostat_eta=preset.mirostat_eta)
         if self.mode == CHAT:
             body["messages"] = list(plan.messages)
             return "/v1/chat/completions", body
@@ -294,74 +303,66 @@ class HttpGenerator:
         stop: threading.Event,
         started: float,
     ) -> None:
-        conn = self._connection(self.connect_timeout)
         seconds = self.max_seconds if self.max_seconds is not None else self.timeout + SECONDS_PER_TOKEN * plan.max_tokens
-        watchdog = Watchdog(conn, seconds)
+        deadline = time.monotonic() + seconds
+        # no single read may outlast the deadline; BoundedStream checks it between reads
+        timeout = httpx.Timeout(min(self.timeout, seconds), connect=min(self.connect_timeout, seconds))
         max_chars = plan.max_tokens * CHARS_PER_TOKEN + TEXT_SLACK
         max_bytes = (plan.max_tokens + TOKEN_SLACK) * BYTES_PER_TOKEN
         text, tokens, reason, finished = "", 0, FINISH_STOP, False
         try:
-            try:
-                conn.request("POST", self._prefix + path, body=data, headers=self._headers())
-                watchdog.check()
-                if conn.sock is not None:
-                    conn.sock.settimeout(self.timeout)
-                response = conn.getresponse()
-            except OSError as exc:
-                if watchdog.expired.is_set():
-                    raise self._too_slow(seconds) from None
-                raise _Retry(self._unreachable(exc)) from None
-            if response.status != 200:
-                self._check_status(response.status, response.read(MAX_ERROR_BODY), path)
-            try:
-                for payload in sse_payloads(response, max_bytes):
-                    if stop.is_set():
-                        reason = FINISH_CANCELLED
-                        break
-                    if payload == "[DONE]":
-                        break
-                    piece, finish = self._parse_chunk(payload, path)
-                    if piece:
-                        tokens += 1
-                        before = len(text)
-                        text = (text + piece)[:max_chars]
-                        end = prompts.paragraph_end(text)
-                        if end is not None:
-                            text = text[:end]
-                        if len(text) > before:
-                            events.put(TextPiece(plan.index, text[before:]))
-                        if end is not None:
-                            reason = FINISH_STOP
+            with self._client.stream("POST", self._prefix + path, content=data, headers=self._headers(), timeout=timeout) as response:
+                if response.status_code != 200:
+                    self._check_status(response.status_code, read_capped(response, MAX_ERROR_BODY, deadline), path)
+                response.stream = BoundedStream(response.stream, max_bytes, deadline)
+                try:
+                    for event in EventSource(response).iter_sse():
+                        if stop.is_set():
+                            reason = FINISH_CANCELLED
                             break
-                        if len(text) >= max_chars or tokens >= plan.max_tokens + TOKEN_SLACK:
-                            reason = FINISH_LENGTH  # the server ignores max_tokens: stop reading it
+                        if event.data == "[DONE]":
                             break
-                    if finish:
-                        finished = True
-                        reason = FINISH_LENGTH if finish == "length" else FINISH_STOP
-                if watchdog.expired.is_set():
-                    reason = FINISH_LENGTH
-            except Overflow:
-                if not text:
+                        piece, finish = self._parse_chunk(event.data, path)
+                        if piece:
+                            tokens += 1
+                            before = len(text)
+                            text = (text + piece)[:max_chars]
+                            end = prompts.paragraph_end(text)
+                            if end is not None:
+                                text = text[:end]
+                            if len(text) > before:
+                                events.put(TextPiece(plan.index, text[before:]))
+                            if end is not None:
+                                reason = FINISH_STOP
+                                break
+                            if len(text) >= max_chars or tokens >= plan.max_tokens + TOKEN_SLACK:
+                                reason = FINISH_LENGTH  # the server ignores max_tokens: stop reading it
+                                break
+                        if finish:
+                            finished = True
+                            reason = FINISH_LENGTH if finish == "length" else FINISH_STOP
+                except SSEError:
+                    body = response.read()[:MAX_ERROR_BODY].decode("utf-8", errors="replace").strip()
+                    kind = response.headers.get("Content-Type", "")
                     raise ServerError(
-                        f"the server at {self.url} sent far more data than an answer of {plan.max_tokens} tokens "
-                        "needs, and no text; is it an OpenAI-compatible server?"
+                        f"the server at {self.url} did not stream its answer (Content-Type {kind!r}): {body[:120]!r}"
                     ) from None
+        except Overflow:
+            if not text:
+                raise ServerError(
+                    f"the server at {self.url} sent far more data than an answer of {plan.max_tokens} tokens "
+                    "needs, and no text; is it an OpenAI-compatible server?"
+                ) from None
+            reason = FINISH_LENGTH
+        except (Deadline, httpx.TransportError) as exc:
+            if isinstance(exc, Deadline) or time.monotonic() >= deadline - 0.05:
+                if not text:
+                    raise self._too_slow(seconds) from None
                 reason = FINISH_LENGTH
-            except OSError as exc:
-                if watchdog.expired.is_set():
-                    if not text:
-                        raise self._too_slow(seconds) from None
-                    reason = FINISH_LENGTH
-                elif not text:
-                    raise _Retry(self._unreachable(exc)) from None
-                else:
-                    raise self._unreachable(exc) from None
-            if watchdog.expired.is_set() and not text:
-                raise self._too_slow(seconds)
-        finally:
-            watchdog.cancel()
-            conn.close()
+            elif not text:
+                raise _Retry(self._unreachable(exc)) from None
+            else:
+                raise self._unreachable(exc) from None
         if not text and not finished and reason != FINISH_CANCELLED:
             raise _Retry(
                 ServerError(

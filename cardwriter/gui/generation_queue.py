@@ -122,7 +122,8 @@ class GenerationQueue(QObject):
         self.model_state.emit("loading", "")
         try:
             self._generator = self._load()
-            self.model_state.emit("ready", getattr(self._generator, "model_name", ""))
+            name, backend = getattr(self._generator, "model_name", ""), getattr(self._generator, "backend", "")
+            self.model_state.emit("ready", f"{name} ({backend})" if backend else name)  # backend: CPU, GPU, server
         except UserError as exc:
             self._load_error = str(exc)
             log.warning("the model could not be loaded: %s", exc)

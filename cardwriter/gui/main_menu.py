@@ -33,6 +33,7 @@ class MainMenu(QObject):
     add_notes_requested = Signal()
     export_requested = Signal(str)  # "md" | "txt" | "docx" | "odt" | "html" | "pdf" | "json"
     settings_requested = Signal()
+    models_requested = Signal()
     quit_requested = Signal()
     undo_requested = Signal()
     redo_requested = Signal()
@@ -92,6 +93,7 @@ class MainMenu(QObject):
             self._add(export, label, self.export_requested, None, fmt)
         file.addSeparator()
         self._add(file, "&Settings…", self.settings_requested, QKeySequence.StandardKey.Preferences)
+        self._add(file, "&Models…", self.models_requested)
         self._add(file, "&Quit", self.quit_requested, QKeySequence.StandardKey.Quit)
 
     def _build_edit(self, undo_stack: QUndoStack) -> None:

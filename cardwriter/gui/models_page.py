@@ -1,0 +1,225 @@
+"""Settings ▸ Models: the catalog and the downloaded files, with Download, Pause, Resume, Cancel and Use.
+
+A download runs on a thread of its own (``generation.model_download``, which
+checks space, resumes with Range, verifies and probes); its progress and
+outcome reach the GUI thread by signal. Pause and Cancel set the download's
+``DownloadControl``. Use makes the file the default model (``model_config``,
+shared with the command line) and hands the new preferences to ``on_use``:
+the window then reloads the engine in the background while the writer types.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from cardwriter.errors import UserError
+from cardwriter.generation.model_catalog import DownloadSpec, load_catalog
+from cardwriter.generation.model_download import (
+    DONE,
+    DownloadControl,
+    Progress,
+    discard_partial,
+    download_model,
+    partial_size,
+)
+
+
+def describe(progress: Progress) -> str:
+    """"45.2 of 98.4 MB · 12.3 MB/s · 4 s left", or what the download is doing after the bytes."""
+    if progress.stage == "verifying":
+        return "Verifying…"
+    if progress.stage == "checking":
+        return "Checking that the model loads…"
+    mb = 1024**2
+    of = f" of {progress.total / mb:,.1f}" if progress.total else ""
+    left = f" · {progress.eta:.0f} s left" if progress.eta is not None else ""
+    return f"{progress.done / mb:,.1f}{of} MB · {progress.speed / mb:.1f} MB/s{left}"
+
+
+class _Relay(QObject):
+    progress = Signal(object)  # a Progress
+    finished = Signal(str, str)  # state ("done", "paused", "cancelled", "failed"), path or message
+
+
+class ModelsPage(QDialog):
+    """The model manager window (opened from Settings or the Models… menu item)."""
+
+    def __init__(
+        self,
+        parent=None,
+        *,
+        catalog: list[DownloadSpec] | None = None,
+        folder: Path | None = None,
+        on_use: Callable[[Path], None] | None = None,
+        probe: Callable[[Path], None] | None = None,
+    ):
+        super().__init__(parent)
+        from cardwriter.generation.model_files import user_models_dir
+
+        self.setWindowTitle("Models")
+        self.catalog = load_catalog() if catalog is None else catalog
+        self.folder = folder or user_models_dir()
+        self.on_use, self.probe = on_use, probe
+        self.control: DownloadControl | None = None
+        self.thread: threading.Thread | None = None
+        self.relay = _Relay(self)
+        self.relay.progress.connect(self._progress)
+        self.relay.finished.connect(self._finished)
+
+        self.list = QListWidget()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.download_button = QPushButton("Download")
+        self.pause_button = QPushButton("Pause")
+        self.cancel_button = QPushButton("Cancel Download")
+        self.use_button = QPushButton("Use")
+        self.download_button.clicked.connect(self.download)
+        self.pause_button.clicked.connect(self.pause)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.use_button.clicked.connect(self.use)
+        self.list.currentRowChanged.connect(lambda row: self._update_buttons())
+        buttons = QHBoxLayout()
+        for b in (self.download_button, self.pause_button, self.cancel_button, self.use_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    # -- the list -------------------------------------------------------------
+
+    def refresh(self) -> None:
+        row = max(self.list.currentRow(), 0)
+        self.list.clear()
+        for spec in self.catalog:
+            item = QListWidgetItem(f"{spec.name} — {spec.approx_size or 'size unknown'} — {self._state(spec)}")
+            item.setData(Qt.ItemDataRole.UserRole, spec)
+            self.list.addItem(item)
+        self.list.setCurrentRow(min(row, self.list.count() - 1))
+        self._update_buttons()
+
+    def _state(self, spec: DownloadSpec) -> str:
+        if (self.folder / spec.file).is_file():
+            return "downloaded"
+        if done := partial_size(self.folder, spec):
+            return f"paused at {done / 1024**2:,.0f} MB"
+        return "not downloaded" + ("" if spec.verifiable else " (no published checksum)")
+
+    def selected(self) -> DownloadSpec | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _update_buttons(self) -> None:
+        spec, running = self.selected(), self.thread is not None
+        there = spec is not None and (self.folder / spec.file).is_file()
+        partial = spec is not None and partial_size(self.folder, spec) > 0
+        self.download_button.setEnabled(spec is not None and not running and not there)
+        self.download_button.setText("Resume" if partial else "Download")
+        self.pause_button.setEnabled(running)
+        self.cancel_button.setEnabled(running or partial)
+        self.use_button.setEnabled(there and not running)
+
+    # -- the buttons ----------------------------------------------------------
+
+    def download(self) -> None:
+        spec = self.selected()
+        if spec is None or self.thread is not None:
+            return
+        self.control = DownloadControl()
+        self.status.setText(f"Downloading {spec.name}…")
+        self.thread = threading.Thread(target=self._run, args=(spec, self.control), daemon=True, name="cardwriter-download")
+        self.thread.start()
+        self._update_buttons()
+
+    def _run(self, spec: DownloadSpec, control: DownloadControl) -> None:
+        try:
+            result = download_model(spec, self.folder, control=control, on_progress=self._emit_progress, probe=self.probe)
+            outcome = (result.state, str(result.path) + ("" if result.verified else "\n(unverified)"))
+        except UserError as exc:
+            outcome = ("failed", str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown in the window, never raised into Qt
+            outcome = ("failed", f"{type(exc).__name__}: {exc}")
+        try:
+            self.relay.finished.emit(*outcome)
+        except RuntimeError:  # the window closed meanwhile
+            pass
+
+    def _emit_progress(self, progress: Progress) -> None:
+        try:
+            self.relay.progress.emit(progress)
+        except RuntimeError:
+            pass
+
+    def pause(self) -> None:
+        if self.control is not None:
+            self.control.pause()
+
+    def cancel(self) -> None:
+        if self.control is not None and self.thread is not None:
+            self.control.cancel()
+        elif (spec := self.selected()) is not None:
+            discard_partial(self.folder, spec)
+            self.bar.setValue(0)
+            self.status.setText("Download cancelled.")
+            self.refresh()
+
+    def use(self) -> None:
+        from cardwriter.generation.model_config import set_default_model
+
+        spec = self.selected()
+        if spec is None or not (self.folder / spec.file).is_file():
+            return
+        path = self.folder / spec.file
+        set_default_model(path)
+        self.status.setText(f"{spec.name} is in use; it loads in the background while you write.")
+        if self.on_use is not None:
+            self.on_use(path)
+
+    # -- from the download thread ---------------------------------------------
+
+    def _progress(self, progress: Progress) -> None:
+        if progress.total:
+            self.bar.setValue(int(1000 * progress.done / progress.total))
+        self.status.setText(describe(progress) + (f"\n{progress.note}" if progress.note else ""))
+
+    def _finished(self, state: str, detail: str) -> None:
+        self.thread = self.control = None
+        if state == DONE:
+            verified = "(unverified)" not in detail
+            self.bar.setValue(1000)
+            self.status.setText(
+                "Downloaded and verified. Press Use to write with it." if verified
+                else "Downloaded. It could not be verified (no published checksum), but it loads. Press Use to write with it."
+            )
+        elif state == "paused":
+            self.status.setText("Paused. Resume continues where it stopped, even after a restart.")
+        elif state == "cancelled":
+            self.bar.setValue(0)
+            self.status.setText("Download cancelled.")
+        else:
+            self.status.setText(detail)
+        self.refresh()
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        self.pause()  # a download in progress stops and can resume later
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+        super().closeEvent(event)
