@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from cardwriter.gui.card_editor import CardEditor
 from cardwriter.gui.card_model import CardRole
 from cardwriter.gui.fill_progress import progress_label
+from cardwriter.gui.text_marks import MarkSource, draw_marked_text
 
 MARGIN_X = 16  # between the view's edge and the card
 MARGIN_Y = 8  # above each card
@@ -52,6 +53,7 @@ class CardDelegate(QStyledItemDelegate):
         self._text_heights: dict[tuple[str, int, str], int] = {}
         self.editor_height: tuple[str, int] = ("", 0)  # (card id, px its editor needs) while typing
         self.unfurled: tuple[str, int] = ("", 0)  # (card id, px of its unfurled stack)
+        self.mark_sources: list[MarkSource] = []  # find matches, misspellings: painted over the text
 
     # -- geometry ------------------------------------------------------------
 
@@ -122,7 +124,11 @@ class CardDelegate(QStyledItemDelegate):
 
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         text_rect = card.adjusted(PAD, PAD, -PAD, -PAD)
-        if text:
+        marks = self._marks(index.data(CardRole.ID), text) if text else []
+        if marks:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            draw_marked_text(painter, text_rect, option.font, text, marks)
+        elif text:
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             painter.drawText(text_rect, Qt.TextFlag.TextWordWrap, text)
         else:  # an empty card says what it is for
@@ -133,6 +139,9 @@ class CardDelegate(QStyledItemDelegate):
         if not unfurled and (size or index.data(CardRole.BUSY)):
             self._paint_label(painter, palette, card, index, size)
         painter.restore()
+
+    def _marks(self, card_id: str, text: str) -> list[tuple[int, int, str]]:
+        return [mark for source in self.mark_sources for mark in source.marks_for(card_id, text)]
 
     def _paint_edges(self, painter: QPainter, palette: QPalette, card: QRect, size: int) -> None:
         """Two or three card edges under the card, each clearly outlined, further ones narrower."""

@@ -46,6 +46,8 @@ class MainMenu(QObject):
     open_log_folder_requested = Signal()
     about_requested = Signal()
     sample_requested = Signal()
+    find_requested = Signal(bool)  # True: with the replace row (Ctrl+H)
+    find_step_requested = Signal(int)  # +1 next match (F3), -1 previous (Shift+F3)
 
     def __init__(self, bar: QMenuBar, undo_stack: QUndoStack,
                  recent: Callable[[], list[str]], drafts: Callable[[], list[tuple[str, str, bool]]]):
@@ -108,6 +110,11 @@ class MainMenu(QObject):
         self._add(edit, "&Delete Card", self.delete_card_requested, "Ctrl+Shift+Backspace")
         self.move_up = self._add(edit, "Move Card &Up", self.move_card_requested, "Ctrl+Shift+Up", -1)
         self.move_down = self._add(edit, "Move Card &Down", self.move_card_requested, "Ctrl+Shift+Down", 1)
+        edit.addSeparator()
+        self._add(edit, "&Find…", self.find_requested, QKeySequence.StandardKey.Find, False)
+        self._add(edit, "&Replace…", self.find_requested, "Ctrl+H", True)
+        self._add(edit, "Find &Next", self.find_step_requested, "F3", 1)
+        self._add(edit, "Find &Previous", self.find_step_requested, "Shift+F3", -1)
 
     def _build_stack(self) -> None:
         stack = self.bar.addMenu("&Stack")
