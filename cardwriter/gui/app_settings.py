@@ -26,6 +26,8 @@ class Preferences:
     background_fill: bool = True  # fill a card's stack when the writer pauses on it
     show_changes: bool = True  # mark the words a variant changed
     appearance: str = "system"  # "system" (follow the desktop's light or dark), "light" or "dark"
+    spelling: bool = True  # red wavy lines under words the dictionary does not know
+    spelling_language: str = "en"  # a pyspellchecker dictionary (services/spell_checker.languages())
 
 
 class AppSettings:

@@ -25,7 +25,6 @@ from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backend import Backend
 from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.draft_view import DraftView
-from cardwriter.gui.find_bar import FindBar
 from cardwriter.gui.generation_controller import GenerationController
 from cardwriter.gui.main_menu import MainMenu
 from cardwriter.gui.note_actions import NoteActions
@@ -35,6 +34,7 @@ from cardwriter.gui.settings_dialog import SettingsDialog
 from cardwriter.gui.stack_actions import StackActions
 from cardwriter.gui.start_panel import StartPanel
 from cardwriter.gui.status_bar import StatusBar
+from cardwriter.gui.writing_tools import WritingTools
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.sample_project import make_sample_copy
 from cardwriter.storage.project import Project
@@ -64,8 +64,8 @@ class MainWindow(QMainWindow):
         self.stacks = StackActions(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self._start_panel(""))  # the draft takes its place once a project opens
-        self.find_bar = FindBar()
-        self.setCentralWidget(self.find_bar.under(self.splitter))
+        self.tools = WritingTools(self, self.splitter)  # find, spelling, focus, navigator, target
+        self.setCentralWidget(self.tools.central)
         self.note_actions = NoteActions(self, backend.notes)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
         self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
@@ -111,8 +111,7 @@ class MainWindow(QMainWindow):
         m.open_log_folder_requested.connect(self.open_log_folder)
         m.about_requested.connect(self.about)
         m.sample_requested.connect(self.open_sample)
-        m.find_requested.connect(lambda replace: self.view and self.find_bar.open_bar(replace))
-        m.find_step_requested.connect(lambda way: self.view and self.find_bar.step_by(way))
+        self.tools.connect_menu(m)
 
     def _keep_notes_panel(self, dock) -> None:
         """The notes panel stays collapsed (or open) as the writer left it, also at the next start."""
@@ -160,7 +159,7 @@ class MainWindow(QMainWindow):
         self._replace_main_widget(view)
         self.view = view
         self.status.watch_counts(self.model, view)
-        self.find_bar.attach(view, self.undo_stack)
+        self.tools.draft_shown(view)
         self.stacks.attach()
         self.setWindowTitle(f"{self.session.draft.title} — {Path(self.project.path).name} — Cardwriter")
         view.setFocus()
@@ -174,7 +173,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.show_start()
         self.view = self.model = self.session = None
-        self.find_bar.attach(None, None)
+        self.tools.project_closed()
         self.note_actions.detach()
         self.project.close()
         self.project = None
@@ -252,6 +251,7 @@ class MainWindow(QMainWindow):
         self.prefs = prefs
         self.settings.save_preferences(prefs)
         appearance.apply(prefs.appearance)
+        self.tools.preferences_changed(prefs)
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
 
     def open_sample(self) -> bool:

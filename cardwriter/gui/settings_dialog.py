@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from cardwriter.errors import UserError
 from cardwriter.gui.appearance import CHOICES
 from cardwriter.gui.app_settings import MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER, Preferences
+from cardwriter.gui.writing_settings import WritingSettings
 
 
 def probe_model_file(spec: str) -> None:
@@ -117,6 +118,8 @@ class SettingsDialog(QDialog):
         form.addRow("Duplicate above cosine", self.threshold)
         form.addRow("", self.background)
         form.addRow("Appearance", self.appearance)
+        self.writing = WritingSettings(prefs)
+        self.writing.add_rows(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -235,4 +238,5 @@ class SettingsDialog(QDialog):
             dedup_threshold=round(self.threshold.value(), 2),
             background_fill=self.background.isChecked(),
             appearance=self.appearance.currentData(),
+            **self.writing.values(),
         )

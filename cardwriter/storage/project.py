@@ -32,6 +32,7 @@ from cardwriter.storage.rows import (
     variant_row,
 )
 from cardwriter.storage.save_errors import save_failure
+from cardwriter.storage.writing_aids import WritingAids
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class DraftSummary:
     card_count: int
 
 
-class Project:
+class Project(WritingAids):
     """An open project file. Close it (or use it as a context manager) when done."""
 
     def __init__(self, path: Path, db: sqlite_utils.Database):

@@ -20,7 +20,7 @@ def press(qtbot, window, keys: str) -> None:
 
 def test_ctrl_f_finds_counts_and_steps_through_matches(qtbot, window):
     press(qtbot, window, "Ctrl+F")
-    bar = window.find_bar
+    bar = window.tools.find_bar
     assert bar.isVisible() and not bar.replace_edit.isVisible()
     QTest.keyClicks(bar.find_edit, "the")
     assert bar.message.text() == "10 found"  # "then" too
@@ -43,7 +43,7 @@ def test_ctrl_f_finds_counts_and_steps_through_matches(qtbot, window):
 def test_replace_all_is_one_undo_step(qtbot, window, project_path):
     before = [c.text for c in window.session.cards]
     press(qtbot, window, "Ctrl+H")
-    bar = window.find_bar
+    bar = window.tools.find_bar
     assert bar.replace_edit.isVisible()
     bar.find_edit.setText("the")
     bar.replace_edit.setText("a")
@@ -60,7 +60,7 @@ def test_replace_all_is_one_undo_step(qtbot, window, project_path):
 
 def test_replace_changes_the_selected_match_only(qtbot, window):
     press(qtbot, window, "Ctrl+H")
-    bar = window.find_bar
+    bar = window.tools.find_bar
     bar.find_edit.setText("sea")
     bar.replace_edit.setText("ocean")
     bar.find_next()
@@ -70,7 +70,7 @@ def test_replace_changes_the_selected_match_only(qtbot, window):
 
 def test_a_bad_regular_expression_is_said_in_the_bar(qtbot, window):
     press(qtbot, window, "Ctrl+F")
-    bar = window.find_bar
+    bar = window.tools.find_bar
     bar.regex.setChecked(True)
     bar.find_edit.setText("(keeper")
     assert "Not a valid regular expression" in bar.message.text()
@@ -82,10 +82,10 @@ def test_a_bad_regular_expression_is_said_in_the_bar(qtbot, window):
 
 def test_matches_are_highlighted_in_painted_cards(qtbot, window):
     press(qtbot, window, "Ctrl+F")
-    window.find_bar.find_edit.setText("gulls")
+    window.tools.find_bar.find_edit.setText("gulls")
     view, card_id = window.view, window.session.cards[1].id
     window.view.go_to_card(window.session.cards[0].id)  # card 1 is painted, not edited
-    assert window.find_bar.marks_for(card_id, window.session.cards[1].text) == [(51, 56, "find")]
+    assert window.tools.find_bar.marks_for(card_id, window.session.cards[1].text) == [(51, 56, "find")]
     rect = view.visualRect(window.model.index_of_card(card_id))
     image = QImage(view.viewport().size(), QImage.Format.Format_RGB32)
     view.viewport().render(image)

@@ -1,0 +1,47 @@
+"""The writer's everyday tools, wired to the window in one place.
+
+Find and replace, spelling (and, as they come, focus mode, the navigator and
+the session target) each live in their own module; this one builds them,
+connects their menu actions, and tells them when a draft is shown, the
+project closes or the preferences change, so the main window only makes
+three calls.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from cardwriter.gui.find_bar import FindBar
+from cardwriter.gui.spelling import Spelling
+
+
+class WritingTools(QObject):
+    def __init__(self, window, splitter: QWidget):  # noqa: ANN001 - the MainWindow
+        super().__init__(window)
+        self.window = window
+        self.find_bar = FindBar()
+        self.central = self.find_bar.under(splitter)  # the window's central widget
+        self.spelling = Spelling(self)
+
+    def connect_menu(self, menu) -> None:  # noqa: ANN001 - the MainMenu
+        w = self.window
+        menu.find_requested.connect(lambda replace: w.view and self.find_bar.open_bar(replace))
+        menu.find_step_requested.connect(lambda way: w.view and self.find_bar.step_by(way))
+
+    def draft_shown(self, view) -> None:  # noqa: ANN001 - the new DraftView
+        w = self.window
+        if self.spelling.project is not w.project:
+            self.spelling.configure(w.prefs.spelling, w.prefs.spelling_language, w.project)
+        self.find_bar.attach(view, w.undo_stack)
+        self.spelling.attach(view)
+
+    def project_closed(self) -> None:
+        self.find_bar.attach(None, None)
+        self.spelling.attach(None)
+        self.spelling.configure(False, "", None)
+
+    def preferences_changed(self, prefs) -> None:  # noqa: ANN001 - Preferences
+        problem = self.spelling.configure(prefs.spelling, prefs.spelling_language, self.window.project)
+        if problem:
+            self.window.status.showMessage(problem, 10000)
