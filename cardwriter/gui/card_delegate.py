@@ -54,6 +54,8 @@ class CardDelegate(QStyledItemDelegate):
         self.editor_height: tuple[str, int] = ("", 0)  # (card id, px its editor needs) while typing
         self.unfurled: tuple[str, int] = ("", 0)  # (card id, px of its unfurled stack)
         self.mark_sources: list[MarkSource] = []  # find matches, misspellings: painted over the text
+        self.dim_others = False  # focus mode: every card but the current one painted faded
+        self.focus_pad = 0  # focus mode: px of room above the first card and below the last
 
     # -- geometry ------------------------------------------------------------
 
@@ -85,10 +87,12 @@ class CardDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         height = MARGIN_Y + 2 * PAD + self.text_height(option, index) + self.below_height(index)
+        if self.focus_pad and index.row() in (0, index.model().rowCount() - 1):
+            height += self.focus_pad * ((index.row() == 0) + (index.row() == index.model().rowCount() - 1))
         return QSize(option.rect.width(), height)
 
     def card_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
-        top = option.rect.top() + MARGIN_Y
+        top = option.rect.top() + MARGIN_Y + (self.focus_pad if index.row() == 0 else 0)
         return QRect(option.rect.left() + MARGIN_X, top, option.rect.width() - 2 * MARGIN_X,
                      2 * PAD + self.text_height(option, index))
 
@@ -109,6 +113,8 @@ class CardDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.dim_others and not option.state & QStyle.StateFlag.State_Selected:
+            painter.setOpacity(0.3)
         palette = option.palette
         card = self.card_rect(option, index)
         unfurled = bool(self.unfurled[0]) and self.unfurled[0] == index.data(CardRole.ID)

@@ -48,6 +48,7 @@ class MainMenu(QObject):
     sample_requested = Signal()
     find_requested = Signal(bool)  # True: with the replace row (Ctrl+H)
     find_step_requested = Signal(int)  # +1 next match (F3), -1 previous (Shift+F3)
+    focus_requested = Signal()  # focus mode on or off (F11)
 
     def __init__(self, bar: QMenuBar, undo_stack: QUndoStack,
                  recent: Callable[[], list[str]], drafts: Callable[[], list[tuple[str, str, bool]]]):
@@ -59,6 +60,7 @@ class MainMenu(QObject):
         self._build_edit(undo_stack)
         self._build_stack()
         self.view_menu = bar.addMenu("&View")
+        self.focus_mode = self._add(self.view_menu, "&Focus Mode", self.focus_requested, "F11")
         self.drafts_menu = bar.addMenu("&Drafts")
         self.drafts_menu.aboutToShow.connect(self.fill_drafts_menu)
         help_menu = bar.addMenu("&Help")

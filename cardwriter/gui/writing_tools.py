@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from cardwriter.gui.find_bar import FindBar
+from cardwriter.gui.focus_mode import FocusMode
 from cardwriter.gui.spelling import Spelling
 
 
@@ -23,11 +24,13 @@ class WritingTools(QObject):
         self.find_bar = FindBar()
         self.central = self.find_bar.under(splitter)  # the window's central widget
         self.spelling = Spelling(self)
+        self.focus = FocusMode(window)
 
     def connect_menu(self, menu) -> None:  # noqa: ANN001 - the MainMenu
         w = self.window
         menu.find_requested.connect(lambda replace: w.view and self.find_bar.open_bar(replace))
         menu.find_step_requested.connect(lambda way: w.view and self.find_bar.step_by(way))
+        menu.focus_requested.connect(self.focus.toggle)
 
     def draft_shown(self, view) -> None:  # noqa: ANN001 - the new DraftView
         w = self.window
@@ -35,6 +38,7 @@ class WritingTools(QObject):
             self.spelling.configure(w.prefs.spelling, w.prefs.spelling_language, w.project)
         self.find_bar.attach(view, w.undo_stack)
         self.spelling.attach(view)
+        self.focus.draft_shown(view)
 
     def project_closed(self) -> None:
         self.find_bar.attach(None, None)
