@@ -49,6 +49,7 @@ class MainMenu(QObject):
     find_requested = Signal(bool)  # True: with the replace row (Ctrl+H)
     find_step_requested = Signal(int)  # +1 next match (F3), -1 previous (Shift+F3)
     focus_requested = Signal()  # focus mode on or off (F11)
+    target_requested = Signal()  # set the session word target
 
     def __init__(self, bar: QMenuBar, undo_stack: QUndoStack,
                  recent: Callable[[], list[str]], drafts: Callable[[], list[tuple[str, str, bool]]]):
@@ -146,6 +147,8 @@ class MainMenu(QObject):
             action = self._add(self.drafts_menu, label, self.draft_requested, None, draft_id)
             action.setCheckable(True)
             action.setChecked(current)
+        self.drafts_menu.addSeparator()
+        self._add(self.drafts_menu, "Set Session &Target…", self.target_requested)
 
     def shortcut_owners(self) -> dict[str, list[str]]:
         """Every shortcut of the menu and the actions that bind it (one each, when all is well)."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from cardwriter.gui.find_bar import FindBar
 from cardwriter.gui.focus_mode import FocusMode
+from cardwriter.gui.session_target import SessionTarget
 from cardwriter.gui.spelling import Spelling
 
 
@@ -25,25 +26,30 @@ class WritingTools(QObject):
         self.central = self.find_bar.under(splitter)  # the window's central widget
         self.spelling = Spelling(self)
         self.focus = FocusMode(window)
+        self.target = SessionTarget(window)
 
     def connect_menu(self, menu) -> None:  # noqa: ANN001 - the MainMenu
         w = self.window
         menu.find_requested.connect(lambda replace: w.view and self.find_bar.open_bar(replace))
         menu.find_step_requested.connect(lambda way: w.view and self.find_bar.step_by(way))
         menu.focus_requested.connect(self.focus.toggle)
+        menu.target_requested.connect(self.target.ask)
 
     def draft_shown(self, view) -> None:  # noqa: ANN001 - the new DraftView
         w = self.window
-        if self.spelling.project is not w.project:
+        if self.spelling.project is not w.project:  # a project just opened
             self.spelling.configure(w.prefs.spelling, w.prefs.spelling_language, w.project)
+            self.target.project_opened(w.project)
         self.find_bar.attach(view, w.undo_stack)
         self.spelling.attach(view)
         self.focus.draft_shown(view)
+        self.target.draft_shown(view.card_model(), view)
 
     def project_closed(self) -> None:
         self.find_bar.attach(None, None)
         self.spelling.attach(None)
         self.spelling.configure(False, "", None)
+        self.target.project_closed()
 
     def preferences_changed(self, prefs) -> None:  # noqa: ANN001 - Preferences
         problem = self.spelling.configure(prefs.spelling, prefs.spelling_language, self.window.project)
