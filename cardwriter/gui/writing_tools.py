@@ -9,11 +9,12 @@ three calls.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from cardwriter.gui.find_bar import FindBar
 from cardwriter.gui.focus_mode import FocusMode
+from cardwriter.gui.navigator import Navigator
 from cardwriter.gui.session_target import SessionTarget
 from cardwriter.gui.spelling import Spelling
 
@@ -27,6 +28,16 @@ class WritingTools(QObject):
         self.spelling = Spelling(self)
         self.focus = FocusMode(window)
         self.target = SessionTarget(window)
+        self.navigator = Navigator(window)
+
+    def add_panels(self, settings, menu) -> None:  # noqa: ANN001 - AppSettings, MainMenu
+        """The navigator dock, on the right, shown or collapsed as the writer left it."""
+        dock = self.navigator.dock
+        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.setVisible(settings.panel_visible("navigator"))
+        dock.toggleViewAction().toggled.connect(
+            lambda shown: self.window.isVisible() and settings.set_panel_visible("navigator", shown))
+        menu.add_panel_action(dock.toggleViewAction(), "Ctrl+Shift+O")
 
     def connect_menu(self, menu) -> None:  # noqa: ANN001 - the MainMenu
         w = self.window
@@ -34,6 +45,7 @@ class WritingTools(QObject):
         menu.find_step_requested.connect(lambda way: w.view and self.find_bar.step_by(way))
         menu.focus_requested.connect(self.focus.toggle)
         menu.target_requested.connect(self.target.ask)
+        self.add_panels(w.settings, menu)
 
     def draft_shown(self, view) -> None:  # noqa: ANN001 - the new DraftView
         w = self.window
@@ -44,12 +56,14 @@ class WritingTools(QObject):
         self.spelling.attach(view)
         self.focus.draft_shown(view)
         self.target.draft_shown(view.card_model(), view)
+        self.navigator.draft_shown(view)
 
     def project_closed(self) -> None:
         self.find_bar.attach(None, None)
         self.spelling.attach(None)
         self.spelling.configure(False, "", None)
         self.target.project_closed()
+        self.navigator.tree.clear()
 
     def preferences_changed(self, prefs) -> None:  # noqa: ANN001 - Preferences
         problem = self.spelling.configure(prefs.spelling, prefs.spelling_language, self.window.project)

@@ -177,6 +177,14 @@ class Project(WritingAids):
         with self.transaction():
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
 
+    def move_draft(self, draft_id: str, index: int) -> None:
+        """Put the draft at ``index`` in the project's order (clamped), renumbering them all."""
+        order = [d.id for d in self.drafts() if d.id != draft_id]
+        order.insert(max(0, min(index, len(order))), draft_id)
+        with self.transaction():
+            for position, some_id in enumerate(order):
+                self.db.execute("UPDATE drafts SET position = ? WHERE id = ?", [position, some_id])
+
     # -- cards ---------------------------------------------------------------
 
     def card_count(self, draft_id: str) -> int:
