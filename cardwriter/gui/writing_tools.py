@@ -31,9 +31,11 @@ class WritingTools(QObject):
         self.navigator = Navigator(window)
 
     def add_panels(self, settings, menu) -> None:  # noqa: ANN001 - AppSettings, MainMenu
-        """The navigator dock, on the right, shown or collapsed as the writer left it."""
+        """The navigator dock, above the notes (sharing their column, so the draft keeps its width),
+        shown or collapsed as the writer left it."""
         dock = self.navigator.dock
-        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.window.splitDockWidget(dock, self.window.note_actions.dock, Qt.Orientation.Vertical)
         dock.setVisible(settings.panel_visible("navigator"))
         dock.toggleViewAction().toggled.connect(
             lambda shown: self.window.isVisible() and settings.set_panel_visible("navigator", shown))
