@@ -28,6 +28,9 @@ class Preferences:
     appearance: str = "system"  # "system" (follow the desktop's light or dark), "light" or "dark"
     spelling: bool = True  # red wavy lines under words the dictionary does not know
     spelling_language: str = "en"  # a pyspellchecker dictionary (services/spell_checker.languages())
+    writing_font: str = ""  # the cards' font family; "" is the system's serif, for prose
+    font_size: float = 12.0  # points
+    line_chars: int = 70  # the widest line of a card, in average characters (0: as wide as the window)
 
 
 class AppSettings:

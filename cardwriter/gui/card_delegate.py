@@ -35,10 +35,6 @@ FIRST_RUN_HINT = "Write a paragraph here. Pause, and variants of it gather under
 EMPTY_HINT = "Empty card"
 
 
-def text_width(option: QStyleOptionViewItem) -> int:
-    return max(80, option.rect.width() - 2 * MARGIN_X - 2 * PAD)
-
-
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     """``a`` moved ``t`` of the way to ``b`` (for tones between the palette's colours)."""
     return QColor(*(round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3])))
@@ -56,12 +52,13 @@ class CardDelegate(QStyledItemDelegate):
         self.mark_sources: list[MarkSource] = []  # find matches, misspellings: painted over the text
         self.dim_others = False  # focus mode: every card but the current one painted faded
         self.focus_pad = 0  # focus mode: px of room above the first card and below the last
+        self.max_text_width = 0  # px a line of text may take (about 70 characters); 0: the column's width
 
     # -- geometry ------------------------------------------------------------
 
     def text_height(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        width = text_width(option)
+        width = self.card_span(option)[1] - 2 * PAD
         key = (text, width, option.font.key())
         height = self._text_heights.get(key)
         if height is None:
@@ -91,9 +88,17 @@ class CardDelegate(QStyledItemDelegate):
             height += self.focus_pad * ((index.row() == 0) + (index.row() == index.model().rowCount() - 1))
         return QSize(option.rect.width(), height)
 
+    def card_span(self, option: QStyleOptionViewItem) -> tuple[int, int]:
+        """The left edge and width of the cards: the whole column, or a centred measure on a wide screen."""
+        width = max(80 + 2 * PAD, option.rect.width() - 2 * MARGIN_X)
+        if self.max_text_width:
+            width = min(width, self.max_text_width + 2 * PAD)
+        return option.rect.left() + (option.rect.width() - width) // 2, width
+
     def card_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
         top = option.rect.top() + MARGIN_Y + (self.focus_pad if index.row() == 0 else 0)
-        return QRect(option.rect.left() + MARGIN_X, top, option.rect.width() - 2 * MARGIN_X,
+        left, width = self.card_span(option)
+        return QRect(left, top, width,
                      2 * PAD + self.text_height(option, index))
 
     def peek_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
@@ -105,8 +110,10 @@ class CardDelegate(QStyledItemDelegate):
 
     def unfurl_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
         """Where the unfurled stack widget goes, for the unfurled card."""
-        card = self.card_rect(option, index)
-        return QRect(card.left() - 4, card.bottom() + UNFURL_GAP, card.width() + 8, self.unfurled[1])
+        card = self.card_rect(option, index)  # as wide as the column, not the measure: variants sit side by side
+        width = max(card.width(), option.rect.width() - 2 * MARGIN_X)
+        return QRect(option.rect.left() + (option.rect.width() - width) // 2 - 4, card.bottom() + UNFURL_GAP,
+                     width + 8, self.unfurled[1])
 
     # -- painting ------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from cardwriter.gui.focus_mode import FocusMode
 from cardwriter.gui.navigator import Navigator
 from cardwriter.gui.session_target import SessionTarget
 from cardwriter.gui.spelling import Spelling
+from cardwriter.gui.writing_settings import apply_to
 
 
 class WritingTools(QObject):
@@ -54,6 +55,7 @@ class WritingTools(QObject):
         if self.spelling.project is not w.project:  # a project just opened
             self.spelling.configure(w.prefs.spelling, w.prefs.spelling_language, w.project)
             self.target.project_opened(w.project)
+        apply_to(view, w.prefs)
         self.find_bar.attach(view, w.undo_stack)
         self.spelling.attach(view)
         self.focus.draft_shown(view)
@@ -71,3 +73,5 @@ class WritingTools(QObject):
         problem = self.spelling.configure(prefs.spelling, prefs.spelling_language, self.window.project)
         if problem:
             self.window.status.showMessage(problem, 10000)
+        if self.window.view is not None:
+            apply_to(self.window.view, prefs)
