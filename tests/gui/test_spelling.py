@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QPoint
 from PySide6.QtGui import QContextMenuEvent, QTextCharFormat
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
