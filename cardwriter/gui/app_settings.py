@@ -29,6 +29,11 @@ class Preferences:
     backup_minutes: int = 10  # back up the open project this often while it changes (0: never)
     backups_kept: int = 10  # how many backups of each project to keep
     gpu_layers: str = "auto"  # model layers on the GPU: "auto" (all on a GPU build, else 0) or a number
+    spelling: bool = True  # red wavy lines under words the dictionary does not know
+    spelling_language: str = "en"  # a pyspellchecker dictionary (services/spell_checker.languages())
+    writing_font: str = ""  # the cards' font family; "" is the system's serif, for prose
+    font_size: float = 12.0  # points
+    line_chars: int = 70  # the widest line of a card, in average characters (0: as wide as the window)
 
 
 class AppSettings:

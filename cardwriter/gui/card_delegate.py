@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from cardwriter.gui.card_editor import CardEditor
 from cardwriter.gui.card_model import CardRole
 from cardwriter.gui.fill_progress import progress_label
+from cardwriter.gui.text_marks import MarkSource, draw_marked_text
 
 MARGIN_X = 16  # between the view's edge and the card
 MARGIN_Y = 8  # above each card
@@ -32,10 +33,6 @@ UNFURL_GAP = 6  # between a card and its unfurled stack
 CACHE_LIMIT = 50_000
 FIRST_RUN_HINT = "Write a paragraph here. Pause, and variants of it gather underneath: click them to compare."
 EMPTY_HINT = "Empty card"
-
-
-def text_width(option: QStyleOptionViewItem) -> int:
-    return max(80, option.rect.width() - 2 * MARGIN_X - 2 * PAD)
 
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -52,12 +49,16 @@ class CardDelegate(QStyledItemDelegate):
         self._text_heights: dict[tuple[str, int, str], int] = {}
         self.editor_height: tuple[str, int] = ("", 0)  # (card id, px its editor needs) while typing
         self.unfurled: tuple[str, int] = ("", 0)  # (card id, px of its unfurled stack)
+        self.mark_sources: list[MarkSource] = []  # find matches, misspellings: painted over the text
+        self.dim_others = False  # focus mode: every card but the current one painted faded
+        self.focus_pad = 0  # focus mode: px of room above the first card and below the last
+        self.max_text_width = 0  # px a line of text may take (about 70 characters); 0: the column's width
 
     # -- geometry ------------------------------------------------------------
 
     def text_height(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        width = text_width(option)
+        width = self.card_span(option)[1] - 2 * PAD
         key = (text, width, option.font.key())
         height = self._text_heights.get(key)
         if height is None:
@@ -83,11 +84,21 @@ class CardDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         height = MARGIN_Y + 2 * PAD + self.text_height(option, index) + self.below_height(index)
+        if self.focus_pad and index.row() in (0, index.model().rowCount() - 1):
+            height += self.focus_pad * ((index.row() == 0) + (index.row() == index.model().rowCount() - 1))
         return QSize(option.rect.width(), height)
 
+    def card_span(self, option: QStyleOptionViewItem) -> tuple[int, int]:
+        """The left edge and width of the cards: the whole column, or a centred measure on a wide screen."""
+        width = max(80 + 2 * PAD, option.rect.width() - 2 * MARGIN_X)
+        if self.max_text_width:
+            width = min(width, self.max_text_width + 2 * PAD)
+        return option.rect.left() + (option.rect.width() - width) // 2, width
+
     def card_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
-        top = option.rect.top() + MARGIN_Y
-        return QRect(option.rect.left() + MARGIN_X, top, option.rect.width() - 2 * MARGIN_X,
+        top = option.rect.top() + MARGIN_Y + (self.focus_pad if index.row() == 0 else 0)
+        left, width = self.card_span(option)
+        return QRect(left, top, width,
                      2 * PAD + self.text_height(option, index))
 
     def peek_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
@@ -99,14 +110,18 @@ class CardDelegate(QStyledItemDelegate):
 
     def unfurl_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
         """Where the unfurled stack widget goes, for the unfurled card."""
-        card = self.card_rect(option, index)
-        return QRect(card.left() - 4, card.bottom() + UNFURL_GAP, card.width() + 8, self.unfurled[1])
+        card = self.card_rect(option, index)  # as wide as the column, not the measure: variants sit side by side
+        width = max(card.width(), option.rect.width() - 2 * MARGIN_X)
+        return QRect(option.rect.left() + (option.rect.width() - width) // 2 - 4, card.bottom() + UNFURL_GAP,
+                     width + 8, self.unfurled[1])
 
     # -- painting ------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.dim_others and not option.state & QStyle.StateFlag.State_Selected:
+            painter.setOpacity(0.3)
         palette = option.palette
         card = self.card_rect(option, index)
         unfurled = bool(self.unfurled[0]) and self.unfurled[0] == index.data(CardRole.ID)
@@ -122,7 +137,11 @@ class CardDelegate(QStyledItemDelegate):
 
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         text_rect = card.adjusted(PAD, PAD, -PAD, -PAD)
-        if text:
+        marks = self._marks(index.data(CardRole.ID), text) if text else []
+        if marks:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            draw_marked_text(painter, text_rect, option.font, text, marks)
+        elif text:
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             painter.drawText(text_rect, Qt.TextFlag.TextWordWrap, text)
         else:  # an empty card says what it is for
@@ -133,6 +152,9 @@ class CardDelegate(QStyledItemDelegate):
         if not unfurled and (size or index.data(CardRole.BUSY)):
             self._paint_label(painter, palette, card, index, size)
         painter.restore()
+
+    def _marks(self, card_id: str, text: str) -> list[tuple[int, int, str]]:
+        return [mark for source in self.mark_sources for mark in source.marks_for(card_id, text)]
 
     def _paint_edges(self, painter: QPainter, palette: QPalette, card: QRect, size: int) -> None:
         """Two or three card edges under the card, each clearly outlined, further ones narrower."""

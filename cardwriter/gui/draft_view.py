@@ -101,6 +101,13 @@ class DraftView(QListView):
             else:
                 self._editor.place_cursor(cursor)
 
+    def editor(self) -> CardEditor | None:
+        """The card editor open now (one card at a time is edited), if any."""
+        return self._editor
+
+    def editing_id(self) -> str:
+        return self._editing_id
+
     def write_in(self, card_id: str) -> None:
         """Put the keyboard in ``card_id``'s editor (focus first: a focus change closes an editor)."""
         self.setFocus()

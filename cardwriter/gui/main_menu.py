@@ -49,6 +49,10 @@ class MainMenu(QObject):
     open_log_folder_requested = Signal()
     about_requested = Signal()
     sample_requested = Signal()
+    find_requested = Signal(bool)  # True: with the replace row (Ctrl+H)
+    find_step_requested = Signal(int)  # +1 next match (F3), -1 previous (Shift+F3)
+    focus_requested = Signal()  # focus mode on or off (F11)
+    target_requested = Signal()  # set the session word target
 
     def __init__(self, bar: QMenuBar, undo_stack: QUndoStack,
                  recent: Callable[[], list[str]], drafts: Callable[[], list[tuple[str, str, bool]]]):
@@ -60,6 +64,7 @@ class MainMenu(QObject):
         self._build_edit(undo_stack)
         self._build_stack()
         self.view_menu = bar.addMenu("&View")
+        self.focus_mode = self._add(self.view_menu, "&Focus Mode", self.focus_requested, "F11")
         self.drafts_menu = bar.addMenu("&Drafts")
         self.drafts_menu.aboutToShow.connect(self.fill_drafts_menu)
         help_menu = bar.addMenu("&Help")
@@ -114,6 +119,11 @@ class MainMenu(QObject):
         self._add(edit, "&Delete Card", self.delete_card_requested, "Ctrl+Shift+Backspace")
         self.move_up = self._add(edit, "Move Card &Up", self.move_card_requested, "Ctrl+Shift+Up", -1)
         self.move_down = self._add(edit, "Move Card &Down", self.move_card_requested, "Ctrl+Shift+Down", 1)
+        edit.addSeparator()
+        self._add(edit, "&Find…", self.find_requested, QKeySequence.StandardKey.Find, False)
+        self._add(edit, "&Replace…", self.find_requested, "Ctrl+H", True)
+        self._add(edit, "Find &Next", self.find_step_requested, "F3", 1)
+        self._add(edit, "Find &Previous", self.find_step_requested, "Shift+F3", -1)
 
     def _build_stack(self) -> None:
         stack = self.bar.addMenu("&Stack")
@@ -143,6 +153,8 @@ class MainMenu(QObject):
             action = self._add(self.drafts_menu, label, self.draft_requested, None, draft_id)
             action.setCheckable(True)
             action.setChecked(current)
+        self.drafts_menu.addSeparator()
+        self._add(self.drafts_menu, "Set Session &Target…", self.target_requested)
 
     def shortcut_owners(self) -> dict[str, list[str]]:
         """Every shortcut of the menu and the actions that bind it (one each, when all is well)."""

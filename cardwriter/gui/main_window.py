@@ -37,6 +37,7 @@ from cardwriter.gui.settings_dialog import SettingsDialog
 from cardwriter.gui.stack_actions import StackActions
 from cardwriter.gui.start_panel import StartPanel
 from cardwriter.gui.status_bar import StatusBar
+from cardwriter.gui.writing_tools import WritingTools
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.sample_project import make_sample_copy
 from cardwriter.storage.project import Project
@@ -67,7 +68,8 @@ class MainWindow(QMainWindow):
         self.stacks = StackActions(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self._start_panel(""))  # the draft takes its place once a project opens
-        self.save_guard = SaveGuard(self, self.splitter)  # central: the splitter under the failed-save banner
+        self.tools = WritingTools(self, self.splitter)  # find, spelling, focus, navigator, target
+        self.save_guard = SaveGuard(self, self.tools.central)  # central: the draft under the failed-save banner
         self.note_actions = NoteActions(self, backend.notes)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
         self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         m.open_log_folder_requested.connect(self.open_log_folder)
         m.about_requested.connect(self.about)
         m.sample_requested.connect(self.open_sample)
+        self.tools.connect_menu(m)
 
     def _keep_notes_panel(self, dock) -> None:
         """The notes panel stays collapsed (or open) as the writer left it, also at the next start."""
@@ -164,6 +167,7 @@ class MainWindow(QMainWindow):
         self._replace_main_widget(view)
         self.view = view
         self.status.watch_counts(self.model, view)
+        self.tools.draft_shown(view)
         self.stacks.attach()
         self.setWindowTitle(f"{self.session.draft.title} — {Path(self.project.path).name} — Cardwriter")
         view.setFocus()
@@ -177,6 +181,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.show_start()
         self.view = self.model = self.session = None
+        self.tools.project_closed()
         self.note_actions.detach()
         self.project.close()
         self.project = None
@@ -258,6 +263,7 @@ class MainWindow(QMainWindow):
         self.prefs = prefs
         self.settings.save_preferences(prefs)
         appearance.apply(prefs.appearance)
+        self.tools.preferences_changed(prefs)
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
         self.backups.apply(prefs)
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from cardwriter.errors import UserError
 from cardwriter.gui.appearance import CHOICES
 from cardwriter.gui.app_settings import MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER, Preferences
+from cardwriter.gui.writing_settings import WritingSettings
 
 
 def probe_model_file(spec: str) -> None:
@@ -122,6 +123,8 @@ class SettingsDialog(QDialog):
         form.addRow("Appearance", self.appearance)
         form.addRow("Back up every", self.backup_minutes)
         form.addRow("Backups kept", self.backups_kept)
+        self.writing = WritingSettings(prefs)
+        self.writing.add_rows(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -242,4 +245,5 @@ class SettingsDialog(QDialog):
             appearance=self.appearance.currentData(),
             backup_minutes=self.backup_minutes.value(),
             backups_kept=self.backups_kept.value(),
+            **self.writing.values(),
         )

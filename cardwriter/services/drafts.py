@@ -1,4 +1,4 @@
-"""A project's drafts as a whole: list, rename and delete them.
+"""A project's drafts as a whole: list, add, rename, reorder and delete them; a draft's headings.
 
 Chapters and several drafts per project are planned (issue 14); the command line
 (``cardwriter drafts``) uses these now and the GUI will. Editing inside a draft is
@@ -8,6 +8,10 @@ so a title always finds one draft.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from cardwriter.domain.model import Card
+from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import UserError
 from cardwriter.services.transfer import find_draft_id
 from cardwriter.storage.project import DraftSummary, Project
@@ -18,6 +22,47 @@ def list_drafts(project: Project) -> list[DraftSummary]:
     return project.drafts()
 
 
+@dataclass(frozen=True)
+class Heading:
+    card_id: str
+    level: int  # 1 for "# ", 2 for "## " ...
+    title: str
+
+
+def headings(cards: list[Card]) -> list[Heading]:
+    """The cards that are Markdown headings ("# Chapter One"), in order: a draft's chapters and scenes."""
+    found = []
+    for card in cards:
+        text = card.text.strip()
+        marks = len(text) - len(text.lstrip("#"))
+        if 1 <= marks <= 6 and (len(text) == marks or text[marks] == " "):
+            found.append(Heading(card.id, marks, text[marks:].strip().splitlines()[0] if text[marks:].strip() else ""))
+    return found
+
+
+def _clean_title(project: Project, new_title: str, draft_id: str = "") -> str:
+    title = " ".join(new_title.split())
+    if not title:
+        raise UserError("a draft needs a title with some words in it")
+    clash = next((d for d in project.drafts() if d.title == title and d.id != draft_id), None)
+    if clash is not None:
+        raise UserError(f"{project.path} already has a draft called {title!r}; choose another title")
+    return title
+
+
+def add_draft(project: Project, title: str) -> DraftSummary:
+    """A new, empty draft at the end of the project, under a title no other draft has."""
+    draft = draft_from_text(_clean_title(project, title), "")
+    project.add_draft(draft)
+    return next(d for d in project.drafts() if d.id == draft.id)
+
+
+def move_draft(project: Project, title_or_id: str, index: int) -> list[DraftSummary]:
+    """Put a draft at ``index`` (0 is first) in the project's order; returns the drafts in their new order."""
+    project.move_draft(find_draft_id(project, title_or_id), index)
+    return project.drafts()
+
+
 def rename_draft(project: Project, title_or_id: str, new_title: str) -> DraftSummary:
     """Give a draft a new title; returns it renamed.
 
@@ -25,12 +70,7 @@ def rename_draft(project: Project, title_or_id: str, new_title: str) -> DraftSum
     draft already has is refused (``UserError``) and nothing changes.
     """
     draft_id = find_draft_id(project, title_or_id)
-    title = " ".join(new_title.split())
-    if not title:
-        raise UserError("a draft needs a title with some words in it")
-    clash = next((d for d in project.drafts() if d.title == title and d.id != draft_id), None)
-    if clash is not None:
-        raise UserError(f"{project.path} already has a draft called {title!r}; choose another title")
+    title = _clean_title(project, new_title, draft_id)
     project.rename_draft(draft_id, title)
     return next(d for d in project.drafts() if d.id == draft_id)
 

@@ -30,6 +30,7 @@ from cardwriter.storage.rows import (
     variant_row,
 )
 from cardwriter.storage.save_errors import save_failure
+from cardwriter.storage.writing_aids import WritingAids
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class DraftSummary:
     card_count: int
 
 
-class Project:
+class Project(WritingAids):
     """An open project file. Close it (or use it as a context manager) when done."""
 
     def __init__(self, path: Path, db: sqlite_utils.Database):
@@ -173,6 +174,14 @@ class Project:
     def delete_draft(self, draft_id: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+
+    def move_draft(self, draft_id: str, index: int) -> None:
+        """Put the draft at ``index`` in the project's order (clamped), renumbering them all."""
+        order = [d.id for d in self.drafts() if d.id != draft_id]
+        order.insert(max(0, min(index, len(order))), draft_id)
+        with self.transaction():
+            for position, some_id in enumerate(order):
+                self.db.execute("UPDATE drafts SET position = ? WHERE id = ?", [position, some_id])
 
     # -- cards ---------------------------------------------------------------
 

@@ -10,6 +10,8 @@ Version history:
 1. drafts, cards, variants, notes, embeddings, and a ``settings`` table.
 2. ``settings`` dropped: nothing ever read it. The writer's preferences live in the
    app's settings (QSettings), not in the project file.
+3. ``dictionary_words``: the words the writer added to the project's dictionary
+   (spelling); ``session_target``: the session word target (one row at most).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 _V1 = """
@@ -84,9 +86,15 @@ def _drop_settings(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE IF EXISTS settings")
 
 
+def _add_writing_aids(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE TABLE dictionary_words (word TEXT PRIMARY KEY, added TEXT NOT NULL)")
+    db.execute("CREATE TABLE session_target (id INTEGER PRIMARY KEY CHECK (id = 1), words INTEGER NOT NULL)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     0: _create_v1,
     1: _drop_settings,
+    2: _add_writing_aids,
 }
 
 

@@ -50,3 +50,23 @@ def test_delete_takes_the_cards_and_their_stacks_with_it(path):
         assert [d.title for d in drafts.list_drafts(project)] == ["Chapter two"]
         assert project.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 1
         assert project.db.execute("SELECT COUNT(*) FROM variants").fetchone()[0] == 0
+
+
+def test_add_and_move_drafts_are_saved(path):
+    with Project.open(path) as project:
+        added = drafts.add_draft(project, " Chapter  three ")
+        assert (added.title, added.card_count) == ("Chapter three", 0)
+        with pytest.raises(UserError, match="already has a draft"):
+            drafts.add_draft(project, "Chapter two")
+        order = drafts.move_draft(project, "Chapter three", 0)
+        assert [d.title for d in order] == ["Chapter three", "Chapter one", "Chapter two"]
+        drafts.move_draft(project, "Chapter one", 99)
+    with Project.open(path) as project:
+        assert [d.title for d in project.drafts()] == ["Chapter three", "Chapter two", "Chapter one"]
+
+
+def test_headings_are_the_cards_starting_with_hashes():
+    cards = draft_from_text("d", "# Part One\n\nText.\n\n## The Lamp\n\n#hashtag is not one\n\n###\n").cards
+    found = drafts.headings(cards)
+    assert [(h.level, h.title) for h in found] == [(1, "Part One"), (2, "The Lamp"), (3, "")]
+    assert found[0].card_id == cards[0].id

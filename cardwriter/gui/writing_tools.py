@@ -1,0 +1,77 @@
+"""The writer's everyday tools, wired to the window in one place.
+
+Find and replace, spelling (and, as they come, focus mode, the navigator and
+the session target) each live in their own module; this one builds them,
+connects their menu actions, and tells them when a draft is shown, the
+project closes or the preferences change, so the main window only makes
+three calls.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QWidget
+
+from cardwriter.gui.find_bar import FindBar
+from cardwriter.gui.focus_mode import FocusMode
+from cardwriter.gui.navigator import Navigator
+from cardwriter.gui.session_target import SessionTarget
+from cardwriter.gui.spelling import Spelling
+from cardwriter.gui.writing_settings import apply_to
+
+
+class WritingTools(QObject):
+    def __init__(self, window, splitter: QWidget):  # noqa: ANN001 - the MainWindow
+        super().__init__(window)
+        self.window = window
+        self.find_bar = FindBar()
+        self.central = self.find_bar.under(splitter)  # the window's central widget
+        self.spelling = Spelling(self)
+        self.focus = FocusMode(window)
+        self.target = SessionTarget(window)
+        self.navigator = Navigator(window)
+
+    def add_panels(self, settings, menu) -> None:  # noqa: ANN001 - AppSettings, MainMenu
+        """The navigator dock, above the notes (sharing their column, so the draft keeps its width),
+        shown or collapsed as the writer left it."""
+        dock = self.navigator.dock
+        self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.window.splitDockWidget(dock, self.window.note_actions.dock, Qt.Orientation.Vertical)
+        dock.setVisible(settings.panel_visible("navigator"))
+        dock.toggleViewAction().toggled.connect(
+            lambda shown: self.window.isVisible() and settings.set_panel_visible("navigator", shown))
+        menu.add_panel_action(dock.toggleViewAction(), "Ctrl+Shift+O")
+
+    def connect_menu(self, menu) -> None:  # noqa: ANN001 - the MainMenu
+        w = self.window
+        menu.find_requested.connect(lambda replace: w.view and self.find_bar.open_bar(replace))
+        menu.find_step_requested.connect(lambda way: w.view and self.find_bar.step_by(way))
+        menu.focus_requested.connect(self.focus.toggle)
+        menu.target_requested.connect(self.target.ask)
+        self.add_panels(w.settings, menu)
+
+    def draft_shown(self, view) -> None:  # noqa: ANN001 - the new DraftView
+        w = self.window
+        if self.spelling.project is not w.project:  # a project just opened
+            self.spelling.configure(w.prefs.spelling, w.prefs.spelling_language, w.project)
+            self.target.project_opened(w.project)
+        apply_to(view, w.prefs)
+        self.find_bar.attach(view, w.undo_stack)
+        self.spelling.attach(view)
+        self.focus.draft_shown(view)
+        self.target.draft_shown(view.card_model(), view)
+        self.navigator.draft_shown(view)
+
+    def project_closed(self) -> None:
+        self.find_bar.attach(None, None)
+        self.spelling.attach(None)
+        self.spelling.configure(False, "", None)
+        self.target.project_closed()
+        self.navigator.tree.clear()
+
+    def preferences_changed(self, prefs) -> None:  # noqa: ANN001 - Preferences
+        problem = self.spelling.configure(prefs.spelling, prefs.spelling_language, self.window.project)
+        if problem:
+            self.window.status.showMessage(problem, 10000)
+        if self.window.view is not None:
+            apply_to(self.window.view, prefs)
