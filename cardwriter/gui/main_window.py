@@ -12,14 +12,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QUndoStack
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
-from cardwriter import __version__, logs
 from cardwriter.domain.model import Card, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
-from cardwriter.errors import UserError
 from cardwriter.gui import appearance, undo_commands
 from cardwriter.gui.app_settings import MODEL_FILE, AppSettings, Preferences
 from cardwriter.gui.background import BackgroundCall
@@ -28,6 +26,7 @@ from cardwriter.gui.backup_actions import BackupActions
 from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.draft_view import DraftView
 from cardwriter.gui.generation_controller import GenerationController
+from cardwriter.gui.help_actions import HelpActions
 from cardwriter.gui.main_menu import MainMenu
 from cardwriter.gui.note_actions import NoteActions
 from cardwriter.gui.notes_panel import NotesPanel
@@ -39,7 +38,6 @@ from cardwriter.gui.start_panel import StartPanel
 from cardwriter.gui.status_bar import StatusBar
 from cardwriter.gui.writing_tools import WritingTools
 from cardwriter.services.draft_session import DraftSession
-from cardwriter.services.sample_project import make_sample_copy
 from cardwriter.storage.project import Project
 
 
@@ -74,6 +72,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
         self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
         self._connect_menu()
+        self.help = HelpActions(self)
         self._connect_generation()
         self._keep_notes_panel(self.note_actions.dock)
         self.backups = BackupActions(self)
@@ -114,9 +113,6 @@ class MainWindow(QMainWindow):
         m.cancel_requested.connect(self.generation.cancel_all)
         m.accept_requested.connect(self.stacks.accept_shown)
         m.draft_requested.connect(self.show_draft)
-        m.open_log_folder_requested.connect(self.open_log_folder)
-        m.about_requested.connect(self.about)
-        m.sample_requested.connect(self.open_sample)
         self.tools.connect_menu(m)
 
     def _keep_notes_panel(self, dock) -> None:
@@ -267,24 +263,6 @@ class MainWindow(QMainWindow):
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
         self.backups.apply(prefs)
 
-    def open_sample(self) -> bool:
-        """Help ▸ Open Sample Project: a fresh copy of the bundled sample, in the user's data folder."""
-        try:
-            return self.project_actions.open_path(make_sample_copy())
-        except UserError as exc:
-            self.warn("Cannot open the sample project", str(exc))
-            return False
-
-    def open_log_folder(self) -> bool:
-        folder = logs.log_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-    def about(self) -> None:
-        self._show_box(QMessageBox.Icon.Information, "About Cardwriter",
-                       f"Cardwriter {__version__}\n\nAn offline writing desk: paragraphs as cards, "
-                       f"each with a stack of variants.\n\nLogs: {logs.log_folder()}")
-
     # -- closing, warnings ------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -299,9 +277,9 @@ class MainWindow(QMainWindow):
         """Tell the writer what went wrong, without stopping the event loop (and the model's progress)."""
         self.last_warning = message
         self.status.showMessage(message, 10000)
-        self._show_box(QMessageBox.Icon.Warning, title, message)
+        self.show_box(QMessageBox.Icon.Warning, title, message)
 
-    def _show_box(self, icon: QMessageBox.Icon, title: str, message: str) -> None:
+    def show_box(self, icon: QMessageBox.Icon, title: str, message: str) -> None:
         """A non-modal message box (only when the window is on screen)."""
         if self.isVisible():
             box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, self)
