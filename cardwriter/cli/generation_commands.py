@@ -60,6 +60,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     generation.add_argument("--model", metavar="PATH", help="a .gguf file (default: the packaged model)")
     generation.add_argument("--json", action="store_true", help="print JSON")
     generation.set_defaults(handler=run_bench_generation)
+    from cardwriter.cli.stack_bench_commands import register_target
+
+    register_target(targets)
     bench.set_defaults(handler=lambda args: _usage(bench))
 
 

@@ -12,8 +12,8 @@ the generator then stops within one token and ends the open sequences with
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from cardwriter.domain.model import VariantKind
@@ -22,6 +22,10 @@ from cardwriter.generation.presets import DEFAULT_PRESET
 FINISH_STOP = "stop"  # the model ended the text itself
 FINISH_LENGTH = "length"  # the token budget ran out
 FINISH_CANCELLED = "cancelled"  # cancel was set
+FINISH_EARLY = "early_stop"  # the request's ``early_stop`` judged its first tokens to be going wrong
+
+EarlyStop = Callable[[int, str], bool]
+"""``(sequence index, its raw text so far) -> stop it now?``, asked after each token."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,26 @@ class GenerationRequest:
     seed: int = 0
     max_tokens: int | None = None
     distinct_openings: bool = True  # a first token taken by a sibling is banned
+    # Continuous batching (generators that can, the llama.cpp engine; others ignore these):
+    # when a sequence ends, up to ``refills`` more sequences (indices n, n+1, ..., with
+    # their own seeds and the next angles) take its slot in the batch, each only while
+    # ``want_refill()`` says the caller still needs candidates.
+    refills: int = 0
+    want_refill: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
+    early_stop: EarlyStop | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.n < 1:
             raise ValueError(f"n must be at least 1, not {self.n}")
         if self.max_tokens is not None and self.max_tokens < 1:
             raise ValueError(f"max_tokens must be at least 1, not {self.max_tokens}")
+        if self.refills < 0:
+            raise ValueError(f"refills must be at least 0, not {self.refills}")
+
+    @property
+    def total(self) -> int:
+        """How many sequences the request may make in all: ``n`` at once, then the refills."""
+        return self.n + self.refills
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,14 @@ class CountingGenerator:
         return getattr(self._generator, name)  # model_name and the rest, as the real generator has them
 
     def stream(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Iterator[Event]:
+        base = self.total
         self.total += request.n  # a top-up round asks for more: the total grows
         self._report(self.done, self.total)
         for event in self._generator.stream(request, cancel):
             if isinstance(event, SequenceDone):
                 self.done += 1
+                # a fresh candidate in a freed slot (continuous batching) grows the total too
+                self.total = max(self.total, base + event.index + 1)
                 self._report(self.done, self.total)
             yield event
 

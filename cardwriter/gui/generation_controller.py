@@ -6,7 +6,11 @@ here so it can be tested with a card model and a queue, no window at all:
 - a fill request is built from a snapshot of the card taken when it is asked
   for (the job may run seconds later);
 - the *stale-result rule*: a result is written only into the card it was made
-  for, and only if that card's text is still the text it was made from;
+  for, and only if that card's text is still the text it was made from. It
+  holds for each variant that arrives while the stack fills (the peek count
+  rises) as for the end: an arrival for a changed or deleted card is dropped;
+  variants that arrived while the card still fitted stay (the writer may be
+  reading them), and the end adds only those not already added;
 - the *fill-after-pause policy*: when the writer pauses on a paragraph of a few
   words whose stack was not already filled from that very text, fill it;
 - "Fill All" progress: how many of the cards asked for are done.
@@ -22,7 +26,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from cardwriter.domain.model import Note, VariantKind
+from cardwriter.domain.model import Note, Variant, VariantKind
 from cardwriter.gui.app_settings import Preferences
 from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.fill_progress import CountingGenerator
@@ -91,6 +95,7 @@ class GenerationController(QObject):
         self.prefs = prefs
         self.model: CardListModel | None = None
         self.filled_from: dict[str, str] = {}  # card id -> the text its stack was last filled from
+        self._arrived: dict[str, set[str]] = {}  # card id -> ids of the variants already added by arrivals
         self._fill_all_total = 0
         self._paused_card = ""
         self.pause_timer = QTimer(self, singleShot=True, interval=PAUSE_BEFORE_FILL_MS)
@@ -120,6 +125,7 @@ class GenerationController(QObject):
         queue.started.connect(lambda key: self.model and self.model.set_busy(key, True))
         queue.progress.connect(self._progress)
         queue.finished.connect(self._finished)
+        queue.arrived.connect(self._variant_arrived)
         queue.failed.connect(self._failed)
         queue.cancelled.connect(self._cancelled)
         queue.queue_changed.connect(self._queue_changed)
@@ -163,8 +169,13 @@ class GenerationController(QObject):
         filler = self.filler
         self.filled_from[card_id] = card.text
         # The filler sees the real generator's text; the column only ever sees counts (fill_progress).
-        self.queue.submit(card_id, lambda gen, cancel, report: filler.fill(CountingGenerator(gen, report), request, cancel),
-                          CardSnapshot(card_id, card.text))
+        self._arrived.pop(card_id, None)
+        self.queue.submit(
+            card_id,
+            lambda gen, cancel, report, arrive: filler.fill(CountingGenerator(gen, report), request, cancel, on_variant=arrive),
+            CardSnapshot(card_id, card.text),
+            streams=True,
+        )
         self.model.set_busy(card_id, True)
         self.stacks_changed.emit()
         return True
@@ -225,16 +236,30 @@ class GenerationController(QObject):
         if self.model is not None and self.model.row_of(card_id) is not None:
             self.model.set_progress(card_id, done, total)
 
+    def _variant_arrived(self, card_id: str, variant: Variant, snapshot: CardSnapshot) -> None:
+        """A variant passed the filters while the stack fills: into the card now, if it still fits."""
+        if self.model is None:
+            return
+        row = self.model.row_of(card_id)
+        if judge_result(snapshot, card_id, None if row is None else self.model.card_at(row).text) is not Verdict.FITS:
+            return  # the end of the fill says so once
+        self.model.add_variants(card_id, [variant])
+        self._arrived.setdefault(card_id, set()).add(variant.id)
+        self.stacks_changed.emit()
+
     def _finished(self, card_id: str, result: FillResult, snapshot: CardSnapshot) -> None:
         if self.model is None:
             return
         self._stop_showing_work(card_id)
+        arrived = self._arrived.pop(card_id, set())
         row = self.model.row_of(card_id)
         verdict = judge_result(snapshot, card_id, None if row is None else self.model.card_at(row).text)
         if verdict is not Verdict.FITS:
             self.message.emit(DROPPED_MESSAGES[verdict], 5000)
             return
-        self.model.add_variants(card_id, result.variants)
+        later = [v for v in result.variants if v.id not in arrived]
+        if later:
+            self.model.add_variants(card_id, later)
         if result.shortfall:
             self.message.emit(
                 f"Found {len(result.variants)} variants worth showing; the other candidates repeated "
@@ -249,6 +274,7 @@ class GenerationController(QObject):
         self.message.emit(f"Could not write variants: {message}", 8000)
 
     def _cancelled(self, card_id: str) -> None:
+        self._arrived.pop(card_id, None)  # what arrived before the cancel stays in the card
         self._stop_showing_work(card_id)
         self.filled_from.pop(card_id, None)
 

@@ -25,8 +25,10 @@ from cardwriter.errors import UserError
 log = logging.getLogger(__name__)
 
 # A job gets the loaded generator, a cancel event and a callback for its
-# progress (done, total); it returns its result.
-JobFunction = Callable[[Any, threading.Event, Callable[[int, int], None]], Any]
+# progress (done, total); it returns its result. A job submitted with
+# ``streams=True`` also gets a fourth argument, a callback for each finished
+# item it hands over before the end (a variant that passed the filters).
+JobFunction = Callable[..., Any]
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Job:
     run: JobFunction
     token: Any = None  # what the job was made from (a snapshot), handed back with the result
     cancel: threading.Event = field(default_factory=threading.Event)
+    streams: bool = False
 
 
 class GenerationQueue(QObject):
@@ -42,6 +45,7 @@ class GenerationQueue(QObject):
     started = Signal(str)  # key
     progress = Signal(str, int, int)  # key, done, total
     finished = Signal(str, object, object)  # key, result, token
+    arrived = Signal(str, object, object)  # key, one item handed over before the end, token
     failed = Signal(str, str)  # key, message
     cancelled = Signal(str)  # key
     queue_changed = Signal(int)  # jobs queued or running
@@ -63,8 +67,8 @@ class GenerationQueue(QObject):
 
     # -- called from the GUI thread -----------------------------------------
 
-    def submit(self, key: str, run: JobFunction, token: Any = None) -> Job:
-        job = Job(key, run, token)
+    def submit(self, key: str, run: JobFunction, token: Any = None, streams: bool = False) -> Job:
+        job = Job(key, run, token, streams=streams)
         with self._lock:
             self._drop(key)
             self._jobs.append(job)
@@ -159,8 +163,15 @@ class GenerationQueue(QObject):
                 last_sent[:] = [(done, total)]
                 self.progress.emit(job.key, done, total)
 
+        def on_arrival(item: Any) -> None:
+            if not job.cancel.is_set():  # a replaced or cancelled job hands nothing more over
+                self.arrived.emit(job.key, item, job.token)
+
         try:
-            result = job.run(self._generator, job.cancel, on_progress)
+            if job.streams:
+                result = job.run(self._generator, job.cancel, on_progress, on_arrival)
+            else:
+                result = job.run(self._generator, job.cancel, on_progress)
         except UserError as exc:
             log.warning("job for %s refused: %s", job.key, exc)
             self.failed.emit(job.key, str(exc))

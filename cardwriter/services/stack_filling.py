@@ -11,6 +11,17 @@
 4. If fewer than wanted survive, go again with fresh seeds, at most
    ``max_rounds`` times in all; the result says how many are missing.
 
+Streaming (``FillRequest.streaming``, the default): each candidate is filtered
+the moment it finishes, against the source, the stack and the candidates kept
+before it (``_Round``); the first half of the stack is shown at once through
+``on_variant``, the rest is picked by MMR from the kept ones when the round
+ends, next to (never instead of) what was shown. Meanwhile a candidate whose
+first tokens go wrong is stopped (``early_stop``) and a fresh one takes its
+slot in the batch (continuous batching) until enough candidates passed
+(``pool`` times the variants needed); then generation stops.
+``streaming=False`` is the classic way: every candidate to its end, then all
+filters and MMR at once (kept for comparison: ``cardwriter bench stack --compare``).
+
 The GUI runs ``StackFiller.fill`` in its worker thread; the command line
 calls it directly. Nothing here touches the project file: the caller adds
 the variants to the card it snapshotted, if that card is still the same.
@@ -28,7 +39,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cardwriter.domain.model import Variant, VariantKind
-from cardwriter.embedding.dedup import DUPLICATE_COSINE, DedupConfig, DropReason, filter_candidates
+from cardwriter.embedding.dedup import (
+    DUPLICATE_COSINE,
+    DedupConfig,
+    DropReason,
+    filter_candidates,
+)
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.embedding.selection import mmr_select
 from cardwriter.generation.presets import DEFAULT_PRESET
@@ -70,6 +86,11 @@ class FillRequest:
     mmr_lambda: float = 0.3  # leans to novelty: measured better than DEFAULT_LAMBDA (0.5) on the dev paragraphs
     max_rounds: int = 3
     max_tokens: int | None = None
+    streaming: bool = True  # filter as candidates finish, show variants as they pass, stop early, refill
+    pool: float = 1.5  # streaming: stop generating once this many times the variants needed passed
+
+
+VariantCallback = Callable[[Variant], None]
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,7 @@ class FillResult:
     tokens: int = 0
     seconds: float = 0.0
     cancelled: bool = False
+    stopped_early: int = 0  # candidates stopped by their first tokens (streaming)
 
     @property
     def shortfall(self) -> int:
@@ -110,7 +132,15 @@ class StackFiller:
         request: FillRequest,
         cancel: threading.Event | None = None,
         on_piece: Callable[[int, str], None] | None = None,
+        on_variant: VariantCallback | None = None,
     ) -> FillResult:
+        """Fill the stack; ``on_variant`` gets each variant the moment it joins the result.
+
+        A variant given to ``on_variant`` stays in the result: later ones are only added.
+        """
+        from cardwriter.services.stack_streaming import (
+            StreamingRound,  # it builds on this module's types
+        )
         cancel = cancel or threading.Event()
         config = self._config(request)
         seed = request.seed if request.seed is not None else random.randrange(1 << 30)
@@ -136,6 +166,13 @@ class StackFiller:
                 seed=(seed + round_no * ROUND_SEED_STEP) & 0x3FFFFFFF,
                 max_tokens=request.max_tokens,
             )
+            if request.streaming:
+                streaming = StreamingRound(self, request, config, source_vec, held_texts, held_vecs, need, result, on_variant)
+                generation = dataclasses.replace(
+                    generation, refills=generation.n, early_stop=streaming.early_stop, want_refill=streaming.want_refill
+                )
+                held_texts, held_vecs = streaming.run(generator, generation, cancel, on_piece, round_no)
+                continue
             fresh = self._generate(generator, generation, cancel, on_piece, round_no, request, result)
             if not fresh:
                 continue
@@ -163,6 +200,8 @@ class StackFiller:
             for index in chosen:
                 result.variants.append(fresh[index].to_variant(request.parent_id))
                 result.picked.append(fresh[index])
+                if on_variant is not None:
+                    on_variant(result.variants[-1])
             result.dropped.extend(
                 Dropped(fresh[i], DropReason.NOT_PICKED, DropReason.NOT_PICKED.label) for i in survivors if i not in chosen
             )

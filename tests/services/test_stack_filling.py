@@ -42,7 +42,7 @@ class SameTextGenerator:
 def test_fills_the_wanted_number_with_provenance():
     pieces = []
     result = StackFiller(FakeEmbedder()).fill(
-        FakeGenerator(), FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=3, seed=11, preset="bold"),
+        FakeGenerator(), FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=3, seed=11, preset="bold", streaming=False),
         on_piece=lambda i, text: pieces.append((i, text)),
     )
     assert len(result.variants) == 3 and result.shortfall == 0
@@ -50,7 +50,7 @@ def test_fills_the_wanted_number_with_provenance():
     assert all(v.provenance.model == "fake" and v.provenance.preset == "bold" for v in result.variants)
     assert all(v.provenance.angle for v in result.variants), "restyle variants carry their angle"
     assert len({v.provenance.seed for v in result.variants}) == 3
-    assert len(result.candidates) == 6, "twice as many candidates as variants wanted"
+    assert len(result.candidates) == 6, "classic: twice as many candidates as variants wanted"
     grown = [text for i, text in pieces if i == 0]
     assert len(grown) > 3 and all(a in b for a, b in zip(grown, grown[1:])), "streamed text grows piece by piece"
 
@@ -62,7 +62,7 @@ def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
     # The fake embedder knows words, not meaning: this paraphrase shares few words with
     # the source, so the on-topic filter is switched off to test dedup alone.
     result = StackFiller(FakeEmbedder()).fill(
-        generator, FillRequest(SOURCE, wanted=4, seed=1, max_rounds=2, min_source_cosine=0.0)
+        generator, FillRequest(SOURCE, wanted=4, seed=1, max_rounds=2, min_source_cosine=0.0, streaming=False)
     )
     assert len(result.variants) == 1
     assert result.shortfall == 3

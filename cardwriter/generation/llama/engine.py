@@ -19,10 +19,11 @@ context over from an older one that is still open (its sequences end
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
@@ -34,7 +35,7 @@ from cardwriter.generation.llama.run import BatchRun
 from cardwriter.generation.llama.samplers import SamplerFactory
 from cardwriter.generation.model_files import check_model_file, resolve_model
 from cardwriter.generation.presets import SamplerPreset, get_preset
-from cardwriter.generation.protocol import Event, GenerationRequest
+from cardwriter.generation.protocol import EarlyStop, Event, GenerationRequest
 
 # llama.cpp's flash-attention setting: None lets llama.cpp decide (LLAMA_FLASH_ATTN_TYPE_AUTO)
 _FLASH_ATTN = {None: -1, False: 0, True: 1}
@@ -156,7 +157,8 @@ class LlamaEngine:
         return self.template.render(plan.messages, bos_token=self._bos, eos_token=self._eos)
 
     def stream(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Iterator[Event]:
-        plans = prompts.plan(request)
+        # the refills' prompts too: sequence i of ``total`` has the seed and angle plan(i) gives it
+        plans = prompts.plan(dataclasses.replace(request, n=request.total) if request.refills else request)
         yield from self.stream_prompts(
             [self.render(p) for p in plans],
             seeds=[p.seed for p in plans],
@@ -164,6 +166,9 @@ class LlamaEngine:
             max_tokens=[p.max_tokens for p in plans],
             cancel=cancel,
             distinct_openings=request.distinct_openings,
+            width=request.n,
+            early_stop=request.early_stop,
+            want_refill=request.want_refill,
         )
 
     def stream_prompts(
@@ -177,10 +182,16 @@ class LlamaEngine:
         distinct_openings: bool = True,
         stop_at_paragraph_end: bool = True,
         ban_eog: bool = False,
+        width: int | None = None,
+        early_stop: EarlyStop | None = None,
+        want_refill: Callable[[], bool] | None = None,
     ) -> Iterator[Event]:
         """Generate one sequence per prompt text, all in one batch per step.
 
         ``ban_eog`` forbids ending early (every sequence runs to its budget: for benchmarks).
+        ``width`` (default: all) sequences run at once; each later prompt takes the
+        slot of one that ended, while ``want_refill()`` (default: always) says so.
+        ``early_stop(index, text)`` True ends a sequence at once (``FINISH_EARLY``).
 
         The generator owns the context from its first event until it ends, is
         closed (or garbage-collected), or a newer request takes the context
@@ -202,6 +213,9 @@ class LlamaEngine:
             distinct_openings=distinct_openings,
             stop_at_paragraph_end=stop_at_paragraph_end,
             ban_eog=ban_eog,
+            width=width,
+            early_stop=early_stop,
+            want_refill=want_refill,
         )
         if run.longest > self.n_ctx_train:
             raise UserError(

@@ -11,6 +11,11 @@ A run is made by ``LlamaEngine.stream_prompts`` and driven by its generator:
    retires the sequences that finished (their KV cells and sampler chain are
    freed at once, so they leave the batch), then decodes the next token of
    every live sequence in one ``llama_decode``.
+3. Continuous batching: when a sequence ends (finished, or stopped early by
+   the request's ``early_stop`` check) and the caller still wants candidates
+   (``want_refill``), the next waiting prompt takes its slot: a copy of the
+   prefix, and its tail decoded in the same ``llama_decode`` as the others'
+   next tokens, so the batch stays full.
 
 Who may touch the context. The engine's lock guards every llama.cpp call of
 a run, and is never held while an event is out with the consumer. A run owns
@@ -32,13 +37,23 @@ from cardwriter.generation.llama.context import DecodingContext
 from cardwriter.generation.llama.samplers import SamplerFactory
 from cardwriter.generation.llama.sequence import SequenceState
 from cardwriter.generation.presets import SamplerPreset
-from cardwriter.generation.protocol import FINISH_CANCELLED, Event, TextPiece
+from cardwriter.generation.protocol import (
+    FINISH_CANCELLED,
+    FINISH_EARLY,
+    EarlyStop,
+    Event,
+    TextPiece,
+)
 
 _CTX_ROUND = 256
 
 
 class BatchRun:
-    """N sequences generated together from N prompts (as token lists) that share a prefix."""
+    """Sequences generated together from prompts (as token lists) that share a prefix.
+
+    ``width`` (default: all of them) is how many run at once; the other prompts
+    wait for a slot (continuous batching).
+    """
 
     def __init__(
         self,
@@ -54,10 +69,16 @@ class BatchRun:
         distinct_openings: bool,
         stop_at_paragraph_end: bool,
         ban_eog: bool,
+        width: int | None = None,
+        early_stop: EarlyStop | None = None,
+        want_refill: Callable[[], bool] | None = None,
     ) -> None:
-        n = len(token_lists)
+        n = min(width or len(token_lists), len(token_lists))
         self.token_lists = token_lists
-        self.n = n
+        self.n = n  # slots: sequences at once
+        self._early_stop = early_stop
+        self._want_refill = want_refill or (lambda: True)
+        self._waiting = list(range(n, len(token_lists)))  # prompts that start when a slot frees
         self._seeds = seeds
         self._max_tokens = max_tokens
         self._preset = preset
@@ -71,10 +92,11 @@ class BatchRun:
         self._ban_eog = ban_eog
         # every sequence keeps a tail of at least one token, to have logits to sample from
         self.prefix = min(_common_prefix(token_lists), min(len(t) for t in token_lists) - 1)
-        lengths = [len(t) + m for t, m in zip(token_lists, max_tokens, strict=True)]
-        self.longest = max(lengths)
+        lengths = sorted((len(t) + m for t, m in zip(token_lists, max_tokens, strict=True)), reverse=True)
+        self.longest = lengths[0]
         self.per_seq = _round_up(self.longest + 1, _CTX_ROUND)  # cells a sequence needs of its own stream
-        self.total = _round_up(self.prefix + sum(lengths) - self.prefix * n + n, _CTX_ROUND)  # of a unified one
+        # of a unified stream: the n longest at once (a refill reuses the cells of the one it replaces)
+        self.total = _round_up(self.prefix + sum(lengths[:n]) - self.prefix * n + n, _CTX_ROUND)
         self.sequences: list[SequenceState] = []
         self.live: list[SequenceState] = []
         self.evicted = False
@@ -92,28 +114,36 @@ class BatchRun:
             for s in range(self.n):  # left over only if an earlier run died half-way
                 ctx.drop(s)
             ctx.hold_prefix(self.token_lists[0][: self.prefix], reuse_prefix)
-            self.sequences = [
-                SequenceState(s, self._samplers.chain(self._preset, self._seeds[s], self._ban_eog), self._max_tokens[s], n_past=len(tokens))
-                for s, tokens in enumerate(self.token_lists)
-            ]
+            self.sequences = [self._new_sequence(s, slot=s) for s in range(self.n)]
             self.live = list(self.sequences)
             self._decode_tails()
         except BaseException:
             self.release()
             raise
 
+    def _new_sequence(self, index: int, slot: int) -> SequenceState:
+        tokens = self.token_lists[index]
+        chain = self._samplers.chain(self._preset, self._seeds[index], self._ban_eog)
+        return SequenceState(index, chain, self._max_tokens[index], n_past=len(tokens), slot=slot, tail=tuple(tokens[self.prefix :]))
+
     def _decode_tails(self) -> None:
         """Every sequence starts from a copy of the prefix; all tails then go in one batch."""
-        ctx = self._ctx
-        assert ctx is not None
+        assert self._ctx is not None
         entries: list[tuple[int, int, int, bool]] = []
-        for seq, tokens in zip(self.sequences, self.token_lists, strict=True):
-            ctx.share_prefix(seq.index)
-            last = len(tokens) - 1  # logits only at the tail's last token
-            entries.extend((tokens[p], p, seq.index, p == last) for p in range(self.prefix, len(tokens)))
-            seq.row = len(entries) - 1
-        ctx.fill(entries)
-        ctx.decode()
+        for seq in self.sequences:
+            self._add_tail(seq, entries)
+        self._ctx.fill(entries)
+        self._ctx.decode()
+
+    def _add_tail(self, seq: SequenceState, entries: list[tuple[int, int, int, bool]]) -> None:
+        """Give ``seq``'s slot a copy of the prefix and put its prompt tail in ``entries``."""
+        assert self._ctx is not None
+        self._ctx.share_prefix(seq.slot)
+        start = seq.n_past - len(seq.tail)
+        last = len(seq.tail) - 1  # logits only at the tail's last token
+        entries.extend((token, start + p, seq.slot, p == last) for p, token in enumerate(seq.tail))
+        seq.row = len(entries) - 1
+        seq.tail = ()
 
     # -- the step loop ----------------------------------------------------------
 
@@ -126,6 +156,8 @@ class BatchRun:
                     yield from self._cancel_live()
                     return
                 text = seq.take(token, None if token in self._eog else self._piece(token), self._stop_at_paragraph_end)
+                if text and seq.finish_reason is None and self._early_stop is not None and self._early_stop(seq.index, seq.text):
+                    seq.finish_reason = FINISH_EARLY
                 if text:
                     yield TextPiece(seq.index, text)
                 if seq.finish_reason is not None:
@@ -153,16 +185,30 @@ class BatchRun:
             if self.evicted or not self.live:
                 return
             assert self._ctx is not None
-            self._ctx.fill([(seq.next_token, seq.n_past, seq.index, True) for seq in self.live])
-            for row, seq in enumerate(self.live):
-                seq.row = row
-                seq.n_past += 1
+            entries: list[tuple[int, int, int, bool]] = []
+            for seq in self.live:
+                if seq.tail:  # joined the batch in a freed slot: its prompt tail first
+                    self._add_tail(seq, entries)
+                else:
+                    entries.append((seq.next_token, seq.n_past, seq.slot, True))
+                    seq.row = len(entries) - 1
+                    seq.n_past += 1
+            self._ctx.fill(entries)
             self._ctx.decode()
 
     def _retire(self, seq: SequenceState) -> None:
-        """A finished sequence leaves the batch and frees its KV cells and sampler chain."""
+        """A finished sequence leaves the batch and frees its KV cells and sampler chain.
+
+        A waiting prompt takes its slot when the caller still wants candidates.
+        """
         with self._lock:
             self._free(seq)
+            at = self.live.index(seq)
+            if self._waiting and not self.evicted and self._want_refill():
+                fresh = self._new_sequence(self._waiting.pop(0), slot=seq.slot)
+                self.sequences.append(fresh)
+                self.live[at] = fresh
+                return
         self.live.remove(seq)
 
     def _cancel_live(self) -> Iterator[Event]:
@@ -193,7 +239,7 @@ class BatchRun:
             self._samplers.free(seq.chain)
             seq.chain = None
             if self._ctx is not None:
-                self._ctx.drop(seq.index)
+                self._ctx.drop(seq.slot)
 
 
 def _round_up(value: int, step: int) -> int:

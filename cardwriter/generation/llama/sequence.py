@@ -22,23 +22,32 @@ def _utf8_decoder() -> codecs.IncrementalDecoder:
 
 @dataclass(eq=False)
 class SequenceState:
-    """Sequence ``index`` of a run; it is also its llama.cpp sequence id in the KV cache.
+    """Sequence ``index`` of a request, written in batch slot ``slot``.
 
+    ``slot`` is its llama.cpp sequence id in the KV cache (``index`` unless it
+    took over the slot of a sequence that ended: continuous batching).
     ``n_past`` is the next KV position to fill; ``row`` is the batch row whose
-    logits the next token is sampled from. ``chain`` is None once the chain
-    is freed (the sequence finished, or the run lost the context).
+    logits the next token is sampled from; ``tail`` holds prompt tokens still to
+    decode (a sequence that joined a running batch). ``chain`` is None once the
+    chain is freed (the sequence finished, or the run lost the context).
     """
 
     index: int
     chain: SamplerPointer | None
     max_tokens: int
     n_past: int
+    slot: int = -1
+    tail: tuple[int, ...] = ()
     row: int = 0
     text: str = ""
     tokens: int = 0
     next_token: int = -1
     finish_reason: str | None = None
     _decoder: codecs.IncrementalDecoder = field(default_factory=_utf8_decoder, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.slot < 0:
+            self.slot = self.index
 
     def take(self, token: int, piece: bytes | None, stop_at_paragraph_end: bool) -> str:
         """Add a sampled token (``piece`` None: end-of-generation); return the new visible text.

@@ -1,0 +1,59 @@
+"""``cardwriter bench stack``: time to the first shown variant and to a full stack, against plain calls."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from cardwriter.errors import UserError
+from cardwriter.services.stack_filling import FillRequest
+
+DEV_SET = "/work/shared/eval/dev_paragraphs.jsonl"
+
+
+def register_target(targets: argparse._SubParsersAction) -> None:
+    stack = targets.add_parser(
+        "stack",
+        help="fill stacks with the app's defaults: first variant, full stack, cost and quality, against plain calls",
+    )
+    stack.add_argument("--input", default=DEV_SET, metavar="FILE.jsonl", help=f"paragraphs (default {DEV_SET})")
+    stack.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
+    stack.add_argument("-n", type=int, default=FillRequest.wanted, help=f"variants in the stack (default {FillRequest.wanted}, as the app)")
+    stack.add_argument("--compare", action="store_true", help="also the classic way (no early stopping, no continuous batching)")
+    stack.add_argument("--no-plain", action="store_true", help="skip the plain-calls baseline")
+    stack.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
+    stack.add_argument("--seed", type=int, default=1234)
+    stack.add_argument("--model", metavar="PATH", help="a .gguf file (default: the packaged model)")
+    stack.add_argument("--json", action="store_true", help="print JSON (with every paragraph's variants)")
+    stack.set_defaults(handler=run_bench_stack)
+
+
+def run_bench_stack(args: argparse.Namespace) -> int:
+    if not 1 <= args.n <= 32:
+        raise UserError(f"-n must be between 1 and 32, not {args.n}")
+    if args.limit is not None and args.limit < 1:
+        raise UserError(f"--limit must be at least 1, not {args.limit}")
+    from cardwriter.cli.generation_commands import open_embedder
+    from cardwriter.evaluation.diversity_input import load_paragraphs
+    from cardwriter.evaluation.stack_bench import (
+        format_table,
+        open_plain_llama,
+        run_stack_bench,
+    )
+    from cardwriter.generation.llama import LlamaEngine
+
+    paragraphs = load_paragraphs(args.input, args.limit)
+    engine = LlamaEngine(args.model, n_threads=args.threads)
+    path = str(engine.path)
+    plain = None if args.no_plain else (lambda: open_plain_llama(path, args.threads))
+    bench = run_stack_bench(
+        engine, open_embedder(), paragraphs, n=args.n, seed=args.seed, compare=args.compare, plain=plain,
+        progress=lambda label: print(label, file=sys.stderr),
+    )
+    if args.json:
+        json.dump(bench.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(format_table(bench))
+    return 0

@@ -1,0 +1,286 @@
+"""``cardwriter bench stack``: how fast a card's stack fills, and how good it is, against plain calls.
+
+For each paragraph of a JSON Lines file, the same stack (``n`` shown variants)
+is made in up to three ways, in one run, on one loaded model:
+
+- ``stack``: the app's stack filler with its defaults (``FillRequest``'s, which
+  are the app's ``Preferences``: balanced preset, two candidates per shown
+  variant), streaming: variants are shown as they pass the filters, early
+  stopping and continuous batching on;
+- ``stack-classic`` (with ``compare``): the same filler with early stopping and
+  continuous batching off, every candidate generated to its end (today's way);
+- ``plain``: ``n`` plain calls of llama-cpp-python's ``create_chat_completion``,
+  one after the other, as looms and swipes do it (shown as they come, unfiltered).
+
+Per paragraph and way: seconds to the first shown variant and to the full
+stack (from the request, the model loaded), candidates and tokens per shown
+variant, tokens/s, and the quality of what was shown, scored with the
+diversity report's own functions (``diversity_scores.score`` and
+``summarise``, so no threshold is retyped here). The summary gives medians of
+the times and the report's means of the quality figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import math
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from cardwriter.domain.model import Variant, VariantKind
+from cardwriter.embedding.embedder import Embedder
+from cardwriter.evaluation.diversity_input import Paragraph
+from cardwriter.evaluation.diversity_scores import (
+    ParagraphResult,
+    json_ready,
+    score,
+    summarise,
+)
+from cardwriter.generation import prompts
+from cardwriter.generation.presets import get_preset
+from cardwriter.generation.protocol import GenerationRequest, TextGenerator
+from cardwriter.services.stack_filling import FillRequest, StackFiller
+
+STACK = "stack"
+CLASSIC = "stack-classic"
+PLAIN = "plain"
+
+
+@dataclass
+class WayResult:
+    """One paragraph's stack made one way: its timings and its scored variants."""
+
+    way: str
+    paragraph: str
+    first_seconds: float  # request -> first shown variant (nan: none shown)
+    full_seconds: float  # request -> the whole stack (or the fill's end when it fell short)
+    shown: int
+    candidates: int
+    tokens: int
+    quality: ParagraphResult
+
+    def as_dict(self) -> dict[str, object]:
+        row = {k: v for k, v in dataclasses.asdict(self).items() if k != "quality"}
+        row["variants"] = self.quality.variants
+        row["usable"] = self.quality.usable
+        row["usable_distinct"] = self.quality.usable_distinct
+        row["vendi"] = self.quality.vendi
+        return json_ready(row)  # type: ignore[return-value]
+
+
+@dataclass
+class WaySummary:
+    way: str
+    paragraphs: int
+    first_median: float
+    full_median: float
+    candidates_per_shown: float
+    tokens_per_shown: float
+    tokens_per_s: float
+    usable_distinct: float
+    usable_share: float
+    vendi: float
+
+
+@dataclass
+class StackBench:
+    model: str
+    n: int
+    preset: str
+    overgenerate: float
+    results: list[WayResult] = field(default_factory=list)
+    summaries: list[WaySummary] = field(default_factory=list)
+
+    def summary(self, way: str) -> WaySummary | None:
+        return next((s for s in self.summaries if s.way == way), None)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "model": self.model,
+            "n": self.n,
+            "preset": self.preset,
+            "overgenerate": self.overgenerate,
+            "summary": [json_ready(dataclasses.asdict(s)) for s in self.summaries],
+            "details": [r.as_dict() for r in self.results],
+        }
+
+
+class _Clock:
+    """Seconds from the request to each shown variant (called from the filler's callback)."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.arrivals: list[float] = []
+
+    def arrived(self, _variant: Variant | None = None) -> None:
+        self.arrivals.append(time.perf_counter() - self.started)
+
+
+def fill_timed(
+    filler: StackFiller, generator: TextGenerator, request: FillRequest
+) -> tuple[list[str], float, float, int, int, float]:
+    """One fill: (shown texts, first s, full s, candidates started, tokens, the fill's seconds)."""
+    clock = _Clock()
+    result = filler.fill(generator, request, on_variant=clock.arrived)
+    full = time.perf_counter() - clock.started
+    first = clock.arrivals[0] if clock.arrivals else float("nan")
+    if len(result.variants) >= request.wanted and len(clock.arrivals) >= request.wanted:
+        full = clock.arrivals[request.wanted - 1]  # the stack was full then, whatever came after
+    total = time.perf_counter() - clock.started
+    return [v.text for v in result.variants], first, full, len(result.candidates) + result.stopped_early, result.tokens, total
+
+
+def run_stack_bench(
+    engine: TextGenerator,
+    embedder: Embedder,
+    paragraphs: Sequence[Paragraph],
+    *,
+    n: int = FillRequest.wanted,
+    seed: int = 1234,
+    compare: bool = False,
+    plain: Callable[[], object] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> StackBench:
+    """Bench the filler (and, with ``compare``, its classic way) on ``engine``; then the plain calls.
+
+    ``plain`` makes llama-cpp-python's ``Llama`` (called after ``engine`` is
+    closed, so the two never hold memory at once); None skips the baseline.
+    """
+    template = FillRequest(source="", wanted=n)
+    filler = StackFiller(embedder)
+    bench = StackBench(model=engine.model_name, n=n, preset=template.preset, overgenerate=template.overgenerate)
+    ways = [STACK, CLASSIC] if compare else [STACK]
+    vectors = {p.id: embedder.encode([p.text])[0] for p in paragraphs}
+    filler.fill(engine, dataclasses.replace(template, source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4, seed=seed))  # warm-up
+    for number, paragraph in enumerate(paragraphs):
+        para_seed = (seed + 1009 * number) & 0x3FFFFFFF
+        for way in ways:
+            request = dataclasses.replace(
+                template, source=paragraph.text, seed=para_seed, kind=VariantKind.REWRITE, streaming=(way == STACK)
+            )
+            texts, first, full, candidates, tokens, gen_seconds = fill_timed(filler, engine, request)
+            bench.results.append(_scored(way, paragraph, texts, first, full, candidates, tokens, gen_seconds, vectors, embedder, n))
+            if progress is not None:
+                progress(f"{paragraph.id} {way}")
+    close = getattr(engine, "close", None)
+    if close is not None:
+        close()
+    if plain is not None:
+        gc.collect()
+        llm = plain()
+        try:
+            _plain_calls(llm, paragraphs, template, seed, vectors, embedder, bench, progress)
+        finally:
+            llm.close()  # type: ignore[attr-defined]
+    bench.summaries = summarise_ways(bench.results, [*ways, PLAIN], n)
+    return bench
+
+
+def _scored(
+    way: str, paragraph: Paragraph, texts: list[str], first: float, full: float, candidates: int, tokens: int,
+    gen_seconds: float, vectors: dict, embedder: Embedder, n: int,
+) -> WayResult:
+    quality = score(paragraph, way, texts, vectors[paragraph.id], embedder, n=n)
+    quality.tokens, quality.seconds, quality.total_seconds, quality.candidates = tokens, gen_seconds, full, candidates
+    return WayResult(way, paragraph.id, first, full, len(texts), candidates, tokens, quality)
+
+
+def open_plain_llama(model_path: str, threads: int, n_ctx: int = 1024) -> object:
+    """llama-cpp-python's own ``Llama`` on the model, loaded as our engine loads it (no AMX buffers)."""
+    import llama_cpp
+
+    from cardwriter.generation.llama.model_params import patch_default_params
+
+    patch_default_params(llama_cpp)
+    return llama_cpp.Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+
+
+def _plain_calls(
+    llm: object, paragraphs: Sequence[Paragraph], template: FillRequest, seed: int, vectors: dict,
+    embedder: Embedder, bench: StackBench, progress: Callable[[str], None] | None,
+) -> None:
+    """``n`` plain chat completions per paragraph, one after the other, with the same preset's sampling."""
+    chosen = get_preset(template.preset)
+    for number, paragraph in enumerate(paragraphs):
+        para_seed = (seed + 1009 * number) & 0x3FFFFFFF
+        request = GenerationRequest(
+            source=paragraph.text, kind=VariantKind.REWRITE, n=bench.n, seed=para_seed, preset=template.preset,
+            angles=StackFiller._angles(dataclasses.replace(template, source=paragraph.text)),
+        )
+        started = time.perf_counter()
+        texts: list[str] = []
+        arrivals: list[float] = []
+        tokens = 0
+        for plan in prompts.plan(request):
+            out = llm.create_chat_completion(  # type: ignore[attr-defined]
+                messages=list(plan.messages),
+                max_tokens=plan.max_tokens,
+                seed=plan.seed,
+                temperature=chosen.temperature,
+                min_p=chosen.min_p,
+                typical_p=chosen.typical_p,
+                top_k=chosen.top_k,
+                top_p=chosen.top_p,
+                repeat_penalty=chosen.repeat_penalty,
+                mirostat_mode=2 if chosen.mirostat_tau is not None else 0,
+                mirostat_tau=chosen.mirostat_tau or 5.0,
+                mirostat_eta=chosen.mirostat_eta,
+            )
+            raw = out["choices"][0]["message"]["content"] or ""
+            end = prompts.paragraph_end(raw)
+            texts.append(prompts.clean(raw[:end] if end is not None else raw))
+            tokens += out["usage"]["completion_tokens"]
+            arrivals.append(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        bench.results.append(_scored(PLAIN, paragraph, texts, arrivals[0], arrivals[-1], len(texts), tokens, elapsed, vectors, embedder, bench.n))
+        if progress is not None:
+            progress(f"{paragraph.id} {PLAIN}")
+
+
+def _median(values: Sequence[float]) -> float:
+    vals = [v for v in values if not math.isnan(v)]
+    return statistics.median(vals) if vals else float("nan")
+
+
+def summarise_ways(results: Sequence[WayResult], ways: Sequence[str], n: int) -> list[WaySummary]:
+    """Per way: median times, per-shown costs, and the diversity report's quality means."""
+    quality = {s.preset: s for s in summarise([r.quality for r in results], ways, n)}
+    summaries = []
+    for way in ways:
+        rows = [r for r in results if r.way == way]
+        if not rows:
+            continue
+        shown = sum(r.shown for r in rows) or float("nan")
+        q = quality[way]
+        summaries.append(
+            WaySummary(
+                way=way,
+                paragraphs=len(rows),
+                first_median=_median([r.first_seconds for r in rows]),
+                full_median=_median([r.full_seconds for r in rows]),
+                candidates_per_shown=sum(r.candidates for r in rows) / shown,
+                tokens_per_shown=sum(r.tokens for r in rows) / shown,
+                tokens_per_s=q.tokens_per_s,
+                usable_distinct=q.usable_distinct,
+                usable_share=q.usable_share,
+                vendi=q.vendi,
+            )
+        )
+    return summaries
+
+
+def format_table(bench: StackBench) -> str:
+    """The summary as a fixed-width table (one row per way)."""
+    head = f"{'way':<14}{'paras':>6}{'first s':>9}{'full s':>8}{'cand/shown':>11}{'tok/shown':>10}{'tok/s':>7}{'usable dist':>12}{'usable %':>9}{'vendi':>7}"
+    lines = [f"model {bench.model}, stack of {bench.n}, preset {bench.preset}, overgenerate {bench.overgenerate:g}", head]
+    for s in bench.summaries:
+        lines.append(
+            f"{s.way:<14}{s.paragraphs:>6}{s.first_median:>9.2f}{s.full_median:>8.2f}{s.candidates_per_shown:>11.2f}"
+            f"{s.tokens_per_shown:>10.1f}{s.tokens_per_s:>7.1f}{s.usable_distinct:>12.2f}{s.usable_share:>9.0%}{s.vendi:>7.2f}"
+        )
+    return "\n".join(lines)
+
+

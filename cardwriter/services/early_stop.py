@@ -1,0 +1,81 @@
+"""Judging a candidate by its first tokens: is it already going wrong?
+
+The stack filler asks the engine to stop a candidate as soon as its text so far
+shows it cannot become a usable variant, so its slot in the batch goes to a
+fresh candidate (continuous batching) instead of writing tokens the filters
+would throw away. Each rule here only fires on text the end filters
+(``embedding.dedup``) would drop or that adds nothing to the stack:
+
+- a label or a chatty preamble at the start ("Sure, ...", "Here is ...",
+  "Rewrite:", "Original:");
+- an opening a sibling already took (the same first ``OPENING_WORDS`` words):
+  a near-duplicate in the making;
+- a loop: one word n-gram repeated as often as dedup's looping rule allows
+  (that count only grows, so the end filter would drop it too);
+- another script: mostly letters outside the Latin alphabets, for a source in
+  Latin script.
+
+``early_stop_reason`` is a pure function of the text so far and what it is
+compared with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cardwriter.embedding.dedup import DedupConfig
+from cardwriter.embedding.tokens import max_ngram_count, words
+
+OPENING_WORDS = 4
+"""Candidates whose first this many words are the same count as taking the same opening."""
+
+MIN_SCRIPT_LETTERS = 12
+"""Letters needed before the script is judged."""
+
+_PREAMBLE = re.compile(
+    r"^(?:(?:sure|certainly|of course|okay|ok|absolutely)\b\s*[,.!:]"
+    r"|here(?:'s| is| are)\b"
+    r"|(?:[a-z]+ ){0,2}(?:rewrite|rewritten|original|output|variant|paragraph|version|text|answer|revision)\s*:)",
+)
+_LEAD = " \"'\u201c*#>-"
+
+
+def opening(text: str) -> tuple[str, ...] | None:
+    """The first ``OPENING_WORDS`` words of ``text``, once it has more than that (None before)."""
+    toks = words(text)
+    return tuple(toks[:OPENING_WORDS]) if len(toks) > OPENING_WORDS else None
+
+
+def _foreign_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if ord(c) > 0x24F) / len(letters)
+
+
+def early_stop_reason(
+    text: str,
+    *,
+    source: str = "",
+    taken_openings: Iterable[tuple[str, ...]] = (),
+    config: DedupConfig = DedupConfig(),
+) -> str | None:
+    """Why the candidate whose raw text so far is ``text`` should stop now, or None to go on."""
+    lowered = " ".join(text.lower().split()).replace("\u2019", "'").lstrip(_LEAD)
+    if not lowered:
+        return None
+    source_lowered = " ".join(source.lower().split()).replace("\u2019", "'").lstrip(_LEAD)
+    found = _PREAMBLE.match(lowered)
+    if found and not source_lowered.startswith(found.group(0)):
+        return f"starts with a preamble or label ({found.group(0)!r})"
+    mine = opening(text)
+    if mine is not None and mine in set(taken_openings):
+        return f"a sibling already opened with {' '.join(mine)!r}"
+    top = max_ngram_count(words(text), config.loop_n)
+    if top >= config.loop_max_repeats:
+        return f"looping: one word {config.loop_n}-gram {top} times"
+    letters = sum(1 for c in text if c.isalpha())
+    if letters >= MIN_SCRIPT_LETTERS and _foreign_share(text) > 0.3 and _foreign_share(source) <= 0.3:
+        return "another script than the source's"
+    return None

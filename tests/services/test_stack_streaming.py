@@ -1,0 +1,75 @@
+"""Streaming fills: variants reach the caller one by one, as they pass, and are never taken back."""
+
+from __future__ import annotations
+
+from cardwriter.domain.model import VariantKind
+from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.fake_embedder import FakeEmbedder
+from cardwriter.generation.fake import FakeGenerator
+from cardwriter.generation.protocol import SequenceDone
+from cardwriter.services.stack_filling import FillRequest, StackFiller
+
+SOURCE = "The old lighthouse keeper climbed the stairs every evening, counting each step in the silence."
+
+
+class Recording:
+    """The fake generator, noting how many sequences had finished when."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.finished = 0
+        self.requests = []
+
+    def stream(self, request, cancel=None):
+        self.requests.append(request)
+        for event in self.inner.stream(request, cancel):
+            if isinstance(event, SequenceDone):
+                self.finished += 1
+            yield event
+
+
+def test_the_first_variant_arrives_before_its_siblings_finish():
+    generator = Recording(FakeGenerator())
+    seen = []
+    result = StackFiller(FakeEmbedder()).fill(
+        generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=3),
+        on_variant=lambda v: seen.append((v, generator.finished)),
+    )
+    asked = generator.requests[0].n
+    assert seen and seen[0][1] < asked, "the first variant came while other candidates were still being written"
+    assert [v for v, _ in seen] == result.variants, "every variant delivered once, in order, none taken back"
+    assert len(result.variants) == 4
+
+
+def test_the_request_asks_for_early_stops_and_refills():
+    generator = Recording(FakeGenerator())
+    StackFiller(FakeEmbedder()).fill(generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3))
+    request = generator.requests[0]
+    assert request.refills == request.n and request.early_stop is not None and request.want_refill is not None
+    assert request.early_stop(0, "Sure, here is a rewrite") is True
+    assert request.early_stop(1, "The keeper climbed") is False
+
+
+def test_classic_way_asks_for_neither():
+    generator = Recording(FakeGenerator())
+    StackFiller(FakeEmbedder()).fill(generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3, streaming=False))
+    assert generator.requests[0].refills == 0 and generator.requests[0].early_stop is None
+
+
+class SameText:
+    model_name = "same"
+
+    def stream(self, request, cancel=None):
+        for i in range(request.n):
+            yield SequenceDone(i, "Each evening the keeper went up the spiral steps, counting them aloud in the quiet.", 10, "stop", 0.1)
+
+
+def test_a_duplicate_of_a_shown_variant_is_dropped_at_once():
+    seen = []
+    result = StackFiller(FakeEmbedder()).fill(
+        SameText(), FillRequest(SOURCE, wanted=3, seed=1, max_rounds=1, min_source_cosine=0.0), on_variant=seen.append
+    )
+    assert len(seen) == 1 == len(result.variants)
+    assert {d.reason for d in result.dropped} <= {DropReason.DUPLICATES_STACK, DropReason.DUPLICATES_SIBLING}
+    assert len(result.dropped) == len(result.candidates) - 1
