@@ -70,6 +70,8 @@ class FillRequest:
     mmr_lambda: float = 0.3  # leans to novelty: measured better than DEFAULT_LAMBDA (0.5) on the dev paragraphs
     max_rounds: int = 3
     max_tokens: int | None = None
+    closeness: Callable[[list[str]], list[float]] | None = None  # "keep my voice": closeness of texts to the writer
+    closeness_weight: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,10 @@ class StackFiller:
             )
             result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail, d.cosine) for d in verdict.dropped)
             survivors = verdict.kept
+            close = request.closeness([fresh[i].text for i in survivors]) if request.closeness and survivors else None
             picked = mmr_select(
-                vecs[survivors], source_vec, need, lambda_=request.mmr_lambda, existing=held_vecs if len(held_texts) else None
+                vecs[survivors], source_vec, need, lambda_=request.mmr_lambda, existing=held_vecs if len(held_texts) else None,
+                closeness=close, closeness_weight=request.closeness_weight,
             ) if survivors else []
             chosen = [survivors[p] for p in picked]
             for index in chosen:
