@@ -21,7 +21,6 @@ from pathlib import Path
 from cardwriter.domain.style import build_profile
 
 
-
 def auc(own: list[float], other: list[float]) -> float:
     """Share of (own, other) pairs where the own paragraph is closer; ties count half."""
     wins = sum((a < b) + 0.5 * (a == b) for a in own for b in other)

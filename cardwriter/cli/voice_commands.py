@@ -28,7 +28,9 @@ def cmd_voice(args: argparse.Namespace) -> int:
         reading = voice_meter.measure(project, draft_id)
         history = project.voice_points(draft_id)
     if args.plot is not None:
-        from cardwriter.gui.voice_plot import save_history_png  # Qt only when a plot is asked for
+        from cardwriter.gui.voice_plot import (
+            save_history_png,  # Qt only when a plot is asked for
+        )
 
         save_history_png(history, args.plot)
         print(f"wrote {args.plot}", file=sys.stderr)

@@ -25,14 +25,14 @@ class HistoryPlot(QWidget):
         self.history, self.threshold = history, threshold
         self.setMinimumSize(480, 240)
 
-    def paintEvent(self, event):  # noqa: N802 - Qt's name
+    def paintEvent(self, event):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         paint_history(painter, QRectF(self.rect()), self.history, self.threshold)
 
 
 class VoiceActions:
-    def __init__(self, status_bar, threshold=lambda: voice_meter.DEFAULT_THRESHOLD):  # noqa: ANN001
+    def __init__(self, status_bar, threshold=lambda: voice_meter.DEFAULT_THRESHOLD):
         self.status_bar = status_bar
         self.threshold = threshold  # read from the preferences each time
         self.gauge = VoiceGauge()

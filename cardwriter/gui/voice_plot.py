@@ -6,6 +6,7 @@ the writer's voice) over acceptances, with the warning threshold as a dashed lin
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -43,7 +44,7 @@ def paint_history(painter: QPainter, rect: QRectF, history: list[VoicePoint], th
         painter.setPen(QPen(colour, 2))
         points = [QPointF(x(i), plot.bottom() - plot.height() * v)
                   for i, p in enumerate(history) if (v := value(p)) is not None]
-        for a, b in zip(points, points[1:]):
+        for a, b in itertools.pairwise(points):
             painter.drawLine(a, b)
         for point in points:
             painter.drawEllipse(point, 2.5, 2.5)
@@ -88,7 +89,7 @@ class VoiceGauge(QWidget):
                             f"your paragraphs are from each other; warning above {threshold:.1f})")
         self.update()
 
-    def paintEvent(self, event):  # noqa: N802 - Qt's name
+    def paintEvent(self, event):
         painter = QPainter(self)
         rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         painter.setPen(QPen(QColor("#888888"), 1))

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from cardwriter.domain.attribution import MODEL, WRITER, carry, counts, join, split, valid, writer_only
+from cardwriter.domain.attribution import (
+    MODEL,
+    WRITER,
+    carry,
+    counts,
+    join,
+    split,
+    valid,
+    writer_only,
+)
 
 
 def test_accepting_marks_only_the_changed_words_as_the_models():

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from cardwriter.domain.style import MIN_BASELINE, build_profile, features, sentences, words
+from cardwriter.domain.style import (
+    MIN_BASELINE,
+    build_profile,
+    features,
+    sentences,
+    words,
+)
 
 DEV = Path("/work/shared/eval/dev_paragraphs.jsonl")  # as tests/cli/test_diversity_commands.py
 
