@@ -10,8 +10,8 @@ import itertools
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cardwriter.services.voice_meter import DEFAULT_THRESHOLD, VoiceReading
 from cardwriter.storage.voice_records import VoicePoint
@@ -52,7 +52,8 @@ def paint_history(painter: QPainter, rect: QRectF, history: list[VoicePoint], th
 
 def save_history_png(history: list[VoicePoint], path: Path, threshold: float = DEFAULT_THRESHOLD) -> None:
     """Write the history plot to ``path`` (works with no screen: Qt's offscreen platform)."""
-    app = QGuiApplication.instance() or QGuiApplication(["cardwriter", "-platform", "offscreen"])
+    # a QApplication, not a QGuiApplication: widgets made later in the same process need one
+    app = QApplication.instance() or QApplication(["cardwriter", "-platform", "offscreen"])
     image = QImage(QSize(640, 320), QImage.Format_ARGB32)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.Antialiasing)
