@@ -15,10 +15,19 @@ import traceback
 from collections.abc import Sequence
 
 import cardwriter
-from cardwriter.cli import diversity_commands, draft_commands, generation_commands, model_commands, project_commands
+from cardwriter.cli import (
+    diversity_commands,
+    draft_commands,
+    generation_commands,
+    model_commands,
+    project_commands,
+    voice_commands,
+)
 from cardwriter.errors import UserError
 
-COMMAND_MODULES = [project_commands, draft_commands, generation_commands, model_commands, diversity_commands]
+COMMAND_MODULES = [
+    project_commands, draft_commands, generation_commands, model_commands, diversity_commands, voice_commands,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -78,6 +78,7 @@ class Card:
     separator: str = "\n\n"
     variants: list[Variant] = field(default_factory=list)
     id: str = field(default_factory=new_id)
+    origins: str | None = field(default=None, compare=False)  # who wrote each word (domain.attribution)
 
     def stack(self) -> list[Variant]:
         """Variants still on offer: in the stack or pinned, pinned first."""

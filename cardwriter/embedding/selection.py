@@ -8,6 +8,11 @@ where the max is 0 while nothing is picked and nothing is shown (``existing``), 
 first pick is the candidate most relevant to the source. ``lambda_ = 1`` ranks by
 relevance alone, ``lambda_ = 0`` by novelty alone. Ties go to the lowest index, so the
 result is deterministic.
+
+With ``closeness`` (one value per candidate in [0, 1], e.g. how close each is to the
+writer's own voice) and ``closeness_weight`` w > 0, each step's score gains
+``w * closeness[i]``: a third term that changes which candidates are picked, not only
+their order ("keep my voice").
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ def mmr_select(
     *,
     lambda_: float = DEFAULT_LAMBDA,
     existing: np.ndarray | None = None,
+    closeness: np.ndarray | None = None,
+    closeness_weight: float = 0.0,
 ) -> list[int]:
     """Indices of up to ``k`` candidates in the order MMR picks them.
 
@@ -48,11 +55,14 @@ def mmr_select(
     else:
         has_neighbour = False
     similarity = cand @ cand.T
+    bonus = 0.0
+    if closeness is not None and closeness_weight:
+        bonus = closeness_weight * np.asarray(closeness, dtype=np.float64).reshape(n)
 
     picked: list[int] = []
     available = np.ones(n, dtype=bool)
     for _ in range(k):
-        score = lambda_ * relevance - (1.0 - lambda_) * (redundancy if has_neighbour else 0.0)
+        score = lambda_ * relevance - (1.0 - lambda_) * (redundancy if has_neighbour else 0.0) + bonus
         score = np.where(available, score, -np.inf)
         best = int(np.argmax(score))  # first maximum: lowest index wins a tie
         picked.append(best)

@@ -36,6 +36,7 @@ from cardwriter.gui.settings_dialog import SettingsDialog
 from cardwriter.gui.stack_actions import StackActions
 from cardwriter.gui.start_panel import StartPanel
 from cardwriter.gui.status_bar import StatusBar
+from cardwriter.gui.voice_actions import VoiceActions
 from cardwriter.gui.writing_tools import WritingTools
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.storage.project import Project
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
         self._connect_menu()
         self.help = HelpActions(self)
+        self.voice = VoiceActions(self.status, lambda: self.settings.preferences().voice_threshold)
         self._connect_generation()
         self._keep_notes_panel(self.note_actions.dock)
         self.backups = BackupActions(self)
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         self._replace_main_widget(view)
         self.view = view
         self.status.watch_counts(self.model, view)
+        self.voice.draft_shown(self.session)
         self.tools.draft_shown(view)
         self.stacks.attach()
         self.setWindowTitle(f"{self.session.draft.title} — {Path(self.project.path).name} — Cardwriter")

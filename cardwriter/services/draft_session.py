@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
+from cardwriter.domain import attribution
 from cardwriter.domain.model import Card, Draft, Variant, VariantState
 from cardwriter.errors import UserError
 from cardwriter.services import editing
@@ -23,6 +24,10 @@ class DraftSession:
     def __init__(self, project: Project, draft_id: str):
         self.project = project
         self.draft: Draft = project.load_draft(draft_id)
+        stored = project.card_origins(card.id for card in self.draft.cards)
+        for card in self.draft.cards:
+            card.origins = attribution.valid(card.text, stored.get(card.id))
+        self.on_accept = None  # called with the draft id after each acceptance (the voice meter records a point)
 
     # -- lookups -------------------------------------------------------------
 
@@ -57,13 +62,21 @@ class DraftSession:
     def set_text(self, card_id: str, text: str) -> int:
         card = self.card(card_id)
         if card.text != text:
-            self.project.set_card_text(card_id, text)
-            card.text = text
+            origins = attribution.carry(card.text, card.origins, text, attribution.WRITER)
+            with self.project.transaction():
+                self.project.set_card_text(card_id, text)
+                self.project.set_card_origins(card_id, origins)
+            card.text, card.origins = text, origins
         return self.index_of(card_id)
 
     def split(self, card_id: str, offset: int, new_card_id: str | None = None) -> Card:
         """Split at ``offset``; the new card below gets ``new_card_id`` when given (for redo)."""
-        new = editing.split_card(self.project, card_id, offset, new_card_id)
+        old = self.card(card_id)
+        head, tail = attribution.split(old.text, old.origins, offset)
+        with self.project.transaction():
+            new = editing.split_card(self.project, card_id, offset, new_card_id)
+            self.project.set_card_origins(card_id, head)
+            self.project.set_card_origins(new.id, tail)
         index = self.index_of(card_id)
         self._reload(card_id)
         self.draft.cards.insert(index + 1, self._load_card(new.id))
@@ -71,8 +84,14 @@ class DraftSession:
 
     def merge_with_previous(self, card_id: str) -> tuple[str, list[str]]:
         """Merge into the card above; returns its id and the ids of the variants that moved up."""
-        moved = [v.id for v in self.card(card_id).variants]
-        above_id = editing.merge_with_previous(self.project, card_id)
+        card = self.card(card_id)
+        moved = [v.id for v in card.variants]
+        index = self.index_of(card_id)
+        above = self.draft.cards[index - 1] if index else None
+        with self.project.transaction():
+            above_id = editing.merge_with_previous(self.project, card_id)
+            if above is not None:
+                self.project.set_card_origins(above_id, attribution.join(above.text, above.origins, card.text, card.origins))
         del self.draft.cards[self.index_of(card_id)]
         self._reload(above_id)
         return above_id, moved
@@ -90,7 +109,9 @@ class DraftSession:
     def insert(self, index: int, card: Card) -> int:
         """Insert a card (with its stack) at ``index``; returns where it went."""
         index = max(0, min(index, len(self.draft.cards)))
-        self.project.insert_card(self.draft.id, index, card)
+        with self.project.transaction():
+            self.project.insert_card(self.draft.id, index, card)
+            self.project.set_card_origins(card.id, attribution.valid(card.text, card.origins))
         self.draft.cards.insert(index, self._load_card(card.id))
         return index
 
@@ -118,8 +139,14 @@ class DraftSession:
         self._reload(card_id)
 
     def accept(self, card_id: str, variant_id: str) -> None:
-        editing.accept_variant(self.project, card_id, variant_id)
+        before = self.card(card_id)
+        with self.project.transaction():
+            editing.accept_variant(self.project, card_id, variant_id)
+            text = self.project.card(card_id).text
+            self.project.set_card_origins(card_id, attribution.carry(before.text, before.origins, text, attribution.MODEL))
         self._reload(card_id)
+        if self.on_accept is not None:
+            self.on_accept(self.draft.id)
 
     def set_variant_state(self, card_id: str, variant_id: str, state: VariantState) -> None:
         self.project.set_variant_state(variant_id, state)
@@ -139,6 +166,7 @@ class DraftSession:
         remove = [v.id for v in (current.variants if current else []) if v.id not in keep_ids]
         with self.project.transaction():
             self.project.set_card_text(snapshot.id, snapshot.text)
+            self.project.set_card_origins(snapshot.id, attribution.valid(snapshot.text, snapshot.origins))
             self.project.restore_variants(snapshot.id, snapshot.variants, remove)
         self._reload(snapshot.id)
 
@@ -146,9 +174,13 @@ class DraftSession:
 
     def _load_card(self, card_id: str) -> Card:
         record = self.project.card(card_id)
-        return Card(id=card_id, text=record.text, separator=record.separator, variants=self.project.variants(card_id))
+        origins = attribution.valid(record.text, self.project.card_origins([card_id]).get(card_id))
+        card = Card(id=card_id, text=record.text, separator=record.separator, variants=self.project.variants(card_id))
+        card.origins = origins
+        return card
 
     def _reload(self, card_id: str) -> None:
         fresh = self._load_card(card_id)
         card = self.card(card_id)
         card.text, card.separator, card.variants = fresh.text, fresh.separator, fresh.variants
+        card.origins = fresh.origins

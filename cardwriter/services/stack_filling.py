@@ -88,6 +88,8 @@ class FillRequest:
     max_tokens: int | None = None
     streaming: bool = True  # filter as candidates finish, show variants as they pass, stop early, refill
     pool: float = 1.5  # streaming: stop generating once this many times the variants needed passed
+    closeness: Callable[[list[str]], list[float]] | None = None  # "keep my voice": closeness of texts to the writer
+    closeness_weight: float = 0.3
 
 
 VariantCallback = Callable[[Variant], None]
@@ -193,8 +195,10 @@ class StackFiller:
             )
             result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail, d.cosine) for d in verdict.dropped)
             survivors = verdict.kept
+            close = request.closeness([fresh[i].text for i in survivors]) if request.closeness and survivors else None
             picked = mmr_select(
-                vecs[survivors], source_vec, need, lambda_=request.mmr_lambda, existing=held_vecs if len(held_texts) else None
+                vecs[survivors], source_vec, need, lambda_=request.mmr_lambda, existing=held_vecs if len(held_texts) else None,
+                closeness=close, closeness_weight=request.closeness_weight,
             ) if survivors else []
             chosen = [survivors[p] for p in picked]
             for index in chosen:

@@ -184,7 +184,12 @@ class StreamingRound:
         left = self.need - self.shown
         if left > 0 and self.kept:
             existing = self.held_vecs if len(self.held_texts) else None
-            order = mmr_select(np.vstack(self.kept_vecs), self.source_vec, left, lambda_=self.request.mmr_lambda, existing=existing)
+            closeness = self.request.closeness
+            close = np.asarray(closeness([c.text for c in self.kept])) if closeness else None
+            order = mmr_select(
+                np.vstack(self.kept_vecs), self.source_vec, left, lambda_=self.request.mmr_lambda, existing=existing,
+                closeness=close, closeness_weight=self.request.closeness_weight,
+            )
             chosen = [self.kept[i] for i in order]
             for candidate in chosen:
                 self._show(self.kept.index(candidate))

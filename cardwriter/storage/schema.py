@@ -12,6 +12,8 @@ Version history:
    app's settings (QSettings), not in the project file.
 3. ``dictionary_words``: the words the writer added to the project's dictionary
    (spelling); ``session_target``: the session word target (one row at most).
+4. ``card_origins``: who wrote each card's words (one letter per word) and the
+   "mine" mark; ``voice_points``: the voice meter's history, one row per acceptance.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 _V1 = """
@@ -91,10 +93,31 @@ def _add_writing_aids(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE session_target (id INTEGER PRIMARY KEY CHECK (id = 1), words INTEGER NOT NULL)")
 
 
+def _add_voice_records(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE card_origins (
+               card_id TEXT PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
+               origins TEXT NOT NULL,           -- one letter per word: w writer, m model
+               mine INTEGER NOT NULL DEFAULT 0  -- the writer's own, whatever was accepted
+           )"""
+    )
+    db.execute(
+        """CREATE TABLE voice_points (
+               id INTEGER PRIMARY KEY,
+               draft_id TEXT NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+               at TEXT NOT NULL,
+               model_share REAL NOT NULL,
+               distance REAL                    -- NULL while the writer has too few paragraphs of their own
+           )"""
+    )
+    db.execute("CREATE INDEX voice_points_by_draft ON voice_points(draft_id, id)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     0: _create_v1,
     1: _drop_settings,
     2: _add_writing_aids,
+    3: _add_voice_records,
 }
 
 

@@ -78,3 +78,16 @@ def test_returns_min_k_n_distinct_valid_indices(cands, k, lam):
 def test_deterministic(cands, k):
     cands = cands / np.linalg.norm(cands, axis=1, keepdims=True)
     assert mmr_select(cands, unit(np.ones(5)), k) == mmr_select(cands.copy(), unit(np.ones(5)), k)
+
+
+def test_closeness_as_a_third_term_changes_which_candidates_are_picked():
+    """Two equally relevant, equally novel candidates: without closeness the first wins the tie;
+    with it the one closer to the writer's voice is picked instead (the selection, not only the order)."""
+    source = np.array([1.0, 0.0, 0.0])
+    a = np.array([0.8, 0.6, 0.0])
+    b = np.array([0.8, -0.6, 0.0])
+    candidates = np.vstack([a, b])
+    assert mmr_select(candidates, source, 1, lambda_=0.5) == [0]
+    closeness = np.array([0.2, 0.9])
+    assert mmr_select(candidates, source, 1, lambda_=0.5, closeness=closeness, closeness_weight=0.3) == [1]
+    assert mmr_select(candidates, source, 1, lambda_=0.5, closeness=closeness, closeness_weight=0.0) == [0]

@@ -171,3 +171,26 @@ def test_every_candidate_is_either_picked_or_dropped_for_one_reason():
     assert sorted(map(id, result.picked + dropped)) == sorted(map(id, result.candidates))
     assert all(isinstance(d.reason, DropReason) for d in result.dropped)
     assert {c.round for c in result.candidates} <= set(range(result.rounds))
+
+
+def test_keep_my_voice_passes_closeness_into_the_selection():
+    """A closeness function that favours one candidate's text puts it in a one-variant stack."""
+    # the whole pool, then selection: streaming shows its first arrivals before any selection
+    plain = StackFiller(FakeEmbedder()).fill(
+        FakeGenerator(), FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=1, seed=11, max_rounds=1, streaming=False)
+    )
+    candidates = [c.text for c in plain.candidates]
+    favourite = next(t for t in candidates if t != plain.variants[0].text)
+    seen = []
+
+    def closeness(texts):
+        seen.append(list(texts))
+        return [1.0 if t == favourite else 0.0 for t in texts]
+
+    kept = StackFiller(FakeEmbedder()).fill(
+        FakeGenerator(),
+        FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=1, seed=11, max_rounds=1, closeness=closeness,
+                    closeness_weight=5.0, streaming=False),
+    )
+    assert seen and favourite in seen[0]
+    assert [v.text for v in kept.variants] == [favourite]

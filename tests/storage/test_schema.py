@@ -35,14 +35,14 @@ def test_version_1_file_loses_its_unused_settings_table_and_keeps_everything_els
     path = tmp_path / "old.cardwriter"
     write_version_1_file(path)
     with Project.open(path) as project:
-        assert project.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert project.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert "settings" not in tables(project.db)
         draft = project.load_draft("d1")
         assert (draft.title, draft.leading, draft.text()) == ("Old draft", "\ufeff", "\ufeffAn old card.\n")
         assert [(n.id, n.text, n.tags) for n in project.notes()] == [("n1", "An old note.", ("old",))]
         assert project.integrity_check() == "ok"
     with Project.open(path) as project:  # once migrated, opening again changes nothing
-        assert project.db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert project.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_a_new_file_is_made_at_the_current_version_without_settings(tmp_path):
@@ -71,7 +71,7 @@ def test_version_2_file_gains_a_dictionary_and_a_session_target(tmp_path):
     path = tmp_path / "v2.cardwriter"
     write_version_2_file(path)
     with Project.open(path) as project:
-        assert project.db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert project.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert {"dictionary_words", "session_target"} <= tables(project.db)
         assert project.load_draft("d1").cards[0].text == "Teh keeper."
         assert project.dictionary_words() == [] and project.session_target() == 0

@@ -1,0 +1,107 @@
+"""The voice meter: how much of a draft came from the model, and how far that text sits from the writer's voice.
+
+The writer's baseline is every paragraph of the project (all drafts) with no
+word from an accepted variant, plus those the writer marked "mine". The
+model-sourced text of a draft is its cards holding model words; its distance
+is the mean of their distances from the baseline (``domain.style``), each
+weighted by its number of model words. 1.0 means "as different as your own
+paragraphs are from each other".
+
+``record_point`` is what ``DraftSession.on_accept`` calls: one history point
+per acceptance, stored in the project file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cardwriter.domain.attribution import MODEL, counts, valid
+from cardwriter.domain.model import Draft
+from cardwriter.domain.style import Scorer, StyleProfile, build_profile
+from cardwriter.errors import UserError
+from cardwriter.storage.project import Project
+from cardwriter.storage.voice_records import VoicePoint
+
+DEFAULT_THRESHOLD = 1.5  # distance at which the app warns, unless the writer sets another
+
+
+@dataclass(frozen=True)
+class VoiceReading:
+    title: str
+    words: int
+    model_words: int
+    distance: float | None  # None: no model text, or too few paragraphs of the writer's own
+    baseline_paragraphs: int
+
+    @property
+    def model_share(self) -> float:
+        return self.model_words / self.words if self.words else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "draft": self.title,
+            "words": self.words,
+            "model_words": self.model_words,
+            "model_share": round(self.model_share, 4),
+            "distance": None if self.distance is None else round(self.distance, 4),
+            "baseline_paragraphs": self.baseline_paragraphs,
+        }
+
+
+def _with_origins(project: Project, draft: Draft) -> Draft:
+    stored = project.card_origins(card.id for card in draft.cards)
+    for card in draft.cards:
+        card.origins = valid(card.text, stored.get(card.id))
+    return draft
+
+
+def writer_profile(project: Project, scorer: Scorer | None = None) -> StyleProfile | None:
+    """The writer's voice from their own paragraphs across the project, or None with too few."""
+    own: list[str] = []
+    for draft in project.load_drafts():
+        _with_origins(project, draft)
+        mine = project.mine_cards(card.id for card in draft.cards)
+        own.extend(c.text for c in draft.cards if c.id in mine or MODEL not in (c.origins or ""))
+    return build_profile([t for t in own if not t.lstrip().startswith("#")], scorer)
+
+
+def measure(project: Project, draft_id: str, profile: StyleProfile | None = None) -> VoiceReading:
+    """The meter of one draft now (pass ``profile`` to reuse one already built)."""
+    draft = _with_origins(project, project.load_draft(draft_id))
+    profile = profile if profile is not None else writer_profile(project)
+    mine = project.mine_cards(card.id for card in draft.cards)
+    words = model_words = 0
+    weighted: list[tuple[str, int]] = []
+    for card in draft.cards:
+        writer, model = counts(card.text, card.origins)
+        if card.id in mine:
+            writer, model = writer + model, 0
+        words += writer + model
+        model_words += model
+        if model:
+            weighted.append((card.text, model))
+    distance = None
+    if profile is not None and weighted:
+        distances = profile.distances([text for text, _ in weighted])
+        distance = sum(d * w for d, (_, w) in zip(distances, weighted)) / sum(w for _, w in weighted)
+    return VoiceReading(draft.title, words, model_words, distance, profile.paragraphs if profile else 0)
+
+
+def record_point(project: Project, draft_id: str) -> VoicePoint:
+    """Store the draft's meter as a history point (after an acceptance) and return it."""
+    reading = measure(project, draft_id)
+    project.add_voice_point(draft_id, reading.model_share, reading.distance)
+    return project.voice_points(draft_id)[-1]
+
+
+def find_draft(project: Project, title: str | None) -> str:
+    """The id of the draft called ``title`` (or with that id); the first draft when no title is given."""
+    drafts = project.drafts()
+    if not drafts:
+        raise UserError(f"{project.path} has no drafts")
+    if title is None:
+        return drafts[0].id
+    for summary in drafts:
+        if title in (summary.title, summary.id):
+            return summary.id
+    raise UserError(f"no draft called {title!r} in {project.path}; see 'cardwriter drafts list'")

@@ -1,0 +1,62 @@
+"""``cardwriter voice``: the meter of a real project, as text, JSON and a PNG plot."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtGui import QImage
+
+from cardwriter.cli import main
+from cardwriter.domain.model import Card, Draft, Provenance, Variant, VariantKind
+from cardwriter.services import voice_meter
+from cardwriter.services.draft_session import DraftSession
+from cardwriter.storage.project import Project
+
+MINE = [
+    "He walked in. The room was cold. Nobody spoke. He sat down.",
+    "She left early. The car would not start. She walked home. It rained.",
+    "The dog barked. Then it stopped. The street was empty again. I waited.",
+    "We ate bread. The soup was thin. Nobody complained. Night came on.",
+]
+ORNATE = (
+    "It was, I confess, with a melancholy that I could neither explain nor entirely resist, that I "
+    "wandered; for the evening, which had promised so much, had dissolved into a long and wearisome silence."
+)
+
+
+def make_project(path):
+    project = Project.create(path)
+    draft = Draft("Cold", cards=[Card(t) for t in MINE] + [Card("He read the letter. Then he burned it.")])
+    project.add_draft(draft)
+    session = DraftSession(project, draft.id)
+    session.on_accept = lambda draft_id: voice_meter.record_point(project, draft_id)
+    last = draft.cards[-1].id
+    variant = Variant(text=ORNATE, provenance=Provenance(kind=VariantKind.RESTYLE))
+    session.add_variants(last, [variant])
+    session.accept(last, variant.id)
+    project.close()
+    # "the" is in both texts: the writer's word stays theirs
+    return len(ORNATE.split()) - 1, sum(len(t.split()) for t in MINE) + len(ORNATE.split())
+
+
+def test_voice_reports_the_model_share_and_a_far_distance(tmp_path, capsys):
+    path = tmp_path / "p.cardwriter"
+    model_words, words = make_project(path)
+    assert main(["voice", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["words"] == words and data["model_words"] == model_words
+    assert data["baseline_paragraphs"] == 4
+    assert data["distance"] > 1.5  # ornate prose is far from four terse paragraphs
+    assert len(data["history"]) == 1 and round(data["history"][0]["model_share"], 4) == data["model_share"]
+
+
+def test_voice_plot_writes_a_png_and_a_missing_draft_is_a_message(tmp_path, capsys):
+    path = tmp_path / "p.cardwriter"
+    make_project(path)
+    out = tmp_path / "voice.png"
+    assert main(["voice", str(path), "--draft", "Cold", "--plot", str(out)]) == 0
+    assert "words from the model" in capsys.readouterr().out
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (640, 320)
+    assert main(["voice", str(path), "--draft", "Warm"]) == 1
+    assert "no draft called 'Warm'" in capsys.readouterr().err
