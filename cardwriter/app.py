@@ -6,6 +6,7 @@ worker, and the embedder loads the first time a stack is filled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -15,6 +16,7 @@ from cardwriter.embedding.embedder import SentenceTransformerEmbedder
 from cardwriter.generation.factory import open_generator
 from cardwriter.generation.presets import PRESETS
 from cardwriter.generation.prompts import ANGLES
+from cardwriter.generation.protocol import TextGenerator
 from cardwriter.gui import launch
 from cardwriter.gui.app_settings import MODEL_FILE, MODEL_SERVER, AppSettings, Preferences
 from cardwriter.gui.backend import Backend
@@ -34,13 +36,20 @@ def model_spec(prefs: Preferences) -> str | None:
     return None
 
 
+def generator_loader(prefs: Preferences) -> Callable[[], TextGenerator]:
+    """A function that loads the generator ``prefs`` choose, for the generation worker to call.
+
+    The choice is read now, when the loader is made: preferences changed later make a new loader.
+    """
+    spec, layers = model_spec(prefs), prefs.gpu_layers
+    return lambda: open_generator(spec, gpu_layers=layers)
+
+
 def build_backend() -> Backend:
     embedder = CachedEmbedder(SentenceTransformerEmbedder())  # one model, shared by stacks and notes
     return Backend(
         filler=StackFiller(embedder),
-        loader_for=lambda prefs: (
-            lambda spec=model_spec(prefs), layers=prefs.gpu_layers: open_generator(spec, gpu_layers=layers)
-        ),
+        loader_for=generator_loader,
         presets=list(PRESETS),
         angles=list(ANGLES),
         notes=NoteFinder(embedder),

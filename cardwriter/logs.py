@@ -21,6 +21,10 @@ BACKUPS = 3
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s]: %(message)s"
 
 
+class AppLogHandler(RotatingFileHandler):
+    """The handler ``setup_logging`` adds: a class of its own, so it is found again to be replaced."""
+
+
 def log_folder() -> Path:
     """Where the log files go (the platform's user log folder)."""
     return Path(platformdirs.user_log_dir("cardwriter", appauthor=False))
@@ -35,8 +39,7 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE
     stop_logging()
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
-    handler.cardwriter_log = True  # type: ignore[attr-defined]
+    handler = AppLogHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
     logger = logging.getLogger("cardwriter")
     logger.addHandler(handler)
@@ -47,6 +50,6 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
 def stop_logging() -> None:
     """Close the log file (tests, and a clean exit)."""
     logger = logging.getLogger("cardwriter")
-    for old in [h for h in logger.handlers if getattr(h, "cardwriter_log", False)]:
+    for old in [h for h in logger.handlers if isinstance(h, AppLogHandler)]:
         logger.removeHandler(old)
         old.close()

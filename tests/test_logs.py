@@ -29,7 +29,7 @@ def test_setting_up_again_writes_each_line_once(tmp_path, log_file):
 
 
 def test_the_file_rotates_and_keeps_a_few_old_ones(tmp_path, log_file, monkeypatch):
-    handler = next(h for h in logging.getLogger("cardwriter").handlers if getattr(h, "cardwriter_log", False))
+    handler = next(h for h in logging.getLogger("cardwriter").handlers if isinstance(h, logs.AppLogHandler))
     handler.maxBytes = 2_000
     for n in range(200):
         logging.getLogger("cardwriter.x").info("line %d of a long session", n)

@@ -30,7 +30,8 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The parser, and the names of its commands: a first word that names none is a project to open."""
     parser = argparse.ArgumentParser(
         prog="cardwriter",
         description="Write in paragraph cards, each with a stack of variants from a local model.",
@@ -39,14 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(subparsers)
-    return parser
-
-
-def command_names(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._subparsers._group_actions:  # noqa: SLF001 - argparse has no public accessor
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-            return set(action.choices)
-    return set()
+    return parser, set(subparsers.choices)
 
 
 def error(message: str) -> None:
@@ -55,8 +49,8 @@ def error(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if not args_list or (args_list[0] not in command_names(parser) and not args_list[0].startswith("-")):
+    parser, commands = build_parser()
+    if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
         return open_app(args_list)
     args = parser.parse_args(args_list)
     try:

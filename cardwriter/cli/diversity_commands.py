@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shlex
 import sys
 import threading
+from typing import TYPE_CHECKING, TextIO
 
 from cardwriter.errors import UserError
 from cardwriter.evaluation import diversity_run
@@ -16,6 +18,10 @@ from cardwriter.evaluation.diversity_render import format_markdown, format_table
 from cardwriter.evaluation.diversity_scores import ParagraphResult
 from cardwriter.generation.presets import PRESETS
 from cardwriter.services.stack_filling import FillRequest
+
+if TYPE_CHECKING:
+    from cardwriter.embedding.embedder import Embedder
+    from cardwriter.generation.protocol import TextGenerator
 
 PROGRESS_WIDTH = 30
 
@@ -62,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_diversity)
 
 
-def open_embedder():  # noqa: ANN201 - an Embedder
+def open_embedder() -> Embedder:
     """The embedder the report scores with (tests replace this)."""
     import os
 
@@ -73,7 +79,7 @@ def open_embedder():  # noqa: ANN201 - an Embedder
     return CachedEmbedder(SentenceTransformerEmbedder())
 
 
-def open_generator(model: str | None, threads: int | None):  # noqa: ANN201 - a TextGenerator
+def open_generator(model: str | None, threads: int | None) -> TextGenerator:
     from cardwriter.generation import factory
 
     return factory.open_generator(model, n_threads=threads)
@@ -82,7 +88,7 @@ def open_generator(model: str | None, threads: int | None):  # noqa: ANN201 - a 
 class ProgressBar:
     """A one-line progress bar on stderr: count, bar, elapsed and remaining time, current step."""
 
-    def __init__(self, total: int, stream=None, enabled: bool = True) -> None:  # noqa: ANN001
+    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool = True) -> None:
         import time
 
         self._time = time.perf_counter
@@ -139,29 +145,31 @@ def run_diversity(args: argparse.Namespace) -> int:
     ours = FillRequest(source="", preset=args.ours_preset, overgenerate=args.overgenerate, mmr_lambda=args.mmr_lambda)
     config = diversity_run.ReportConfig(n=args.n, presets=presets, seed=args.seed, ours=ours)
 
-    details = open(args.details, "a", encoding="utf-8") if args.details else None  # noqa: SIM115 - closed below
-    generator = open_generator(args.model, args.threads)
-    embedder = open_embedder()
-    bar = ProgressBar(len(paragraphs) * len(presets), enabled=not args.no_progress)
-    cancel = threading.Event()
-
-    def save(result: ParagraphResult) -> None:
-        if details is not None:
-            details.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
-            details.flush()
-
-    try:
-        report = diversity_run.run_report(generator, embedder, paragraphs, config, progress=bar.step, on_result=save, cancel=cancel)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
-    finally:
-        bar.close()
-        if details is not None:
-            details.close()
+    # Whatever happens (a failure, Ctrl+C), the details file is closed, the model released
+    # and the bar's line ended: the cleanup runs in the reverse order of these steps.
+    with contextlib.ExitStack() as cleanup:
+        details = cleanup.enter_context(open(args.details, "a", encoding="utf-8")) if args.details else None
+        generator = open_generator(args.model, args.threads)
         close = getattr(generator, "close", None)
         if close is not None:
-            close()
+            cleanup.callback(close)
+        embedder = open_embedder()
+        bar = ProgressBar(len(paragraphs) * len(presets), enabled=not args.no_progress)
+        cleanup.callback(bar.close)
+        cancel = threading.Event()
+
+        def save(result: ParagraphResult) -> None:
+            if details is not None:
+                details.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+                details.flush()
+
+        try:
+            report = diversity_run.run_report(
+                generator, embedder, paragraphs, config, progress=bar.step, on_result=save, cancel=cancel
+            )
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
 
     if args.plot:
         plot(report, args.plot)

@@ -6,15 +6,22 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cardwriter.domain.counts import Counts, count_draft, count_project
+from cardwriter.domain.model import Note
 from cardwriter.errors import UserError
 from cardwriter.services import backup, transfer
 from cardwriter.services.backup import DEFAULT_KEEP
 from cardwriter.services.documents import exchange
+from cardwriter.services.documents.exchange import PdfWriter
+from cardwriter.services.note_search import ProjectSearch
 from cardwriter.services.notes_library import NotesLibrary
 from cardwriter.storage.project import Project
 from cardwriter.storage.project_file import SUFFIX, remove_project_file
+
+if TYPE_CHECKING:
+    from cardwriter.embedding.embedder import Embedder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -159,7 +166,7 @@ def _export_document(args: argparse.Namespace) -> int:
     binary = args.format != "html"
     if args.output is None and binary and sys.stdout.isatty():
         raise UserError(f"a {args.format} file is binary: give -o FILE (or redirect standard output)")
-    pdf_writer = None
+    pdf_writer: PdfWriter | None = None
     if args.format == "pdf":  # Qt draws the PDF; loaded only when asked for
         from cardwriter.gui.pdf_export import draft_pdf_bytes as pdf_writer
     with Project.open(args.project) as project:
@@ -212,7 +219,7 @@ def _counted(counts: Counts) -> str:
 # -- notes list, search, related ---------------------------------------------
 
 
-def open_note_embedder():  # noqa: ANN201 - an Embedder
+def open_note_embedder() -> Embedder:
     """The embedder notes are searched with (tests replace this)."""
     from cardwriter.embedding.embedder import SentenceTransformerEmbedder
 
@@ -224,7 +231,7 @@ def _one_line(text: str, width: int) -> str:
     return line if len(line) <= width else line[: max(1, width - 1)] + "…"
 
 
-def _note_json(note, number: int) -> dict:  # noqa: ANN001 - a Note
+def _note_json(note: Note, number: int) -> dict[str, object]:
     return {"number": number, "id": note.id, "text": note.text, "source": note.source, "tags": list(note.tags), "created": note.created}
 
 
@@ -244,7 +251,7 @@ def cmd_notes_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_hits(args: argparse.Namespace, found) -> None:  # noqa: ANN001 - a note_search.ProjectSearch
+def _print_hits(args: argparse.Namespace, found: ProjectSearch) -> None:
     print(f"embedded {found.embedded} notes, {found.cached} from the project's cache", file=sys.stderr)
     if args.json:
         rows = [

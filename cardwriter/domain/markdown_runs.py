@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.DOTALL)
@@ -223,7 +224,7 @@ def markdown_from_runs(runs: tuple[Run, ...] | list[Run], heading: int = 0) -> s
     return text
 
 
-def formatting(runs) -> tuple[Run, ...]:  # noqa: ANN001 - runs: any iterable of Run
+def formatting(runs: Sequence[Run]) -> tuple[Run, ...]:
     """Runs as a reader sees them: stripped of outer whitespace, whitespace unformatted, equal neighbours merged."""
     text = "".join(run.text for run in runs)
     start, end = len(text) - len(text.lstrip()), len(text.rstrip())

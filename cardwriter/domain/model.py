@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 
 
 def new_id() -> str:
@@ -19,10 +19,10 @@ def new_id() -> str:
 
 def utc_now() -> str:
     """The current time as an ISO 8601 string in UTC, to the millisecond."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-class VariantKind(str, Enum):
+class VariantKind(StrEnum):
     """What a variant does to its card's paragraph."""
 
     REWRITE = "rewrite"  # same meaning, other wording
@@ -32,7 +32,7 @@ class VariantKind(str, Enum):
     ORIGINAL = "original"  # text the writer had before accepting a variant
 
 
-class VariantState(str, Enum):
+class VariantState(StrEnum):
     """Where a variant stands in its stack."""
 
     IN_STACK = "in_stack"

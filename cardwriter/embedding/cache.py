@@ -106,7 +106,7 @@ class CachedEmbedder:
         if not texts:
             return self.inner.encode([])
         keys = [text_hash(t) for t in texts]
-        text_of = dict(zip(keys, texts))  # one text per distinct key
+        text_of = dict(zip(keys, texts, strict=True))  # one text per distinct key
         found = self.store.get_many(self.model_name, list(text_of))
         lookup = {k: np.asarray(v, dtype=np.float32).reshape(-1) for k, v in found.items()}
         missing = [k for k in text_of if k not in lookup]
@@ -127,6 +127,6 @@ class CachedEmbedder:
         if not keys:
             return {}
         vectors = self.inner.encode([text_of[k] for k in keys])
-        fresh = {k: np.asarray(v, dtype=np.float32) for k, v in zip(keys, vectors)}
+        fresh = {k: np.asarray(v, dtype=np.float32) for k, v in zip(keys, vectors, strict=True)}
         self.store.put_many(self.model_name, fresh)
         return fresh

@@ -35,7 +35,8 @@ class Embedder(Protocol):
     An empty sequence gives shape ``(0, dim)``.
     """
 
-    model_name: str
+    @property
+    def model_name(self) -> str: ...  # read-only: a plain attribute or a property both fit
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -63,7 +64,7 @@ def find_model_dir(package: str = MODEL_PACKAGE) -> Path:
         ) from None
     files = dist.files or []
     for marker in _MARKERS:
-        folders = sorted({Path(dist.locate_file(f)).parent for f in files if f.name == marker})
+        folders = sorted({Path(str(dist.locate_file(f))).parent for f in files if f.name == marker})
         for folder in folders:
             if folder.is_dir() and (folder / marker).is_file():
                 return folder

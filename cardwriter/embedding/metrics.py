@@ -114,7 +114,7 @@ def top_tokens(text: str, k: int = 10) -> list[str]:
     Ties are broken by first occurrence in the text, so the list is deterministic.
     """
     toks = words(text)
-    first = {}
+    first: dict[str, int] = {}
     for i, t in enumerate(toks):
         first.setdefault(t, i)
     counts = Counter(toks)
@@ -251,7 +251,7 @@ def usable_mask(
     needed = min_length_ratio * len(words(source))
     return [
         bool(on_topic[0] <= c < on_topic[1]) and not is_looping(t) and len(words(t)) >= needed
-        for t, c in zip(variants, cos)
+        for t, c in zip(variants, cos, strict=True)
     ]
 
 

@@ -53,11 +53,11 @@ def plot(report: DiversityReport, path: str | Path) -> Path:
     fig = Figure(figsize=(14, 6.5), dpi=100)
     FigureCanvasAgg(fig)
     axes = fig.subplots(2, 4)
-    for ax, (key, title) in zip(axes.flat, PLOT_METRICS):
+    for ax, (key, title) in zip(axes.flat, PLOT_METRICS, strict=True):
         values = [getattr(s, key) for s in report.summaries]
         heights = [0.0 if math.isnan(v) else v for v in values]
         bars = ax.bar(range(len(names)), heights, color=colours)
-        for bar, v in zip(bars, values):
+        for bar, v in zip(bars, values, strict=True):
             ax.annotate(
                 _bar_label(key, v),
                 (bar.get_x() + bar.get_width() / 2, bar.get_height()),

@@ -62,7 +62,7 @@ def format_table(report: DiversityReport) -> str:
     header, rows = table_rows(report)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
-        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
         for r in [header, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))

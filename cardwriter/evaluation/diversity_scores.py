@@ -68,7 +68,7 @@ class ParagraphResult:
 
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-ready data (NaN as None, drop reasons by name)."""
-        return json_ready({**asdict(self), "shown": self.shown})
+        return {key: json_ready(value) for key, value in {**asdict(self), "shown": self.shown}.items()}
 
 
 @dataclass

@@ -32,13 +32,18 @@ import gc
 import resource
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.generation import prompts
 from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.presets import DEFAULT_PRESET, get_preset
 from cardwriter.generation.protocol import GenerationRequest, SequenceDone
+
+if TYPE_CHECKING:
+    from llama_cpp import ChatCompletionRequestMessage
 
 BENCH_PARAGRAPH = (
     "The ferry left at six, whatever the weather, and Ana was always the last to board. She liked "
@@ -76,6 +81,19 @@ class BenchResult:
 def peak_rss_mb() -> float:
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
+
+
+def chat_messages(messages: Sequence[Mapping[str, str]]) -> list[ChatCompletionRequestMessage]:
+    """A prompt plan's messages as llama-cpp-python's typed ones (plans hold system and user turns only)."""
+    typed: list[ChatCompletionRequestMessage] = []
+    for message in messages:
+        if message["role"] == "system":
+            typed.append({"role": "system", "content": message["content"]})
+        elif message["role"] == "user":
+            typed.append({"role": "user", "content": message["content"]})
+        else:
+            raise ValueError(f"a prompt plan holds a {message['role']!r} message; the bench sends system and user ones")
+    return typed
 
 
 def run_generation_bench(
@@ -126,7 +144,7 @@ def run_generation_bench(
         count = 0
         for plan in plans:
             out = llm.create_chat_completion(
-                messages=list(plan.messages),
+                messages=chat_messages(plan.messages),
                 max_tokens=budget,
                 seed=plan.seed,
                 temperature=chosen.temperature,
@@ -140,6 +158,8 @@ def run_generation_bench(
                 mirostat_eta=chosen.mirostat_eta,
                 logit_bias={t: float("-inf") for t in eog},
             )
+            if not isinstance(out, dict):  # not asked to stream, so one answer (the library's type allows both)
+                raise TypeError("create_chat_completion streamed an answer it was not asked to stream")
             count += out["usage"]["completion_tokens"]
         return time.perf_counter() - t0, count
 

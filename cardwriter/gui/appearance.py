@@ -59,9 +59,11 @@ def wants_dark(choice: str, system_scheme: Qt.ColorScheme) -> bool:
 
 def apply(choice: str, app: QApplication | None = None) -> bool:
     """Use ``choice``'s colours now (and, for "system", whenever the desktop switches); returns True if dark."""
-    app = app or QApplication.instance()
     if app is None:
-        return False
+        running = QApplication.instance()
+        if not isinstance(running, QApplication):  # none yet, or one without widgets: nothing to colour
+            return False
+        app = running
     hints = app.styleHints()
     if app.property("cardwriter-original-style") is None:  # the first call: remember how the app started
         app.setProperty("cardwriter-original-style", app.style().name())

@@ -29,7 +29,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.work()
-        except Exception as exc:  # noqa: BLE001 - reported on the GUI thread, never raised into Qt
+        except Exception as exc:  # any failure is reported on the GUI thread, never raised into Qt
             log.exception("a background call failed")
             outcome = (self.relay.failed, f"{type(exc).__name__}: {exc}")
         else:
@@ -46,7 +46,7 @@ class BackgroundCall(QObject):
 
     _pool: QThreadPool | None = None
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._numbers = itertools.count(1)
         self._latest = 0
@@ -54,16 +54,22 @@ class BackgroundCall(QObject):
         self._relay = _Relay(self)
         self._relay.done.connect(self._done)
         self._relay.failed.connect(self._failed)
+        self._shared_pool()
+
+    @staticmethod
+    def _shared_pool() -> QThreadPool:
+        """The pool every call shares, made by the first ``BackgroundCall``."""
         if BackgroundCall._pool is None:
             BackgroundCall._pool = QThreadPool()
             BackgroundCall._pool.setMaxThreadCount(1)  # one CPU-bound helper beside the model
+        return BackgroundCall._pool
 
     def start(self, work: Callable[[], Any]) -> None:
         self._latest = next(self._numbers)
         task = _Task(self._latest, work, self._relay)
         task.setAutoDelete(False)
         self._tasks.add(task)  # Python must keep the task alive until it has run
-        BackgroundCall._pool.start(task)
+        self._shared_pool().start(task)
 
     @classmethod
     def wait_for_all(cls, msecs: int = 3000) -> None:

@@ -29,6 +29,7 @@ from cardwriter.services.backup import backups, default_backup_folder, rotate
 
 if TYPE_CHECKING:
     from cardwriter.gui.main_window import MainWindow
+    from cardwriter.storage.project import Project
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +67,9 @@ class BackupActions(QObject):
         """The timer, and closing: save the typing, then back up quietly if anything changed since the last backup."""
         self.window.save_typing()
         project = self.window.project
-        if project is None or self._backed_up == self._state():
+        if project is None or self._backed_up == self._state(project):
             return None
-        if self._state()[1] == 0 and backups(Path(project.path), self.folder()):
+        if self._state(project)[1] == 0 and backups(Path(project.path), self.folder()):
             return None  # unchanged since it was opened, and backed up before: keep the older backups
         return self._back_up(loud=False)
 
@@ -83,17 +84,19 @@ class BackupActions(QObject):
             return False
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
-    def _state(self) -> tuple[str, int]:
-        project = self.window.project
+    @staticmethod
+    def _state(project: Project) -> tuple[str, int]:
+        """The project's file and how many changes it has had since it was opened."""
         return str(project.path), project.db.conn.total_changes
 
     def _back_up(self, loud: bool) -> Path | None:
         window = self.window
-        if window.project is None:
+        project = window.project
+        if project is None:
             return None
         window.save_typing()  # the backup holds what is saved; unsaved text is in the recovery file
         try:
-            path = rotate(window.project, self.folder(), keep=max(1, window.prefs.backups_kept))
+            path = rotate(project, self.folder(), keep=max(1, window.prefs.backups_kept))
         except UserError as exc:
             log.warning("backup failed: %s", exc)
             if loud:
@@ -101,8 +104,8 @@ class BackupActions(QObject):
             else:
                 window.status.showMessage(f"Automatic backup failed: {exc}", 15000)
             return None
-        self._backed_up = self._state()
+        self._backed_up = self._state(project)
         self.last_backup = path
-        log.info("backed up %s to %s", window.project.path, path)
+        log.info("backed up %s to %s", project.path, path)
         window.status.showMessage(f"Backed up to {path}", 8000)
         return path

@@ -9,24 +9,35 @@ recount of thousands of unchanged cards is cheap.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
 
 from cardwriter.domain.counts import Counts, count_card, count_texts
+
+if TYPE_CHECKING:
+    from cardwriter.gui.card_model import CardListModel
+    from cardwriter.gui.draft_view import DraftView
+
+# Shows the current card's counts and the draft's (None for both when no draft is open).
+ShowCounts = Callable[[Counts | None, Counts | None], None]
 
 COUNT_EVERY_MS = 120
 
 
 class CountWatcher(QObject):
-    def __init__(self, show, parent=None):
+    def __init__(self, show: ShowCounts, parent: QObject | None = None) -> None:
         """``show(card, draft)`` displays the counts (``None`` for both when no draft is open)."""
         super().__init__(parent)
         self._show = show
-        self._model = self._view = None
-        self._connections: list = []
+        self._model: CardListModel | None = None
+        self._view: DraftView | None = None
+        self._connections: list[tuple[SignalInstance, Callable[..., None]]] = []
         self._timer = QTimer(self, singleShot=True, interval=COUNT_EVERY_MS)
         self._timer.timeout.connect(self.recount)
 
-    def watch(self, model, view) -> None:  # noqa: ANN001 - a CardListModel and its DraftView
+    def watch(self, model: CardListModel, view: DraftView) -> None:
         """Count this draft from now on (the view going away clears the counts)."""
         self._disconnect()
         if self._view is not None:
@@ -68,7 +79,7 @@ class CountWatcher(QObject):
                 pass
         self._connections = []
 
-    def _forget(self, view) -> None:  # noqa: ANN001
+    def _forget(self, view: DraftView) -> None:
         if view is self._view:  # the draft is no longer shown (its model may live on)
             self._disconnect()
             self._model = self._view = None

@@ -13,7 +13,8 @@ from cardwriter.gui.app_settings import AppSettings
 
 
 def run(make_window: Callable[[AppSettings], QMainWindow]) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication(sys.argv)
     app.setApplicationName("Cardwriter")
     app.setOrganizationName("Cardwriter")
     app.setWindowIcon(QIcon(str(Path(__file__).resolve().parent.parent / "resources" / "cardwriter.svg")))

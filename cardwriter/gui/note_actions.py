@@ -88,7 +88,7 @@ class NoteActions(QObject):
     def find_related(self) -> None:
         """Notes close in meaning to the current paragraph, found off the GUI thread."""
         view, session = self.window.view, self.window.session
-        if self.panel is None or view is None or not view.current_card_id():
+        if self.panel is None or view is None or session is None or not view.current_card_id():
             return
         text = session.card(view.current_card_id()).text
         notes, finder = self.panel.model.all_notes(), self.finder
@@ -124,12 +124,13 @@ class NoteActions(QObject):
         """Notes become cards at ``row`` (below the current card when None), in one undoable step."""
         view, model, undo_stack = self.window.view, self.window.model, self.window.undo_stack
         notes = self.notes(note_ids)
-        if view is None or not notes:
+        if view is None or model is None or not notes:
             return
         view.save_typing()
         if row is None:
             current = view.current_card_id()
-            row = (model.row_of(current) + 1) if current else model.rowCount()
+            current_row = model.row_of(current) if current else None
+            row = current_row + 1 if current_row is not None else model.rowCount()
         undo_stack.beginMacro("Insert notes as cards" if len(notes) > 1 else "Insert note as card")
         for offset, note in enumerate(notes):
             undo_stack.push(undo_commands.InsertCard(model, row + offset, Card(note.text)))

@@ -21,7 +21,7 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole + 2
 def note_ids_from(mime: QMimeData) -> list[str]:
     if not mime.hasFormat(NOTE_MIME):
         return []
-    return [i for i in bytes(mime.data(NOTE_MIME)).decode().split("\n") if i]
+    return [i for i in bytes(mime.data(NOTE_MIME).data()).decode().split("\n") if i]
 
 
 class NotesModel(QAbstractListModel):
@@ -68,8 +68,8 @@ class NotesModel(QAbstractListModel):
 
     # -- Qt model ------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.shown_ids())
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.shown_ids())
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < self.rowCount():

@@ -137,13 +137,14 @@ class SaveGuard(QObject):
 
     def confirm_close(self) -> bool:
         """Before the window closes: True to go on. With text still unsaved, ask the writer first."""
-        if self.window.model is None or self.window.save_typing():
+        project = self.window.project
+        if self.window.model is None or project is None or self.window.save_typing():
             return True
         if self.recovery_note:
             detail = f"{self.recovery_note}\n\nIf you quit now, that text is lost."
         else:
             detail = (f"The unsaved text is kept in the recovery file "
-                      f"{self.journal.file_for(Path(self.window.project.path))}; "
+                      f"{self.journal.file_for(Path(project.path))}; "
                       "it is offered back the next time you open this project.")
         box = QMessageBox(QMessageBox.Icon.Warning, "Save failed",
                           f"{self.banner.message()}\n\n{detail}", QMessageBox.StandardButton.NoButton,

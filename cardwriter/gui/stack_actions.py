@@ -39,6 +39,8 @@ class StackActions(QObject):
     def attach(self) -> None:
         """Connect a freshly shown draft's view and model."""
         view, model = self.window.view, self.window.model
+        if view is None or model is None:
+            return
         view.peek_clicked.connect(self.unfurl)
         view.folded.connect(self._folded)
         model.dataChanged.connect(self._data_changed)
@@ -58,20 +60,22 @@ class StackActions(QObject):
 
     def unfurl(self, card_id: str) -> None:
         window = self.window
-        if window.view is None or window.model.row_of(card_id) is None:
+        view, model = window.view, window.model
+        if view is None or model is None or model.row_of(card_id) is None:
             return
         window.save_typing()
+        # The panel lives in this draft's view, so its requests are for this draft's model.
         panel = UnfurledStack(card_id, window.backend.angles, window.prefs.show_changes)
-        panel.accept_requested.connect(lambda c, v: window.push_stack_change(undo_commands.accept(window.model, c, v)))
-        panel.pin_requested.connect(lambda c, v, p: window.push_stack_change(undo_commands.pin(window.model, c, v, p)))
-        panel.discard_requested.connect(lambda c, v: window.push_stack_change(undo_commands.discard(window.model, c, v)))
+        panel.accept_requested.connect(lambda c, v: window.push_stack_change(undo_commands.accept(model, c, v)))
+        panel.pin_requested.connect(lambda c, v, p: window.push_stack_change(undo_commands.pin(model, c, v, p)))
+        panel.discard_requested.connect(lambda c, v: window.push_stack_change(undo_commands.discard(model, c, v)))
         panel.refine_requested.connect(window.generation.refine)
         panel.generate_requested.connect(lambda c, k, a: window.generation.generate(c, VariantKind(k), a or None))
         panel.cancel_requested.connect(window.generation.cancel)
         panel.fold_requested.connect(self.fold)
         panel.show_changes_toggled.connect(self._remember_show_changes)
         self._refresh(panel)
-        window.view.unfurl(card_id, panel)
+        view.unfurl(card_id, panel)
         window.menu.unfurl.setChecked(True)
         panel.setFocus()
 
@@ -89,10 +93,10 @@ class StackActions(QObject):
     # -- keeping the unfurled stack up to date -----------------------------------------
 
     def _data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        panel = self.panel
-        if panel is None:
+        panel, model = self.panel, self.window.model
+        if panel is None or model is None:
             return
-        row = self.window.model.row_of(panel.card_id)
+        row = model.row_of(panel.card_id)
         if row is not None and top_left.row() <= row <= bottom_right.row():
             self._refresh(panel)
 
@@ -102,6 +106,8 @@ class StackActions(QObject):
 
     def _refresh(self, panel: UnfurledStack) -> None:
         model = self.window.model
+        if model is None:
+            return
         index = model.index_of_card(panel.card_id)
         if not index.isValid():
             return

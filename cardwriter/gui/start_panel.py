@@ -48,5 +48,5 @@ class StartPanel(QWidget):
         layout.addStretch(2)
         for i in range(layout.count()):
             item = layout.itemAt(i)
-            if item.widget() is not None:
+            if item is not None and item.widget() is not None:
                 item.setAlignment(Qt.AlignmentFlag.AlignHCenter)

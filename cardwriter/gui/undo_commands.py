@@ -17,6 +17,8 @@ instead of raising into Qt. What happens to the step itself:
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from cardwriter.domain.model import Card, VariantState
@@ -24,6 +26,23 @@ from cardwriter.errors import SaveFailed
 from cardwriter.gui.card_model import CardListModel
 
 TYPING_ID = 1
+
+T = TypeVar("T")
+
+
+def _recorded(value: T | None) -> T:
+    """What ``do`` recorded for its undo: Qt undoes a step only after doing it, so it is there."""
+    if value is None:
+        raise RuntimeError("an undo step was undone before it was done")
+    return value
+
+
+def _row_of(model: CardListModel, card_id: str) -> int:
+    """The row of a card the writer acts on (a card on screen, so one in the draft)."""
+    row = model.row_of(card_id)
+    if row is None:
+        raise LookupError(f"card {card_id} is not in the draft")
+    return row
 
 
 class SavingCommand(QUndoCommand):
@@ -119,14 +138,14 @@ class SplitCard(SavingCommand):
         self.new_card_id = self.model.apply_split(self.card_id, self.offset, self.new_card_id)
 
     def undo_it(self) -> None:
-        self.model.apply_merge(self.new_card_id)
+        self.model.apply_merge(_recorded(self.new_card_id))
 
 
 class MergeWithPrevious(SavingCommand):
     def __init__(self, model: CardListModel, card_id: str):
         super().__init__(model, "Merge cards")
         self.card_id = card_id
-        row = model.row_of(card_id)
+        row = _row_of(model, card_id)
         self.above_id = model.card_at(row - 1).id
         self.offset = len(model.card_at(row - 1).text)
         self.moved: list[str] = []
@@ -161,14 +180,14 @@ class DeleteCard(SavingCommand):
         self.row, self.card = self.model.apply_delete(self.card_id)
 
     def undo_it(self) -> None:
-        self.model.apply_insert(self.row, self.card)
+        self.model.apply_insert(self.row, _recorded(self.card))
 
 
 class MoveCard(SavingCommand):
     def __init__(self, model: CardListModel, card_id: str, to_row: int):
         super().__init__(model, "Move card")
         self.card_id, self.to_row = card_id, to_row
-        self.from_row = model.row_of(card_id)
+        self.from_row = _row_of(model, card_id)
 
     def do(self) -> None:
         self.from_row = self.model.apply_move(self.card_id, self.to_row)
@@ -198,7 +217,7 @@ class ChangeStack(SavingCommand):
         self.after = self.model.session.snapshot(self.card_id)
 
     def undo_it(self) -> None:
-        self.model.apply_restore(self.before, self.after)
+        self.model.apply_restore(_recorded(self.before), self.after)
 
 
 def accept(model: CardListModel, card_id: str, variant_id: str) -> ChangeStack:

@@ -11,6 +11,8 @@ stack, so the panel itself changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QActionGroup, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
@@ -91,7 +93,7 @@ class UnfurledStack(QFrame):
         self.empty.setObjectName("empty")
         self.empty.setWordWrap(True)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        layout = QVBoxLayout(self)
+        layout = self._column = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
         layout.addLayout(header)
@@ -125,8 +127,10 @@ class UnfurledStack(QFrame):
             for action in group.actions():
                 action.setChecked(action.data() == value)
 
-    def _button(self, text: str, tip: str, slot) -> QToolButton:
-        button = QToolButton(text=text, toolTip=tip)
+    def _button(self, text: str, tip: str, slot: Callable[[], object]) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
         button.setObjectName(text.split()[0].lower())
         button.clicked.connect(lambda _=False: slot())
         return button
@@ -192,7 +196,7 @@ class UnfurledStack(QFrame):
     def height_for(self, width: int) -> int:
         """The height the panel needs at ``width`` (its cards re-arranged for that width first)."""
         self.arrange(width)
-        layout = self.layout()
+        layout = self._column
         layout.activate()
         if layout.hasHeightForWidth():
             return layout.totalHeightForWidth(width)

@@ -42,7 +42,8 @@ def mark_colour(palette: QPalette) -> QColor:
     """A tint for changed words that reads on the card in light and dark palettes."""
     base, accent = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Highlight)
     t = 0.3 if base.lightness() > 128 else 0.45
-    return QColor(*(round(b + (a - b) * t) for b, a in zip(base.getRgb()[:3], accent.getRgb()[:3])))
+    pairs = zip((base.red(), base.green(), base.blue()), (accent.red(), accent.green(), accent.blue()), strict=True)
+    return QColor(*(round(b + (a - b) * t) for b, a in pairs))
 
 
 def marked_html(paragraph: str, text: str, palette: QPalette, show_changes: bool) -> str:
@@ -98,7 +99,9 @@ class VariantCard(QFrame):
         for name, label, tip in ACTIONS:
             if name == "pin" and pinned:
                 name, label = "unpin", "Unpin"
-            button = QToolButton(text=label, toolTip=tip)
+            button = QToolButton()
+            button.setText(label)
+            button.setToolTip(tip)
             button.setObjectName(name)
             button.setAutoRaise(True)
             button.clicked.connect(lambda _=False, name=name: self.action.emit(name, self.variant))

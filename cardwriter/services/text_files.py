@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 import secrets
+import stat
 from pathlib import Path
 
 from cardwriter.errors import ImportRefused, UserError

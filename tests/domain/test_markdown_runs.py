@@ -16,30 +16,39 @@ from cardwriter.domain.markdown_runs import (
 )
 
 P = Run  # plain
-I = lambda text: Run(text, italic=True)  # noqa: E731
-B = lambda text: Run(text, bold=True)  # noqa: E731
-BI = lambda text: Run(text, bold=True, italic=True)  # noqa: E731
+
+
+def It(text: str) -> Run:
+    return Run(text, italic=True)
+
+
+def B(text: str) -> Run:
+    return Run(text, bold=True)
+
+
+def BI(text: str) -> Run:
+    return Run(text, bold=True, italic=True)
 
 
 @pytest.mark.parametrize(
     "markdown, runs",
     [
         ("plain words", (P("plain words"),)),
-        ("a *star* b", (P("a "), I("star"), P(" b"))),
-        ("a _under_ b", (P("a "), I("under"), P(" b"))),
+        ("a *star* b", (P("a "), It("star"), P(" b"))),
+        ("a _under_ b", (P("a "), It("under"), P(" b"))),
         ("a **star** b", (P("a "), B("star"), P(" b"))),
         ("a __under__ b", (P("a "), B("under"), P(" b"))),
         ("***both***", (BI("both"),)),
-        ("*it **and bold***", (I("it "), BI("and bold"))),
+        ("*it **and bold***", (It("it "), BI("and bold"))),
         ("**bold *and it***", (B("bold "), BI("and it"))),
-        ("in*side*word", (P("in"), I("side"), P("word"))),
+        ("in*side*word", (P("in"), It("side"), P("word"))),
         ("snake_case_name stays", (P("snake_case_name stays"),)),
         ("2 * 3 * 4", (P("2 * 3 * 4"),)),
         ("**not closed", (P("**not closed"),)),
         ("* not emphasis*", (P("* not emphasis*"),)),
         (r"\*escaped\* \_too\_", (P("*escaped* _too_"),)),
-        ("`*code*` *yes*", (P("`*code*` "), I("yes"))),
-        ("line one\n*line two*", (P("line one\n"), I("line two"))),
+        ("`*code*` *yes*", (P("`*code*` "), It("yes"))),
+        ("line one\n*line two*", (P("line one\n"), It("line two"))),
     ],
 )
 def test_inline_emphasis(markdown, runs):
@@ -64,7 +73,7 @@ def test_headings(card, heading, text):
 
 
 def test_heading_keeps_its_emphasis():
-    assert block_from_markdown("## The *Sea*") == Block((P("The "), I("Sea")), heading=2)
+    assert block_from_markdown("## The *Sea*") == Block((P("The "), It("Sea")), heading=2)
 
 
 def test_fenced_code_stays_literal_and_line_endings_become_newlines():
@@ -75,13 +84,13 @@ def test_fenced_code_stays_literal_and_line_endings_become_newlines():
 @pytest.mark.parametrize(
     "runs, heading, markdown",
     [
-        ((P("It was a "), B("dark"), P(" and "), I("stormy"), P(" night.")), 0, "It was a **dark** and *stormy* night."),
+        ((P("It was a "), B("dark"), P(" and "), It("stormy"), P(" night.")), 0, "It was a **dark** and *stormy* night."),
         ((P("Title"),), 2, "## Title"),
-        ((I("word "), P("next")), 0, "*word* next"),  # the marker hugs the word, not the space
-        ((P("a"), I(" "), P("b")), 0, "a b"),  # emphasis on a space alone is dropped
+        ((It("word "), P("next")), 0, "*word* next"),  # the marker hugs the word, not the space
+        ((P("a"), It(" "), P("b")), 0, "a b"),  # emphasis on a space alone is dropped
         ((P("2 * 3 = 6 and snake_case, _edge_")), 0, r"2 \* 3 = 6 and snake_case, \_edge\_"),
         ((P("# not a heading"),), 0, r"\# not a heading"),
-        ((I("it "), BI("both")), 0, "*it **both***"),
+        ((It("it "), BI("both")), 0, "*it **both***"),
     ],
 )
 def test_markdown_from_runs(runs, heading, markdown):
@@ -113,5 +122,5 @@ def test_word_formatting_survives_markdown_and_back(runs):
 
 def test_unsayable_formatting_is_dropped_not_garbled():
     """An italic quotation mark glued to a plain letter cannot be Markdown: the text stays, the italics go."""
-    markdown = markdown_from_runs([I('"'), P("a")])
+    markdown = markdown_from_runs([It('"'), P("a")])
     assert block_from_markdown(markdown).runs == (P('"a'),)

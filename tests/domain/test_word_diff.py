@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,4 +47,4 @@ def test_deleted_words_leave_no_mark_in_the_variant():
 def test_the_spans_give_the_variant_back_exactly(original, variant):
     spans = word_diff(original, variant)
     assert "".join(s.text for s in spans) == variant
-    assert all(a.changed != b.changed for a, b in zip(spans, spans[1:]))
+    assert all(a.changed != b.changed for a, b in itertools.pairwise(spans))

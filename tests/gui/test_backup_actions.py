@@ -15,7 +15,7 @@ from cardwriter.services.backup import backups, default_backup_folder
 from cardwriter.storage.project import Project
 
 from .conftest import fake_backend
-from .test_save_guard import type_at_end
+from .full_disk import type_at_end
 
 
 def menu_action(win: MainWindow, text: str) -> QAction:

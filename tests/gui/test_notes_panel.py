@@ -38,6 +38,11 @@ def shown(panel):
     return [panel.model.note_at(r).text for r in range(panel.model.rowCount())]
 
 
+def by_id(notes: list[Note]) -> list[Note]:
+    """Notes in id order, to compare two lists of notes whatever their order."""
+    return sorted(notes, key=lambda n: n.id)
+
+
 def test_model_passes_qt_model_tester(qtmodeltester, project):
     model = NotesModel(project)
     qtmodeltester.check(model)
@@ -74,7 +79,6 @@ def test_add_edit_delete_are_undoable_and_saved(panel, project):
     assert NOTES[0].id not in {n.id for n in project.notes()}
     panel.undo_stack.undo()
     panel.undo_stack.undo()
-    by_id = lambda notes: sorted(notes, key=lambda n: n.id)  # noqa: E731
     assert by_id(project.notes()) == by_id(NOTES), "every note back exactly as it was"
     panel.undo_stack.redo()
     assert shown(panel)[0] == "A fresh fragment."

@@ -5,18 +5,32 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from cardwriter.gui.main_window import MainWindow
 from cardwriter.gui.recovery_dialog import preview
 from cardwriter.gui.save_guard import KEEP_AND_QUIT
 from cardwriter.services.recovery import RecoveryJournal
 from cardwriter.storage.project import Project
-from tests.tmpfs import fill, free
+from tests.tmpfs import fill, free, small_disk
 
 from .conftest import fake_backend, saved_texts
+from .full_disk import TYPED, type_at_end, window_on_disk
 from .modal import press_when_shown
-from .test_save_guard import TYPED, disk, disk_window, type_at_end  # noqa: F401 - fixtures
 
 UNSAVED = "A paragraph typed while the disk was full, kept in the recovery file."
+
+
+@pytest.fixture
+def disk(tmp_path):
+    with small_disk(tmp_path / "disk") as folder:
+        yield folder
+
+
+@pytest.fixture
+def disk_window(qtbot, app_settings, disk):
+    with window_on_disk(qtbot, app_settings, disk) as win:
+        yield win
 
 
 def open_window(qtbot, app_settings, path: Path) -> MainWindow:
@@ -31,7 +45,7 @@ def first_card(path: Path) -> tuple[str, str]:
         return project.card_ids(draft_id)[0], draft_id
 
 
-def test_text_kept_at_quit_is_offered_by_the_next_window_and_restored(qtbot, app_settings, disk, disk_window):  # noqa: F811
+def test_text_kept_at_quit_is_offered_by_the_next_window_and_restored(qtbot, app_settings, disk, disk_window):
     win = disk_window
     path, card_id = Path(win.project.path), win.session.cards[0].id
     expected = win.session.cards[0].text + TYPED

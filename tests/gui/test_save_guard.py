@@ -12,16 +12,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.domain.paragraphs import draft_from_text
-from cardwriter.gui.main_window import MainWindow
 from cardwriter.services.recovery import RecoveryJournal
-from cardwriter.storage.project import Project
 from tests.tmpfs import fill, free, small_disk
 
-from .conftest import TEXT, fake_backend, saved_texts
+from .conftest import saved_texts
+from .full_disk import TYPED, type_at_end, window_on_disk
 from .test_main_window import editing
-
-TYPED = " The lamp went out, and he sat in the dark."
 
 
 @pytest.fixture
@@ -32,24 +28,8 @@ def disk(tmp_path):
 
 @pytest.fixture
 def disk_window(qtbot, app_settings, disk):
-    """The window on a project on the small disk; any filler is removed before it closes."""
-    path = disk / "story.cardwriter"
-    with Project.create(path) as project:
-        project.add_draft(draft_from_text("Story", TEXT))
-    win = MainWindow(app_settings, fake_backend(), path)  # closed here, not by qtbot: the disk must have room first
-    win.show()
-    qtbot.waitUntil(lambda: win.status.model_state() == "ready", timeout=10_000)
-    win.save_guard.timer.setInterval(150)  # retry quickly (the app waits a few seconds)
-    yield win
-    for filler in disk.glob("filler*"):
-        filler.unlink()
-    win.close()
-
-
-def type_at_end(qtbot, win, text: str) -> None:
-    editor = editing(win)
-    editor.moveCursor(editor.textCursor().MoveOperation.End)
-    qtbot.keyClicks(editor, text)
+    with window_on_disk(qtbot, app_settings, disk) as win:
+        yield win
 
 
 def shown_text(win, card_id: str) -> str:

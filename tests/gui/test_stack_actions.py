@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.gui.card_model import CardRole
 from cardwriter.gui.card_delegate import PEEK_HEIGHT
+from cardwriter.gui.card_model import CardRole
 
 from .conftest import saved_texts
 
@@ -42,7 +42,10 @@ def test_a_click_on_the_peek_unfurls_the_stack_under_that_card_and_esc_folds_it(
     assert panel.card_id == second and view.unfurled_id() == second
     assert len(panel.cards) == 4, "all four variants on show"
     card_bottom = view.delegate.card_rect(view._option_for(view.model().index(1)), view.model().index(1)).bottom()
-    third_top = lambda: view.visualRect(window.model.index_of_card(third)).top()  # noqa: E731
+
+    def third_top() -> int:
+        return view.visualRect(window.model.index_of_card(third)).top()
+
     qtbot.waitUntil(lambda: third_top() >= panel.geometry().bottom(), timeout=3000)
     assert card_bottom < panel.geometry().top() < card_bottom + 12, "right under its paragraph"
     assert third_top() > third_top_before + 100, "the cards below moved down"
@@ -135,7 +138,10 @@ def test_pin_discard_and_more_variants_work_in_place(qtbot, window):
 
 def test_the_new_mark_appears_when_variants_arrive_and_clears_when_unfurled(qtbot, window):
     card_id = window.session.cards[1].id
-    index = lambda: window.model.index_of_card(card_id)  # noqa: E731
+
+    def index() -> QModelIndex:
+        return window.model.index_of_card(card_id)
+
     assert index().data(CardRole.NEW_COUNT) == 0
     fill(qtbot, window, card_id)
     assert index().data(CardRole.NEW_COUNT) == 4, "four new variants, not seen yet"

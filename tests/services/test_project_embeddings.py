@@ -42,7 +42,7 @@ def test_store_follows_the_protocol_and_survives_reopening(path):
     with Project.open(path) as project:
         store = ProjectEmbeddingStore(project)
         assert isinstance(store, EmbeddingStore)
-        store.put_many("m", dict(zip(hashes, vectors)))
+        store.put_many("m", dict(zip(hashes, vectors, strict=True)))
         store.put_many("m", {})  # a no-op
     with Project.open(path) as project:
         store = ProjectEmbeddingStore(project)

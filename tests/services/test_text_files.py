@@ -1,12 +1,24 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import stat
+import threading
+from pathlib import Path
 
 import pytest
 
 from cardwriter.errors import ImportRefused, UserError
+from cardwriter.services.text_files import (
+    MAX_IMPORT_BYTES,
+    read_file_bytes,
+    read_text,
+    read_text_file,
+    text_files_in,
+    write_bytes_atomically,
+    write_text_atomically,
+)
 from tests.support import run_as_unprivileged
-from cardwriter.services.text_files import MAX_IMPORT_BYTES, read_text_file, text_files_in, write_text_atomically
 
 
 def test_reads_utf8_exactly_including_bom_and_crlf(tmp_path):
@@ -18,7 +30,7 @@ def test_reads_utf8_exactly_including_bom_and_crlf(tmp_path):
 
 def test_invalid_utf8_says_where(tmp_path):
     path = tmp_path / "latin1.txt"
-    path.write_bytes("First line\nSecond caf".encode() + b"\xe9 line\n")
+    path.write_bytes(b"First line\nSecond caf\xe9 line\n")
     with pytest.raises(ImportRefused) as caught:
         read_text_file(path)
     message = str(caught.value)
@@ -77,13 +89,6 @@ def test_atomic_write_to_missing_folder_or_read_only_file_keeps_the_old_file(tmp
 
 
 # -- special files, limits while reading, UTF-16 -------------------------------------
-
-import sqlite3  # noqa: E402
-import stat  # noqa: E402
-import threading  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from cardwriter.services.text_files import read_text  # noqa: E402
 
 
 def test_a_named_pipe_is_refused_at_once(tmp_path):
@@ -197,8 +202,6 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file(tmp_path):
 
 
 # -- bytes: documents (.docx, .odt, .pdf) ---------------------------------------
-
-from cardwriter.services.text_files import read_file_bytes, write_bytes_atomically  # noqa: E402
 
 
 def test_bytes_are_written_atomically_and_exactly(tmp_path):

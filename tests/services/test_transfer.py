@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from cardwriter.domain.model import Provenance, Variant, VariantKind, VariantState
-from cardwriter.errors import ImportRefused, UserError
+from cardwriter.errors import ImportRefused, SaveFailed, UserError
 from cardwriter.services import transfer
 from cardwriter.services.editing import accept_variant
 from cardwriter.storage.project import Project
@@ -131,10 +132,6 @@ def test_an_export_from_before_settings_were_dropped_still_imports(project, tmp_
 
 
 # -- robustness: odd JSON, special files, full disk, exports onto projects ---------------
-
-import os  # noqa: E402
-
-from cardwriter.errors import SaveFailed  # noqa: E402
 
 
 def _export_with(tmp_path, edit):

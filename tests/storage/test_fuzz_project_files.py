@@ -26,7 +26,6 @@ from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import UserError
 from cardwriter.services import transfer
 from cardwriter.storage.project import Project
-
 from tests.support import fingerprint
 
 FUZZ = settings(max_examples=int(os.environ.get("CARDWRITER_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

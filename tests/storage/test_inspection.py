@@ -16,7 +16,6 @@ from cardwriter.errors import ProjectError
 from cardwriter.storage.header import APPLICATION_ID
 from cardwriter.storage.project import Project
 from cardwriter.storage.schema import SCHEMA_VERSION
-
 from tests.support import fingerprint
 
 

@@ -10,7 +10,6 @@ from cardwriter.domain.model import Note
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import SaveFailed
 from cardwriter.storage.project import Project
-
 from tests.tmpfs import fill, free
 
 PAGE = "A sentence that fills the page a little more each time. " * 40

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.run import Run as DocxRun
 
 from cardwriter.domain.markdown_runs import Block, Run, block_from_markdown
@@ -52,7 +57,7 @@ def read_docx(data: bytes, path: Path) -> ImportedDocument:
     open_zip(data, path, KIND)  # refuses what is not a zip, or is damaged, encrypted or too big
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds (KeyError, ValueError, XML errors) on a bad file
+    except Exception as exc:  # python-docx raises many kinds (KeyError, ValueError, XML errors) on a bad file
         archive = open_zip(data, path, KIND)
         read_member(archive, "word/document.xml", path, KIND)  # a clearer message when a part is missing
         raise ImportRefused(f"{path} is damaged or not {KIND}: {type(exc).__name__}: {exc}") from exc
@@ -61,7 +66,7 @@ def read_docx(data: bytes, path: Path) -> ImportedDocument:
     return found
 
 
-def _read_body(container, document, found: ImportedDocument) -> None:  # noqa: ANN001 - lxml elements
+def _read_body(container: BaseOxmlElement, document: DocxDocument, found: ImportedDocument) -> None:
     for child in container:
         if child.tag == qn("w:p"):
             found.blocks.append(_paragraph_block(child, document, found))
@@ -73,7 +78,7 @@ def _read_body(container, document, found: ImportedDocument) -> None:  # noqa: A
                 break
 
 
-def _paragraph_block(p, document, found: ImportedDocument) -> Block:  # noqa: ANN001
+def _paragraph_block(p: CT_P, document: DocxDocument, found: ImportedDocument) -> Block:
     images = sum(1 for _ in p.iter(qn("w:drawing"))) + sum(1 for _ in p.iter(qn("w:pict")))
     if images:
         found.skip("image", images)
@@ -81,7 +86,7 @@ def _paragraph_block(p, document, found: ImportedDocument) -> Block:  # noqa: AN
     return Block(tuple(run for run in runs if run.text), heading=_heading_level(p, document))
 
 
-def _text_runs(element):  # noqa: ANN001, ANN202
+def _text_runs(element: BaseOxmlElement) -> Iterator[CT_R]:
     """The ``w:r`` elements whose text belongs to the paragraph, in order."""
     for child in element:
         if child.tag == qn("w:r"):
@@ -90,7 +95,7 @@ def _text_runs(element):  # noqa: ANN001, ANN202
             yield from _text_runs(child)  # hyperlinks, insertions, smart tags, fields, inline controls
 
 
-def _run(r, document) -> Run:  # noqa: ANN001
+def _run(r: CT_R, document: DocxDocument) -> Run:
     run = DocxRun(r, document.part)
     style_font = run.style.font if run.style is not None else None
     bold = run.bold if run.bold is not None else bool(style_font is not None and style_font.bold)
@@ -98,7 +103,7 @@ def _run(r, document) -> Run:  # noqa: ANN001
     return Run(run.text.replace("\r", "\n"), bold=bold, italic=italic)
 
 
-def _heading_level(p, document) -> int:  # noqa: ANN001
+def _heading_level(p: CT_P, document: DocxDocument) -> int:
     """1–6 for a paragraph in a heading style (or one based on it), or in the Title style; else 0."""
     style_id = p.style  # CT_P.style: the paragraph's style id, or None
     style = document.styles.element.get_by_id(style_id) if style_id else None

@@ -26,6 +26,9 @@ from cardwriter.services.documents.imported import ImportedDocument, open_zip, r
 
 KIND = "an OpenDocument text file (.odt)"
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
+# Text styles by name (None for a damaged file's style that has none): each style's own
+# (bold, italic, parent style's name), None where the style says nothing.
+TextStyles = dict[str | None, tuple[bool | None, bool | None, str | None]]
 MIMETYPE = "application/vnd.oasis.opendocument.text"
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -74,7 +77,7 @@ _STYLES_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
    style:parent-style-name="Heading" style:default-outline-level="{n}" style:class="text">
    <style:text-properties fo:font-size="{size}"/>
   </style:style>
-''' for n, size in zip(range(1, 7), ("130%", "115%", "105%", "100%", "95%", "90%")))} </office:styles>
+''' for n, size in zip(range(1, 7), ("130%", "115%", "105%", "100%", "95%", "90%"), strict=True))} </office:styles>
 </office:document-styles>
 """
 
@@ -183,7 +186,7 @@ def read_odt(data: bytes, path: Path) -> ImportedDocument:
                 "and import that copy"
             )
     content = _parse(read_member(archive, "content.xml", path, KIND), path, "content.xml")
-    styles = {}
+    styles: TextStyles = {}
     if "styles.xml" in archive.namelist():
         styles.update(_text_styles(_parse(read_member(archive, "styles.xml", path, KIND), path, "styles.xml")))
     styles.update(_text_styles(content))
@@ -202,9 +205,9 @@ def _parse(data: bytes, path: Path, name: str) -> ET.Element:
         raise ImportRefused(f"{path} is damaged: its {name} is not well-formed XML ({exc})") from exc
 
 
-def _text_styles(root: ET.Element) -> dict[str, tuple[bool | None, bool | None, str | None]]:
+def _text_styles(root: ET.Element) -> TextStyles:
     """Each text style's own (bold, italic, parent name); None where the style says nothing."""
-    found = {}
+    found: TextStyles = {}
     for style in root.iter(_q("style:style")):
         if style.get(_q("style:family")) != "text":
             continue
@@ -217,9 +220,10 @@ def _text_styles(root: ET.Element) -> dict[str, tuple[bool | None, bool | None, 
     return found
 
 
-def _style_format(name: str | None, styles: dict, bold: bool, italic: bool) -> tuple[bool, bool]:
+def _style_format(name: str | None, styles: TextStyles, bold: bool, italic: bool) -> tuple[bool, bool]:
     """Bold and italic inside a span of style ``name``, following the style's parents."""
-    own_bold = own_italic = None
+    own_bold: bool | None = None
+    own_italic: bool | None = None
     for _ in range(20):  # a damaged file's parent chain could loop
         if name not in styles:
             break
@@ -229,11 +233,11 @@ def _style_format(name: str | None, styles: dict, bold: bool, italic: bool) -> t
     return (bold if own_bold is None else own_bold), (italic if own_italic is None else own_italic)
 
 
-def _read_container(element: ET.Element, styles: dict, found: ImportedDocument) -> None:
+def _read_container(element: ET.Element, styles: TextStyles, found: ImportedDocument) -> None:
     for child in element:
         if child.tag == _q("text:h"):
-            level = child.get(_q("text:outline-level"), "1")
-            level = int(level) if level.isdigit() else 1
+            outline = child.get(_q("text:outline-level"), "1")
+            level = int(outline) if outline.isdigit() else 1
             found.blocks.append(Block(_runs(child, styles, found), heading=min(max(level, 1), 6)))
         elif child.tag == _q("text:p"):
             found.blocks.append(Block(_runs(child, styles, found)))
@@ -243,7 +247,7 @@ def _read_container(element: ET.Element, styles: dict, found: ImportedDocument) 
             _read_container(child, styles, found)
 
 
-def _runs(paragraph: ET.Element, styles: dict, found: ImportedDocument) -> tuple[Run, ...]:
+def _runs(paragraph: ET.Element, styles: TextStyles, found: ImportedDocument) -> tuple[Run, ...]:
     runs: list[Run] = []
 
     def add(text: str | None, bold: bool, italic: bool, raw: bool = True) -> None:
