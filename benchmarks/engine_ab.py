@@ -219,7 +219,10 @@ def main() -> None:
         return
     if args.mode == "ab":
         old_class = load_old_engine(args.old)
-        engines = {"old": old_class(model, n_threads=args.threads), "new": LlamaEngine(model, n_threads=args.threads)}
+        engines = {
+            "old": old_class(model, n_threads=args.threads),
+            "new": LlamaEngine(model, n_threads=args.threads, flash_attn=None),
+        }  # the old settings
         report = alternate(engines, args.n, args.rounds)
         ratios(report, "new", "old")
     else:
