@@ -7,7 +7,6 @@ message instead of taking this process (the CLI, the GUI) down with it.
 
 from __future__ import annotations
 
-import inspect
 import logging
 
 from cardwriter.errors import UserError
@@ -46,18 +45,6 @@ def open_generator(
     probe_model(path)  # a file that crashes llama.cpp is refused here, in a child process, not in this one
     from cardwriter.generation.llama import LlamaEngine
 
-    options: dict[str, object] = {"n_threads": n_threads}
-    accepted = inspect.signature(LlamaEngine).parameters
-    for name in ("gpu_layers", "n_gpu_layers"):
-        if name in accepted:
-            options[name] = layers
-            break
-    else:
-        # TODO(lead): the engine (being restructured elsewhere) does not take gpu_layers yet; once its
-        # constructor accepts `gpu_layers` (passed on as llama.cpp's n_gpu_layers) it is used from here.
-        if layers != 0:
-            log.warning("this engine cannot offload layers to the GPU yet; running on the CPU")
-        layers = 0
-    generator = LlamaEngine(path, **options)
+    generator = LlamaEngine(path, n_threads=n_threads, gpu_layers=layers)
     generator.backend, generator.gpu_layers = backend_label(layers), layers
     return generator

@@ -64,6 +64,7 @@ class LlamaEngine:
         kv_unified: bool = False,
         flash_attn: bool | None = False,
         reuse_prefix: bool = True,
+        gpu_layers: int = 0,
         verbose: bool = False,
     ) -> None:
         self.path = resolve_model(model)
@@ -78,6 +79,7 @@ class LlamaEngine:
         self.reuse_prefix = reuse_prefix
         self._lib = lib = Backend.ensure(verbose)
         params = default_model_params(lib)  # without llama.cpp's crashing AMX buffers
+        params.n_gpu_layers = gpu_layers  # -1: all; a CPU build offloads none whatever it is asked
         self._model = lib.llama_model_load_from_file(str(self.path).encode(), params)
         if not self._model:
             raise UserError(
