@@ -29,7 +29,7 @@ def auc(own: list[float], other: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", type=Path, default=Path("/work/shared/eval/dev_paragraphs.jsonl"))
+    parser.add_argument("--input", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl")
     args = parser.parse_args()
     by_author: dict[str, list[str]] = {}
     for line in args.input.read_text(encoding="utf-8").splitlines():

@@ -31,3 +31,7 @@ def run_as_unprivileged(code: str) -> subprocess.CompletedProcess:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
         timeout=60,
     )
+
+
+# The project's public-domain dev paragraphs: shared/ sits beside the repository (as in CI).
+DEV_PARAGRAPHS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"

@@ -9,7 +9,6 @@ import sys
 from cardwriter.errors import UserError
 from cardwriter.services.stack_filling import FillRequest
 
-DEV_SET = "/work/shared/eval/dev_paragraphs.jsonl"
 
 
 def register_target(targets: argparse._SubParsersAction) -> None:
@@ -17,7 +16,7 @@ def register_target(targets: argparse._SubParsersAction) -> None:
         "stack",
         help="fill stacks with the app's defaults: first variant, full stack, cost and quality, against plain calls",
     )
-    stack.add_argument("--input", default=DEV_SET, metavar="FILE.jsonl", help=f"paragraphs (default {DEV_SET})")
+    stack.add_argument("--input", required=True, metavar="FILE.jsonl", help="paragraphs, one JSON object with a \"text\" a line")
     stack.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
     stack.add_argument("-n", type=int, default=FillRequest.wanted, help=f"variants in the stack (default {FillRequest.wanted}, as the app)")
     stack.add_argument("--compare", action="store_true", help="also the classic way (no early stopping, no continuous batching)")

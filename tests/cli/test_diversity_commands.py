@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,8 @@ from cardwriter.cli import diversity_commands
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
 
-DEV_PARAGRAPHS = Path("/work/shared/eval/dev_paragraphs.jsonl")
+from ..support import DEV_PARAGRAPHS
+
 
 PARAGRAPHS = [
     {"id": "a", "text": "The old keeper climbed the winding stairs of the lighthouse every evening, counting the steps aloud."},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,9 @@ from cardwriter.domain.style import (
     words,
 )
 
-DEV = Path("/work/shared/eval/dev_paragraphs.jsonl")  # as tests/cli/test_diversity_commands.py
+from ..support import DEV_PARAGRAPHS
+
+DEV = DEV_PARAGRAPHS
 
 TERSE = [
     "He walked in. The room was cold. Nobody spoke. He sat down.",
