@@ -41,6 +41,7 @@ from cardwriter.generation.protocol import (
     TextPiece,
 )
 from cardwriter.generation.results import Generated, from_done
+from cardwriter.services.fusion_filters import FusionConfig, model_scores, screen
 
 ROUND_SEED_STEP = 7919  # seeds of a top-up round start far from the last round's
 
@@ -70,6 +71,7 @@ class FillRequest:
     mmr_lambda: float = 0.3  # leans to novelty: measured better than DEFAULT_LAMBDA (0.5) on the dev paragraphs
     max_rounds: int = 3
     max_tokens: int | None = None
+    fusion: FusionConfig = FusionConfig()  # fluency (every kind) and fusion (recombine) filters
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,12 @@ class StackFiller:
         config = self._config(request)
         seed = request.seed if request.seed is not None else random.randrange(1 << 30)
         result = FillResult(wanted=request.wanted)
-        source_vec = self.embedder.encode([request.source])[0]
+        # combining two notes has no paragraph: the notes are the parents, and stand in for the source
+        parents = ((request.source,) if request.source.strip() else ()) + tuple(n for n in request.notes if n.strip())
+        reference = request.source if request.source.strip() else "\n\n".join(parents)
+        source_vec = self.embedder.encode([reference])[0]
+        parent_vecs = self.embedder.encode(list(parents)) if parents else np.zeros((0, source_vec.shape[0]), np.float32)
+        fuse = request.kind is VariantKind.RECOMBINE and len(parents) >= 2
         held_texts = [t for t in request.existing if t.strip()]
         held_vecs = self.embedder.encode(held_texts) if held_texts else np.zeros((0, source_vec.shape[0]), np.float32)
 
@@ -140,6 +147,13 @@ class StackFiller:
             if not fresh:
                 continue
             vecs = self.embedder.encode([c.text for c in fresh])
+            texts = [c.text for c in fresh]
+            fluent, screened = screen(texts, vecs, parents, parent_vecs, fuse=fuse,
+                                      log_probs=model_scores(generator, texts), config=request.fusion)
+            result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail, d.cosine) for d in screened)
+            if not fluent:
+                continue
+            fresh, vecs = [fresh[i] for i in fluent], vecs[fluent]
             on_topic = self._on_topic(request, vecs @ source_vec, fresh, result)
             if not on_topic:
                 continue
@@ -147,7 +161,7 @@ class StackFiller:
             verdict = filter_candidates(
                 [c.text for c in fresh],
                 vecs,
-                source=request.source,
+                source=reference,
                 source_embedding=source_vec,
                 kind=request.kind,
                 stack=held_texts,
