@@ -21,16 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ENGLISH_STOPWORDS: frozenset[str] = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most my
-    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
-    some such than that the their theirs them themselves then there these they this those through to too
-    under until up very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves upon shall may might must one every us again ever never also yet said""".split()
-)
-"""Common English function words: frequent in any English paragraph, rare in any other language."""
+from cardwriter.domain.stopwords import ENGLISH_STOPWORDS
+
 
 ENGLISH_STOPWORD_SHARE = 0.22
 """An English paragraph has at least this share of its words in ``ENGLISH_STOPWORDS``.

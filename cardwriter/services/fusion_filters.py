@@ -33,6 +33,9 @@ import numpy as np
 from cardwriter.embedding.dedup import DropReason
 from cardwriter.embedding.fluency import content_words, label_opening, wrong_language
 from cardwriter.embedding.tokens import containment, shingles
+from cardwriter.generation.prompts import ASSOCIATION
+
+__all__ = ["ASSOCIATION", "FusionConfig", "Screened", "fluency_reason", "fusion_reason", "model_scores", "screen"]
 
 DEFAULT_MIN_LOG_PROB = -4.6
 """Mean nats a token below which SmolLM2-135M's own text is word salad (tuned on the tune split)."""
