@@ -31,6 +31,9 @@ Prose in the dev paragraphs sits at 0.40-0.60; Spanish, French or German text at
 (their "a", "in", "he" collide with English), word salad near 0.
 """
 
+MIN_WORDS_TO_JUDGE = 12
+"""Below this many words the stopword share says little ("Ships remember."): only the script is judged."""
+
 NON_LATIN_SHARE = 0.2
 """Text with more than this share of its letters outside the Latin script is not English."""
 
@@ -97,7 +100,7 @@ def wrong_language(text: str, parents: list[str] | tuple[str, ...]) -> str | Non
     if latin > NON_LATIN_SHARE:
         return f"another language: {latin:.0%} of its letters are not Latin script, its parents are English"
     share = english_stopword_share(text)
-    if share < ENGLISH_STOPWORD_SHARE:
+    if share < ENGLISH_STOPWORD_SHARE and len(word_list(text)) >= MIN_WORDS_TO_JUDGE:
         return (
             f"another language: {share:.0%} of its words are common English words "
             f"(English prose has at least {ENGLISH_STOPWORD_SHARE:.0%}), its parents are English"

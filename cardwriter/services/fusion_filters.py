@@ -88,11 +88,13 @@ def fusion_reason(
         return DropReason.COPIES_SOURCE, f"copies its parents: {copied:.0%} of its word 3-grams are in them", None
     mine = content_words(text)
     for i, parent in enumerate(parents):
-        shared = len(mine & content_words(parent))
-        if shared < config.min_shared_words:
+        own = content_words(parent)
+        needed = min(config.min_shared_words, len(own))  # a three-word note has fewer to give
+        shared = len(mine & own)
+        if shared < needed:
             return (
                 DropReason.IGNORES_PARENT,
-                f"ignores parent {i + 1}: {shared} of its content words, needs {config.min_shared_words}",
+                f"ignores parent {i + 1}: {shared} of its content words, needs {needed}",
                 None,
             )
     pair = parent_vectors @ parent_vectors.T

@@ -23,7 +23,7 @@ PARENT_VECS = np.stack([unit(1, 0, 0), unit(0, 1, 0)])
 
 def test_fluency_drops_labels_and_other_languages_for_any_text():
     assert fluency_reason("Original: " + PARAGRAPH, [PARAGRAPH])[0] is DropReason.LABEL_OPENING
-    assert fluency_reason("El guardián subió las escaleras del faro y miró el mar gris.", [PARAGRAPH])[0] is (
+    assert fluency_reason("El guardián subió las escaleras del faro cada tarde y miró el mar gris.", [PARAGRAPH])[0] is (
         DropReason.WRONG_LANGUAGE
     )
     assert fluency_reason(FUSED, [PARAGRAPH, NOTE]) is None
@@ -83,7 +83,7 @@ class ScriptedGenerator:
 
 
 def test_the_stack_never_shows_labelled_foreign_or_one_sided_fusions():
-    generator = ScriptedGenerator(["Here is the fused paragraph: " + FUSED, "El guardián subió las escaleras del faro y miró el mar.",
+    generator = ScriptedGenerator(["Here is the fused paragraph: " + FUSED, "El guardián subió las escaleras del faro cada tarde y miró el mar gris durante mucho tiempo.",
                                    ONLY_PARAGRAPH])
     result = StackFiller(FakeEmbedder()).fill(
         generator, FillRequest(PARAGRAPH, kind=VariantKind.RECOMBINE, notes=(NOTE,), wanted=2, seed=1, max_rounds=1)
