@@ -117,8 +117,10 @@ class DropReason(str, Enum):
 
     The value is the stable name JSON output uses; ``label`` is the words a report shows.
     ``filter_candidates`` gives the first eight; the stack filler adds ``OFF_TOPIC`` (a
-    rewrite that drifted from the source's subject) and ``NOT_PICKED`` (it survived the
-    filters but selection preferred more varied ones).
+    rewrite that drifted from the source's subject), the fluency and fusion reasons of
+    ``services.fusion_filters`` (``WRONG_LANGUAGE``, ``LABEL_OPENING``, ``IMPROBABLE``,
+    ``IGNORES_PARENT``) and ``NOT_PICKED`` (it survived the filters but selection
+    preferred more varied ones).
     """
 
     EMPTY = "empty"
@@ -130,6 +132,10 @@ class DropReason(str, Enum):
     DUPLICATES_STACK = "duplicates_stack"
     DUPLICATES_SIBLING = "duplicates_sibling"
     OFF_TOPIC = "off_topic"
+    WRONG_LANGUAGE = "wrong_language"
+    LABEL_OPENING = "label_opening"
+    IMPROBABLE = "improbable"
+    IGNORES_PARENT = "ignores_parent"
     NOT_PICKED = "not_picked"
 
     @property
@@ -148,6 +154,10 @@ _LABELS = {
     DropReason.DUPLICATES_STACK: "near-duplicate of a variant in the stack",
     DropReason.DUPLICATES_SIBLING: "near-duplicate of another candidate",
     DropReason.OFF_TOPIC: "off topic",
+    DropReason.WRONG_LANGUAGE: "in another language than its parents",
+    DropReason.LABEL_OPENING: "opens with a label or talks about the task",
+    DropReason.IMPROBABLE: "the model finds it improbable (not fluent)",
+    DropReason.IGNORES_PARENT: "does not take from both parents",
     DropReason.NOT_PICKED: "not picked: the others were more varied",
 }
 

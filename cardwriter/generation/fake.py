@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
 from cardwriter.generation.protocol import (
@@ -37,7 +38,10 @@ class FakeGenerator:
 
     def text_for(self, plan: prompts.SequencePlan, request: GenerationRequest) -> list[str]:
         """The words sequence ``plan.index`` writes."""
-        words = (request.source or " ".join(request.notes)).split()
+        if request.kind is VariantKind.RECOMBINE:  # a fusion draws on every parent
+            words = " ".join((request.source, *request.notes)).split()
+        else:
+            words = (request.source or " ".join(request.notes)).split()
         random.Random(plan.seed).shuffle(words)
         head = [f"[{plan.angle}]"] if plan.angle else []
         return head + words

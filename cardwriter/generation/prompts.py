@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.domain.stopwords import key_words
 from cardwriter.errors import UserError
 from cardwriter.generation.protocol import GenerationRequest, sequence_seed
 
@@ -43,6 +44,16 @@ REWRITE_ANGLES: dict[str, str] = {
 REWRITE_MIX: tuple[str | None, ...] = (None, "restructured", "fresh words", "new opening")
 """What the pipeline cycles through for rewrites when no angle is asked for."""
 
+# Fusion angles: what recombine takes from the note, cycled across candidates so that
+# siblings fuse differently. Each prompt also names key words of both parents.
+FUSION_ANGLES: dict[str, str] = {
+    "image": "an image or a physical detail",
+    "claim": "its main idea or claim",
+    "turn of phrase": "a turn of phrase or a way of putting things",
+}
+ASSOCIATION = "association"
+"""Angle of "What does this make you think of?": one note, no paragraph, a new paragraph it brings to mind."""
+
 SYSTEM = (
     "You are a skilled writing assistant. Reply with the new paragraph only: "
     "no title, no preamble, no quotation marks, no explanation."
@@ -71,6 +82,8 @@ def default_angles(request: GenerationRequest) -> tuple[str | None, ...]:
     """The angles sequences cycle through when the request names none."""
     if request.kind is VariantKind.RESTYLE:
         return tuple(a for a in ANGLES if a != VOICE or request.voice_examples)
+    if request.kind is VariantKind.RECOMBINE:
+        return tuple(FUSION_ANGLES)
     return (None,)
 
 
@@ -85,14 +98,15 @@ def validate(request: GenerationRequest) -> None:
     if request.kind is VariantKind.ORIGINAL:
         raise UserError("'original' is not a kind of variant that can be generated; pick rewrite, restyle, continue or recombine")
     for angle in request.angles:
-        if angle is not None and angle not in ANGLES and angle not in REWRITE_ANGLES:
+        if angle is not None and angle not in ANGLES and angle not in REWRITE_ANGLES and angle not in FUSION_ANGLES \
+                and angle != ASSOCIATION:
             raise UserError(f"unknown angle {angle!r}; choose one of: {', '.join(ANGLES)}")
         if angle == VOICE and not request.voice_examples:
             raise UserError(f"the {VOICE!r} angle needs some of the writer's own paragraphs as examples")
     if request.kind is VariantKind.RECOMBINE:
         if not request.notes:
             raise UserError("recombine needs at least one note (--note TEXT)")
-        if not request.source.strip() and len(request.notes) < 2:
+        if not request.source.strip() and len(request.notes) < 2 and ASSOCIATION not in request.angles:
             raise UserError("recombine needs a paragraph and a note, or two notes")
     elif not request.source.strip():
         raise UserError("there is no text to work on: give a paragraph")
@@ -125,10 +139,7 @@ def instruction(request: GenerationRequest, angle: str | None) -> str:
     if request.kind is VariantKind.CONTINUE:
         text = f"Write the paragraph that comes next ({length}), continuing the story or argument."
     elif request.kind is VariantKind.RECOMBINE:
-        if request.source.strip():
-            text = f"Rewrite the paragraph so that it takes in the idea of the note{'s' if len(request.notes) > 1 else ''} ({length})."
-        else:
-            text = f"What do these notes make you think of? Write one new paragraph that joins them ({length})."
+        text = fusion_instruction(request, angle, length)
     elif angle in REWRITE_ANGLES:
         text = f"{REWRITE_ANGLES[angle].rstrip('.')} ({length})."
     elif angle is not None:
@@ -138,6 +149,39 @@ def instruction(request: GenerationRequest, angle: str | None) -> str:
     if angle in ANGLES and request.kind in (VariantKind.CONTINUE, VariantKind.RECOMBINE):
         text += " " + ANGLES[angle].replace("Rewrite it", "Write it")
     return text
+
+
+def _quoted(words_: list[str]) -> str:
+    return ", ".join(f'"{w}"' for w in words_)
+
+
+def fusion_instruction(request: GenerationRequest, angle: str | None, length: str) -> str:
+    """Recombine: say what to take from each parent and name key words of both, for one paragraph.
+
+    A small model told only to "take in the idea of the note" mostly rewrites the
+    paragraph and forgets the note; naming the part to take (an image, a claim, a turn
+    of phrase) and a few of each parent's own words keeps both in the answer.
+    """
+    notes = [n for n in request.notes if n.strip()]
+    if angle == ASSOCIATION or (not request.source.strip() and len(notes) == 1):
+        words_ = key_words(notes[0]) if notes else []
+        hint = f" It may start from {_quoted(words_)}." if words_ else ""
+        return (
+            "What does this note make you think of? Write a new paragraph about something it brings to mind "
+            f"(a scene, a memory, a thought), not a summary of it.{hint} ({length})."
+        )
+    part = FUSION_ANGLES.get(angle or "", "its main idea")
+    if request.source.strip():
+        first, others = "the paragraph", ("the note" if len(notes) == 1 else "the notes")
+        first_words, other_words = key_words(request.source), [w for n in notes for w in key_words(n, 3 if len(notes) == 1 else 2)]
+    else:
+        first, others = "Note 1", "Note 2"
+        first_words, other_words = key_words(notes[0]), [w for n in notes[1:] for w in key_words(n)]
+    return (
+        f"Write one paragraph that keeps the situation of {first} and weaves in {part} from {others}. "
+        f"Use words from both: {_quoted(first_words)} from {first}, and {_quoted(other_words)} from {others}. "
+        f"Write in English prose, with no title or label ({length})."
+    )
 
 
 def context_block(request: GenerationRequest) -> str:

@@ -31,6 +31,7 @@ from cardwriter.gui.app_settings import Preferences
 from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.fill_progress import CountingGenerator
 from cardwriter.gui.generation_queue import GenerationQueue
+from cardwriter.services.fusion_filters import ASSOCIATION
 from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
 
 PAUSE_BEFORE_FILL_MS = 1500
@@ -146,7 +147,7 @@ class GenerationController(QObject):
         session = self.model.session
         card = session.card(card_id)
         source = card.text if source is None else source
-        if not source.strip() and len(notes) < 2:
+        if not source.strip() and len(notes) < 2 and angle != ASSOCIATION:
             self.message.emit("Write something in the card first.", 4000)
             return False
         before, after = session.neighbours(card_id)

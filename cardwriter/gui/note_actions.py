@@ -19,6 +19,7 @@ from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.generation_controller import MIN_WORDS_TO_FILL
 from cardwriter.gui.notes_model import NotesModel
 from cardwriter.gui.notes_panel import NotesPanel
+from cardwriter.services.fusion_filters import ASSOCIATION
 from cardwriter.services.note_finder import NoteFinder
 from cardwriter.storage.project import Project
 
@@ -118,7 +119,7 @@ class NoteActions(QObject):
         notes = self.notes([note_id])
         if notes and self.window.view is not None:
             card_id = self.window.view.insert_card_below()
-            self.window.generation.generate(card_id, VariantKind.CONTINUE, source=notes[0].text, notes=notes)
+            self.window.generation.generate(card_id, VariantKind.RECOMBINE, angle=ASSOCIATION, source="", notes=notes)
 
     def insert_notes_as_cards(self, row: int | None, note_ids: list[str]) -> None:
         """Notes become cards at ``row`` (below the current card when None), in one undoable step."""

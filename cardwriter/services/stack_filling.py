@@ -57,6 +57,7 @@ from cardwriter.generation.protocol import (
     TextPiece,
 )
 from cardwriter.generation.results import Generated, from_done
+from cardwriter.services.fusion_filters import FusionConfig, Screened, model_scores, screen
 
 ROUND_SEED_STEP = 7919  # seeds of a top-up round start far from the last round's
 
@@ -90,6 +91,7 @@ class FillRequest:
     pool: float = 1.5  # streaming: stop generating once this many times the variants needed passed
     closeness: Callable[[list[str]], list[float]] | None = None  # "keep my voice": closeness of texts to the writer
     closeness_weight: float = 0.3
+    fusion: FusionConfig = FusionConfig()  # fluency (every kind) and fusion (recombine) filters
 
 
 VariantCallback = Callable[[Variant], None]
@@ -147,9 +149,19 @@ class StackFiller:
         config = self._config(request)
         seed = request.seed if request.seed is not None else random.randrange(1 << 30)
         result = FillResult(wanted=request.wanted)
-        source_vec = self.embedder.encode([request.source])[0]
+        # combining two notes has no paragraph: the notes are the parents, and stand in for the source
+        parents = ((request.source,) if request.source.strip() else ()) + tuple(n for n in request.notes if n.strip())
+        reference = request.source if request.source.strip() else "\n\n".join(parents)
+        source_vec = self.embedder.encode([reference])[0]
+        parent_vecs = self.embedder.encode(list(parents)) if parents else np.zeros((0, source_vec.shape[0]), np.float32)
+        fuse = request.kind is VariantKind.RECOMBINE and len(parents) >= 2
         held_texts = [t for t in request.existing if t.strip()]
         held_vecs = self.embedder.encode(held_texts) if held_texts else np.zeros((0, source_vec.shape[0]), np.float32)
+
+        def screen_texts(texts: list[str], vecs: np.ndarray) -> tuple[list[int], list[Screened]]:
+            """Fluency and language for every kind, and the fusion checks for a recombine of two parents."""
+            return screen(texts, vecs, parents, parent_vecs, fuse=fuse,
+                          log_probs=model_scores(generator, texts), config=request.fusion)
 
         for round_no in range(request.max_rounds):
             need = request.wanted - len(result.variants)
@@ -169,7 +181,10 @@ class StackFiller:
                 max_tokens=request.max_tokens,
             )
             if request.streaming:
-                streaming = StreamingRound(self, request, config, source_vec, held_texts, held_vecs, need, result, on_variant)
+                streaming = StreamingRound(
+                    self, request, config, source_vec, held_texts, held_vecs, need, result, on_variant,
+                    screen_texts=screen_texts, reference=reference,
+                )
                 generation = dataclasses.replace(
                     generation, refills=generation.n, early_stop=streaming.early_stop, want_refill=streaming.want_refill
                 )
@@ -179,6 +194,12 @@ class StackFiller:
             if not fresh:
                 continue
             vecs = self.embedder.encode([c.text for c in fresh])
+            texts = [c.text for c in fresh]
+            fluent, screened = screen_texts(texts, vecs)
+            result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail, d.cosine) for d in screened)
+            if not fluent:
+                continue
+            fresh, vecs = [fresh[i] for i in fluent], vecs[fluent]
             on_topic = self._on_topic(request, vecs @ source_vec, fresh, result)
             if not on_topic:
                 continue
@@ -186,7 +207,7 @@ class StackFiller:
             verdict = filter_candidates(
                 [c.text for c in fresh],
                 vecs,
-                source=request.source,
+                source=reference,
                 source_embedding=source_vec,
                 kind=request.kind,
                 stack=held_texts,

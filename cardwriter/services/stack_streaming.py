@@ -37,9 +37,13 @@ from cardwriter.generation.protocol import (
 )
 from cardwriter.generation.results import Generated, from_done
 from cardwriter.services.early_stop import early_stop_reason, opening
+from cardwriter.services.fusion_filters import Screened
 
 if TYPE_CHECKING:
     from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
+
+# texts and their embeddings -> indices kept, and why each other one was dropped
+ScreenTexts = Callable[[list[str], np.ndarray], tuple[list[int], list[Screened]]]
 
 ROUND_OFFSET = 1000  # streamed sequence numbers of different rounds stay apart (on_piece)
 
@@ -58,8 +62,13 @@ class StreamingRound:
         need: int,
         result: FillResult,
         on_variant: Callable | None,
+        *,
+        screen_texts: ScreenTexts,
+        reference: str,
     ) -> None:
         self.filler = filler
+        self.screen_texts = screen_texts  # fluency, language and (recombine) fusion checks
+        self.reference = reference  # the source, or for two notes combined, the notes
         self.request = request
         self.config = config
         self.source_vec = source_vec
@@ -142,6 +151,11 @@ class StreamingRound:
 
         request, result = self.request, self.result
         vec = self.filler.embedder.encode([candidate.text])[0]
+        _, screened = self.screen_texts([candidate.text], vec[None, :])
+        if screened:
+            drop = screened[0]
+            result.dropped.append(Dropped(candidate, drop.reason, drop.detail, drop.cosine))
+            return False
         if request.kind in ON_TOPIC_KINDS and request.source.strip():
             cos = float(vec @ self.source_vec)
             if cos < request.min_source_cosine:
@@ -151,7 +165,7 @@ class StreamingRound:
         others = self.held_texts + [c.text for c in self.kept]
         other_vecs = np.vstack([self.held_vecs, *self.kept_vecs]) if others else None
         verdict = filter_candidates(
-            [candidate.text], vec[None, :], source=request.source, source_embedding=self.source_vec,
+            [candidate.text], vec[None, :], source=self.reference, source_embedding=self.source_vec,
             kind=request.kind, stack=others, stack_embeddings=other_vecs, config=self.config,
         )
         if verdict.dropped:

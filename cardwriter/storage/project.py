@@ -62,8 +62,11 @@ class Project(WritingAids, VoiceRecords):
 
     @property
     def repairs(self) -> list[str]:
-        """Text values read so far that were not proper text and were shown repaired (see rows.py)."""
-        return list(self._reader.repairs)
+        """Text values read so far that were not proper text and were shown repaired (see rows.py).
+
+        Each once: the same card is read again whenever a draft is loaded.
+        """
+        return list(dict.fromkeys(self._reader.repairs))
 
     # -- opening and closing -------------------------------------------------
 

@@ -63,13 +63,30 @@ def test_budget_scales_with_the_source_and_is_clamped():
 
 def test_recombine_with_a_note_and_with_two_notes():
     one = plan(GenerationRequest(PARAGRAPH, kind=VariantKind.RECOMBINE, notes=("A note.",), n=1))[0]
-    assert "Note:\nA note." in one.messages[1]["content"] and "takes in the idea of the note" in one.messages[1]["content"]
+    assert "Note:\nA note." in one.messages[1]["content"] and "from the note" in one.messages[1]["content"]
     two = plan(GenerationRequest("", kind=VariantKind.RECOMBINE, notes=("First.", "Second."), n=1))[0]
-    assert "Note 2:\nSecond." in two.messages[1]["content"] and "make you think of" in two.messages[1]["content"]
+    assert "Note 2:\nSecond." in two.messages[1]["content"] and "from Note 2" in two.messages[1]["content"]
     with pytest.raises(UserError, match="at least one note"):
         plan(GenerationRequest(PARAGRAPH, kind=VariantKind.RECOMBINE))
     with pytest.raises(UserError, match="two notes"):
         plan(GenerationRequest("", kind=VariantKind.RECOMBINE, notes=("Only one.",)))
+
+
+def test_recombine_names_what_to_take_and_key_words_of_both_parents():
+    note = "She kept her mother's letters in a drawer and read them again when the house was quiet."
+    plans = plan(GenerationRequest(PARAGRAPH, kind=VariantKind.RECOMBINE, notes=(note,), n=3))
+    assert [p.angle for p in plans] == ["image", "claim", "turn of phrase"]
+    for p in plans:
+        ask = p.messages[1]["content"].split("\n\n")[-1]
+        assert '"letters"' in ask and '"drawer"' in ask, ask
+        assert any(f'"{w}"' in ask for w in PARAGRAPH.lower().split()), ask
+    assert "an image" in plans[0].messages[1]["content"] and "main idea" in plans[1].messages[1]["content"]
+
+
+def test_association_is_its_own_prompt_from_one_note():
+    p = plan(GenerationRequest("", kind=VariantKind.RECOMBINE, notes=("Letters in a drawer.",), angles=("association",), n=1))[0]
+    assert "make you think of" in p.messages[1]["content"] and "not a summary" in p.messages[1]["content"]
+    assert p.angle == "association"
 
 
 def test_continue_completion_prompt_is_the_text_itself():

@@ -98,3 +98,14 @@ def test_inserting_a_note_as_a_card_is_saved(qtbot, noted_window, project_path):
     win.note_actions.insert_notes_as_cards(None, [BREAD.id])
     win.close()
     assert saved_texts(project_path)[3] == BREAD.text
+
+
+def test_what_does_this_make_you_think_of_asks_for_an_association(qtbot, noted_window):
+    win = noted_window
+    win.view.go_to_card(win.session.cards[0].id)
+    with qtbot.waitSignal(win.generation.queue.finished, timeout=20_000):
+        win.note_actions.associate_note(SEA.id)
+    new = win.session.cards[1]
+    assert new.text == "" and new.stack()
+    assert all(v.provenance.kind is VariantKind.RECOMBINE and v.provenance.angle == "association" for v in new.stack())
+    assert all(v.provenance.note_ids == (SEA.id,) for v in new.stack())

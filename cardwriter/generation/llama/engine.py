@@ -153,6 +153,12 @@ class LlamaEngine:
         n = self._lib.llama_token_to_piece(self._vocab, token, buf, 256, 0, True)
         return buf.raw[: max(n, 0)].decode("utf-8", errors="replace")
 
+    def score(self, texts: Sequence[str]) -> list[float]:
+        """Mean token log-probability of each text under this model, batched (see ``scoring``)."""
+        from cardwriter.generation.llama.scoring import score_texts
+
+        return score_texts(self, texts)
+
     # -- prompts --------------------------------------------------------------
 
     def render(self, plan: prompts.SequencePlan) -> str:

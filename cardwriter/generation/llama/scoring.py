@@ -1,0 +1,127 @@
+"""How probable the loaded model finds a text: mean token log-probability, several texts per pass.
+
+A small model sometimes writes word salad that passes every text rule; the model
+itself knows it is improbable. ``score_texts`` tokenizes each text, puts several
+texts in one ``llama_batch`` (each on its own sequence, logits for every token),
+decodes once per batch, and averages ``log p(token_i | tokens_<i)`` over each
+text's tokens after the first. Higher is more fluent; English prose scores
+around -3 to -4 nats a token with SmolLM2-135M, shuffled words far lower.
+
+It uses a context of its own, made per call and freed after, so the generation
+context and its cached prefix are left alone; the engine's lock is held
+throughout, so scoring and generating never touch llama.cpp at the same time.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cardwriter.errors import UserError
+
+if TYPE_CHECKING:
+    from cardwriter.generation.llama.engine import LlamaEngine
+
+BATCH_TOKENS = 512
+"""Tokens decoded per pass: the logits of a pass take BATCH_TOKENS x vocabulary floats (about 100 MB)."""
+
+MAX_TEXT_TOKENS = BATCH_TOKENS
+"""A longer text is scored on its first MAX_TEXT_TOKENS tokens."""
+
+
+def mean_log_prob(logits: np.ndarray, tokens: Sequence[int]) -> float:
+    """Mean of ``log softmax(logits[i])[tokens[i + 1]]``: row ``i`` predicts token ``i + 1``.
+
+    ``logits`` has one row per token of ``tokens``. A text of one token scores 0.0.
+    """
+    if len(tokens) < 2:
+        return 0.0
+    rows = logits[: len(tokens) - 1].astype(np.float64)
+    top = rows.max(axis=1, keepdims=True)
+    log_norm = top[:, 0] + np.log(np.exp(rows - top).sum(axis=1))
+    picked = rows[np.arange(len(tokens) - 1), np.asarray(tokens[1:])]
+    return float(np.mean(picked - log_norm))
+
+
+def _batches(token_lists: list[list[int]]) -> list[list[int]]:
+    """Indices of texts grouped so that each group's tokens fit in one pass."""
+    groups: list[list[int]] = []
+    used = BATCH_TOKENS
+    for i, toks in enumerate(token_lists):
+        if used + len(toks) > BATCH_TOKENS:
+            groups.append([])
+            used = 0
+        groups[-1].append(i)
+        used += len(toks)
+    return groups
+
+
+def score_texts(engine: LlamaEngine, texts: Sequence[str]) -> list[float]:
+    """Mean token log-probability of each text under the engine's model (0.0 for an empty text)."""
+    token_lists = [engine.tokenize(t)[:MAX_TEXT_TOKENS] if t.strip() else [] for t in texts]
+    scores = [0.0] * len(texts)
+    todo = [i for i, t in enumerate(token_lists) if len(t) >= 2]
+    if not todo:
+        return scores
+    lib = engine._lib
+    groups = _batches([token_lists[i] for i in todo])
+    n_seq = max(len(g) for g in groups)
+    params = lib.llama_context_default_params()
+    params.n_ctx = BATCH_TOKENS
+    params.n_batch = BATCH_TOKENS
+    params.n_ubatch = BATCH_TOKENS
+    params.n_seq_max = n_seq
+    params.kv_unified = True
+    params.n_threads = engine.n_threads
+    params.n_threads_batch = engine.n_threads_batch
+    params.no_perf = True
+    with engine._lock:
+        engine._require_open()
+        ctx = lib.llama_init_from_model(engine._model, params)
+        if not ctx:
+            raise UserError(f"llama.cpp could not make a scoring context for {engine.path.name}: not enough memory")
+        batch = lib.llama_batch_init(BATCH_TOKENS, 0, 1)
+        memory = lib.llama_get_memory(ctx)
+        try:
+            for group in groups:
+                lib.llama_memory_clear(memory, True)
+                rows = _fill(batch, [(seq, token_lists[todo[g]]) for seq, g in enumerate(group)])
+                rc = lib.llama_decode(ctx, batch)
+                if rc != 0:
+                    raise UserError(f"llama.cpp failed to score texts (code {rc}) with {engine.path.name}")
+                for seq, g in enumerate(group):
+                    first, toks = rows[seq], token_lists[todo[g]]
+                    logits = _logit_rows(lib, ctx, first, len(toks), engine.n_vocab)
+                    scores[todo[g]] = mean_log_prob(logits, toks)
+        finally:
+            lib.llama_batch_free(batch)
+            lib.llama_free(ctx)
+    return scores
+
+
+def _fill(batch, texts: list[tuple[int, list[int]]]) -> list[int]:
+    """Put every token of every text in the batch with logits on; returns each text's first row."""
+    i, firsts = 0, []
+    for seq, toks in texts:
+        firsts.append(i)
+        for pos, token in enumerate(toks):
+            batch.token[i] = token
+            batch.pos[i] = pos
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = seq
+            batch.logits[i] = True
+            i += 1
+    batch.n_tokens = i
+    return firsts
+
+
+def _logit_rows(lib, ctx, first: int, count: int, n_vocab: int) -> np.ndarray:
+    """Logit rows ``first .. first + count - 1`` of the last decode, as a (count, n_vocab) array."""
+    out = np.empty((count, n_vocab), dtype=np.float32)
+    for r in range(count):
+        ptr = lib.llama_get_logits_ith(ctx, first + r)
+        out[r] = np.ctypeslib.as_array(ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float)), shape=(n_vocab,))
+    return out

@@ -1,0 +1,154 @@
+"""Filters the stack filler applies before dedup: fluent, in the parents' language, and (for fusions) from both.
+
+Every kind:
+
+- **wrong language**: the parents are English and the candidate is not
+  (``embedding.fluency.wrong_language``);
+- **label opening**: it starts "Original:", "Here is", "Sure", "This sentence
+  conveys…" (``embedding.fluency.label_opening``);
+- **improbable**: the loaded model's mean token log-probability of the candidate
+  is below ``min_log_prob`` (only when the generator can score: the llama.cpp
+  engine can, an HTTP server cannot, and then nothing is dropped for it).
+
+Fusions (recombine with two or more parents: the paragraph and a note, or two notes):
+
+- **copies its parents**: 60% or more of its word 3-grams appear verbatim in the
+  parents (a paste of both would otherwise pass every check below);
+- **ignores a parent**: it must use at least ``min_shared_words`` content words of
+  each parent, and its cosine to each parent must reach the parents' cosine to each
+  other plus ``cosine_margin`` (so it leans towards each parent at least as much as
+  they lean towards each other).
+
+Thresholds were chosen on the tune half of the dev pairs
+(``benchmarks/recombine_quality.py --split tune``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.fluency import content_words, label_opening, wrong_language
+from cardwriter.embedding.tokens import containment, shingles
+from cardwriter.generation.prompts import ASSOCIATION
+
+__all__ = ["ASSOCIATION", "FusionConfig", "Screened", "fluency_reason", "fusion_reason", "model_scores", "screen"]
+
+DEFAULT_MIN_LOG_PROB = -4.6
+"""Mean nats a token below which SmolLM2-135M's own text is word salad (tuned on the tune split)."""
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    min_log_prob: float | None = DEFAULT_MIN_LOG_PROB
+    """None: never drop for improbability."""
+    min_shared_words: int = 2
+    """A fusion uses at least this many content words of each parent."""
+    cosine_margin: float = 0.0
+    """A fusion's cosine to each parent is at least the parents' cosine plus this."""
+    copy_containment: float = 0.6
+    """A fusion with this share of its word 3-grams found verbatim in its parents copies them."""
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One candidate that a filter here dropped: its index, why, and a sentence a writer can read."""
+
+    index: int
+    reason: DropReason
+    detail: str
+    cosine: float | None = None
+
+
+def fluency_reason(text: str, parents: Sequence[str]) -> tuple[DropReason, str] | None:
+    """Why ``text`` is not fluent prose in its parents' language (language, label), or None."""
+    label = label_opening(text)
+    if label is not None:
+        return DropReason.LABEL_OPENING, f"opens with a label: {label!r}"
+    language = wrong_language(text, parents)
+    if language is not None:
+        return DropReason.WRONG_LANGUAGE, language
+    return None
+
+
+def fusion_reason(
+    text: str,
+    vector: np.ndarray,
+    parents: Sequence[str],
+    parent_vectors: np.ndarray,
+    config: FusionConfig = FusionConfig(),
+) -> tuple[DropReason, str, float | None] | None:
+    """Why ``text`` does not fuse its parents (copies one, or ignores one), or None."""
+    pooled: set = set().union(*(shingles(p, 3) for p in parents))
+    copied = containment(shingles(text, 3), pooled)
+    if copied >= config.copy_containment:
+        return DropReason.COPIES_SOURCE, f"copies its parents: {copied:.0%} of its word 3-grams are in them", None
+    mine = content_words(text)
+    for i, parent in enumerate(parents):
+        own = content_words(parent)
+        needed = min(config.min_shared_words, len(own))  # a three-word note has fewer to give
+        shared = len(mine & own)
+        if shared < needed:
+            return (
+                DropReason.IGNORES_PARENT,
+                f"ignores parent {i + 1}: {shared} of its content words, needs {needed}",
+                None,
+            )
+    pair = parent_vectors @ parent_vectors.T
+    upper = pair[np.triu_indices(len(parents), k=1)]
+    floor = float(upper.max()) + config.cosine_margin if len(upper) else config.cosine_margin
+    to_parents = parent_vectors @ vector
+    for i, cos in enumerate(to_parents):
+        if float(cos) < floor:
+            return (
+                DropReason.IGNORES_PARENT,
+                f"leans away from parent {i + 1}: cosine {float(cos):.3f}, needs {floor:.3f}",
+                float(cos),
+            )
+    return None
+
+
+def screen(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    parents: Sequence[str],
+    parent_vectors: np.ndarray,
+    *,
+    fuse: bool,
+    log_probs: Sequence[float] | None,
+    config: FusionConfig = FusionConfig(),
+) -> tuple[list[int], list[Screened]]:
+    """Indices that pass every filter here, and a ``Screened`` for each other one.
+
+    ``fuse`` applies the fusion checks (two or more parents). ``log_probs`` is the
+    model's score of each text, or None when the generator cannot score.
+    """
+    kept, dropped = [], []
+    for i, text in enumerate(texts):
+        found = fluency_reason(text, parents)
+        if found is not None:
+            dropped.append(Screened(i, found[0], found[1]))
+            continue
+        if log_probs is not None and config.min_log_prob is not None and log_probs[i] < config.min_log_prob:
+            detail = f"improbable: {log_probs[i]:.2f} nats a token under the model, needs {config.min_log_prob}"
+            dropped.append(Screened(i, DropReason.IMPROBABLE, detail))
+            continue
+        if fuse:
+            fused = fusion_reason(text, vectors[i], parents, parent_vectors, config)
+            if fused is not None:
+                dropped.append(Screened(i, fused[0], fused[1], fused[2]))
+                continue
+        kept.append(i)
+    return kept, dropped
+
+
+def model_scores(generator: object, texts: Sequence[str]) -> list[float] | None:
+    """The generator's log-probability of each text, or None when it cannot score (an HTTP server)."""
+    score = getattr(generator, "score", None)
+    if score is None or not texts:
+        return None
+    result = score(list(texts))
+    return list(result) if result is not None else None

@@ -1,0 +1,54 @@
+import random
+
+import numpy as np
+import pytest
+
+from cardwriter.generation.llama.scoring import _batches, mean_log_prob
+
+FLUENT = (
+    "The old keeper climbed the stairs of the lighthouse every evening, lit the lamp, "
+    "and watched the ships pass slowly along the dark coast."
+)
+
+
+def test_mean_log_prob_of_hand_made_logits():
+    # two rows over a vocabulary of 3: row 0 predicts token 1 with certainty, row 1 is uniform
+    logits = np.array([[0.0, 100.0, 0.0], [1.0, 1.0, 1.0], [5.0, 5.0, 5.0]], dtype=np.float32)
+    score = mean_log_prob(logits, [2, 1, 0])
+    assert score == pytest.approx((0.0 + np.log(1 / 3)) / 2, abs=1e-6)
+    assert mean_log_prob(logits, [1]) == 0.0
+
+
+def test_texts_are_grouped_to_fit_a_pass():
+    groups = _batches([[0] * 300, [0] * 300, [0] * 100, [0] * 500])
+    assert groups == [[0], [1, 2], [3]]
+
+
+@pytest.mark.slow
+def test_fluent_english_scores_higher_than_the_same_words_shuffled(engine):
+    words = FLUENT.split()
+    shuffled = []
+    for seed in range(3):
+        w = words[:]
+        random.Random(seed).shuffle(w)
+        shuffled.append(" ".join(w))
+    scores = engine.score([FLUENT, *shuffled, ""])
+    assert len(scores) == 5 and scores[-1] == 0.0
+    assert all(scores[0] > s + 1.0 for s in scores[1:4]), scores
+
+
+@pytest.mark.slow
+def test_scores_do_not_depend_on_batch_company(engine):
+    alone = engine.score([FLUENT])[0]
+    together = engine.score(["A short line.", FLUENT, "Another short line of text."])[1]
+    assert together == pytest.approx(alone, abs=0.05)
+
+
+@pytest.mark.slow
+def test_scoring_leaves_generation_working(engine):
+    from cardwriter.generation.protocol import GenerationRequest
+    from cardwriter.generation.results import collect
+
+    engine.score([FLUENT])
+    out = collect(engine, GenerationRequest(source=FLUENT, n=2, seed=3, max_tokens=16))
+    assert len(out) == 2 and all(g.text.strip() for g in out)
