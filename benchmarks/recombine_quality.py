@@ -114,7 +114,7 @@ def evaluate(args: argparse.Namespace) -> dict:
                             "fuses": ca > parent_cos and cb > parent_cos,
                             "copies": copies_a_run(t, (a["text"], b["text"])),
                         }
-                        for t, ca, cb in zip(texts, to_a, to_b)
+                        for t, ca, cb in zip(texts, to_a, to_b, strict=True)
                     ],
                     "shortfall": fill.shortfall,
                     "candidates": len(fill.candidates),
@@ -137,7 +137,10 @@ def evaluate(args: argparse.Namespace) -> dict:
             close()
 
     variants = [v for p in per_pair for v in p["variants"]]
-    mean = lambda xs: float(np.mean(xs)) if xs else float("nan")  # noqa: E731
+
+    def mean(xs: list) -> float:
+        return float(np.mean(xs)) if xs else float("nan")
+
     return {
         "command": "python " + " ".join(shlex.quote(a) for a in sys.argv),
         "model": generator.model_name,

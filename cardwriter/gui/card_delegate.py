@@ -37,7 +37,7 @@ EMPTY_HINT = "Empty card"
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     """``a`` moved ``t`` of the way to ``b`` (for tones between the palette's colours)."""
-    return QColor(*(round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3])))
+    return QColor(*(round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)))
 
 
 class CardDelegate(QStyledItemDelegate):

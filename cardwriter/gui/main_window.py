@@ -20,8 +20,8 @@ from cardwriter.domain.model import Card, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.gui import appearance, undo_commands
 from cardwriter.gui.app_settings import MODEL_FILE, AppSettings, Preferences
-from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backend import Backend
+from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backup_actions import BackupActions
 from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.draft_view import DraftView
@@ -250,7 +250,7 @@ class MainWindow(QMainWindow):
         """File ▸ Models…: download models; Use switches to one (the engine reloads in the background)."""
         from cardwriter.gui.models_page import ModelsPage
 
-        def use(path) -> None:  # noqa: ANN001 - a Path
+        def use(path) -> None:  # a Path
             self.apply_preferences(dataclasses.replace(self.prefs, model_source=MODEL_FILE, model_path=str(path)))
 
         ModelsPage(self, on_use=use).exec()

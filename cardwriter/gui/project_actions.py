@@ -69,7 +69,7 @@ class ProjectActions(QObject):
         recovered, problem = offer_recovery(project, self.window.save_guard.journal, self.window)
         try:
             self.window.show_project(project, draft_id)
-        except Exception as exc:  # noqa: BLE001 - a project the window cannot show must not take the app down
+        except Exception as exc:  # a project the window cannot show must not take the app down
             log.exception("cannot show the project %s", path)
             self.window.close_project()
             project.close()  # closing twice is harmless; the window may not have taken it yet

@@ -7,7 +7,7 @@ project, so they travel with the file to another machine.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class WritingAids:
@@ -19,7 +19,7 @@ class WritingAids:
         """Add ``word`` (as written) to the project's dictionary; adding it twice changes nothing."""
         with self.transaction():
             self.db.execute("INSERT OR IGNORE INTO dictionary_words (word, added) VALUES (?, ?)",
-                            [word, datetime.now(timezone.utc).isoformat(timespec="seconds")])
+                            [word, datetime.now(UTC).isoformat(timespec="seconds")])
 
     def remove_dictionary_word(self, word: str) -> None:
         with self.transaction():
