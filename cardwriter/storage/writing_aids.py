@@ -7,10 +7,18 @@ project, so they travel with the file to another machine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+
+import sqlite_utils
 
 
 class WritingAids:
+    # Given by Project, the class this mixin is part of.
+    db: sqlite_utils.Database
+    transaction: Callable[[], AbstractContextManager[None]]
+
     def dictionary_words(self) -> list[str]:
         """The words the writer added to this project's dictionary, in alphabetical order."""
         return [row[0] for row in self.db.execute("SELECT word FROM dictionary_words ORDER BY word")]
