@@ -107,8 +107,8 @@ class MainWindow(QMainWindow):
         m.undo_requested.connect(self.undo)
         m.redo_requested.connect(self.redo)
         m.new_card_requested.connect(lambda: self.view and self.view.insert_card_below())
-        m.delete_card_requested.connect(lambda: self.view and self.view.delete_current())
-        m.move_card_requested.connect(lambda step: self.view and self.view.move_current(step))
+        m.delete_card_requested.connect(self._delete_card)
+        m.move_card_requested.connect(self._move_card)
         m.toggle_stack_requested.connect(self.stacks.toggle)
         m.generate_requested.connect(self.generate_current)
         m.fill_all_requested.connect(self.generation.fill_all)
@@ -146,7 +146,17 @@ class MainWindow(QMainWindow):
         self.note_actions.attach(project)
         self.show_draft(draft_id or project.drafts()[0].id)
 
+    def _delete_card(self) -> None:
+        if self.view is not None:
+            self.view.delete_current()
+
+    def _move_card(self, step: int) -> None:
+        if self.view is not None:
+            self.view.move_current(step)
+
     def show_draft(self, draft_id: str) -> None:
+        if self.project is None:  # a draft is only shown from an open project
+            return
         if not self.save_typing():  # unsaved text stays on screen (and in the recovery file)
             return
         self.generation.set_model(None)

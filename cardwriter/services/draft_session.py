@@ -11,7 +11,7 @@ Undo and redo are built from these same methods: ``snapshot`` and
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from cardwriter.domain import attribution
 from cardwriter.domain.model import Card, Draft, Variant, VariantState
@@ -27,7 +27,7 @@ class DraftSession:
         stored = project.card_origins(card.id for card in self.draft.cards)
         for card in self.draft.cards:
             card.origins = attribution.valid(card.text, stored.get(card.id))
-        self.on_accept = None  # called with the draft id after each acceptance (the voice meter records a point)
+        self.on_accept: Callable[[str], None] | None = None  # called with the draft id after each acceptance (the voice meter records a point)
 
     # -- lookups -------------------------------------------------------------
 
