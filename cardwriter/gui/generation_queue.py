@@ -109,7 +109,7 @@ class GenerationQueue(QObject):
 
     def _drop(self, key: str) -> None:
         """Cancel every job for ``key``: queued ones go, a running one stops at its next token."""
-        kept = deque()
+        kept: deque[Job] = deque()
         for job in self._jobs:
             if job.key == key:
                 job.cancel.set()
