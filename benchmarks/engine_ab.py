@@ -40,9 +40,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cardwriter.generation.bench import BENCH_PARAGRAPH
+
 from cardwriter.domain.model import VariantKind
 from cardwriter.generation import prompts
-from cardwriter.generation.bench import BENCH_PARAGRAPH
 from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.llama.backend import import_llama_cpp, use_extra_buffers
 from cardwriter.generation.model_files import packaged_model

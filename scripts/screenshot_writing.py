@@ -21,14 +21,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from screenshot import spin  # the sibling script's event-loop helper (scripts/ is on sys.path when run)
 
 from cardwriter.app import build_backend
 from cardwriter.gui.app_settings import AppSettings
 from cardwriter.gui.main_window import MainWindow
 from cardwriter.services.sample_project import make_sample_copy
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot import spin  # noqa: E402 - the sibling script's event-loop helper
 
 
 def main() -> int:

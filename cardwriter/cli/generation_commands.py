@@ -110,7 +110,7 @@ def _check_counts(n: int, max_tokens: int | None) -> None:
         raise UserError(f"--max-tokens must be at least 1, not {max_tokens}")
 
 
-def open_embedder():  # noqa: ANN201 - an Embedder
+def open_embedder():  # an Embedder
     """The embedder the stack-filling pipeline dedups and selects with (tests replace this)."""
     from cardwriter.embedding.cache import CachedEmbedder
     from cardwriter.embedding.embedder import SentenceTransformerEmbedder
@@ -136,7 +136,7 @@ def _generate(args: argparse.Namespace, request: GenerationRequest) -> int:
     return 0 if any(r.text for r in results) else 1
 
 
-def _fill(generator, request: GenerationRequest) -> list[Generated]:  # noqa: ANN001 - a TextGenerator
+def _fill(generator, request: GenerationRequest) -> list[Generated]:  # a TextGenerator
     """The request's N variants through the stack-filling pipeline, as ``Generated`` rows."""
     from cardwriter.services.stack_filling import FillRequest, StackFiller
 

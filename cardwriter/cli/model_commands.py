@@ -117,13 +117,13 @@ def _same(a: Path, b: Path) -> bool:
 class ProgressLine:
     """One line on stderr, rewritten in place: bytes, speed, time left."""
 
-    def __init__(self, stream=None) -> None:  # noqa: ANN001 - a text stream (default: stderr at the time)
+    def __init__(self, stream=None) -> None:  # a text stream (default: stderr at the time)
         self.stream = stream or sys.stderr
         self.last = 0.0
         self.stage = ""
         self.notes: set[str] = set()
 
-    def __call__(self, progress) -> None:  # noqa: ANN001 - a model_download.Progress
+    def __call__(self, progress) -> None:  # a model_download.Progress
         if progress.note and progress.note not in self.notes:
             self.notes.add(progress.note)
             self.stream.write(f"\n{progress.note}\n")
@@ -137,7 +137,7 @@ class ProgressLine:
         self.stream.flush()
 
 
-def describe(progress) -> str:  # noqa: ANN001 - a model_download.Progress
+def describe(progress) -> str:  # a model_download.Progress
     """"45.2 of 98.4 MB, 12.3 MB/s, 4 s left" (or verifying / checking)."""
     if progress.stage == "verifying":
         return "verifying the download…"

@@ -10,7 +10,6 @@ from cardwriter.errors import UserError
 from cardwriter.services.stack_filling import FillRequest
 
 
-
 def register_target(targets: argparse._SubParsersAction) -> None:
     stack = targets.add_parser(
         "stack",

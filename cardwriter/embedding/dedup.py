@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -112,7 +112,7 @@ app's settings take their default from here (calibrated in docs/dedup-calibratio
 """
 
 
-class DropReason(str, Enum):
+class DropReason(StrEnum):
     """Why a candidate did not make it into the stack.
 
     The value is the stable name JSON output uses; ``label`` is the words a report shows.

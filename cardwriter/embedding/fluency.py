@@ -23,7 +23,6 @@ import unicodedata
 
 from cardwriter.domain.stopwords import ENGLISH_STOPWORDS
 
-
 ENGLISH_STOPWORD_SHARE = 0.22
 """An English paragraph has at least this share of its words in ``ENGLISH_STOPWORDS``.
 

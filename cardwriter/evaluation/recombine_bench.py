@@ -151,11 +151,11 @@ def format_summary(results: list[dict], config: BenchConfig, command: str) -> st
     for r in results:
         m = r["mean"]
 
-        def pct(key: str) -> str:
+        def pct(key: str, m: dict = m) -> str:
             sd = m.get(f"{key}_sd")
             return f"{m[key]:.1%}" + (f" ±{sd:.1%}" if sd is not None and not np.isnan(sd) else "")
 
-        def group(g: str) -> str:
+        def group(g: str, m: dict = m) -> str:
             if not m[f"{g}_variants"]:
                 return "-"
             return (f"{m[f'{g}_between_minilm']:.0%}/{m[f'{g}_between_second']:.0%}/{m[f'{g}_words_from_both']:.0%}"

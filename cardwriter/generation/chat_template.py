@@ -120,10 +120,10 @@ class _StepBudget:
     def __exit__(self, *exc: object) -> None:
         sys.settrace(self.previous)
 
-    def _on_call(self, frame: FrameType, event: str, arg: Any):  # noqa: ANN202 - a trace function
+    def _on_call(self, frame: FrameType, event: str, arg: Any):  # a trace function
         return self._on_line if frame.f_code.co_filename == _TEMPLATE_FILENAME else None
 
-    def _on_line(self, frame: FrameType, event: str, arg: Any):  # noqa: ANN202 - a trace function
+    def _on_line(self, frame: FrameType, event: str, arg: Any):  # a trace function
         if event == "line":
             self.steps += 1
             if self.steps > MAX_STEPS:

@@ -8,6 +8,7 @@ message instead of taking this process (the CLI, the GUI) down with it.
 from __future__ import annotations
 
 import logging
+from typing import TypeGuard
 
 from cardwriter.errors import UserError
 from cardwriter.generation.protocol import TextGenerator
@@ -15,8 +16,8 @@ from cardwriter.generation.protocol import TextGenerator
 log = logging.getLogger(__name__)
 
 
-def is_server_url(spec: str | None) -> bool:
-    return bool(spec) and spec.strip().lower().startswith(("http://", "https://"))
+def is_server_url(spec: str | None) -> TypeGuard[str]:
+    return spec is not None and spec.strip().lower().startswith(("http://", "https://"))
 
 
 def open_generator(

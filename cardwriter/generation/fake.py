@@ -57,7 +57,7 @@ class FakeGenerator:
         counts = [0] * len(plans)
         live = list(range(len(plans)))
         while live:
-            still = []
+            still: list[int] = []
             for at, i in enumerate(live):
                 if cancel is not None and cancel.is_set():
                     for j in still + live[at:]:

@@ -21,7 +21,7 @@ def supports_gpu_offload() -> bool:
         import llama_cpp
 
         return bool(llama_cpp.llama_supports_gpu_offload())
-    except Exception:  # noqa: BLE001 - no library, no GPU: the engine will say what is wrong when it loads
+    except Exception:  # no library, no GPU: the engine will say what is wrong when it loads
         return False
 
 

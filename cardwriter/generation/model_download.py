@@ -156,7 +156,7 @@ def _probe_or_delete(path: Path, probe: Callable[[Path], None] | None) -> None:
 class _Job:
     """One run of one download: from the bytes on disk to a verified file, a pause, or an error."""
 
-    def __init__(self, spec, folder, control, report, timeout) -> None:  # noqa: ANN001 - see download_model
+    def __init__(self, spec, folder, control, report, timeout) -> None:  # see download_model
         self.spec, self.folder, self.control, self.report, self.timeout = spec, folder, control, report, timeout
         self.dest = folder / spec.file
         self.part, self.meta = part_path(self.dest), _meta_path(self.dest)

@@ -214,7 +214,7 @@ def _child_main() -> None:
         return
     try:
         import llama_cpp
-    except Exception as exc:  # noqa: BLE001 - any failure to load the library is the installation's
+    except Exception as exc:  # any failure to load the library is the installation's
         _report(False, f"llama-cpp-python cannot load ({exc}); install it with 'pip install llama-cpp-python'", False)
         return
     llama_cpp.llama_backend_init()

@@ -80,7 +80,9 @@ class AppSettings:
         value = self.qsettings.value("recent", [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in value or []]
+        if not isinstance(value, list):  # QSettings gives a list, one string, or nothing
+            return []
+        return [str(v) for v in value]
 
     def add_recent(self, path: str) -> None:
         recent = [p for p in self.recent_projects() if p != path]

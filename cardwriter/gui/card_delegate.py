@@ -14,8 +14,8 @@ look-ups, not of 5,000 text measurements.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from cardwriter.gui.card_editor import CardEditor
@@ -37,7 +37,7 @@ EMPTY_HINT = "Empty card"
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     """``a`` moved ``t`` of the way to ``b`` (for tones between the palette's colours)."""
-    return QColor(*(round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3])))
+    return QColor(*(round(x + (y - x) * t) for x, y in zip((a.red(), a.green(), a.blue()), (b.red(), b.green(), b.blue()), strict=True)))
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -56,7 +56,7 @@ class CardDelegate(QStyledItemDelegate):
 
     # -- geometry ------------------------------------------------------------
 
-    def text_height(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
+    def text_height(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         width = self.card_span(option)[1] - 2 * PAD
         key = (text, width, option.font.key())
@@ -74,7 +74,7 @@ class CardDelegate(QStyledItemDelegate):
             height = max(height, self.editor_height[1])
         return height
 
-    def below_height(self, index: QModelIndex) -> int:
+    def below_height(self, index: QModelIndex | QPersistentModelIndex) -> int:
         """Room under the card: the unfurled stack, the peek, or a plain gap."""
         if self.unfurled[0] and self.unfurled[0] == index.data(CardRole.ID):
             return UNFURL_GAP + self.unfurled[1] + 4
@@ -82,7 +82,7 @@ class CardDelegate(QStyledItemDelegate):
             return PEEK_HEIGHT
         return 4
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         height = MARGIN_Y + 2 * PAD + self.text_height(option, index) + self.below_height(index)
         if self.focus_pad and index.row() in (0, index.model().rowCount() - 1):
             height += self.focus_pad * ((index.row() == 0) + (index.row() == index.model().rowCount() - 1))
@@ -95,20 +95,20 @@ class CardDelegate(QStyledItemDelegate):
             width = min(width, self.max_text_width + 2 * PAD)
         return option.rect.left() + (option.rect.width() - width) // 2, width
 
-    def card_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
+    def card_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
         top = option.rect.top() + MARGIN_Y + (self.focus_pad if index.row() == 0 else 0)
         left, width = self.card_span(option)
         return QRect(left, top, width,
                      2 * PAD + self.text_height(option, index))
 
-    def peek_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
+    def peek_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
         """Where a click unfurls the stack: under the card, as wide as it, ``PEEK_HEIGHT`` high."""
         if not (index.data(CardRole.STACK_SIZE) or index.data(CardRole.BUSY)):
             return QRect()
         card = self.card_rect(option, index)
         return QRect(card.left(), card.bottom() + 1, card.width(), PEEK_HEIGHT - 1)
 
-    def unfurl_rect(self, option: QStyleOptionViewItem, index: QModelIndex) -> QRect:
+    def unfurl_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
         """Where the unfurled stack widget goes, for the unfurled card."""
         card = self.card_rect(option, index)  # as wide as the column, not the measure: variants sit side by side
         width = max(card.width(), option.rect.width() - 2 * MARGIN_X)
@@ -117,7 +117,7 @@ class CardDelegate(QStyledItemDelegate):
 
     # -- painting ------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.dim_others and not option.state & QStyle.StateFlag.State_Selected:
@@ -166,7 +166,7 @@ class CardDelegate(QStyledItemDelegate):
             painter.setBrush(mix(base, ink, 0.05 * n))
             painter.drawRoundedRect(edge, 6, 6)
 
-    def _paint_label(self, painter: QPainter, palette: QPalette, card: QRect, index: QModelIndex, size: int) -> None:
+    def _paint_label(self, painter: QPainter, palette: QPalette, card: QRect, index: QModelIndex | QPersistentModelIndex, size: int) -> None:
         """The count (or progress while it fills) and the "new" mark, in a pill at the right under the card."""
         font = QFont(painter.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
@@ -202,7 +202,7 @@ class CardDelegate(QStyledItemDelegate):
 
     # -- editing -------------------------------------------------------------
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QWidget:
         editor = CardEditor(parent)
         editor.setFont(option.font)
         editor.setPlaceholderText(FIRST_RUN_HINT if index.model().rowCount() == 1 else EMPTY_HINT)
@@ -211,19 +211,20 @@ class CardDelegate(QStyledItemDelegate):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Esc folds the unfurled stack; it never throws away the card's editor."""
-        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
             self.escape_pressed.emit()
             return True
         return super().eventFilter(watched, event)
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, CardEditor), "createEditor made it"
         text = index.data(Qt.ItemDataRole.EditRole) or ""
         if editor.toPlainText() != text:  # never reset the cursor while the writer types
             editor.setPlainText(text)
 
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model, index: QModelIndex | QPersistentModelIndex) -> None:
         """Saving goes through the view's undo stack as the writer types, not here."""
 
-    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         card = self.card_rect(option, index)
         editor.setGeometry(card.adjusted(PAD, PAD, -PAD, -PAD))

@@ -145,7 +145,7 @@ class CardListModel(QAbstractListModel):
             return False
         if not data.hasFormat(CARD_MIME):
             return False
-        card_id = bytes(data.data(CARD_MIME)).decode()
+        card_id = bytes(data.data(CARD_MIME).data()).decode()
         from_row = self.row_of(card_id)
         if from_row is None:
             return False
@@ -186,21 +186,21 @@ class CardListModel(QAbstractListModel):
         self._changed(row)
 
     def apply_split(self, card_id: str, offset: int, new_card_id: str | None) -> str:
-        row = self.row_of(card_id)
+        row = self.session.position(card_id)
         new = self._rows_change(self.beginInsertRows, self.endInsertRows, row + 1,
                                 lambda: self.session.split(card_id, offset, new_card_id))
         self._changed(row)
         return new.id
 
     def apply_merge(self, card_id: str) -> tuple[str, list[str]]:
-        row = self.row_of(card_id)
+        row = self.session.position(card_id)
         above_id, moved = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row,
                                             lambda: self.session.merge_with_previous(card_id))
         self._changed(row - 1)
         return above_id, moved
 
     def apply_unmerge(self, above_id: str, offset: int, card_id: str, variant_ids: list[str]) -> None:
-        row = self.row_of(above_id)
+        row = self.session.position(above_id)
         self._rows_change(self.beginInsertRows, self.endInsertRows, row + 1,
                           lambda: self.session.unmerge(above_id, offset, card_id, variant_ids))
         self._changed(row)
@@ -210,7 +210,7 @@ class CardListModel(QAbstractListModel):
         self._rows_change(self.beginInsertRows, self.endInsertRows, row, lambda: self.session.insert(row, card))
 
     def apply_delete(self, card_id: str) -> tuple[int, Card]:
-        row = self.row_of(card_id)
+        row = self.session.position(card_id)
         result = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row,
                                    lambda: self.session.delete(card_id))
         self._progress.pop(card_id, None)
@@ -218,7 +218,7 @@ class CardListModel(QAbstractListModel):
         return result
 
     def apply_move(self, card_id: str, to_row: int) -> int:
-        from_row = self.row_of(card_id)
+        from_row = self.session.position(card_id)
         to_row = max(0, min(to_row, self.rowCount() - 1))
         if from_row == to_row:
             return from_row

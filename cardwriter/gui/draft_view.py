@@ -15,7 +15,10 @@ the room the delegate leaves under its card, and moved whenever rows move.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QUndoStack
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QListView, QStyleOptionViewItem, QWidget
 
@@ -24,6 +27,9 @@ from cardwriter.gui import undo_commands
 from cardwriter.gui.card_delegate import CardDelegate
 from cardwriter.gui.card_editor import CardEditor
 from cardwriter.gui.card_model import CardListModel, CardRole
+
+if TYPE_CHECKING:
+    from cardwriter.gui.unfurled_stack import UnfurledStack
 
 SAVE_AFTER_MS = 700
 
@@ -39,7 +45,7 @@ class DraftView(QListView):
         self.undo_stack = undo_stack
         self._editor: CardEditor | None = None
         self._editing_id = ""
-        self._unfurled: QWidget | None = None
+        self._unfurled: UnfurledStack | None = None
         self._unfurled_id = ""
         self._unfurled_width = 0
         self._card_before_reset = ""
@@ -78,7 +84,9 @@ class DraftView(QListView):
         # Keys that move or add cards (Ctrl+Shift+Up/Down, Ctrl+Return) belong to the main menu's actions.
 
     def card_model(self) -> CardListModel:
-        return self.model()
+        model = self.model()
+        assert isinstance(model, CardListModel), "a DraftView always shows a CardListModel"
+        return model
 
     # -- which card --------------------------------------------------------
 
@@ -115,7 +123,7 @@ class DraftView(QListView):
         if self._editor is not None:
             self._editor.setFocus()
 
-    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+    def currentChanged(self, current: QModelIndex | QPersistentModelIndex, previous: QModelIndex | QPersistentModelIndex) -> None:
         self.save_typing()
         super().currentChanged(current, previous)
         self.current_card_changed.emit(self.current_card_id())
@@ -217,6 +225,8 @@ class DraftView(QListView):
         if not card_id or not self.save_typing():
             return
         row = self.card_model().row_of(card_id)
+        if row is None:  # the current card is always in the model
+            return
         self._close_editor()
         command = undo_commands.DeleteCard(self.card_model(), card_id)
         self.undo_stack.push(command)
@@ -283,7 +293,9 @@ class DraftView(QListView):
             if rect.isValid() and self.delegate.sizeHint(self._option_for(index), index).height() != rect.height():
                 self.scheduleDelayedItemsLayout()
 
-    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
+    def dataChanged(
+        self, top_left: QModelIndex | QPersistentModelIndex, bottom_right: QModelIndex | QPersistentModelIndex, roles: Sequence[int] = ()
+    ) -> None:
         super().dataChanged(top_left, bottom_right, roles)
         if bottom_right.row() - top_left.row() < 50:
             for row in range(top_left.row(), bottom_right.row() + 1):
@@ -299,7 +311,7 @@ class DraftView(QListView):
     def unfurled_widget(self) -> QWidget | None:
         return self._unfurled
 
-    def unfurl(self, card_id: str, widget: QWidget) -> None:
+    def unfurl(self, card_id: str, widget: UnfurledStack) -> None:
         """Open ``widget`` (an unfurled stack) under ``card_id``'s card, folding any other first.
 
         ``widget`` must have ``height_for(width)`` and a ``height_changed`` signal; the view owns it now.
@@ -341,7 +353,9 @@ class DraftView(QListView):
         self._place_unfurled()
 
     def _place_unfurled(self) -> None:
-        index = self.card_model().index_of_card(self._unfurled_id) if self._unfurled is not None else QModelIndex()
+        if self._unfurled is None:
+            return
+        index = self.card_model().index_of_card(self._unfurled_id)
         if not index.isValid():
             return
         rect = self.delegate.unfurl_rect(self._option_for(index), index)

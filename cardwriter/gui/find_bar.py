@@ -17,7 +17,15 @@ import re
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor, QUndoCommand
 from PySide6.QtWidgets import (
-    QCheckBox, QGridLayout, QLabel, QLineEdit, QPushButton, QTextEdit, QToolButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from cardwriter.errors import UserError
@@ -37,7 +45,7 @@ from cardwriter.services.find_replace import (
 class ReplaceTexts(QUndoCommand):
     """New texts for several cards at once: one step to undo, one transaction to save."""
 
-    def __init__(self, model, changes: list[tuple[str, str, str]], label: str = "Replace All"):  # noqa: ANN001
+    def __init__(self, model, changes: list[tuple[str, str, str]], label: str = "Replace All"):  # model: a CardListModel
         """``changes`` holds (card id, old text, new text)."""
         super().__init__(label)
         self.model, self.changes = model, changes
@@ -109,7 +117,7 @@ class FindBar(QWidget):
 
     # -- showing ---------------------------------------------------------------
 
-    def attach(self, view, undo_stack) -> None:  # noqa: ANN001 - a DraftView and the window's QUndoStack
+    def attach(self, view, undo_stack) -> None:  # a DraftView and the window's QUndoStack
         """Find in this draft from now on (``view`` is None when no draft is open)."""
         self.view, self.undo_stack = view, undo_stack
         if view is not None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDockWidget
 
 
 class FocusMode(QObject):
-    def __init__(self, window):  # noqa: ANN001 - the MainWindow
+    def __init__(self, window):  # the MainWindow
         super().__init__(window)
         self.window = window
         self.active = False
@@ -57,21 +57,21 @@ class FocusMode(QObject):
             self._apply(self.view)
             self.view.scrollTo(self.view.currentIndex())
 
-    def draft_shown(self, view) -> None:  # noqa: ANN001 - a DraftView
+    def draft_shown(self, view) -> None:  # a DraftView
         """A new draft view: hook its editors and Esc; apply the mode if it is on."""
         self.view = view
         view.delegate.escape_pressed.connect(self.leave)
         view.delegate.editor_created.connect(lambda editor, _id: self._watch(editor))
         self._apply(view)
 
-    def _apply(self, view) -> None:  # noqa: ANN001
+    def _apply(self, view) -> None:  # view: a DraftView
         self.view = view
         view.delegate.dim_others = self.active
         view.delegate.focus_pad = view.viewport().height() // 2 if self.active else 0
         view.scheduleDelayedItemsLayout()
         view.viewport().update()
 
-    def _watch(self, editor) -> None:  # noqa: ANN001 - a CardEditor
+    def _watch(self, editor) -> None:  # a CardEditor
         editor.cursorPositionChanged.connect(self.centre)
         editor.textChanged.connect(self.centre)
 

@@ -109,7 +109,7 @@ class GenerationQueue(QObject):
 
     def _drop(self, key: str) -> None:
         """Cancel every job for ``key``: queued ones go, a running one stops at its next token."""
-        kept = deque()
+        kept: deque[Job] = deque()
         for job in self._jobs:
             if job.key == key:
                 job.cancel.set()
@@ -132,7 +132,7 @@ class GenerationQueue(QObject):
             self._load_error = str(exc)
             log.warning("the model could not be loaded: %s", exc)
             self.model_state.emit("failed", self._load_error)
-        except Exception as exc:  # noqa: BLE001 - any failure to load is shown, never raised into Qt
+        except Exception as exc:  # any failure to load is shown, never raised into Qt
             self._load_error = f"{type(exc).__name__}: {exc}"
             log.exception("the model could not be loaded")
             self.model_state.emit("failed", self._load_error)
@@ -176,7 +176,7 @@ class GenerationQueue(QObject):
             log.warning("job for %s refused: %s", job.key, exc)
             self.failed.emit(job.key, str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - shown to the writer, never raised into Qt
+        except Exception as exc:  # shown to the writer, never raised into Qt
             log.exception("job for %s failed", job.key)
             self.failed.emit(job.key, f"generation failed: {type(exc).__name__}: {exc}")
             return

@@ -20,8 +20,8 @@ from cardwriter.domain.model import Card, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.gui import appearance, undo_commands
 from cardwriter.gui.app_settings import MODEL_FILE, AppSettings, Preferences
-from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backend import Backend
+from cardwriter.gui.background import BackgroundCall
 from cardwriter.gui.backup_actions import BackupActions
 from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.draft_view import DraftView
@@ -107,8 +107,8 @@ class MainWindow(QMainWindow):
         m.undo_requested.connect(self.undo)
         m.redo_requested.connect(self.redo)
         m.new_card_requested.connect(lambda: self.view and self.view.insert_card_below())
-        m.delete_card_requested.connect(lambda: self.view and self.view.delete_current())
-        m.move_card_requested.connect(lambda step: self.view and self.view.move_current(step))
+        m.delete_card_requested.connect(self._delete_card)
+        m.move_card_requested.connect(self._move_card)
         m.toggle_stack_requested.connect(self.stacks.toggle)
         m.generate_requested.connect(self.generate_current)
         m.fill_all_requested.connect(self.generation.fill_all)
@@ -146,7 +146,17 @@ class MainWindow(QMainWindow):
         self.note_actions.attach(project)
         self.show_draft(draft_id or project.drafts()[0].id)
 
+    def _delete_card(self) -> None:
+        if self.view is not None:
+            self.view.delete_current()
+
+    def _move_card(self, step: int) -> None:
+        if self.view is not None:
+            self.view.move_current(step)
+
     def show_draft(self, draft_id: str) -> None:
+        if self.project is None:  # a draft is only shown from an open project
+            return
         if not self.save_typing():  # unsaved text stays on screen (and in the recovery file)
             return
         self.generation.set_model(None)
@@ -250,7 +260,7 @@ class MainWindow(QMainWindow):
         """File ▸ Models…: download models; Use switches to one (the engine reloads in the background)."""
         from cardwriter.gui.models_page import ModelsPage
 
-        def use(path) -> None:  # noqa: ANN001 - a Path
+        def use(path) -> None:  # a Path
             self.apply_preferences(dataclasses.replace(self.prefs, model_source=MODEL_FILE, model_path=str(path)))
 
         ModelsPage(self, on_use=use).exec()

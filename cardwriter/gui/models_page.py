@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -155,7 +156,7 @@ class ModelsPage(QDialog):
             outcome = (result.state, str(result.path) + ("" if result.verified else "\n(unverified)"))
         except UserError as exc:
             outcome = ("failed", str(exc))
-        except Exception as exc:  # noqa: BLE001 - shown in the window, never raised into Qt
+        except Exception as exc:  # shown in the window, never raised into Qt
             outcome = ("failed", f"{type(exc).__name__}: {exc}")
         try:
             self.relay.finished.emit(*outcome)
@@ -218,7 +219,7 @@ class ModelsPage(QDialog):
             self.status.setText(detail)
         self.refresh()
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.pause()  # a download in progress stops and can resume later
         if self.thread is not None:
             self.thread.join(timeout=5)

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
-    QDockWidget, QHBoxLayout, QInputDialog, QMessageBox, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QDockWidget,
+    QHBoxLayout,
+    QInputDialog,
+    QMessageBox,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,7 +30,7 @@ ROLE = Qt.ItemDataRole.UserRole
 
 
 class Navigator(QObject):
-    def __init__(self, window):  # noqa: ANN001 - the MainWindow
+    def __init__(self, window):  # the MainWindow
         super().__init__(window)
         self.window = window
         self.tree = QTreeWidget()
@@ -53,7 +60,7 @@ class Navigator(QObject):
         self._timer = QTimer(self, singleShot=True, interval=400)
         self._timer.timeout.connect(self.refresh)
 
-    def draft_shown(self, view) -> None:  # noqa: ANN001 - the DraftView
+    def draft_shown(self, view) -> None:  # the DraftView
         model = view.card_model()
         for signal in (model.dataChanged, model.rowsInserted, model.rowsRemoved, model.rowsMoved):
             signal.connect(lambda *_: self._timer.start())
@@ -155,7 +162,7 @@ class Navigator(QObject):
 
         self._doing(work)
 
-    def _doing(self, work) -> None:  # noqa: ANN001
+    def _doing(self, work) -> None:  # work: the callable to run
         """Run a change to the drafts; a refusal (a clash of titles, a failed save) is said, not raised."""
         self.window.save_typing()
         try:

@@ -69,7 +69,7 @@ class ProjectActions(QObject):
         recovered, problem = offer_recovery(project, self.window.save_guard.journal, self.window)
         try:
             self.window.show_project(project, draft_id)
-        except Exception as exc:  # noqa: BLE001 - a project the window cannot show must not take the app down
+        except Exception as exc:  # a project the window cannot show must not take the app down
             log.exception("cannot show the project %s", path)
             self.window.close_project()
             project.close()  # closing twice is harmless; the window may not have taken it yet
@@ -119,6 +119,8 @@ class ProjectActions(QObject):
     def save_as(self, target: Path) -> bool:
         """Copy the project to ``target`` and carry on working there, in the same draft."""
         window = self.window
+        if window.project is None or window.session is None:  # only offered with a draft open
+            return False
         window.save_typing()
         draft_id = window.session.draft.id
         try:
@@ -140,12 +142,15 @@ class ProjectActions(QObject):
 
     def import_file(self, path: Path) -> bool:
         """A text, Markdown, .docx or .odt file becomes a new draft, shown at once (saying what was skipped)."""
+        project = self.window.project
+        if project is None:  # only offered with a project open
+            return False
         skipped = ""
         try:
             if exchange.is_document(path):
-                draft, skipped = exchange.import_document(self.window.project, path)
+                draft, skipped = exchange.import_document(project, path)
             else:
-                draft = transfer.import_draft(self.window.project, path)
+                draft = transfer.import_draft(project, path)
         except UserError as exc:
             self.window.warn("Cannot import", str(exc))
             return False
@@ -156,7 +161,7 @@ class ProjectActions(QObject):
 
     def export_dialog(self, fmt: str) -> None:
         window = self.window
-        if window.project is None:
+        if window.project is None or window.session is None:
             return
         window.save_typing()
         stem = window.session.draft.title if fmt != "json" else Path(window.project.path).stem
@@ -166,6 +171,8 @@ class ProjectActions(QObject):
 
     def export_to(self, path: Path, fmt: str) -> bool:
         window = self.window
+        if window.project is None or window.session is None:  # only offered with a draft open
+            return False
         window.save_typing()
         try:
             if fmt in exchange.DOCUMENT_FORMATS:

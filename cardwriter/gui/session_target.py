@@ -19,7 +19,7 @@ COUNT_EVERY_MS = 200
 
 
 class SessionTarget(QObject):
-    def __init__(self, window):  # noqa: ANN001 - the MainWindow
+    def __init__(self, window):  # the MainWindow
         super().__init__(window)
         self.window = window
         self.label = QLabel("")
@@ -31,10 +31,10 @@ class SessionTarget(QObject):
         self._timer = QTimer(self, singleShot=True, interval=COUNT_EVERY_MS)
         self._timer.timeout.connect(self.recount)
 
-    def project_opened(self, project) -> None:  # noqa: ANN001
+    def project_opened(self, project) -> None:  # project: a Project or None
         self._start, self._now = {}, {}
 
-    def draft_shown(self, model, view) -> None:  # noqa: ANN001 - CardListModel, DraftView
+    def draft_shown(self, model, view) -> None:  # CardListModel, DraftView
         self._model, self._view = model, view
         for signal in (model.dataChanged, model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self._schedule)

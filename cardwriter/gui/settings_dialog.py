@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from cardwriter.errors import UserError
-from cardwriter.gui.appearance import CHOICES
 from cardwriter.gui.app_settings import MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER, Preferences
+from cardwriter.gui.appearance import CHOICES
 from cardwriter.gui.writing_settings import WritingSettings
 
 
@@ -179,7 +179,7 @@ class SettingsDialog(QDialog):
                 message = ""
             except UserError as exc:
                 message = str(exc) or f"model file {spec} cannot be used; choose another model"
-            except Exception as exc:  # noqa: BLE001 - a bug in the check must not keep a model either
+            except Exception as exc:  # a bug in the check must not keep a model either
                 message = f"model file {spec} could not be checked ({type(exc).__name__}: {exc}); choose another model"
             try:
                 relay.done.emit(number, message)

@@ -22,7 +22,7 @@ MAX_PAINT_CACHE = 20_000
 
 
 class SpellHighlighter(QSyntaxHighlighter):
-    def __init__(self, document, spelling: Spelling):  # noqa: ANN001
+    def __init__(self, document, spelling: Spelling):  # document: the editor's QTextDocument
         super().__init__(document)
         self.spelling = spelling
         self._format = char_format(MISSPELT)
@@ -44,7 +44,7 @@ class Spelling(QObject):
         self._painted: dict[str, list[tuple[int, int, str]]] = {}
         self.menu: QMenu | None = None  # the last context menu shown (tests look at it)
 
-    def configure(self, on: bool, language: str, project) -> str:  # noqa: ANN001 - a Project or None
+    def configure(self, on: bool, language: str, project) -> str:  # a Project or None
         """Check in ``language`` with ``project``'s own words (or not at all); returns a problem, if any."""
         self.project = project
         self.checker, problem = None, ""
@@ -56,19 +56,20 @@ class Spelling(QObject):
         self._refresh()
         return problem
 
-    def attach(self, view) -> None:  # noqa: ANN001 - a DraftView, or None
+    def attach(self, view) -> None:  # a DraftView, or None
         self.view = view
         self._highlighters.clear()
         if view is not None:
             view.delegate.mark_sources.append(self)
             view.delegate.editor_created.connect(lambda editor, _id: self._watch(editor))
 
-    def _watch(self, editor) -> None:  # noqa: ANN001 - a CardEditor
+    def _watch(self, editor) -> None:  # a CardEditor
         self._highlighters[id(editor)] = SpellHighlighter(editor.document(), self)
         editor.installEventFilter(self)
-        editor.destroyed.connect(lambda *_, key=id(editor): self._highlighters.pop(key, None))
+        key = id(editor)  # the editor is gone when destroyed fires, so its id is taken now
+        editor.destroyed.connect(lambda *_: self._highlighters.pop(key, None))
 
-    def highlighter_for(self, editor) -> SpellHighlighter | None:  # noqa: ANN001
+    def highlighter_for(self, editor) -> SpellHighlighter | None:  # editor: a CardEditor
         return self._highlighters.get(id(editor))
 
     def marks_for(self, card_id: str, text: str) -> list[tuple[int, int, str]]:
@@ -90,7 +91,7 @@ class Spelling(QObject):
             return True
         return super().eventFilter(watched, event)
 
-    def show_menu(self, editor, event: QContextMenuEvent) -> None:  # noqa: ANN001
+    def show_menu(self, editor, event: QContextMenuEvent) -> None:  # editor: a CardEditor
         """The editor's own menu, with suggestions and "Add to Dictionary" on top for a misspelt word."""
         menu = editor.createStandardContextMenu(event.pos())
         cursor = editor.cursorForPosition(event.pos())
@@ -112,14 +113,14 @@ class Spelling(QObject):
         self.menu = menu
         menu.popup(event.globalPos())
 
-    def misspelt_at(self, editor, position: int) -> tuple[int, int, str] | None:  # noqa: ANN001
+    def misspelt_at(self, editor, position: int) -> tuple[int, int, str] | None:  # editor: a CardEditor
         """The misspelt word at ``position`` in the editor's text, if there is one."""
         for start, end, word in self.checker.misspelt(editor.toPlainText()):
             if start <= position <= end:
                 return start, end, word
         return None
 
-    def replace(self, editor, start: int, end: int, word: str) -> None:  # noqa: ANN001
+    def replace(self, editor, start: int, end: int, word: str) -> None:  # editor: a CardEditor
         """Put ``word`` in place of the misspelling, as typing (saved and undone like typing)."""
         cursor = QTextCursor(editor.document())
         cursor.setPosition(start)

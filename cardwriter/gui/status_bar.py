@@ -19,7 +19,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.model_label)
         self.counts = CountWatcher(self.show_counts, self)
 
-    def watch_counts(self, model, view) -> None:  # noqa: ANN001 - a CardListModel and its DraftView
+    def watch_counts(self, model, view) -> None:  # a CardListModel and its DraftView
         """Show the words of the current card and of this draft, kept up to date as the writer types."""
         self.counts.watch(model, view)
 

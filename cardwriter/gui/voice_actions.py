@@ -47,10 +47,14 @@ class VoiceActions:
         self.refresh(warn=False)
 
     def accepted(self, draft_id: str) -> None:
+        if self.session is None:  # only called once a draft is shown
+            return
         voice_meter.record_point(self.session.project, draft_id)
         self.refresh(warn=True)
 
     def refresh(self, warn: bool) -> None:
+        if self.session is None:
+            return
         reading = voice_meter.measure(self.session.project, self.session.draft.id)
         self.gauge.show_reading(reading, self.threshold())
         if not self.gauge.warning:
@@ -72,6 +76,6 @@ class VoiceActions:
                                     f"({reading.model_share:.0%}); distance from your voice {distance}"))
         history = self.session.project.voice_points(self.session.draft.id) if self.session else []
         layout.addWidget(HistoryPlot(history, self.threshold(), dialog))
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

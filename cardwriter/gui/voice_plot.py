@@ -26,14 +26,14 @@ def paint_history(painter: QPainter, rect: QRectF, history: list[VoicePoint], th
     plot = rect.adjusted(36, 12, -36, -24)
     painter.setPen(QPen(QColor("#888888"), 1))
     painter.drawRect(plot)
-    painter.drawText(QRectF(rect.left(), plot.top() - 6, 34, 14), Qt.AlignRight, "100%")
-    painter.drawText(QRectF(rect.left(), plot.bottom() - 8, 34, 14), Qt.AlignRight, "0%")
+    painter.drawText(QRectF(rect.left(), plot.top() - 6, 34, 14), Qt.AlignmentFlag.AlignRight, "100%")
+    painter.drawText(QRectF(rect.left(), plot.bottom() - 8, 34, 14), Qt.AlignmentFlag.AlignRight, "0%")
     top = max([threshold * 1.25] + [p.distance for p in history if p.distance is not None])
-    painter.drawText(QRectF(plot.right() + 3, plot.top() - 6, 34, 14), Qt.AlignLeft, f"{top:.1f}")
-    painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16), Qt.AlignCenter,
+    painter.drawText(QRectF(plot.right() + 3, plot.top() - 6, 34, 14), Qt.AlignmentFlag.AlignLeft, f"{top:.1f}")
+    painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16), Qt.AlignmentFlag.AlignCenter,
                      f"{len(history)} acceptances" if history else "no acceptances yet")
     y_threshold = plot.bottom() - plot.height() * threshold / top
-    painter.setPen(QPen(DISTANCE_COLOUR, 1, Qt.DashLine))
+    painter.setPen(QPen(DISTANCE_COLOUR, 1, Qt.PenStyle.DashLine))
     painter.drawLine(QPointF(plot.left(), y_threshold), QPointF(plot.right(), y_threshold))
 
     def x(i: int) -> float:
@@ -54,12 +54,12 @@ def save_history_png(history: list[VoicePoint], path: Path, threshold: float = D
     """Write the history plot to ``path`` (works with no screen: Qt's offscreen platform)."""
     # a QApplication, not a QGuiApplication: widgets made later in the same process need one
     app = QApplication.instance() or QApplication(["cardwriter", "-platform", "offscreen"])
-    image = QImage(QSize(640, 320), QImage.Format_ARGB32)
+    image = QImage(QSize(640, 320), QImage.Format.Format_ARGB32)
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     paint_history(painter, QRectF(0, 0, 640, 320), history, threshold)
     painter.end()
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path), b"PNG"):
         from cardwriter.errors import UserError
 
         raise UserError(f"cannot write the plot to {path}")

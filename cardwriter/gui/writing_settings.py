@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFontComboBo
 from cardwriter.services.spell_checker import languages
 
 
-def writing_font(prefs) -> QFont:  # noqa: ANN001 - Preferences
+def writing_font(prefs) -> QFont:  # Preferences
     """The cards' font: the writer's choice, or the system's serif (prose reads better in one)."""
     font = QFont(prefs.writing_font) if prefs.writing_font else QFont("serif")
     if not prefs.writing_font:
@@ -27,7 +27,7 @@ def measure_px(font: QFont, chars: int) -> int:
     return QFontMetrics(font).averageCharWidth() * chars if chars > 0 else 0
 
 
-def apply_to(view, prefs) -> None:  # noqa: ANN001 - a DraftView and Preferences
+def apply_to(view, prefs) -> None:  # a DraftView and Preferences
     """Set the draft's font and measure; rows are measured again, the open editor follows."""
     font = writing_font(prefs)
     view.setFont(font)
@@ -39,7 +39,7 @@ def apply_to(view, prefs) -> None:  # noqa: ANN001 - a DraftView and Preferences
 
 
 class WritingSettings:
-    def __init__(self, prefs):  # noqa: ANN001 - Preferences
+    def __init__(self, prefs):  # Preferences
         self.spelling = QCheckBox("Check spelling as I type")
         self.spelling.setChecked(prefs.spelling)
         self.language = QComboBox()

@@ -21,7 +21,7 @@ from cardwriter.gui.writing_settings import apply_to
 
 
 class WritingTools(QObject):
-    def __init__(self, window, splitter: QWidget):  # noqa: ANN001 - the MainWindow
+    def __init__(self, window, splitter: QWidget):  # the MainWindow
         super().__init__(window)
         self.window = window
         self.find_bar = FindBar()
@@ -31,7 +31,7 @@ class WritingTools(QObject):
         self.target = SessionTarget(window)
         self.navigator = Navigator(window)
 
-    def add_panels(self, settings, menu) -> None:  # noqa: ANN001 - AppSettings, MainMenu
+    def add_panels(self, settings, menu) -> None:  # AppSettings, MainMenu
         """The navigator dock, above the notes (sharing their column, so the draft keeps its width),
         shown or collapsed as the writer left it."""
         dock = self.navigator.dock
@@ -42,7 +42,7 @@ class WritingTools(QObject):
             lambda shown: self.window.isVisible() and settings.set_panel_visible("navigator", shown))
         menu.add_panel_action(dock.toggleViewAction(), "Ctrl+Shift+O")
 
-    def connect_menu(self, menu) -> None:  # noqa: ANN001 - the MainMenu
+    def connect_menu(self, menu) -> None:  # the MainMenu
         w = self.window
         menu.find_requested.connect(lambda replace: w.view and self.find_bar.open_bar(replace))
         menu.find_step_requested.connect(lambda way: w.view and self.find_bar.step_by(way))
@@ -50,7 +50,7 @@ class WritingTools(QObject):
         menu.target_requested.connect(self.target.ask)
         self.add_panels(w.settings, menu)
 
-    def draft_shown(self, view) -> None:  # noqa: ANN001 - the new DraftView
+    def draft_shown(self, view) -> None:  # the new DraftView
         w = self.window
         if self.spelling.project is not w.project:  # a project just opened
             self.spelling.configure(w.prefs.spelling, w.prefs.spelling_language, w.project)
@@ -69,7 +69,7 @@ class WritingTools(QObject):
         self.target.project_closed()
         self.navigator.tree.clear()
 
-    def preferences_changed(self, prefs) -> None:  # noqa: ANN001 - Preferences
+    def preferences_changed(self, prefs) -> None:  # Preferences
         problem = self.spelling.configure(prefs.spelling, prefs.spelling_language, self.window.project)
         if problem:
             self.window.status.showMessage(problem, 10000)

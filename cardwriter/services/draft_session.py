@@ -11,7 +11,7 @@ Undo and redo are built from these same methods: ``snapshot`` and
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from cardwriter.domain import attribution
 from cardwriter.domain.model import Card, Draft, Variant, VariantState
@@ -27,7 +27,7 @@ class DraftSession:
         stored = project.card_origins(card.id for card in self.draft.cards)
         for card in self.draft.cards:
             card.origins = attribution.valid(card.text, stored.get(card.id))
-        self.on_accept = None  # called with the draft id after each acceptance (the voice meter records a point)
+        self.on_accept: Callable[[str], None] | None = None  # called with the draft id after each acceptance (the voice meter records a point)
 
     # -- lookups -------------------------------------------------------------
 
@@ -41,11 +41,15 @@ class DraftSession:
                 return index
         return None
 
-    def card(self, card_id: str) -> Card:
+    def position(self, card_id: str) -> int:
+        """Where the card is in the draft; a UserError when it is no longer there."""
         index = self.index_of(card_id)
         if index is None:
             raise UserError("that card is no longer in the draft")
-        return self.draft.cards[index]
+        return index
+
+    def card(self, card_id: str) -> Card:
+        return self.draft.cards[self.position(card_id)]
 
     def neighbours(self, card_id: str) -> tuple[str, str]:
         """The texts of the cards just before and after, for context."""
@@ -67,7 +71,7 @@ class DraftSession:
                 self.project.set_card_text(card_id, text)
                 self.project.set_card_origins(card_id, origins)
             card.text, card.origins = text, origins
-        return self.index_of(card_id)
+        return self.position(card_id)
 
     def split(self, card_id: str, offset: int, new_card_id: str | None = None) -> Card:
         """Split at ``offset``; the new card below gets ``new_card_id`` when given (for redo)."""
@@ -77,7 +81,7 @@ class DraftSession:
             new = editing.split_card(self.project, card_id, offset, new_card_id)
             self.project.set_card_origins(card_id, head)
             self.project.set_card_origins(new.id, tail)
-        index = self.index_of(card_id)
+        index = self.position(card_id)
         self._reload(card_id)
         self.draft.cards.insert(index + 1, self._load_card(new.id))
         return self.draft.cards[index + 1]
@@ -86,13 +90,13 @@ class DraftSession:
         """Merge into the card above; returns its id and the ids of the variants that moved up."""
         card = self.card(card_id)
         moved = [v.id for v in card.variants]
-        index = self.index_of(card_id)
+        index = self.position(card_id)
         above = self.draft.cards[index - 1] if index else None
         with self.project.transaction():
             above_id = editing.merge_with_previous(self.project, card_id)
             if above is not None:
                 self.project.set_card_origins(above_id, attribution.join(above.text, above.origins, card.text, card.origins))
-        del self.draft.cards[self.index_of(card_id)]
+        del self.draft.cards[self.position(card_id)]
         self._reload(above_id)
         return above_id, moved
 
@@ -117,7 +121,7 @@ class DraftSession:
 
     def delete(self, card_id: str) -> tuple[int, Card]:
         """Delete a card; returns where it was and a full copy, to put it back."""
-        index = self.index_of(card_id)
+        index = self.position(card_id)
         removed = copy.deepcopy(self.card(card_id))
         self.project.delete_card(card_id)
         del self.draft.cards[index]
@@ -125,7 +129,7 @@ class DraftSession:
 
     def move(self, card_id: str, to_index: int) -> int:
         """Move a card so it becomes card ``to_index``; returns the index it came from."""
-        from_index = self.index_of(card_id)
+        from_index = self.position(card_id)
         to_index = max(0, min(to_index, len(self.draft.cards) - 1))
         self.project.move_card(card_id, to_index)
         card = self.draft.cards.pop(from_index)

@@ -14,6 +14,7 @@ on a right-click (an edit-distance search, a few milliseconds per word).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from importlib import resources
 
 from cardwriter.errors import UserError
@@ -43,7 +44,7 @@ def _dictionary(language: str):
 
 
 class SpellChecker:
-    def __init__(self, language: str = "en", own_words: list[str] = ()):
+    def __init__(self, language: str = "en", own_words: Iterable[str] = ()):
         self.language = language
         self._dictionary = _dictionary(language)
         self._own = {w.lower() for w in own_words}

@@ -83,7 +83,7 @@ def measure(project: Project, draft_id: str, profile: StyleProfile | None = None
     distance = None
     if profile is not None and weighted:
         distances = profile.distances([text for text, _ in weighted])
-        distance = sum(d * w for d, (_, w) in zip(distances, weighted)) / sum(w for _, w in weighted)
+        distance = sum(d * w for d, (_, w) in zip(distances, weighted, strict=True)) / sum(w for _, w in weighted)
     return VoiceReading(draft.title, words, model_words, distance, profile.paragraphs if profile else 0)
 
 

@@ -125,7 +125,7 @@ class Project(WritingAids, VoiceRecords):
         """Store a new draft with its cards and their variants."""
         with self.transaction():
             position = self.db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM drafts").fetchone()[0]
-            self.db["drafts"].insert(
+            self.db.table("drafts").insert(
                 {
                     "id": draft.id,
                     "title": draft.title,
@@ -134,10 +134,10 @@ class Project(WritingAids, VoiceRecords):
                     "created": draft.created,
                 }
             )
-            self.db["cards"].insert_all(
+            self.db.table("cards").insert_all(
                 card_row(draft.id, index, card) for index, card in enumerate(draft.cards)
             )
-            self.db["variants"].insert_all(
+            self.db.table("variants").insert_all(
                 variant_row(card.id, index, variant)
                 for card in draft.cards
                 for index, variant in enumerate(card.variants)
@@ -173,7 +173,7 @@ class Project(WritingAids, VoiceRecords):
 
     def rename_draft(self, draft_id: str, title: str) -> None:
         with self.transaction():
-            self.db["drafts"].update(draft_id, {"title": title})
+            self.db.table("drafts").update(draft_id, {"title": title})
 
     def delete_draft(self, draft_id: str) -> None:
         with self.transaction():
@@ -219,8 +219,8 @@ class Project(WritingAids, VoiceRecords):
                 "UPDATE cards SET position = position + 1 WHERE draft_id = ? AND position >= ?",
                 [draft_id, index],
             )
-            self.db["cards"].insert(card_row(draft_id, index, card))
-            self.db["variants"].insert_all(variant_row(card.id, i, v) for i, v in enumerate(card.variants))
+            self.db.table("cards").insert(card_row(draft_id, index, card))
+            self.db.table("variants").insert_all(variant_row(card.id, i, v) for i, v in enumerate(card.variants))
 
     def delete_card(self, card_id: str) -> None:
         with self.transaction():
@@ -273,7 +273,7 @@ class Project(WritingAids, VoiceRecords):
             start = self.db.execute(
                 "SELECT COALESCE(MAX(position) + 1, 0) FROM variants WHERE card_id = ?", [card_id]
             ).fetchone()[0]
-            self.db["variants"].insert_all(
+            self.db.table("variants").insert_all(
                 variant_row(card_id, start + i, variant) for i, variant in enumerate(variants)
             )
 
@@ -332,11 +332,11 @@ class Project(WritingAids, VoiceRecords):
 
     def add_notes(self, notes: Iterable[Note]) -> None:
         with self.transaction():
-            self.db["notes"].insert_all(note_row(note) for note in notes)
+            self.db.table("notes").insert_all(note_row(note) for note in notes)
 
     def update_note(self, note: Note) -> None:
         with self.transaction():
-            self.db["notes"].update(note.id, note_row(note))
+            self.db.table("notes").update(note.id, note_row(note))
 
     def delete_note(self, note_id: str) -> None:
         with self.transaction():
@@ -360,7 +360,7 @@ class Project(WritingAids, VoiceRecords):
 
     def put_embeddings(self, model: str, vectors: Mapping[str, bytes], dim: int) -> None:
         with self.transaction():
-            self.db["embeddings"].upsert_all(
+            self.db.table("embeddings").upsert_all(
                 ({"model": model, "text_hash": h, "dim": dim, "vector": v} for h, v in vectors.items()),
                 pk=("model", "text_hash"),
             )

@@ -10,8 +10,11 @@ project's ``db`` and ``transaction``. Tables (schema version 4):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+
+import sqlite_utils
 
 from cardwriter.domain.model import utc_now
 
@@ -26,6 +29,10 @@ class VoicePoint:
 
 
 class VoiceRecords:
+    # Given by Project, the class this mixin is part of.
+    db: sqlite_utils.Database
+    transaction: Callable[[], AbstractContextManager[None]]
+
     def card_origins(self, card_ids: Iterable[str]) -> dict[str, str]:
         """Stored attribution letters of those cards that have them."""
         ids = list(card_ids)

@@ -7,10 +7,18 @@ project, so they travel with the file to another machine.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+
+import sqlite_utils
 
 
 class WritingAids:
+    # Given by Project, the class this mixin is part of.
+    db: sqlite_utils.Database
+    transaction: Callable[[], AbstractContextManager[None]]
+
     def dictionary_words(self) -> list[str]:
         """The words the writer added to this project's dictionary, in alphabetical order."""
         return [row[0] for row in self.db.execute("SELECT word FROM dictionary_words ORDER BY word")]
@@ -19,7 +27,7 @@ class WritingAids:
         """Add ``word`` (as written) to the project's dictionary; adding it twice changes nothing."""
         with self.transaction():
             self.db.execute("INSERT OR IGNORE INTO dictionary_words (word, added) VALUES (?, ?)",
-                            [word, datetime.now(timezone.utc).isoformat(timespec="seconds")])
+                            [word, datetime.now(UTC).isoformat(timespec="seconds")])
 
     def remove_dictionary_word(self, word: str) -> None:
         with self.transaction():

@@ -16,7 +16,6 @@ from cardwriter.generation.fake import FakeGenerator
 
 from ..support import DEV_PARAGRAPHS
 
-
 PARAGRAPHS = [
     {"id": "a", "text": "The old keeper climbed the winding stairs of the lighthouse every evening, counting the steps aloud."},
     {"id": "b", "text": "Rain fell on the harbour all night, and by morning the fishing boats sat low and grey at their moorings."},

@@ -11,8 +11,8 @@ import pytest
 
 import cardwriter.cli as cli
 from cardwriter.cli import generation_commands
-from cardwriter.generation import factory
 from cardwriter.embedding.fake_embedder import FakeEmbedder
+from cardwriter.generation import factory
 from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.prompts import REWRITE_MIX
 

@@ -55,10 +55,10 @@ def _handler(server: DownloadServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.0"
 
-        def log_message(self, *args) -> None:  # noqa: ANN002 - keep test output quiet
+        def log_message(self, *args) -> None:  # keep test output quiet
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:  # http.server's name
             requested = self.headers.get("Range")
             server.ranges.append(requested)
             if server.status is not None:

@@ -25,7 +25,7 @@ class _Capture(http.server.BaseHTTPRequestHandler):
     most = 0
     lock = threading.Lock()
 
-    def do_POST(self):  # noqa: N802 - http.server's naming
+    def do_POST(self):  # http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         cls = type(self)
         with cls.lock:

@@ -10,10 +10,10 @@ from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
 from cardwriter.generation.prompts import (
     ANGLES,
-    REWRITE_ANGLES,
-    REWRITE_MIX,
     MAX_TOKENS,
     MIN_TOKENS,
+    REWRITE_ANGLES,
+    REWRITE_MIX,
     VOICE,
     clean,
     paragraph_end,
@@ -151,7 +151,7 @@ def test_rewrite_intents_keep_the_meaning_and_share_the_prefix():
     assert [p.angle for p in plans] == list(REWRITE_MIX)
     users = [p.messages[1]["content"] for p in plans]
     assert len(set(users)) == len(REWRITE_MIX)
-    for angle, user in zip(REWRITE_MIX, users):
+    for angle, user in zip(REWRITE_MIX, users, strict=True):
         last = user.rsplit("\n\n", 1)[1]
         assert last.startswith("Rewrite the paragraph in other words, keeping its meaning") and "words)" in last
         if angle is not None:

@@ -89,7 +89,7 @@ def test_the_editor_grows_as_a_six_line_paragraph_is_typed(qtbot, view, session)
             qtbot.keyClick(ed, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
         qtbot.keyClicks(ed, f"Line {n + 1} of the keeper's paragraph.")
         needed = ed.needed_height()
-        qtbot.waitUntil(lambda: ed.height() >= needed, timeout=2000)  # every line on show while typing
+        qtbot.waitUntil(lambda needed=needed: ed.height() >= needed, timeout=2000)  # every line on show while typing
         heights.append(ed.height())
         assert ed.verticalScrollBar().value() == 0, "nothing scrolled out of sight"
     assert heights == sorted(heights) and heights[-1] >= 6 * ed.fontMetrics().lineSpacing()

@@ -20,7 +20,6 @@ from cardwriter.gui.generation_controller import (
 )
 from cardwriter.services.stack_filling import StackFiller
 
-
 # -- the rules as plain functions ---------------------------------------------------
 
 

@@ -53,7 +53,7 @@ def test_fills_the_wanted_number_with_provenance():
     assert len({v.provenance.seed for v in result.variants}) == 3
     assert len(result.candidates) == 6, "classic: twice as many candidates as variants wanted"
     grown = [text for i, text in pieces if i == 0]
-    assert len(grown) > 3 and all(a in b for a, b in zip(grown, grown[1:])), "streamed text grows piece by piece"
+    assert len(grown) > 3 and all(a in b for a, b in zip(grown, grown[1:], strict=False)), "streamed text grows piece by piece"
 
 
 def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
@@ -161,7 +161,7 @@ def test_rewrites_mix_intents_unless_an_angle_is_asked_for():
 def test_picked_candidates_line_up_with_the_variants():
     result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest(SOURCE, wanted=3, seed=5))
     assert len(result.picked) == len(result.variants) == 3
-    for variant, candidate in zip(result.variants, result.picked):
+    for variant, candidate in zip(result.variants, result.picked, strict=True):
         assert variant.text == candidate.text and variant.provenance.seed == candidate.seed
         assert candidate.tokens > 0 and candidate.finish_reason == "stop"
         assert variant.provenance.angle == candidate.angle and variant.provenance.model == candidate.model

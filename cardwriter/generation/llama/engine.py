@@ -29,8 +29,8 @@ from cardwriter.errors import UserError
 from cardwriter.generation import prompts
 from cardwriter.generation.chat_template import ChatTemplate
 from cardwriter.generation.llama.backend import Backend
-from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.llama.context import DecodingContext
+from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.llama.run import BatchRun
 from cardwriter.generation.llama.samplers import SamplerFactory
 from cardwriter.generation.model_files import check_model_file, resolve_model
