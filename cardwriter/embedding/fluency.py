@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from cardwriter.domain.stopwords import ENGLISH_STOPWORDS
 
@@ -87,7 +88,7 @@ def reads_as_english(text: str) -> bool:
     return non_latin_share(text) <= NON_LATIN_SHARE and english_stopword_share(text) >= ENGLISH_STOPWORD_SHARE
 
 
-def wrong_language(text: str, parents: list[str] | tuple[str, ...]) -> str | None:
+def wrong_language(text: str, parents: Sequence[str]) -> str | None:
     """Why ``text`` is in another language than its English parents, or None.
 
     Only English is judged: when no parent reads as English the check says nothing

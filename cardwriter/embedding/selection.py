@@ -55,7 +55,7 @@ def mmr_select(
     else:
         has_neighbour = False
     similarity = cand @ cand.T
-    bonus = 0.0
+    bonus: float | np.ndarray = 0.0
     if closeness is not None and closeness_weight:
         bonus = closeness_weight * np.asarray(closeness, dtype=np.float64).reshape(n)
 

@@ -34,7 +34,7 @@ def part_files(package: str) -> list[Path]:
     for f in dist.files or []:
         if f.suffix in (".py", ".pyc") or ".dist-info" in str(f) or "__pycache__" in str(f):
             continue
-        path = Path(dist.locate_file(f))
+        path = Path(str(dist.locate_file(f)))
         if path.is_file():
             found.append(path)
     return sorted(found, key=lambda p: p.name)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import FrameType
 from typing import Any, NoReturn
@@ -89,7 +89,7 @@ class _BoundedNamespace(Namespace):
 class _StrictSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
-    def unsafe_undefined(self, obj: Any, attribute: str) -> NoReturn:  # type: ignore[override]
+    def unsafe_undefined(self, obj: Any, attribute: str) -> NoReturn:
         raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__} object is not allowed")
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
@@ -110,7 +110,7 @@ class _StepBudget:
     def __init__(self) -> None:
         self.steps = 0
         self.deadline = time.monotonic() + MAX_SECONDS
-        self.previous = None
+        self.previous: Callable[..., Any] | None = None  # sys.gettrace(): whoever traced before
 
     def __enter__(self) -> _StepBudget:
         self.previous = sys.gettrace()

@@ -28,15 +28,13 @@ def open_generator(
     ``gpu_layers`` is the writer's setting ("auto", None or a number, see ``gpu``). The generator
     gets ``gpu_layers`` (the layers in use) and ``backend`` ("CPU", "GPU" or "server") attributes.
     """
-    from cardwriter.generation.gpu import backend_label, layers_to_offload
+    from cardwriter.generation.gpu import layers_to_offload
 
     layers = layers_to_offload(gpu_layers)  # a bad setting is refused before anything loads
     if is_server_url(model):
         from cardwriter.generation.http_backend import HttpGenerator
 
-        generator = HttpGenerator(model)
-        generator.backend, generator.gpu_layers = "server", 0
-        return generator
+        return HttpGenerator(model)
     if model and "://" in model:
         raise UserError(f"{model!r} is not a server URL: it must start with http:// or https://; give one like http://127.0.0.1:8080")
     from cardwriter.generation.model_files import resolve_model
@@ -46,6 +44,4 @@ def open_generator(
     probe_model(path)  # a file that crashes llama.cpp is refused here, in a child process, not in this one
     from cardwriter.generation.llama import LlamaEngine
 
-    generator = LlamaEngine(path, n_threads=n_threads, gpu_layers=layers)
-    generator.backend, generator.gpu_layers = backend_label(layers), layers
-    return generator
+    return LlamaEngine(path, n_threads=n_threads, gpu_layers=layers)

@@ -107,6 +107,7 @@ class HttpGenerator:
         if mode not in (CHAT, COMPLETION):
             raise ValueError(f"mode must be {CHAT!r} or {COMPLETION!r}")
         self.url = base_url.strip().rstrip("/")
+        self.backend, self.gpu_layers = "server", 0  # what the status bar shows; the server decides its layers
         path = parts.path.rstrip("/")
         self._prefix = path[: -len("/v1")] if path.endswith("/v1") else path
         self.mode = mode

@@ -75,8 +75,17 @@ class BoundedStream(httpx.SyncByteStream):
     trickles a byte now and then is cut off too.
     """
 
-    def __init__(self, inner: httpx.SyncByteStream, max_bytes: int, deadline: float, max_line: int | None = MAX_LINE) -> None:
-        self.inner, self.max_bytes, self.deadline, self.max_line = inner, max_bytes, deadline, max_line
+    def __init__(
+        self,
+        inner: httpx.SyncByteStream | httpx.AsyncByteStream,
+        max_bytes: int,
+        deadline: float,
+        max_line: int | None = MAX_LINE,
+    ) -> None:
+        if not isinstance(inner, httpx.SyncByteStream):  # the backend's client is synchronous
+            raise TypeError("a synchronous response body was expected")
+        self.inner: httpx.SyncByteStream = inner
+        self.max_bytes, self.deadline, self.max_line = max_bytes, deadline, max_line
 
     def __iter__(self) -> Iterator[bytes]:
         seen = 0

@@ -144,7 +144,9 @@ def download_model(
 
 def _probe_or_delete(path: Path, probe: Callable[[Path], None] | None) -> None:
     if probe is None:
-        from cardwriter.generation.model_probe import probe_model as probe
+        from cardwriter.generation.model_probe import probe_model
+
+        probe = probe_model
     try:
         probe(path)
     except UserError as exc:

@@ -230,9 +230,12 @@ class FindBar(QWidget):
         if not self._matches or self.view is None:
             return
         card_id, start, end = self._cursor()
-        order = {card_id: row for row, (card_id, _text) in enumerate(self._texts())}
-        self._current = step(self._matches, order, card_id, start if backwards else end, backwards)
-        self._select(self._current)
+        order = {cid: row for row, (cid, _text) in enumerate(self._texts())}
+        found = step(self._matches, order, card_id, start if backwards else end, backwards)
+        if found is None:
+            return
+        self._current = found
+        self._select(found)
 
     def _cursor(self) -> tuple[str, int, int]:
         """Where the writer is: the card and the selection (or cursor) in it."""

@@ -123,7 +123,7 @@ class GenerationController(QObject):
     def _make_queue(self, load: Callable[[], Any]) -> GenerationQueue:
         queue = GenerationQueue(load, self)
         queue.model_state.connect(self.model_state)
-        queue.started.connect(lambda key: self.model and self.model.set_busy(key, True))
+        queue.started.connect(self._started)
         queue.progress.connect(self._progress)
         queue.finished.connect(self._finished)
         queue.arrived.connect(self._variant_arrived)
@@ -232,6 +232,10 @@ class GenerationController(QObject):
         return False
 
     # -- what comes back from the queue ------------------------------------------
+
+    def _started(self, card_id: str) -> None:
+        if self.model is not None:
+            self.model.set_busy(card_id, True)
 
     def _progress(self, card_id: str, done: int, total: int) -> None:
         if self.model is not None and self.model.row_of(card_id) is not None:

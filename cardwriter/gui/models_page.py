@@ -76,7 +76,7 @@ class ModelsPage(QDialog):
         self.folder = folder or user_models_dir()
         self.on_use, self.probe = on_use, probe
         self.control: DownloadControl | None = None
-        self.thread: threading.Thread | None = None
+        self.download_thread: threading.Thread | None = None
         self.relay = _Relay(self)
         self.relay.progress.connect(self._progress)
         self.relay.finished.connect(self._finished)
@@ -129,7 +129,7 @@ class ModelsPage(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def _update_buttons(self) -> None:
-        spec, running = self.selected(), self.thread is not None
+        spec, running = self.selected(), self.download_thread is not None
         there = spec is not None and (self.folder / spec.file).is_file()
         partial = spec is not None and partial_size(self.folder, spec) > 0
         self.download_button.setEnabled(spec is not None and not running and not there)
@@ -142,12 +142,12 @@ class ModelsPage(QDialog):
 
     def download(self) -> None:
         spec = self.selected()
-        if spec is None or self.thread is not None:
+        if spec is None or self.download_thread is not None:
             return
         self.control = DownloadControl()
         self.status.setText(f"Downloading {spec.name}…")
-        self.thread = threading.Thread(target=self._run, args=(spec, self.control), daemon=True, name="cardwriter-download")
-        self.thread.start()
+        self.download_thread = threading.Thread(target=self._run, args=(spec, self.control), daemon=True, name="cardwriter-download")
+        self.download_thread.start()
         self._update_buttons()
 
     def _run(self, spec: DownloadSpec, control: DownloadControl) -> None:
@@ -174,7 +174,7 @@ class ModelsPage(QDialog):
             self.control.pause()
 
     def cancel(self) -> None:
-        if self.control is not None and self.thread is not None:
+        if self.control is not None and self.download_thread is not None:
             self.control.cancel()
         elif (spec := self.selected()) is not None:
             discard_partial(self.folder, spec)
@@ -202,7 +202,7 @@ class ModelsPage(QDialog):
         self.status.setText(describe(progress) + (f"\n{progress.note}" if progress.note else ""))
 
     def _finished(self, state: str, detail: str) -> None:
-        self.thread = self.control = None
+        self.download_thread = self.control = None
         if state == DONE:
             verified = "(unverified)" not in detail
             self.bar.setValue(1000)
@@ -221,6 +221,6 @@ class ModelsPage(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.pause()  # a download in progress stops and can resume later
-        if self.thread is not None:
-            self.thread.join(timeout=5)
+        if self.download_thread is not None:
+            self.download_thread.join(timeout=5)
         super().closeEvent(event)

@@ -86,7 +86,7 @@ class Spelling(QObject):
     # -- the context menu --------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ContextMenu and self.checker is not None:
+        if isinstance(event, QContextMenuEvent) and self.checker is not None:
             self.show_menu(watched, event)
             return True
         return super().eventFilter(watched, event)
@@ -99,7 +99,7 @@ class Spelling(QObject):
         if found is not None:
             start, end, word = found
             first = menu.actions()[0] if menu.actions() else None
-            suggestions = self.checker.suggestions(word)
+            suggestions = self.checker.suggestions(word) if self.checker is not None else []
             for suggestion in suggestions:
                 action = menu.addAction(suggestion)
                 action.triggered.connect(lambda _=False, s=suggestion: self.replace(editor, start, end, s))
@@ -115,6 +115,8 @@ class Spelling(QObject):
 
     def misspelt_at(self, editor, position: int) -> tuple[int, int, str] | None:  # editor: a CardEditor
         """The misspelt word at ``position`` in the editor's text, if there is one."""
+        if self.checker is None:
+            return None
         for start, end, word in self.checker.misspelt(editor.toPlainText()):
             if start <= position <= end:
                 return start, end, word

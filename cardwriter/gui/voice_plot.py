@@ -9,8 +9,8 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cardwriter.services.voice_meter import DEFAULT_THRESHOLD, VoiceReading
@@ -59,7 +59,8 @@ def save_history_png(history: list[VoicePoint], path: Path, threshold: float = D
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     paint_history(painter, QRectF(0, 0, 640, 320), history, threshold)
     painter.end()
-    if not image.save(str(path), b"PNG"):
+    writer = QImageWriter(str(path), QByteArray(b"png"))  # PNG whatever the file is called
+    if not writer.write(image):
         from cardwriter.errors import UserError
 
         raise UserError(f"cannot write the plot to {path}")

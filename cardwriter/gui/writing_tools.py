@@ -44,8 +44,8 @@ class WritingTools(QObject):
 
     def connect_menu(self, menu) -> None:  # the MainMenu
         w = self.window
-        menu.find_requested.connect(lambda replace: w.view and self.find_bar.open_bar(replace))
-        menu.find_step_requested.connect(lambda way: w.view and self.find_bar.step_by(way))
+        menu.find_requested.connect(lambda replace: self.find_bar.open_bar(replace) if w.view else None)
+        menu.find_step_requested.connect(lambda way: self.find_bar.step_by(way) if w.view else None)
         menu.focus_requested.connect(self.focus.toggle)
         menu.target_requested.connect(self.target.ask)
         self.add_panels(w.settings, menu)

@@ -216,7 +216,10 @@ class StackFiller:
             )
             result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail, d.cosine) for d in verdict.dropped)
             survivors = verdict.kept
-            close = request.closeness([fresh[i].text for i in survivors]) if request.closeness and survivors else None
+            close = (
+                np.asarray(request.closeness([fresh[i].text for i in survivors]))
+                if request.closeness and survivors else None
+            )
             picked = mmr_select(
                 vecs[survivors], source_vec, need, lambda_=request.mmr_lambda, existing=held_vecs if len(held_texts) else None,
                 closeness=close, closeness_weight=request.closeness_weight,

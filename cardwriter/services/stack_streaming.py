@@ -153,8 +153,8 @@ class StreamingRound:
         vec = self.filler.embedder.encode([candidate.text])[0]
         _, screened = self.screen_texts([candidate.text], vec[None, :])
         if screened:
-            drop = screened[0]
-            result.dropped.append(Dropped(candidate, drop.reason, drop.detail, drop.cosine))
+            unfit = screened[0]
+            result.dropped.append(Dropped(candidate, unfit.reason, unfit.detail, unfit.cosine))
             return False
         if request.kind in ON_TOPIC_KINDS and request.source.strip():
             cos = float(vec @ self.source_vec)

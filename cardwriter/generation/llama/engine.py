@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
 from cardwriter.generation.chat_template import ChatTemplate
+from cardwriter.generation.gpu import backend_label
 from cardwriter.generation.llama.backend import Backend
 from cardwriter.generation.llama.context import DecodingContext
 from cardwriter.generation.llama.model_params import default_model_params
@@ -77,6 +78,8 @@ class LlamaEngine:
         self.kv_unified = kv_unified
         self.flash_attn = flash_attn
         self.reuse_prefix = reuse_prefix
+        self.gpu_layers = gpu_layers
+        self.backend = backend_label(gpu_layers)  # "CPU" or "GPU", for the status bar
         self._lib = lib = Backend.ensure(verbose)
         params = default_model_params(lib)  # without llama.cpp's crashing AMX buffers
         params.n_gpu_layers = gpu_layers  # -1: all; a CPU build offloads none whatever it is asked
