@@ -129,7 +129,11 @@ def llm_rewrites(rows: list[dict], count: int, per: int, cache: Path | None) -> 
         for seed in range(per):
             reply = llm.create_chat_completion(
                 messages=[{"role": "user", "content": PROMPT.format(text=row["text"])}],
-                max_tokens=200, temperature=0.8, top_p=0.95, min_p=0.05, seed=seed,
+                max_tokens=200,
+                temperature=0.8,
+                top_p=0.95,
+                min_p=0.05,
+                seed=seed,
             )
             out.append({"id": row["id"], "seed": seed, "text": reply["choices"][0]["message"]["content"].strip()})
             print(f"  rewrote {row['id']} seed {seed}", file=sys.stderr)
@@ -164,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20240501)
     parser.add_argument("--llm-rewrites", type=int, default=0, help="paragraphs to rewrite with SmolLM2 (3 each)")
     parser.add_argument(
-        "--rewrites-cache", type=Path, default=DEFAULT_REWRITES,
+        "--rewrites-cache",
+        type=Path,
+        default=DEFAULT_REWRITES,
         help="JSONL of model rewrites: read if it exists, else generated and written (default: %(default)s)",
     )
     args = parser.parse_args(argv)
@@ -227,22 +233,34 @@ def main(argv: list[str] | None = None) -> int:
         print(describe(name, values))
 
     config = DedupConfig()
-    print("\nWhere each kind of pair falls with the defaults "
-          f"(drop if cos >= {config.duplicate_cosine}, or cos >= {config.overlap_cosine} "
-          f"and overlap >= {config.overlap_threshold}):")
+    print(
+        "\nWhere each kind of pair falls with the defaults "
+        f"(drop if cos >= {config.duplicate_cosine}, or cos >= {config.overlap_cosine} "
+        f"and overlap >= {config.overlap_threshold}):"
+    )
     for name in cos:
         c, o = np.array(cos[name]), np.array(ovl[name])
         hard = c >= config.duplicate_cosine
         grey = (c >= config.overlap_cosine) & ~hard
         grey_drop = grey & (o >= config.overlap_threshold)
-        print(f"  {name:<34} dropped {np.mean(hard | grey_drop):6.1%}  "
-              f"(cos>=0.92: {hard.sum():>3}, grey zone: {grey.sum():>3}, "
-              f"of which overlap-dropped: {grey_drop.sum():>3})")
+        print(
+            f"  {name:<34} dropped {np.mean(hard | grey_drop):6.1%}  "
+            f"(cos>=0.92: {hard.sum():>3}, grey zone: {grey.sum():>3}, "
+            f"of which overlap-dropped: {grey_drop.sum():>3})"
+        )
 
-    print("\nSensitivity: share of each pair kind dropped "
-          "(rows: duplicate_cosine / overlap_cosine / overlap_threshold)")
-    settings = [(0.92, 0.85, 0.5), (0.92, 0.85, 0.3), (0.92, 0.85, 0.2), (0.90, 0.85, 0.3), (0.95, 0.85, 0.3),
-                (0.92, 0.80, 0.3), (0.92, 0.92, 1.0)]
+    print(
+        "\nSensitivity: share of each pair kind dropped (rows: duplicate_cosine / overlap_cosine / overlap_threshold)"
+    )
+    settings = [
+        (0.92, 0.85, 0.5),
+        (0.92, 0.85, 0.3),
+        (0.92, 0.85, 0.2),
+        (0.90, 0.85, 0.3),
+        (0.95, 0.85, 0.3),
+        (0.92, 0.80, 0.3),
+        (0.92, 0.92, 1.0),
+    ]
     short = {name: name[:12] for name in cos}
     print("  " + " " * 16 + "".join(f"{short[n]:>13}" for n in cos))
     for dup, grey, thr in settings:
@@ -252,21 +270,27 @@ def main(argv: list[str] | None = None) -> int:
             cells.append(np.mean((c >= dup) | ((c >= grey) & (o >= thr))))
         print(f"  {dup:.2f}/{grey:.2f}/{thr:.1f}     " + "".join(f"{v:>13.1%}" for v in cells))
 
-    print("\nText rules on the 40 untouched paragraphs (each checked as a variant of a different paragraph"
-          " of similar length, so only looping/echo can fire):")
+    print(
+        "\nText rules on the 40 untouched paragraphs (each checked as a variant of a different paragraph"
+        " of similar length, so only looping/echo can fire):"
+    )
     shares = [repeated_ngram_share(words(t), 4) for t in texts]
     tops = [max_ngram_count(words(t), 4) for t in texts]
-    print(f"  repeated 4-gram share: max {max(shares):.3f}, mean {np.mean(shares):.3f}; "
-          f"most frequent 4-gram count: max {max(tops)}  (looping rule: share >= {config.loop_max_repeat_share} "
-          f"or count >= {config.loop_max_repeats})")
+    print(
+        f"  repeated 4-gram share: max {max(shares):.3f}, mean {np.mean(shares):.3f}; "
+        f"most frequent 4-gram count: max {max(tops)}  (looping rule: share >= {config.loop_max_repeat_share} "
+        f"or count >= {config.loop_max_repeats})"
+    )
     fired = []
     for i, t in enumerate(texts):
         found = degenerate_reason(t, texts[(i + 1) % len(texts)], VariantKind.CONTINUE, config)
         if found is not None and found[0].value != "too_short":
             fired.append((rows[i]["id"], found))
     print(f"  false positives (looping / echo): {len(fired)} {fired if fired else ''}")
-    print(f"\nNear-copy rule for rewrites (share of the variant's 3-grams found in the source, "
-          f"drop at >= {config.copy_containment}):")
+    print(
+        f"\nNear-copy rule for rewrites (share of the variant's 3-grams found in the source, "
+        f"drop at >= {config.copy_containment}):"
+    )
     for name in EDITS:
         vals = [containment(shingles(e, 3), shingles(t, 3)) for t, e in zip(texts, edited[name], strict=True)]
         print(describe(f"  {name}", vals))

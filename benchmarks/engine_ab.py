@@ -80,7 +80,9 @@ class Workload:
     """The bench's prompts for N sequences, run on one engine."""
 
     def __init__(self, engine: LlamaEngine, n: int) -> None:  # or the old engine: the same methods
-        request = GenerationRequest(source=BENCH_PARAGRAPH, kind=VariantKind.RESTYLE, n=n, seed=SEED, max_tokens=TOKENS, preset=PRESET)
+        request = GenerationRequest(
+            source=BENCH_PARAGRAPH, kind=VariantKind.RESTYLE, n=n, seed=SEED, max_tokens=TOKENS, preset=PRESET
+        )
         plans = prompts.plan(request)
         self.engine = engine
         self.texts = [engine.render(p) for p in plans]
@@ -95,7 +97,12 @@ class Workload:
         """
         t0, c0 = time.perf_counter(), time.process_time()
         events = self.engine.stream_prompts(
-            self.texts, seeds=self.seeds, preset=get_preset(PRESET), max_tokens=[budget] * self.n, ban_eog=True, stop_at_paragraph_end=False
+            self.texts,
+            seeds=self.seeds,
+            preset=get_preset(PRESET),
+            max_tokens=[budget] * self.n,
+            ban_eog=True,
+            stop_at_paragraph_end=False,
         )
         done = sorted((e for e in events if isinstance(e, SequenceDone)), key=lambda e: e.index)
         seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
@@ -120,7 +127,13 @@ def alternate(engines: dict[str, LlamaEngine], ns: list[int], rounds: int) -> di
                 rates[name].append(rate)
                 cpu_rates[name].append(cpu_rate)
                 # each measurement as it comes, so a run cut short still leaves its figures
-                line = {"n": n, "engine": name, "round": r, "tokens_per_s": round(rate, 2), "tokens_per_cpu_s": round(cpu_rate, 2)}
+                line = {
+                    "n": n,
+                    "engine": name,
+                    "round": r,
+                    "tokens_per_s": round(rate, 2),
+                    "tokens_per_cpu_s": round(cpu_rate, 2),
+                }
                 print(json.dumps(line), file=sys.stderr, flush=True)
         same = len({tuple(t) for t in texts.values()}) == 1
         print(json.dumps({"n": n, "same_text": same}), file=sys.stderr, flush=True)
@@ -131,7 +144,9 @@ def alternate(engines: dict[str, LlamaEngine], ns: list[int], rounds: int) -> di
             "median_cpu": {name: round(statistics.median(xs), 1) for name, xs in cpu_rates.items()},
             "same_text": same,
         }
-        print(f"N={n}: " + ", ".join(f"{k} {v}" for k, v in report[str(n)]["median"].items()), file=sys.stderr, flush=True)
+        print(
+            f"N={n}: " + ", ".join(f"{k} {v}" for k, v in report[str(n)]["median"].items()), file=sys.stderr, flush=True
+        )
     return report
 
 
@@ -203,13 +218,17 @@ def profile(n: int, threads: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("mode", choices=["ab", "settings", "profile", "summary"])
-    parser.add_argument("logs", type=Path, nargs="*", help="summary: files holding the measurement lines of earlier runs")
+    parser.add_argument(
+        "logs", type=Path, nargs="*", help="summary: files holding the measurement lines of earlier runs"
+    )
     parser.add_argument("--new", default="new", help="summary: the engine to compare")
     parser.add_argument("--baseline", default="old", help="summary: the engine to compare it with")
     parser.add_argument("--old", type=Path, default=Path("/tmp/old_llama_engine.py"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--n", type=int, nargs="+", default=[4, 8, 16])
-    parser.add_argument("--threads", type=int, default=THREADS, help="llama.cpp threads (1 holds up better on a crowded CPU)")
+    parser.add_argument(
+        "--threads", type=int, default=THREADS, help="llama.cpp threads (1 holds up better on a crowded CPU)"
+    )
     args = parser.parse_args()
     if args.mode == "summary":
         print(json.dumps(summarise(args.logs, args.new, args.baseline), indent=2))

@@ -37,7 +37,11 @@ from cardwriter.gui.card_editor import CardEditor
 from cardwriter.gui.main_window import MainWindow
 from cardwriter.storage.project import Project
 
-DEV = Path(os.environ.get("CARDWRITER_DEV_PARAGRAPHS", Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"))
+DEV = Path(
+    os.environ.get(
+        "CARDWRITER_DEV_PARAGRAPHS", Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+    )
+)
 TICK_MS = 5
 KEY_MS = 40
 
@@ -217,13 +221,21 @@ def main() -> int:
     else:
         r, o = results["responsiveness"], results["open"]
         print(f"typing, idle:            longest stall {r['idle']['max_ms']} ms, p99 {r['idle']['p99_ms']} ms")
-        print(f"typing, filling stacks:  longest stall {r['generating']['max_ms']} ms, p99 {r['generating']['p99_ms']} ms"
-              f"  ({r['variants_written_meanwhile']} variants written meanwhile)")
-        print(f"longest stall ratio (generating / idle): {r['max_stall_ratio']}   goal <= 50 ms: {'met' if r['goal_met'] else 'NOT met'}")
-        print(f"open {o['paragraphs']} paragraphs: {o['open_s']} s (50 paragraphs: {o['baseline_50_open_s']} s, ratio {o['open_ratio']}),"
-              f" scroll to end {o['scroll_to_end_s']} s")
-        print(f"at the end of {o['paragraphs']} paragraphs: unfurl a stack {o['unfurl_at_end_s']} s,"
-              f" grow a card by a line {o['grow_a_card_s']} s")
+        print(
+            f"typing, filling stacks:  longest stall {r['generating']['max_ms']} ms, p99 {r['generating']['p99_ms']} ms"
+            f"  ({r['variants_written_meanwhile']} variants written meanwhile)"
+        )
+        print(
+            f"longest stall ratio (generating / idle): {r['max_stall_ratio']}   goal <= 50 ms: {'met' if r['goal_met'] else 'NOT met'}"
+        )
+        print(
+            f"open {o['paragraphs']} paragraphs: {o['open_s']} s (50 paragraphs: {o['baseline_50_open_s']} s, ratio {o['open_ratio']}),"
+            f" scroll to end {o['scroll_to_end_s']} s"
+        )
+        print(
+            f"at the end of {o['paragraphs']} paragraphs: unfurl a stack {o['unfurl_at_end_s']} s,"
+            f" grow a card by a line {o['grow_a_card_s']} s"
+        )
     sys.stdout.flush()
     # Skip interpreter teardown: torch's and Qt's finalisers can trip over each other there.
     os._exit(0)

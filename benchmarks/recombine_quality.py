@@ -65,7 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     command = "python " + " ".join(shlex.quote(a) for a in sys.argv)
     try:
         results = [
-            run_mode(m, modes[m], generator, pairs, minilm, second, config, lambda line: print(line, file=sys.stderr, flush=True))
+            run_mode(
+                m,
+                modes[m],
+                generator,
+                pairs,
+                minilm,
+                second,
+                config,
+                lambda line: print(line, file=sys.stderr, flush=True),
+            )
             for m in chosen
         ]
     finally:
@@ -74,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             close()
     print(format_summary(results, config, command))
     if args.json:
-        Path(args.json).write_text(json.dumps({"command": command, "config": vars(config), "results": results}, indent=1))
+        Path(args.json).write_text(
+            json.dumps({"command": command, "config": vars(config), "results": results}, indent=1)
+        )
     return 0
 
 

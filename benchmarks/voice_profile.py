@@ -29,7 +29,9 @@ def auc(own: list[float], other: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl")
+    parser.add_argument(
+        "--input", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+    )
     args = parser.parse_args()
     by_author: dict[str, list[str]] = {}
     for line in args.input.read_text(encoding="utf-8").splitlines():
@@ -47,7 +49,9 @@ def main() -> None:
             own.append(profile.distance(texts[i]))
             other.extend(profile.distances(others))
         aucs.append(auc(own, other))
-        print(f"| {author} | {len(texts)} | {sum(own) / len(own):.2f} | {sum(other) / len(other):.2f} | {aucs[-1]:.3f} |")
+        print(
+            f"| {author} | {len(texts)} | {sum(own) / len(own):.2f} | {sum(other) / len(other):.2f} | {aucs[-1]:.3f} |"
+        )
     print(f"| mean | | | | {sum(aucs) / len(aucs):.3f} |")
 
 

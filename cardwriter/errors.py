@@ -18,7 +18,6 @@ class ImportRefused(UserError):
     """A file that cannot be imported (binary, not UTF-8, empty, too big)."""
 
 
-
 class SaveFailed(ProjectError):
     """A change could not be written to the project file (disk full, I/O error, file gone).
 

@@ -1,4 +1,4 @@
-"""The code passes its linter and its type checker, as configured in pyproject.toml.
+"""The code passes its linter, its formatter and its type checker, as configured in pyproject.toml.
 
 Both run as the installed tools of this environment (the ``test`` extra pins
 them), on the whole package, from the project's root so that they read its
@@ -23,6 +23,11 @@ def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
 
 def test_ruff_finds_nothing():
     result = run_tool("ruff", "check", "--no-fix", "cardwriter", "tests", "benchmarks", "scripts")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_would_change_nothing():
+    result = run_tool("ruff", "format", "--check", "cardwriter", "tests", "benchmarks", "scripts")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

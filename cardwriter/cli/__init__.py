@@ -26,7 +26,12 @@ from cardwriter.cli import (
 from cardwriter.errors import UserError
 
 COMMAND_MODULES = [
-    project_commands, draft_commands, generation_commands, model_commands, diversity_commands, voice_commands,
+    project_commands,
+    draft_commands,
+    generation_commands,
+    model_commands,
+    diversity_commands,
+    voice_commands,
 ]
 
 
@@ -77,7 +82,9 @@ def open_app(args_list: list[str]) -> int:
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
     ):
-        error("there is no screen to open the window on (DISPLAY is not set); the commands work: see 'cardwriter --help'")
+        error(
+            "there is no screen to open the window on (DISPLAY is not set); the commands work: see 'cardwriter --help'"
+        )
         return 1
     try:
         from cardwriter.app import run_app

@@ -31,29 +31,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "diversity",
         help="measure how different and usable variants are: our pipeline against other apps' samplers",
         description=(
-            "For each paragraph of FILE.jsonl (one {\"text\": ...} object a line) get N variants per preset: "
+            'For each paragraph of FILE.jsonl (one {"text": ...} object a line) get N variants per preset: '
             "'ours' is the full stack-filling pipeline (over-generate, filter, deduplicate, MMR); "
             "llamacpp-default, ollama-default and neutral are N plain rewrites with those apps' default samplers. "
             "Prints a table of diversity metrics; optionally Markdown, JSON and a bar chart."
         ),
     )
-    parser.add_argument("--input", required=True, metavar="FILE.jsonl", help="paragraphs, one JSON object with \"text\" a line")
+    parser.add_argument(
+        "--input", required=True, metavar="FILE.jsonl", help='paragraphs, one JSON object with "text" a line'
+    )
     parser.add_argument("-n", type=int, default=8, help="variants per paragraph and preset (default 8)")
     parser.add_argument(
-        "--presets", default=",".join(diversity_run.DEFAULT_PRESETS), metavar="LIST",
+        "--presets",
+        default=",".join(diversity_run.DEFAULT_PRESETS),
+        metavar="LIST",
         help=f"comma-separated presets to compare (default {','.join(diversity_run.DEFAULT_PRESETS)})",
     )
     parser.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
     parser.add_argument(
-        "--ours-preset", default=diversity_run.OURS_PRESET, metavar="PRESET",
+        "--ours-preset",
+        default=diversity_run.OURS_PRESET,
+        metavar="PRESET",
         help=f"sampler preset of the pipeline's candidates (default {diversity_run.OURS_PRESET})",
     )
     parser.add_argument(
-        "--overgenerate", type=float, default=diversity_run.OURS_OVERGENERATE, metavar="X",
+        "--overgenerate",
+        type=float,
+        default=diversity_run.OURS_OVERGENERATE,
+        metavar="X",
         help=f"the pipeline generates X times the variants wanted per round (default {diversity_run.OURS_OVERGENERATE:g})",
     )
     parser.add_argument(
-        "--mmr-lambda", type=float, default=diversity_run.OURS_MMR_LAMBDA, metavar="L",
+        "--mmr-lambda",
+        type=float,
+        default=diversity_run.OURS_MMR_LAMBDA,
+        metavar="L",
         help=f"MMR weight of relevance against novelty, 0 to 1 (default {diversity_run.OURS_MMR_LAMBDA:g})",
     )
     parser.add_argument("--seed", type=int, default=1234, help="base seed (default 1234)")
@@ -61,7 +73,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     out.add_argument("--json", action="store_true", help="print the whole report (with every variant) as JSON")
     out.add_argument("--markdown", action="store_true", help="print the report as Markdown")
     parser.add_argument("--plot", metavar="OUT.png", help="draw a bar chart of the metrics to this PNG file")
-    parser.add_argument("--details", metavar="OUT.jsonl", help="append each paragraph's scored variants here as they finish")
+    parser.add_argument(
+        "--details", metavar="OUT.jsonl", help="append each paragraph's scored variants here as they finish"
+    )
     parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
     parser.add_argument("--threads", type=int, help="CPU threads for the local model")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -124,7 +138,11 @@ class ProgressBar:
 
 def _clock(seconds: float) -> str:
     seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+    return (
+        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
+        else f"{seconds // 60}:{seconds % 60:02d}"
+    )
 
 
 def run_diversity(args: argparse.Namespace) -> int:
@@ -178,7 +196,9 @@ def run_diversity(args: argparse.Namespace) -> int:
         json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif args.markdown:
-        command = "cardwriter " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["diversity"] else None
+        command = (
+            "cardwriter " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["diversity"] else None
+        )
         sys.stdout.write(format_markdown(report, command))
     else:
         print(format_table(report))

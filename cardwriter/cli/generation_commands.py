@@ -68,21 +68,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--angle", action="append", choices=list(ANGLES), metavar="ANGLE",
+        "--angle",
+        action="append",
+        choices=list(ANGLES),
+        metavar="ANGLE",
         help=f"an angle for restyle (repeat to give each variant its own): {', '.join(ANGLES)}",
     )
-    parser.add_argument("--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET, help=f"sampler preset (default {DEFAULT_PRESET})")
+    parser.add_argument(
+        "--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET, help=f"sampler preset (default {DEFAULT_PRESET})"
+    )
     parser.add_argument("--seed", type=int, help="seed of the first variant (default: random; variant i uses seed+i)")
     parser.add_argument("--max-tokens", type=int, help="token budget per variant (default: scaled with the paragraph)")
     parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
     parser.add_argument("--threads", type=int, help="CPU threads for the local model")
     parser.add_argument(
-        "--gpu-layers", default="auto", metavar="auto|N",
+        "--gpu-layers",
+        default="auto",
+        metavar="auto|N",
         help="model layers to put on the GPU (default auto: all where llama-cpp-python has a GPU backend, else 0)",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON list of variants")
     parser.add_argument(
-        "--raw", action="store_true",
+        "--raw",
+        action="store_true",
         help="print N sequences exactly as generated: no over-generation, filtering or selection",
     )
     parser.add_argument("text", nargs="?", metavar="TEXT", help="the paragraph, or '-' for stdin")
@@ -243,8 +251,12 @@ def run_bench_generation(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     print(f"model            {result.model} (prompt {result.prompt_tokens} tokens, {result.threads} threads)")
-    print(f"(a) plain calls  {result.plain_seconds:8.2f} s  {result.plain_tokens:5d} tokens  {result.plain_tokens_per_s:7.1f} tok/s")
-    print(f"(b) batched      {result.batched_seconds:8.2f} s  {result.batched_tokens:5d} tokens  {result.batched_tokens_per_s:7.1f} tok/s")
+    print(
+        f"(a) plain calls  {result.plain_seconds:8.2f} s  {result.plain_tokens:5d} tokens  {result.plain_tokens_per_s:7.1f} tok/s"
+    )
+    print(
+        f"(b) batched      {result.batched_seconds:8.2f} s  {result.batched_tokens:5d} tokens  {result.batched_tokens_per_s:7.1f} tok/s"
+    )
     print(f"speedup          {result.speedup:.2f}x  (b over a, tokens/s)")
     print(f"peak RSS         {result.peak_rss_mb_batched:.0f} MB after (b), {result.peak_rss_mb:.0f} MB overall")
     return 0

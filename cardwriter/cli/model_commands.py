@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=run_list)
 
     get = actions.add_parser(
-        "get", help="download a catalog model or a .gguf URL",
+        "get",
+        help="download a catalog model or a .gguf URL",
         description="Download NAME (see 'cardwriter models list') or URL into the models folder; Ctrl+C pauses, "
         "the same command resumes.",
     )
@@ -42,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     get.set_defaults(handler=run_get)
 
     use = actions.add_parser("use", help="make a model the default for the command line and the app")
-    use.add_argument("what", metavar="NAME_OR_PATH", help="a catalog name, a file in the models folder, a path, or 'default'")
+    use.add_argument(
+        "what", metavar="NAME_OR_PATH", help="a catalog name, a file in the models folder, a path, or 'default'"
+    )
     use.set_defaults(handler=run_use)
 
     remove = actions.add_parser("remove", help="delete a downloaded model")
@@ -69,7 +72,9 @@ def run_list(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     rows: list[dict[str, Any]] = [
         {
-            "path": str(m.path), "origin": m.origin, "bytes": m.size,
+            "path": str(m.path),
+            "origin": m.origin,
+            "bytes": m.size,
             "default": current is not None and _same(m.path, current),
             "verified": download_info(m.path).get("verified"),
         }
@@ -83,11 +88,29 @@ def run_list(args: argparse.Namespace) -> int:
             state = "partial"
         else:
             state = "not downloaded"
-        entries.append({"name": e.name, "file": e.file, "state": state, "partial_bytes": partial_size(folder, e),
-                        "approx_size": e.approx_size, "licence": e.licence, "verified": e.verifiable, "url": e.url})
+        entries.append(
+            {
+                "name": e.name,
+                "file": e.file,
+                "state": state,
+                "partial_bytes": partial_size(folder, e),
+                "approx_size": e.approx_size,
+                "licence": e.licence,
+                "verified": e.verifiable,
+                "url": e.url,
+            }
+        )
     if args.json:
-        json.dump({"models": rows, "catalog": entries, "folder": str(folder),
-                   "default": str(default_model()) if default_model() else None}, sys.stdout, indent=2)
+        json.dump(
+            {
+                "models": rows,
+                "catalog": entries,
+                "folder": str(folder),
+                "default": str(default_model()) if default_model() else None,
+            },
+            sys.stdout,
+            indent=2,
+        )
         sys.stdout.write("\n")
         return 0
     for row in rows:
@@ -141,7 +164,7 @@ class ProgressLine:
 
 
 def describe(progress) -> str:  # a model_download.Progress
-    """"45.2 of 98.4 MB, 12.3 MB/s, 4 s left" (or verifying / checking)."""
+    """ "45.2 of 98.4 MB, 12.3 MB/s, 4 s left" (or verifying / checking)."""
     if progress.stage == "verifying":
         return "verifying the download…"
     if progress.stage == "checking":
@@ -181,7 +204,9 @@ def run_get(args: argparse.Namespace) -> int:
     if result.verified:
         print(f"{result.path}: verified (sha256 matches the catalog)", file=sys.stderr)
     else:
-        print(f"{result.path}: UNVERIFIED: no published checksum to check it against; llama.cpp loads it", file=sys.stderr)
+        print(
+            f"{result.path}: UNVERIFIED: no published checksum to check it against; llama.cpp loads it", file=sys.stderr
+        )
     if args.use:
         set_default_model(result.path)
         print(f"{spec.name} is now the default model", file=sys.stderr)

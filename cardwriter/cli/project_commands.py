@@ -46,9 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = notes_sub.add_parser("add", help="add notes from files or folders of Markdown and text")
     add.add_argument("project", type=Path)
     add.add_argument("paths", type=Path, nargs="+", metavar="FILE_OR_FOLDER")
-    add.add_argument(
-        "--split", action="store_true", help="one note per paragraph instead of one per file"
-    )
+    add.add_argument("--split", action="store_true", help="one note per paragraph instead of one per file")
     add.set_defaults(handler=cmd_notes_add)
 
     listing = notes_sub.add_parser("list", help="list the notes, numbered, with their sources and tags")
@@ -72,7 +70,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     related = notes_sub.add_parser("related", help="the notes nearest in meaning to a card of a draft")
     related.add_argument("project", type=Path)
-    related.add_argument("--card", type=int, required=True, metavar="N", help="card number, as 'cardwriter show' numbers them")
+    related.add_argument(
+        "--card", type=int, required=True, metavar="N", help="card number, as 'cardwriter show' numbers them"
+    )
     related.add_argument("--draft", metavar="TITLE", help="which draft, when the project has several")
     related.add_argument("-k", type=int, default=3, help="at most this many notes (default 3)")
     related.add_argument("--width", type=int, default=72, help="characters of each note to show")
@@ -80,10 +80,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     related.set_defaults(handler=cmd_notes_related)
 
     export = subparsers.add_parser(
-        "export", help="export a draft as Markdown, text, Word, OpenDocument, HTML or PDF, or the project as JSON")
+        "export", help="export a draft as Markdown, text, Word, OpenDocument, HTML or PDF, or the project as JSON"
+    )
     export.add_argument("project", type=Path)
-    export.add_argument("--format", choices=transfer.EXPORT_FORMATS + exchange.DOCUMENT_FORMATS, default="md",
-                        help="docx, odt, html and pdf keep headings, paragraphs, bold and italic (default md)")
+    export.add_argument(
+        "--format",
+        choices=transfer.EXPORT_FORMATS + exchange.DOCUMENT_FORMATS,
+        default="md",
+        help="docx, odt, html and pdf keep headings, paragraphs, bold and italic (default md)",
+    )
     export.add_argument("--draft", metavar="TITLE", help="which draft, when the project has several")
     export.add_argument("-o", "--output", type=Path, help="write here instead of to standard output")
     export.set_defaults(handler=cmd_export)
@@ -97,7 +102,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     backup.add_argument("project", type=Path)
     backup.add_argument("dest", type=Path, nargs="?", help="a new file, or an existing folder")
-    backup.add_argument("--keep", type=int, default=DEFAULT_KEEP, help=f"copies kept in the backups folder (default {DEFAULT_KEEP})")
+    backup.add_argument(
+        "--keep", type=int, default=DEFAULT_KEEP, help=f"copies kept in the backups folder (default {DEFAULT_KEEP})"
+    )
     backup.set_defaults(handler=cmd_backup)
 
     show = subparsers.add_parser("show", help="list a project's drafts and cards with their stack sizes, and counts")
@@ -232,7 +239,14 @@ def _one_line(text: str, width: int) -> str:
 
 
 def _note_json(note: Note, number: int) -> dict[str, object]:
-    return {"number": number, "id": note.id, "text": note.text, "source": note.source, "tags": list(note.tags), "created": note.created}
+    return {
+        "number": number,
+        "id": note.id,
+        "text": note.text,
+        "source": note.source,
+        "tags": list(note.tags),
+        "created": note.created,
+    }
 
 
 def cmd_notes_list(args: argparse.Namespace) -> int:
@@ -244,7 +258,10 @@ def cmd_notes_list(args: argparse.Namespace) -> int:
         return 0
     for number, note in enumerate(notes, 1):
         extra = "".join(
-            [f"  — {_one_line(note.source, 40)}" if note.source else "", f"  [{', '.join(note.tags)}]" if note.tags else ""]
+            [
+                f"  — {_one_line(note.source, 40)}" if note.source else "",
+                f"  [{', '.join(note.tags)}]" if note.tags else "",
+            ]
         )
         print(f"{number:>5}  {_one_line(note.text, args.width)}{extra}")
     print(f"{len(notes)} notes", file=sys.stderr)
@@ -255,7 +272,12 @@ def _print_hits(args: argparse.Namespace, found: ProjectSearch) -> None:
     print(f"embedded {found.embedded} notes, {found.cached} from the project's cache", file=sys.stderr)
     if args.json:
         rows = [
-            {**_note_json(h.note, h.index + 1), "score": round(h.score, 4), "cosine": round(h.cosine, 4), "text_match": round(h.text_match, 4)}
+            {
+                **_note_json(h.note, h.index + 1),
+                "score": round(h.score, 4),
+                "cosine": round(h.cosine, 4),
+                "text_match": round(h.text_match, 4),
+            }
             for h in found.hits
         ]
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
@@ -286,7 +308,9 @@ def cmd_notes_related(args: argparse.Namespace) -> int:
         draft_id = choose_draft(project, args.draft)
         card_ids = project.card_ids(draft_id)
         if not 1 <= args.card <= len(card_ids):
-            raise UserError(f"the draft has cards 1 to {len(card_ids)}, not {args.card}; 'cardwriter show' numbers them")
+            raise UserError(
+                f"the draft has cards 1 to {len(card_ids)}, not {args.card}; 'cardwriter show' numbers them"
+            )
         paragraph = project.card(card_ids[args.card - 1]).text
         found = NotesLibrary(project).related(open_note_embedder(), paragraph, k=args.k)
     _print_hits(args, found)

@@ -15,10 +15,19 @@ def register_target(targets: argparse._SubParsersAction) -> None:
         "stack",
         help="fill stacks with the app's defaults: first variant, full stack, cost and quality, against plain calls",
     )
-    stack.add_argument("--input", required=True, metavar="FILE.jsonl", help="paragraphs, one JSON object with a \"text\" a line")
+    stack.add_argument(
+        "--input", required=True, metavar="FILE.jsonl", help='paragraphs, one JSON object with a "text" a line'
+    )
     stack.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
-    stack.add_argument("-n", type=int, default=FillRequest.wanted, help=f"variants in the stack (default {FillRequest.wanted}, as the app)")
-    stack.add_argument("--compare", action="store_true", help="also the classic way (no early stopping, no continuous batching)")
+    stack.add_argument(
+        "-n",
+        type=int,
+        default=FillRequest.wanted,
+        help=f"variants in the stack (default {FillRequest.wanted}, as the app)",
+    )
+    stack.add_argument(
+        "--compare", action="store_true", help="also the classic way (no early stopping, no continuous batching)"
+    )
     stack.add_argument("--no-plain", action="store_true", help="skip the plain-calls baseline")
     stack.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
     stack.add_argument("--seed", type=int, default=1234)
@@ -46,7 +55,13 @@ def run_bench_stack(args: argparse.Namespace) -> int:
     path = str(engine.path)
     plain = None if args.no_plain else (lambda: open_plain_llama(path, args.threads))
     bench = run_stack_bench(
-        engine, open_embedder(), paragraphs, n=args.n, seed=args.seed, compare=args.compare, plain=plain,
+        engine,
+        open_embedder(),
+        paragraphs,
+        n=args.n,
+        seed=args.seed,
+        compare=args.compare,
+        plain=plain,
         progress=lambda label: print(label, file=sys.stderr),
     )
     if args.json:

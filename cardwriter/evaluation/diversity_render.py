@@ -134,7 +134,9 @@ def format_markdown(report: DiversityReport, command: str | None = None) -> str:
         out += ["", "## Goals (ours)", "", "| goal | target | ours | met |", "|---|---:|---:|---|"]
         for name, op, goal, value, met in checks:
             target = _goal_target(name, goal)
-            out.append(f"| {name.replace('_', ' ')} | {op} {target} | {_goal_value(name, value)} | {'yes' if met else 'no'} |")
+            out.append(
+                f"| {name.replace('_', ' ')} | {op} {target} | {_goal_value(name, value)} | {'yes' if met else 'no'} |"
+            )
     ours = report.summary(OURS)
     if ours is not None and ours.dropped:
         out += [

@@ -62,7 +62,10 @@ class ReportConfig:
     presets: tuple[str, ...] = DEFAULT_PRESETS
     seed: int = 1234
     ours: FillRequest = FillRequest(
-        source="", preset=OURS_PRESET, overgenerate=OURS_OVERGENERATE, mmr_lambda=OURS_MMR_LAMBDA,
+        source="",
+        preset=OURS_PRESET,
+        overgenerate=OURS_OVERGENERATE,
+        mmr_lambda=OURS_MMR_LAMBDA,
         streaming=False,  # the whole over-generated pool, then selection: the report's published setting
     )
     """Template for ``ours``: its settings apply, its source, wanted and seed are replaced."""

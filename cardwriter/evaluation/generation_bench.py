@@ -97,10 +97,17 @@ def chat_messages(messages: Sequence[Mapping[str, str]]) -> list[ChatCompletionR
 
 
 def run_generation_bench(
-    n: int = 4, tokens: int = 96, model: str | None = None, seed: int = 1234, threads: int = 2, preset: str = DEFAULT_PRESET
+    n: int = 4,
+    tokens: int = 96,
+    model: str | None = None,
+    seed: int = 1234,
+    threads: int = 2,
+    preset: str = DEFAULT_PRESET,
 ) -> BenchResult:
     engine = LlamaEngine(model, n_threads=threads)
-    request = GenerationRequest(source=BENCH_PARAGRAPH, kind=VariantKind.RESTYLE, n=n, seed=seed, max_tokens=tokens, preset=preset)
+    request = GenerationRequest(
+        source=BENCH_PARAGRAPH, kind=VariantKind.RESTYLE, n=n, seed=seed, max_tokens=tokens, preset=preset
+    )
     plans = prompts.plan(request)
     texts = [engine.render(p) for p in plans]
     chosen = get_preset(preset)

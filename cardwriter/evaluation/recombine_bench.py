@@ -77,8 +77,13 @@ def fusion_mode(filler: StackFiller, **overrides) -> Mode:
         fill = filler.fill(
             generator,
             FillRequest(
-                source=a["text"], kind=VariantKind.RECOMBINE, notes=(b["text"],), note_ids=(b["id"],),
-                wanted=n, seed=seed, **overrides,
+                source=a["text"],
+                kind=VariantKind.RECOMBINE,
+                notes=(b["text"],),
+                note_ids=(b["id"],),
+                wanted=n,
+                seed=seed,
+                **overrides,
             ),
         )
         return [v.text for v in fill.variants], fill.shortfall
@@ -123,30 +128,57 @@ def run_mode(
             m_rows = minilm.encode(texts + [a["text"], b["text"]])
             s_rows = second.encode(texts + [a["text"], b["text"]])
             k = len(texts)
-            scores = score_stack(texts, a["text"], b["text"], (m_rows[:k], m_rows[k], m_rows[k + 1]),
-                                 (s_rows[:k], s_rows[k], s_rows[k + 1]))
+            scores = score_stack(
+                texts,
+                a["text"],
+                b["text"],
+                (m_rows[:k], m_rows[k], m_rows[k + 1]),
+                (s_rows[:k], s_rows[k], s_rows[k + 1]),
+            )
             group = closeness(float(m_rows[k] @ m_rows[k + 1]))
             stacks.append({"scores": scores, "group": group, "vendi": stack_vendi(m_rows[:k]), "shortfall": shortfall})
-            records.append({
-                "mode": name, "seed": s, "paragraph": a["id"], "note": b["id"], "group": group,
-                "parents_cosine_minilm": float(m_rows[k] @ m_rows[k + 1]),
-                "variants": [vars(v) for v in scores],
-            })
+            records.append(
+                {
+                    "mode": name,
+                    "seed": s,
+                    "paragraph": a["id"],
+                    "note": b["id"],
+                    "group": group,
+                    "parents_cosine_minilm": float(m_rows[k] @ m_rows[k + 1]),
+                    "variants": [vars(v) for v in scores],
+                }
+            )
             both = sum(v.between_both for v in scores)
             words = sum(v.words_from_both for v in scores)
-            log(f"[{name} seed {s} pair {i + 1}/{len(pairs)}] {a['id']}+{b['id']} ({group}): {len(texts)} variants, "
+            log(
+                f"[{name} seed {s} pair {i + 1}/{len(pairs)}] {a['id']}+{b['id']} ({group}): {len(texts)} variants, "
                 f"{both} between by both embedders, {words} with words from both, "
-                f"{time.perf_counter() - started:.1f} s")
+                f"{time.perf_counter() - started:.1f} s"
+            )
         per_seed.append(summarise(stacks))
     return {"mode": name, "mean": mean_over_seeds(per_seed), "per_seed": per_seed, "records": records}
 
 
 def format_summary(results: list[dict], config: BenchConfig, command: str) -> str:
     """A plain-text table: one row per mode, means over seeds (± sd)."""
-    lines = [f"command: {command}",
-             f"split {config.split}, {config.limit} pairs, n={config.n}, seeds {config.seeds} (from {config.seed})"]
-    head = ("mode", "variants", "short", "between MiniLM", "between mpnet", "between both", "words both",
-            "boiler", "wrong lang", "Vendi", "close: MiniLM/mpnet/words", "far: MiniLM/mpnet/words")
+    lines = [
+        f"command: {command}",
+        f"split {config.split}, {config.limit} pairs, n={config.n}, seeds {config.seeds} (from {config.seed})",
+    ]
+    head = (
+        "mode",
+        "variants",
+        "short",
+        "between MiniLM",
+        "between mpnet",
+        "between both",
+        "words both",
+        "boiler",
+        "wrong lang",
+        "Vendi",
+        "close: MiniLM/mpnet/words",
+        "far: MiniLM/mpnet/words",
+    )
     lines.append(" | ".join(head))
     for r in results:
         m = r["mean"]
@@ -158,12 +190,27 @@ def format_summary(results: list[dict], config: BenchConfig, command: str) -> st
         def group(g: str, m: dict = m) -> str:
             if not m[f"{g}_variants"]:
                 return "-"
-            return (f"{m[f'{g}_between_minilm']:.0%}/{m[f'{g}_between_second']:.0%}/{m[f'{g}_words_from_both']:.0%}"
-                    f" of {m[f'{g}_variants']:.0f}")
+            return (
+                f"{m[f'{g}_between_minilm']:.0%}/{m[f'{g}_between_second']:.0%}/{m[f'{g}_words_from_both']:.0%}"
+                f" of {m[f'{g}_variants']:.0f}"
+            )
 
-        lines.append(" | ".join([
-            r["mode"], f"{m['variants']:.1f}", f"{m['shortfall']:.1f}", pct("between_minilm"), pct("between_second"),
-            pct("between_both"), pct("words_from_both"), f"{m['boilerplate']:.1f}", f"{m['wrong_language']:.1f}",
-            f"{m['vendi']:.2f}", group("close"), group("far"),
-        ]))
+        lines.append(
+            " | ".join(
+                [
+                    r["mode"],
+                    f"{m['variants']:.1f}",
+                    f"{m['shortfall']:.1f}",
+                    pct("between_minilm"),
+                    pct("between_second"),
+                    pct("between_both"),
+                    pct("words_from_both"),
+                    f"{m['boilerplate']:.1f}",
+                    f"{m['wrong_language']:.1f}",
+                    f"{m['vendi']:.2f}",
+                    group("close"),
+                    group("far"),
+                ]
+            )
+        )
     return "\n".join(lines)

@@ -130,7 +130,14 @@ def fill_timed(
     if len(result.variants) >= request.wanted and len(clock.arrivals) >= request.wanted:
         full = clock.arrivals[request.wanted - 1]  # the stack was full then, whatever came after
     total = time.perf_counter() - clock.started
-    return [v.text for v in result.variants], first, full, len(result.candidates) + result.stopped_early, result.tokens, total
+    return (
+        [v.text for v in result.variants],
+        first,
+        full,
+        len(result.candidates) + result.stopped_early,
+        result.tokens,
+        total,
+    )
 
 
 def run_stack_bench(
@@ -154,7 +161,10 @@ def run_stack_bench(
     bench = StackBench(model=engine.model_name, n=n, preset=template.preset, overgenerate=template.overgenerate)
     ways = [STACK, CLASSIC] if compare else [STACK]
     vectors = {p.id: embedder.encode([p.text])[0] for p in paragraphs}
-    filler.fill(engine, dataclasses.replace(template, source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4, seed=seed))  # warm-up
+    filler.fill(
+        engine,
+        dataclasses.replace(template, source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4, seed=seed),
+    )  # warm-up
     for number, paragraph in enumerate(paragraphs):
         para_seed = (seed + 1009 * number) & 0x3FFFFFFF
         for way in ways:
@@ -162,7 +172,9 @@ def run_stack_bench(
                 template, source=paragraph.text, seed=para_seed, kind=VariantKind.REWRITE, streaming=(way == STACK)
             )
             texts, first, full, candidates, tokens, gen_seconds = fill_timed(filler, engine, request)
-            bench.results.append(_scored(way, paragraph, texts, first, full, candidates, tokens, gen_seconds, vectors, embedder, n))
+            bench.results.append(
+                _scored(way, paragraph, texts, first, full, candidates, tokens, gen_seconds, vectors, embedder, n)
+            )
             if progress is not None:
                 progress(f"{paragraph.id} {way}")
     close = getattr(engine, "close", None)
@@ -180,8 +192,17 @@ def run_stack_bench(
 
 
 def _scored(
-    way: str, paragraph: Paragraph, texts: list[str], first: float, full: float, candidates: int, tokens: int,
-    gen_seconds: float, vectors: dict, embedder: Embedder, n: int,
+    way: str,
+    paragraph: Paragraph,
+    texts: list[str],
+    first: float,
+    full: float,
+    candidates: int,
+    tokens: int,
+    gen_seconds: float,
+    vectors: dict,
+    embedder: Embedder,
+    n: int,
 ) -> WayResult:
     quality = score(paragraph, way, texts, vectors[paragraph.id], embedder, n=n)
     quality.tokens, quality.seconds, quality.total_seconds, quality.candidates = tokens, gen_seconds, full, candidates
@@ -195,19 +216,31 @@ def open_plain_llama(model_path: str, threads: int, n_ctx: int = 1024) -> object
     from cardwriter.generation.llama.model_params import patch_default_params
 
     patch_default_params(llama_cpp)
-    return llama_cpp.Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+    return llama_cpp.Llama(
+        model_path=model_path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False
+    )
 
 
 def _plain_calls(
-    llm: object, paragraphs: Sequence[Paragraph], template: FillRequest, seed: int, vectors: dict,
-    embedder: Embedder, bench: StackBench, progress: Callable[[str], None] | None,
+    llm: object,
+    paragraphs: Sequence[Paragraph],
+    template: FillRequest,
+    seed: int,
+    vectors: dict,
+    embedder: Embedder,
+    bench: StackBench,
+    progress: Callable[[str], None] | None,
 ) -> None:
     """``n`` plain chat completions per paragraph, one after the other, with the same preset's sampling."""
     chosen = get_preset(template.preset)
     for number, paragraph in enumerate(paragraphs):
         para_seed = (seed + 1009 * number) & 0x3FFFFFFF
         request = GenerationRequest(
-            source=paragraph.text, kind=VariantKind.REWRITE, n=bench.n, seed=para_seed, preset=template.preset,
+            source=paragraph.text,
+            kind=VariantKind.REWRITE,
+            n=bench.n,
+            seed=para_seed,
+            preset=template.preset,
             angles=StackFiller._angles(dataclasses.replace(template, source=paragraph.text)),
         )
         started = time.perf_counter()
@@ -235,7 +268,21 @@ def _plain_calls(
             tokens += out["usage"]["completion_tokens"]
             arrivals.append(time.perf_counter() - started)
         elapsed = time.perf_counter() - started
-        bench.results.append(_scored(PLAIN, paragraph, texts, arrivals[0], arrivals[-1], len(texts), tokens, elapsed, vectors, embedder, bench.n))
+        bench.results.append(
+            _scored(
+                PLAIN,
+                paragraph,
+                texts,
+                arrivals[0],
+                arrivals[-1],
+                len(texts),
+                tokens,
+                elapsed,
+                vectors,
+                embedder,
+                bench.n,
+            )
+        )
         if progress is not None:
             progress(f"{paragraph.id} {PLAIN}")
 
@@ -275,12 +322,13 @@ def summarise_ways(results: Sequence[WayResult], ways: Sequence[str], n: int) ->
 def format_table(bench: StackBench) -> str:
     """The summary as a fixed-width table (one row per way)."""
     head = f"{'way':<14}{'paras':>6}{'first s':>9}{'full s':>8}{'cand/shown':>11}{'tok/shown':>10}{'tok/s':>7}{'usable dist':>12}{'usable %':>9}{'vendi':>7}"
-    lines = [f"model {bench.model}, stack of {bench.n}, preset {bench.preset}, overgenerate {bench.overgenerate:g}", head]
+    lines = [
+        f"model {bench.model}, stack of {bench.n}, preset {bench.preset}, overgenerate {bench.overgenerate:g}",
+        head,
+    ]
     for s in bench.summaries:
         lines.append(
             f"{s.way:<14}{s.paragraphs:>6}{s.first_median:>9.2f}{s.full_median:>8.2f}{s.candidates_per_shown:>11.2f}"
             f"{s.tokens_per_shown:>10.1f}{s.tokens_per_s:>7.1f}{s.usable_distinct:>12.2f}{s.usable_share:>9.0%}{s.vendi:>7.2f}"
         )
     return "\n".join(lines)
-
-

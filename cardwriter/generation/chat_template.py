@@ -96,7 +96,11 @@ class _StrictSandbox(ImmutableSandboxedEnvironment):
         """``*`` and ``**``, refused before they build something huge."""
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_OUTPUT:
+                if (
+                    isinstance(seq, (str, bytes, list, tuple))
+                    and isinstance(times, int)
+                    and len(seq) * times > MAX_OUTPUT
+                ):
                     raise _OverBudget(f"it builds a value of more than {MAX_OUTPUT} items")
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1:
             if right * math.log2(abs(left)) > _MAX_INT_BITS:
@@ -189,8 +193,7 @@ class ChatTemplate:
             ) from None
         except Exception as exc:  # a template is code: any failure in it is the file's fault
             raise TemplateRefused(
-                f"the chat template in {self.origin} failed ({type(exc).__name__}: {exc}); "
-                "pick another model file"
+                f"the chat template in {self.origin} failed ({type(exc).__name__}: {exc}); pick another model file"
             ) from None
 
     def _render_bounded(self, **variables: Any) -> str:

@@ -35,13 +35,21 @@ def transport_error(exc: httpx.TransportError, url: str, done: int, resumable: b
     if isinstance(exc, httpx.ConnectTimeout):
         return DownloadError(f"{host} did not answer; check your internet connection, then try again")
     if isinstance(exc, httpx.ConnectError):
-        if any(s in text.lower() for s in ("name or service", "nodename", "getaddrinfo", "name resolution", "no address")):
+        if any(
+            s in text.lower() for s in ("name or service", "nodename", "getaddrinfo", "name resolution", "no address")
+        ):
             return DownloadError(
                 f"cannot find {host} (the name does not resolve): are you offline? Connect to the internet, "
                 "then try again"
             )
-        return DownloadError(f"cannot connect to {host} ({text[:120]}): are you offline? Check the connection, then try again")
-    kept = f"; the {_mb(done)} already downloaded are kept and the download resumes where it stopped" if resumable and done else ""
+        return DownloadError(
+            f"cannot connect to {host} ({text[:120]}): are you offline? Check the connection, then try again"
+        )
+    kept = (
+        f"; the {_mb(done)} already downloaded are kept and the download resumes where it stopped"
+        if resumable and done
+        else ""
+    )
     if isinstance(exc, httpx.TimeoutException):
         return DownloadError(f"{host} stopped sending data{kept}: try again when the connection is better")
     return DownloadError(f"the connection to {host} dropped ({text[:120] or type(exc).__name__}){kept}: try again")
@@ -70,7 +78,9 @@ def status_error(status: int, url: str) -> DownloadError:
             "then put it in the models folder"
         )
     if status == 429 or status >= 500:
-        return DownloadError(f"the server at {httpx.URL(url).host} has a problem (HTTP {status}); try again in a few minutes")
+        return DownloadError(
+            f"the server at {httpx.URL(url).host} has a problem (HTTP {status}); try again in a few minutes"
+        )
     return DownloadError(f"the server answered HTTP {status} for {url}; check the link, or pick another model")
 
 

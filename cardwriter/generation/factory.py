@@ -36,7 +36,9 @@ def open_generator(
 
         return HttpGenerator(model)
     if model and "://" in model:
-        raise UserError(f"{model!r} is not a server URL: it must start with http:// or https://; give one like http://127.0.0.1:8080")
+        raise UserError(
+            f"{model!r} is not a server URL: it must start with http:// or https://; give one like http://127.0.0.1:8080"
+        )
     from cardwriter.generation.model_files import resolve_model
     from cardwriter.generation.model_probe import probe_model
 

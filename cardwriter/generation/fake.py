@@ -61,19 +61,25 @@ class FakeGenerator:
             for at, i in enumerate(live):
                 if cancel is not None and cancel.is_set():
                     for j in still + live[at:]:
-                        yield SequenceDone(j, prompts.clean(texts[j]), counts[j], FINISH_CANCELLED, time.perf_counter() - started)
+                        yield SequenceDone(
+                            j, prompts.clean(texts[j]), counts[j], FINISH_CANCELLED, time.perf_counter() - started
+                        )
                     return
                 if self.delay:
                     time.sleep(self.delay)
                 if counts[i] == len(words[i]):
-                    yield SequenceDone(i, prompts.clean(texts[i]), counts[i], FINISH_STOP, time.perf_counter() - started)
+                    yield SequenceDone(
+                        i, prompts.clean(texts[i]), counts[i], FINISH_STOP, time.perf_counter() - started
+                    )
                     continue
                 piece = ("" if counts[i] == 0 else " ") + words[i][counts[i]]
                 texts[i] += piece
                 counts[i] += 1
                 yield TextPiece(i, piece)
                 if counts[i] >= plans[i].max_tokens:
-                    yield SequenceDone(i, prompts.clean(texts[i]), counts[i], FINISH_LENGTH, time.perf_counter() - started)
+                    yield SequenceDone(
+                        i, prompts.clean(texts[i]), counts[i], FINISH_LENGTH, time.perf_counter() - started
+                    )
                     continue
                 still.append(i)
             live = still

@@ -58,7 +58,9 @@ def read_header(path: Path) -> GGUFHeader:
                 raise NotGGUF(f"{path} is not a GGUF model file (it does not start with 'GGUF'); pick a .gguf file")
             version, tensor_count, count = struct.unpack("<IQQ", _read(f, 20, path))
             if version not in SUPPORTED_VERSIONS:
-                raise NotGGUF(f"{path} is GGUF version {version}, which is not supported; convert it with a recent llama.cpp")
+                raise NotGGUF(
+                    f"{path} is GGUF version {version}, which is not supported; convert it with a recent llama.cpp"
+                )
             if count > _MAX_ENTRIES:
                 raise NotGGUF(f"{path} claims {count} metadata entries: the file is corrupt")
             metadata: dict[str, object] = {}

@@ -26,7 +26,7 @@ def supports_gpu_offload() -> bool:
 
 
 def parse_gpu_layers(value: str | int | None) -> str | int:
-    """"auto" or a whole number of layers from 0 up; a ``UserError`` for anything else."""
+    """ "auto" or a whole number of layers from 0 up; a ``UserError`` for anything else."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", AUTO)):
         return AUTO
     try:
@@ -48,5 +48,5 @@ def layers_to_offload(setting: str | int | None, gpu: bool | None = None) -> int
 
 
 def backend_label(layers: int) -> str:
-    """"GPU" when any layer is offloaded, else "CPU"."""
+    """ "GPU" when any layer is offloaded, else "CPU"."""
     return "GPU" if layers != 0 else "CPU"

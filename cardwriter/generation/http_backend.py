@@ -160,24 +160,34 @@ class HttpGenerator:
         deadline = time.monotonic() + SECONDS_BASE
         try:
             with self._client.stream(
-                "GET", self._prefix + path, headers=self._headers(),
+                "GET",
+                self._prefix + path,
+                headers=self._headers(),
                 timeout=httpx.Timeout(SECONDS_BASE, connect=self.connect_timeout),
             ) as response:
                 body = read_capped(response, MAX_BODY, deadline)
         except (Deadline, httpx.TimeoutException):
             if time.monotonic() >= deadline - 0.05:
-                raise ServerError(f"the generation server at {self.url} did not answer {path} within {SECONDS_BASE:.0f} s") from None
-            raise ServerError(f"the generation server at {self.url} did not answer in time; is it overloaded or stuck?") from None
+                raise ServerError(
+                    f"the generation server at {self.url} did not answer {path} within {SECONDS_BASE:.0f} s"
+                ) from None
+            raise ServerError(
+                f"the generation server at {self.url} did not answer in time; is it overloaded or stuck?"
+            ) from None
         except httpx.TransportError as exc:
             raise self._unreachable(exc) from None
         if len(body) > MAX_BODY:
-            raise ServerError(f"the server at {self.url} answered more than {MAX_BODY // 1024} KiB to {path}; is it an OpenAI-compatible server?")
+            raise ServerError(
+                f"the server at {self.url} answered more than {MAX_BODY // 1024} KiB to {path}; is it an OpenAI-compatible server?"
+            )
         self._check_status(response.status_code, body, path)
         return response.status_code, body
 
     def _unreachable(self, exc: BaseException) -> ServerError:
         if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
-            return ServerError(f"the generation server at {self.url} did not answer in time; is it overloaded or stuck?")
+            return ServerError(
+                f"the generation server at {self.url} did not answer in time; is it overloaded or stuck?"
+            )
         reason = str(exc) or type(exc).__name__
         return ServerError(
             f"cannot reach the generation server at {self.url} ({reason}); is it running? "
@@ -243,7 +253,10 @@ class HttpGenerator:
                     return
             events.put(None)
 
-        threads = [threading.Thread(target=worker, daemon=True, name=f"cardwriter-http-{i}") for i in range(min(self.concurrency, len(plans)))]
+        threads = [
+            threading.Thread(target=worker, daemon=True, name=f"cardwriter-http-{i}")
+            for i in range(min(self.concurrency, len(plans)))
+        ]
         for t in threads:
             t.start()
         running = len(threads)
@@ -272,7 +285,9 @@ class HttpGenerator:
         for p in plans:  # cancelled: end what is open with what it has
             if p.index not in done:
                 text = prompts.clean(texts.get(p.index, ""))
-                yield SequenceDone(p.index, text, counts.get(p.index, 0), FINISH_CANCELLED, time.perf_counter() - started)
+                yield SequenceDone(
+                    p.index, text, counts.get(p.index, 0), FINISH_CANCELLED, time.perf_counter() - started
+                )
 
     def _run_sequence(
         self,
@@ -304,7 +319,9 @@ class HttpGenerator:
         stop: threading.Event,
         started: float,
     ) -> None:
-        seconds = self.max_seconds if self.max_seconds is not None else self.timeout + SECONDS_PER_TOKEN * plan.max_tokens
+        seconds = (
+            self.max_seconds if self.max_seconds is not None else self.timeout + SECONDS_PER_TOKEN * plan.max_tokens
+        )
         deadline = time.monotonic() + seconds
         # no single read may outlast the deadline; BoundedStream checks it between reads
         timeout = httpx.Timeout(min(self.timeout, seconds), connect=min(self.connect_timeout, seconds))
@@ -312,7 +329,9 @@ class HttpGenerator:
         max_bytes = (plan.max_tokens + TOKEN_SLACK) * BYTES_PER_TOKEN
         text, tokens, reason, finished = "", 0, FINISH_STOP, False
         try:
-            with self._client.stream("POST", self._prefix + path, content=data, headers=self._headers(), timeout=timeout) as response:
+            with self._client.stream(
+                "POST", self._prefix + path, content=data, headers=self._headers(), timeout=timeout
+            ) as response:
                 if response.status_code != 200:
                     self._check_status(response.status_code, read_capped(response, MAX_ERROR_BODY, deadline), path)
                 response.stream = BoundedStream(response.stream, max_bytes, deadline)

@@ -152,7 +152,9 @@ def _probe_or_delete(path: Path, probe: Callable[[Path], None] | None) -> None:
     except UserError as exc:
         path.unlink(missing_ok=True)
         sidecar_path(path).unlink(missing_ok=True)
-        raise DownloadError(f"the download finished but llama.cpp cannot use the file, so it was deleted: {exc}") from None
+        raise DownloadError(
+            f"the download finished but llama.cpp cannot use the file, so it was deleted: {exc}"
+        ) from None
 
 
 class _Job:
@@ -320,8 +322,15 @@ class _Job:
                 raise errors.checksum_mismatch(self.spec.url, digest, self.spec.sha256)
             verified = True
         sidecar_path(self.dest).write_text(
-            json.dumps({"name": self.spec.name, "url": self.spec.url, "sha256": self.spec.sha256, "verified": verified,
-                        "licence": self.spec.licence}),
+            json.dumps(
+                {
+                    "name": self.spec.name,
+                    "url": self.spec.url,
+                    "sha256": self.spec.sha256,
+                    "verified": verified,
+                    "licence": self.spec.licence,
+                }
+            ),
             encoding="utf-8",
         )
         os.replace(self.part, self.dest)

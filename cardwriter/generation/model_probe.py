@@ -101,7 +101,7 @@ def run_probe(path: Path, *, timeout: float = PROBE_TIMEOUT, code: str | None = 
         raise UserError(f"cannot start a process to check model file {path}: {exc.strerror or exc}") from None
     for line in reversed(done.stdout.decode("utf-8", errors="replace").splitlines()):
         if line.startswith(_RESULT_PREFIX):
-            result = json.loads(line[len(_RESULT_PREFIX):])
+            result = json.loads(line[len(_RESULT_PREFIX) :])
             return Verdict(bool(result["ok"]), str(result.get("message", "")), bool(result.get("cacheable", True)))
     if done.returncode < 0:
         return _crash_verdict(path, -done.returncode, done.stderr)
@@ -127,7 +127,7 @@ def _crash_verdict(path: Path, number: int, stderr: bytes) -> Verdict:
             cacheable=False,
         )
     assertion = next((line for line in _lines(stderr) if "GGML_ASSERT" in line), "")
-    why = f": {assertion[assertion.index('GGML_ASSERT'):][:200]}" if assertion else ""
+    why = f": {assertion[assertion.index('GGML_ASSERT') :][:200]}" if assertion else ""
     return Verdict(
         False,
         f"llama.cpp crashed while loading {path} ({name}{why}); the file is damaged or not supported by this "

@@ -138,7 +138,9 @@ BASELINES: dict[str, SamplerPreset] = {
             repeat_last_n=64,
             dry_multiplier=0.0,
         ),
-        SamplerPreset("neutral", "the model's own distribution, untruncated", temperature=1.0, min_p=0.0, dry_multiplier=0.0),
+        SamplerPreset(
+            "neutral", "the model's own distribution, untruncated", temperature=1.0, min_p=0.0, dry_multiplier=0.0
+        ),
     )
 }
 """Other apps' default samplers, to measure our presets against; not offered in the app."""

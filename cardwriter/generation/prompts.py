@@ -96,10 +96,17 @@ def angle_for(request: GenerationRequest, index: int) -> str | None:
 def validate(request: GenerationRequest) -> None:
     """Raise ``UserError`` for a request no prompt can be built from."""
     if request.kind is VariantKind.ORIGINAL:
-        raise UserError("'original' is not a kind of variant that can be generated; pick rewrite, restyle, continue or recombine")
+        raise UserError(
+            "'original' is not a kind of variant that can be generated; pick rewrite, restyle, continue or recombine"
+        )
     for angle in request.angles:
-        if angle is not None and angle not in ANGLES and angle not in REWRITE_ANGLES and angle not in FUSION_ANGLES \
-                and angle != ASSOCIATION:
+        if (
+            angle is not None
+            and angle not in ANGLES
+            and angle not in REWRITE_ANGLES
+            and angle not in FUSION_ANGLES
+            and angle != ASSOCIATION
+        ):
             raise UserError(f"unknown angle {angle!r}; choose one of: {', '.join(ANGLES)}")
         if angle == VOICE and not request.voice_examples:
             raise UserError(f"the {VOICE!r} angle needs some of the writer's own paragraphs as examples")
@@ -173,7 +180,10 @@ def fusion_instruction(request: GenerationRequest, angle: str | None, length: st
     part = FUSION_ANGLES.get(angle or "", "its main idea")
     if request.source.strip():
         first, others = "the paragraph", ("the note" if len(notes) == 1 else "the notes")
-        first_words, other_words = key_words(request.source), [w for n in notes for w in key_words(n, 3 if len(notes) == 1 else 2)]
+        first_words, other_words = (
+            key_words(request.source),
+            [w for n in notes for w in key_words(n, 3 if len(notes) == 1 else 2)],
+        )
     else:
         first, others = "Note 1", "Note 2"
         first_words, other_words = key_words(notes[0]), [w for n in notes[1:] for w in key_words(n)]

@@ -37,7 +37,12 @@ EMPTY_HINT = "Empty card"
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     """``a`` moved ``t`` of the way to ``b`` (for tones between the palette's colours)."""
-    return QColor(*(round(x + (y - x) * t) for x, y in zip((a.red(), a.green(), a.blue()), (b.red(), b.green(), b.blue()), strict=True)))
+    return QColor(
+        *(
+            round(x + (y - x) * t)
+            for x, y in zip((a.red(), a.green(), a.blue()), (b.red(), b.green(), b.blue()), strict=True)
+        )
+    )
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -98,8 +103,7 @@ class CardDelegate(QStyledItemDelegate):
     def card_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
         top = option.rect.top() + MARGIN_Y + (self.focus_pad if index.row() == 0 else 0)
         left, width = self.card_span(option)
-        return QRect(left, top, width,
-                     2 * PAD + self.text_height(option, index))
+        return QRect(left, top, width, 2 * PAD + self.text_height(option, index))
 
     def peek_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
         """Where a click unfurls the stack: under the card, as wide as it, ``PEEK_HEIGHT`` high."""
@@ -112,12 +116,18 @@ class CardDelegate(QStyledItemDelegate):
         """Where the unfurled stack widget goes, for the unfurled card."""
         card = self.card_rect(option, index)  # as wide as the column, not the measure: variants sit side by side
         width = max(card.width(), option.rect.width() - 2 * MARGIN_X)
-        return QRect(option.rect.left() + (option.rect.width() - width) // 2 - 4, card.bottom() + UNFURL_GAP,
-                     width + 8, self.unfurled[1])
+        return QRect(
+            option.rect.left() + (option.rect.width() - width) // 2 - 4,
+            card.bottom() + UNFURL_GAP,
+            width + 8,
+            self.unfurled[1],
+        )
 
     # -- painting ------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.dim_others and not option.state & QStyle.StateFlag.State_Selected:
@@ -166,7 +176,9 @@ class CardDelegate(QStyledItemDelegate):
             painter.setBrush(mix(base, ink, 0.05 * n))
             painter.drawRoundedRect(edge, 6, 6)
 
-    def _paint_label(self, painter: QPainter, palette: QPalette, card: QRect, index: QModelIndex | QPersistentModelIndex, size: int) -> None:
+    def _paint_label(
+        self, painter: QPainter, palette: QPalette, card: QRect, index: QModelIndex | QPersistentModelIndex, size: int
+    ) -> None:
         """The count (or progress while it fills) and the "new" mark, in a pill at the right under the card."""
         font = QFont(painter.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
@@ -192,8 +204,12 @@ class CardDelegate(QStyledItemDelegate):
         text_rect = pill.adjusted(10, 0, -10, 0)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
         if new:
-            badge = QRectF(text_rect.right() - metrics.horizontalAdvance(new_label) - 14, pill.top() + 3,
-                           metrics.horizontalAdvance(new_label) + 14, height - 6)
+            badge = QRectF(
+                text_rect.right() - metrics.horizontalAdvance(new_label) - 14,
+                pill.top() + 3,
+                metrics.horizontalAdvance(new_label) + 14,
+                height - 6,
+            )
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
             painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
@@ -202,7 +218,9 @@ class CardDelegate(QStyledItemDelegate):
 
     # -- editing -------------------------------------------------------------
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QWidget:
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
         editor = CardEditor(parent)
         editor.setFont(option.font)
         editor.setPlaceholderText(FIRST_RUN_HINT if index.model().rowCount() == 1 else EMPTY_HINT)
@@ -225,6 +243,8 @@ class CardDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model, index: QModelIndex | QPersistentModelIndex) -> None:
         """Saving goes through the view's undo stack as the writer types, not here."""
 
-    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         card = self.card_rect(option, index)
         editor.setGeometry(card.adjusted(PAD, PAD, -PAD, -PAD))

@@ -187,22 +187,28 @@ class CardListModel(QAbstractListModel):
 
     def apply_split(self, card_id: str, offset: int, new_card_id: str | None) -> str:
         row = self.session.position(card_id)
-        new = self._rows_change(self.beginInsertRows, self.endInsertRows, row + 1,
-                                lambda: self.session.split(card_id, offset, new_card_id))
+        new = self._rows_change(
+            self.beginInsertRows, self.endInsertRows, row + 1, lambda: self.session.split(card_id, offset, new_card_id)
+        )
         self._changed(row)
         return new.id
 
     def apply_merge(self, card_id: str) -> tuple[str, list[str]]:
         row = self.session.position(card_id)
-        above_id, moved = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row,
-                                            lambda: self.session.merge_with_previous(card_id))
+        above_id, moved = self._rows_change(
+            self.beginRemoveRows, self.endRemoveRows, row, lambda: self.session.merge_with_previous(card_id)
+        )
         self._changed(row - 1)
         return above_id, moved
 
     def apply_unmerge(self, above_id: str, offset: int, card_id: str, variant_ids: list[str]) -> None:
         row = self.session.position(above_id)
-        self._rows_change(self.beginInsertRows, self.endInsertRows, row + 1,
-                          lambda: self.session.unmerge(above_id, offset, card_id, variant_ids))
+        self._rows_change(
+            self.beginInsertRows,
+            self.endInsertRows,
+            row + 1,
+            lambda: self.session.unmerge(above_id, offset, card_id, variant_ids),
+        )
         self._changed(row)
 
     def apply_insert(self, row: int, card: Card) -> None:
@@ -211,8 +217,7 @@ class CardListModel(QAbstractListModel):
 
     def apply_delete(self, card_id: str) -> tuple[int, Card]:
         row = self.session.position(card_id)
-        result = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row,
-                                   lambda: self.session.delete(card_id))
+        result = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row, lambda: self.session.delete(card_id))
         self._progress.pop(card_id, None)
         self._busy.discard(card_id)
         return result
@@ -223,8 +228,12 @@ class CardListModel(QAbstractListModel):
         if from_row == to_row:
             return from_row
         destination = to_row + 1 if to_row > from_row else to_row
-        self._rows_change(lambda parent, first, _: self.beginMoveRows(parent, first, first, parent, destination),
-                          self.endMoveRows, from_row, lambda: self.session.move(card_id, to_row))
+        self._rows_change(
+            lambda parent, first, _: self.beginMoveRows(parent, first, first, parent, destination),
+            self.endMoveRows,
+            from_row,
+            lambda: self.session.move(card_id, to_row),
+        )
         return from_row
 
     def apply_restore(self, snapshot: Card, current: Card | None) -> None:

@@ -44,8 +44,8 @@ class CountWatcher(QObject):
             self._view.current_card_changed.disconnect(self.schedule)
         self._model, self._view = model, view
         self._connections = [
-            (signal, self.schedule) for signal in (
-                model.dataChanged, model.rowsInserted, model.rowsRemoved, model.rowsMoved, model.modelReset)
+            (signal, self.schedule)
+            for signal in (model.dataChanged, model.rowsInserted, model.rowsRemoved, model.rowsMoved, model.modelReset)
         ]
         for signal, slot in self._connections:
             signal.connect(slot)

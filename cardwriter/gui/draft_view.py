@@ -123,7 +123,9 @@ class DraftView(QListView):
         if self._editor is not None:
             self._editor.setFocus()
 
-    def currentChanged(self, current: QModelIndex | QPersistentModelIndex, previous: QModelIndex | QPersistentModelIndex) -> None:
+    def currentChanged(
+        self, current: QModelIndex | QPersistentModelIndex, previous: QModelIndex | QPersistentModelIndex
+    ) -> None:
         self.save_typing()
         super().currentChanged(current, previous)
         self.current_card_changed.emit(self.current_card_id())
@@ -151,8 +153,12 @@ class DraftView(QListView):
             self._relayout_if_resized(self.card_model().index_of_card(self._editing_id))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self._editor and event.type() == QEvent.Type.MouseButtonPress
-                and self._unfurled is not None and self._editing_id == self._unfurled_id):
+        if (
+            watched is self._editor
+            and event.type() == QEvent.Type.MouseButtonPress
+            and self._unfurled is not None
+            and self._editing_id == self._unfurled_id
+        ):
             self.fold()
         return super().eventFilter(watched, event)
 
@@ -294,7 +300,10 @@ class DraftView(QListView):
                 self.scheduleDelayedItemsLayout()
 
     def dataChanged(
-        self, top_left: QModelIndex | QPersistentModelIndex, bottom_right: QModelIndex | QPersistentModelIndex, roles: Sequence[int] = ()
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
     ) -> None:
         super().dataChanged(top_left, bottom_right, roles)
         if bottom_right.row() - top_left.row() < 50:

@@ -45,7 +45,9 @@ from cardwriter.services.find_replace import (
 class ReplaceTexts(QUndoCommand):
     """New texts for several cards at once: one step to undo, one transaction to save."""
 
-    def __init__(self, model, changes: list[tuple[str, str, str]], label: str = "Replace All"):  # model: a CardListModel
+    def __init__(
+        self, model, changes: list[tuple[str, str, str]], label: str = "Replace All"
+    ):  # model: a CardListModel
         """``changes`` holds (card id, old text, new text)."""
         super().__init__(label)
         self.model, self.changes = model, changes
@@ -170,8 +172,9 @@ class FindBar(QWidget):
     # -- finding ----------------------------------------------------------------
 
     def options(self) -> FindOptions:
-        return FindOptions(self.find_edit.text(), self.match_case.isChecked(),
-                           self.whole_word.isChecked(), self.regex.isChecked())
+        return FindOptions(
+            self.find_edit.text(), self.match_case.isChecked(), self.whole_word.isChecked(), self.regex.isChecked()
+        )
 
     def search(self) -> None:
         """Find every match again (the words, the options or the draft changed)."""
@@ -193,8 +196,10 @@ class FindBar(QWidget):
     def _texts(self) -> list[tuple[str, str]]:
         """(card id, text as shown) for every card, typing included."""
         model = self.view.card_model()
-        return [(model.card_at(row).id, model.index(row).data(Qt.ItemDataRole.DisplayRole) or "")
-                for row in range(model.rowCount())]
+        return [
+            (model.card_at(row).id, model.index(row).data(Qt.ItemDataRole.DisplayRole) or "")
+            for row in range(model.rowCount())
+        ]
 
     def _draft_changed(self, *_args) -> None:
         if self.isVisible():

@@ -30,8 +30,12 @@ class FocusMode(QObject):
         if self.active or w.view is None:
             return
         hidden = [d for d in w.findChildren(QDockWidget) if d.isVisible()]
-        self._restore = {"state": w.windowState(), "docks": hidden,
-                         "status": w.statusBar().isVisible(), "find": w.tools.find_bar.isVisible()}
+        self._restore = {
+            "state": w.windowState(),
+            "docks": hidden,
+            "status": w.statusBar().isVisible(),
+            "find": w.tools.find_bar.isVisible(),
+        }
         for dock in hidden:
             dock.hide()
         w.statusBar().hide()
@@ -95,6 +99,3 @@ class FocusMode(QObject):
         editor = self.view.editor()
         y = editor.mapTo(self.view.viewport(), editor.cursorRect().center()).y()
         return y - self.view.viewport().height() // 2
-
-
-

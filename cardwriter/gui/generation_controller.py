@@ -138,8 +138,15 @@ class GenerationController(QObject):
 
     # -- asking for variants -----------------------------------------------------
 
-    def generate(self, card_id: str, kind: VariantKind, angle: str | None = None, source: str | None = None,
-                 parent_id: str | None = None, notes: Sequence[Note] = ()) -> bool:
+    def generate(
+        self,
+        card_id: str,
+        kind: VariantKind,
+        angle: str | None = None,
+        source: str | None = None,
+        parent_id: str | None = None,
+        notes: Sequence[Note] = (),
+    ) -> bool:
         """Queue a fill of ``card_id``'s stack; the inputs are copied now, before the job runs."""
         if self.model is None or self.model.row_of(card_id) is None:
             return False
@@ -173,7 +180,9 @@ class GenerationController(QObject):
         self._arrived.pop(card_id, None)
         self.queue.submit(
             card_id,
-            lambda gen, cancel, report, arrive: filler.fill(CountingGenerator(gen, report), request, cancel, on_variant=arrive),
+            lambda gen, cancel, report, arrive: filler.fill(
+                CountingGenerator(gen, report), request, cancel, on_variant=arrive
+            ),
             CardSnapshot(card_id, card.text),
             streams=True,
         )

@@ -15,8 +15,12 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu, QMenuBar
 
 EXPORT_FORMATS = (
-    ("Markdown…", "md"), ("Plain Text…", "txt"), ("Word Document (.docx)…", "docx"),
-    ("OpenDocument Text (.odt)…", "odt"), ("Web Page (.html)…", "html"), ("PDF…", "pdf"),
+    ("Markdown…", "md"),
+    ("Plain Text…", "txt"),
+    ("Word Document (.docx)…", "docx"),
+    ("OpenDocument Text (.odt)…", "odt"),
+    ("Web Page (.html)…", "html"),
+    ("PDF…", "pdf"),
     ("Whole Project as JSON…", "json"),
 )
 ACCEPT_KEYS = 4  # Alt+1 … Alt+4 accept the variants shown
@@ -54,8 +58,13 @@ class MainMenu(QObject):
     focus_requested = Signal()  # focus mode on or off (F11)
     target_requested = Signal()  # set the session word target
 
-    def __init__(self, bar: QMenuBar, undo_stack: QUndoStack,
-                 recent: Callable[[], list[str]], drafts: Callable[[], list[tuple[str, str, bool]]]):
+    def __init__(
+        self,
+        bar: QMenuBar,
+        undo_stack: QUndoStack,
+        recent: Callable[[], list[str]],
+        drafts: Callable[[], list[tuple[str, str, bool]]],
+    ):
         """``recent`` lists recent project paths; ``drafts`` lists (id, label, is current) of the open project."""
         super().__init__(bar)
         self.bar = bar

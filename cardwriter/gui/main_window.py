@@ -268,7 +268,11 @@ class MainWindow(QMainWindow):
     def apply_preferences(self, prefs: Preferences) -> None:
         """Keep the new preferences; another model restarts the generation worker with it."""
         model_changed = (prefs.model_source, prefs.model_path, prefs.server_url, prefs.gpu_layers) != (
-            self.prefs.model_source, self.prefs.model_path, self.prefs.server_url, self.prefs.gpu_layers)
+            self.prefs.model_source,
+            self.prefs.model_path,
+            self.prefs.server_url,
+            self.prefs.gpu_layers,
+        )
         self.prefs = prefs
         self.settings.save_preferences(prefs)
         appearance.apply(prefs.appearance)

@@ -40,7 +40,7 @@ from cardwriter.generation.model_download import (
 
 
 def describe(progress: Progress) -> str:
-    """"45.2 of 98.4 MB · 12.3 MB/s · 4 s left", or what the download is doing after the bytes."""
+    """ "45.2 of 98.4 MB · 12.3 MB/s · 4 s left", or what the download is doing after the bytes."""
     if progress.stage == "verifying":
         return "Verifying…"
     if progress.stage == "checking":
@@ -146,13 +146,17 @@ class ModelsPage(QDialog):
             return
         self.control = DownloadControl()
         self.status.setText(f"Downloading {spec.name}…")
-        self.download_thread = threading.Thread(target=self._run, args=(spec, self.control), daemon=True, name="cardwriter-download")
+        self.download_thread = threading.Thread(
+            target=self._run, args=(spec, self.control), daemon=True, name="cardwriter-download"
+        )
         self.download_thread.start()
         self._update_buttons()
 
     def _run(self, spec: DownloadSpec, control: DownloadControl) -> None:
         try:
-            result = download_model(spec, self.folder, control=control, on_progress=self._emit_progress, probe=self.probe)
+            result = download_model(
+                spec, self.folder, control=control, on_progress=self._emit_progress, probe=self.probe
+            )
             outcome = (result.state, str(result.path) + ("" if result.verified else "\n(unverified)"))
         except UserError as exc:
             outcome = ("failed", str(exc))
@@ -207,7 +211,8 @@ class ModelsPage(QDialog):
             verified = "(unverified)" not in detail
             self.bar.setValue(1000)
             self.status.setText(
-                "Downloaded and verified. Press Use to write with it." if verified
+                "Downloaded and verified. Press Use to write with it."
+                if verified
                 else "Downloaded. It could not be verified (no published checksum), but it loads. Press Use to write with it."
             )
         elif state == "paused":

@@ -40,8 +40,10 @@ class Navigator(QObject):
         self.buttons = {}
         row = QHBoxLayout()
         for name, label, tip, slot in (
-            ("add", "+", "New draft", self.ask_add), ("rename", "Rename", "Rename the draft", self.ask_rename),
-            ("up", "▲", "Move the draft up", lambda: self.move(-1)), ("down", "▼", "Move the draft down", lambda: self.move(1)),
+            ("add", "+", "New draft", self.ask_add),
+            ("rename", "Rename", "Rename the draft", self.ask_rename),
+            ("up", "▲", "Move the draft up", lambda: self.move(-1)),
+            ("down", "▼", "Move the draft down", lambda: self.move(1)),
             ("delete", "Delete", "Delete the draft", self.ask_delete),
         ):
             button = QToolButton(text=label, toolTip=tip, autoRaise=True)
@@ -144,9 +146,11 @@ class Navigator(QObject):
             return
         summary = next(d for d in self.window.project.drafts() if d.id == draft_id)
         answer = QMessageBox.question(
-            self.window, "Delete Draft",
+            self.window,
+            "Delete Draft",
             f"Delete the draft “{summary.title}” with its {summary.card_count} cards and their stacks? "
-            "This cannot be undone.")
+            "This cannot be undone.",
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete(draft_id)
 

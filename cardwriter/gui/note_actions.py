@@ -37,12 +37,15 @@ class NoteActions(QObject):
         self.dock = QDockWidget("Notes", window)
         self.dock.setObjectName("notes-dock")
         self.dock.setMinimumWidth(240)
-        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                              | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
         self.panel: NotesPanel | None = None
         self.search_call = BackgroundCall(self)
         self.search_call.finished.connect(lambda result: self.panel and self.panel.show_results(*result))
-        self.search_call.failed.connect(lambda message: window.statusBar().showMessage(f"Search failed: {message}", 6000))
+        self.search_call.failed.connect(
+            lambda message: window.statusBar().showMessage(f"Search failed: {message}", 6000)
+        )
         self.related_call = BackgroundCall(self)
         self.related_call.finished.connect(lambda notes: self.panel and self.panel.show_related(notes))
         self.related_timer = QTimer(self, singleShot=True, interval=RELATED_AFTER_MS)

@@ -173,7 +173,9 @@ class NotesPanel(QWidget):
             self.model.show_only(None)
             return
         words = query.split()
-        instant = [n.id for n in self.model.all_notes() if all(w in n.text.lower() or w in n.source.lower() for w in words)]
+        instant = [
+            n.id for n in self.model.all_notes() if all(w in n.text.lower() or w in n.source.lower() for w in words)
+        ]
         self.model.show_only(instant)  # words match at once; meaning follows
         self._search_timer.start()
 

@@ -45,8 +45,14 @@ def draft_pdf_bytes(draft: Draft) -> bytes:
     writer.setResolution(RESOLUTION)
     # No margins on the page itself: QTextDocument.print_() lays the text out on the whole page, less its
     # own 2 cm margin, at the writer's resolution (so 12 pt is 12 pt), and numbers the pages.
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
     document.print_(writer)
     del writer  # the PDF is finished when its writer goes
     buffer.close()

@@ -34,7 +34,15 @@ log = logging.getLogger(__name__)
 PROJECT_FILTER = f"Cardwriter projects (*{SUFFIX})"
 TEXT_FILTER = "Text and Markdown (*.md *.markdown *.txt)"
 IMPORT_FILTER = "Text, Markdown, Word and ODF (*.md *.markdown *.txt *.docx *.odt)"
-EXPORT_SUFFIX = {"md": ".md", "txt": ".txt", "json": ".json", "docx": ".docx", "odt": ".odt", "html": ".html", "pdf": ".pdf"}
+EXPORT_SUFFIX = {
+    "md": ".md",
+    "txt": ".txt",
+    "json": ".json",
+    "docx": ".docx",
+    "odt": ".odt",
+    "html": ".html",
+    "pdf": ".pdf",
+}
 
 
 def with_suffix(path: str) -> Path:

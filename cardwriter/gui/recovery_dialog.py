@@ -100,5 +100,7 @@ def repairs_notice(project: Project) -> str:
     if not repairs:
         return ""
     count = len(repairs)
-    return (f"{count} damaged text{'s were' if count != 1 else ' was'} repaired as the project was read "
-            f"({repairs[0]}{'; …' if count > 1 else ''}): check those passages.")
+    return (
+        f"{count} damaged text{'s were' if count != 1 else ' was'} repaired as the project was read "
+        f"({repairs[0]}{'; …' if count > 1 else ''}): check those passages."
+    )

@@ -39,8 +39,9 @@ KEEP_AND_QUIT = "Keep the Text in the Recovery File and Quit"
 
 
 class SaveGuard(QObject):
-    def __init__(self, window: MainWindow, central: QWidget, journal: RecoveryJournal | None = None,
-                 retry_ms: int = RETRY_MS):
+    def __init__(
+        self, window: MainWindow, central: QWidget, journal: RecoveryJournal | None = None, retry_ms: int = RETRY_MS
+    ):
         """Make the window's central widget: the banner above ``central``."""
         super().__init__(window)
         self.window = window
@@ -111,8 +112,10 @@ class SaveGuard(QObject):
             written = self.journal.save(path, texts, session.draft.id)
         except UserError as exc:  # a full disk can take the user data folder with it
             log.error("cannot write the recovery file: %s", exc)
-            self.recovery_note = (f"The text could not be kept in a recovery file either ({exc}): "
-                                  "do not close Cardwriter; copy the text somewhere safe.")
+            self.recovery_note = (
+                f"The text could not be kept in a recovery file either ({exc}): "
+                "do not close Cardwriter; copy the text somewhere safe."
+            )
         else:
             self.recovery_note = ""
             self._kept.setdefault(path, set()).update(texts)
@@ -143,12 +146,18 @@ class SaveGuard(QObject):
         if self.recovery_note:
             detail = f"{self.recovery_note}\n\nIf you quit now, that text is lost."
         else:
-            detail = (f"The unsaved text is kept in the recovery file "
-                      f"{self.journal.file_for(Path(project.path))}; "
-                      "it is offered back the next time you open this project.")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Save failed",
-                          f"{self.banner.message()}\n\n{detail}", QMessageBox.StandardButton.NoButton,
-                          self.window)
+            detail = (
+                f"The unsaved text is kept in the recovery file "
+                f"{self.journal.file_for(Path(project.path))}; "
+                "it is offered back the next time you open this project."
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Save failed",
+            f"{self.banner.message()}\n\n{detail}",
+            QMessageBox.StandardButton.NoButton,
+            self.window,
+        )
         keep = box.addButton(KEEP_AND_QUIT, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

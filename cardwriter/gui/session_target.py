@@ -73,15 +73,24 @@ class SessionTarget(QObject):
             return
         written = max(0, self.written())
         percent = min(100, round(100 * written / target))
-        self.label.setText(f"Session: {written:,} / {target:,} words ({percent}%)" + (" ✓" if written >= target else ""))
+        self.label.setText(
+            f"Session: {written:,} / {target:,} words ({percent}%)" + (" ✓" if written >= target else "")
+        )
 
     def ask(self) -> None:
         """Drafts ▸ Set Session Target…: words to write this session (0 for none)."""
         project = self.window.project
         if project is None:
             return
-        words, ok = QInputDialog.getInt(self.window, "Session Target", "Words to write this session (0 for none):",
-                                        project.session_target(), 0, 1_000_000, 100)
+        words, ok = QInputDialog.getInt(
+            self.window,
+            "Session Target",
+            "Words to write this session (0 for none):",
+            project.session_target(),
+            0,
+            1_000_000,
+            100,
+        )
         if ok:
             self.set_target(words)
 

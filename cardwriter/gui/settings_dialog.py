@@ -99,7 +99,9 @@ class SettingsDialog(QDialog):
         self.preset.setCurrentText(prefs.preset)
         self.shown = QSpinBox(minimum=1, maximum=12, value=prefs.variants_shown)
         self.overgenerate = QDoubleSpinBox(minimum=1.0, maximum=4.0, singleStep=0.5, value=prefs.overgenerate)
-        self.threshold = QDoubleSpinBox(minimum=0.5, maximum=0.99, singleStep=0.01, decimals=2, value=prefs.dedup_threshold)
+        self.threshold = QDoubleSpinBox(
+            minimum=0.5, maximum=0.99, singleStep=0.01, decimals=2, value=prefs.dedup_threshold
+        )
         self.background = QCheckBox("Fill a paragraph's stack when I pause on it")
         self.background.setChecked(prefs.background_fill)
         self.appearance = QComboBox()
@@ -222,8 +224,11 @@ class SettingsDialog(QDialog):
                 source, path = MODEL_DEFAULT, ""  # the saved file is the one that failed: fall back to the default
             self.path.setText(path)
             self.source.setCurrentIndex(max(0, self.source.findData(source)))
-            message += ". The previous model choice is kept." if source == self._previous.model_source else (
-                ". The packaged default model is selected instead.")
+            message += (
+                ". The previous model choice is kept."
+                if source == self._previous.model_source
+                else (". The packaged default model is selected instead.")
+            )
         self._say(message, error=True)
 
     def _say(self, text: str, *, error: bool) -> None:

@@ -113,8 +113,12 @@ class StackActions(QObject):
             return
         if index.data(CardRole.NEW_COUNT):
             model.mark_seen(panel.card_id)  # on show, variants are not new any more
-        panel.show_stack(index.data(CardRole.STACK), model.card_at(index.row()).text,
-                         bool(index.data(CardRole.BUSY)), index.data(CardRole.PROGRESS))
+        panel.show_stack(
+            index.data(CardRole.STACK),
+            model.card_at(index.row()).text,
+            bool(index.data(CardRole.BUSY)),
+            index.data(CardRole.PROGRESS),
+        )
 
     def accept_shown(self, n: int) -> bool:
         """Alt+1…4: accept the ``n``-th variant (from 0) of the unfurled stack."""

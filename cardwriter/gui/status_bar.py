@@ -47,7 +47,7 @@ class StatusBar(QStatusBar):
         self.model_label.setProperty("state", state)
 
     def model_state(self) -> str:
-        """"loading", "ready", "failed", or "" before the worker has said anything."""
+        """ "loading", "ready", "failed", or "" before the worker has said anything."""
         return self.model_label.property("state") or ""
 
     def show_progress(self, text: str) -> None:

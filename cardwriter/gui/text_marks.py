@@ -35,8 +35,7 @@ def char_format(kind: str) -> QTextCharFormat:
     return fmt
 
 
-def draw_marked_text(painter: QPainter, rect: QRect, font: QFont, text: str,
-                     marks: list[tuple[int, int, str]]) -> None:
+def draw_marked_text(painter: QPainter, rect: QRect, font: QFont, text: str, marks: list[tuple[int, int, str]]) -> None:
     """Paint ``text`` word-wrapped in ``rect`` with ``marks`` drawn over their stretches."""
     layout = QTextLayout(text, font)
     option = QTextOption()

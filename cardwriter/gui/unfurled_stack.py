@@ -70,11 +70,16 @@ class UnfurledStack(QFrame):
         self.title.setObjectName("title")
         self.title.setMinimumWidth(80)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.generate = self._button("More variants", "Write more variants with fresh seeds (Ctrl+G); "
-                                     "the arrow chooses the kind and the angle", self._generate)
+        self.generate = self._button(
+            "More variants",
+            "Write more variants with fresh seeds (Ctrl+G); the arrow chooses the kind and the angle",
+            self._generate,
+        )
         self.generate.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.kind, self.angle = self._choice_menu(angles)
-        self.cancel = self._button("Cancel", "Stop writing variants (Ctrl+.)", lambda: self.cancel_requested.emit(self.card_id))
+        self.cancel = self._button(
+            "Cancel", "Stop writing variants (Ctrl+.)", lambda: self.cancel_requested.emit(self.card_id)
+        )
         self.more = self._button("More", "Show the next variants of the stack", self.next_page)
         self.changes = self._button("Changes", "Mark the words that differ from the paragraph", self._toggle_changes)
         self.changes.setCheckable(True)
@@ -143,8 +148,10 @@ class UnfurledStack(QFrame):
         pages = self.pages()
         self.page = min(self.page, pages - 1)
         count = len(self.variants)
-        self.title.setText(f"<b>{count} variant{'s' if count != 1 else ''}</b>" + (
-            f"&nbsp;&nbsp;·&nbsp;&nbsp;{progress_label(*progress) if progress else 'queued…'}" if busy else ""))
+        self.title.setText(
+            f"<b>{count} variant{'s' if count != 1 else ''}</b>"
+            + (f"&nbsp;&nbsp;·&nbsp;&nbsp;{progress_label(*progress) if progress else 'queued…'}" if busy else "")
+        )
         if busy:
             self.empty.setText("Writing variants… they appear here once they pass the filters.")
         else:

@@ -54,7 +54,8 @@ def marked_html(paragraph: str, text: str, palette: QPalette, show_changes: bool
         colour = mark_colour(palette).name()
         body = "".join(
             f'<span style="background-color:{colour}; text-decoration: underline;">{html.escape(s.text)}</span>'
-            if s.changed else html.escape(s.text)
+            if s.changed
+            else html.escape(s.text)
             for s in word_diff(paragraph, text)
         )
     return f'<p style="white-space: pre-wrap; margin: 0;">{body}</p>'
@@ -66,7 +67,9 @@ class VariantCard(QFrame):
     action = Signal(str, object)  # action name, the Variant
     clicked = Signal()
 
-    def __init__(self, number: int, variant: Variant, paragraph: str, show_changes: bool, parent: QWidget | None = None):
+    def __init__(
+        self, number: int, variant: Variant, paragraph: str, show_changes: bool, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.variant = variant
         self.setObjectName("variant-card")
@@ -118,8 +121,10 @@ class VariantCard(QFrame):
         """The variant Left/Right has reached: outlined in the accent colour."""
         self.setProperty("current", current)
         colour = self.palette().color(QPalette.ColorRole.Highlight if current else QPalette.ColorRole.Mid).name()
-        self.setStyleSheet(f"#variant-card {{ border: {2 if current else 1}px solid {colour}; border-radius: 6px;"
-                           f" background-color: {self.palette().color(QPalette.ColorRole.Base).name()}; }}")
+        self.setStyleSheet(
+            f"#variant-card {{ border: {2 if current else 1}px solid {colour}; border-radius: 6px;"
+            f" background-color: {self.palette().color(QPalette.ColorRole.Base).name()}; }}"
+        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.clicked.emit()

@@ -63,7 +63,9 @@ class VoiceActions:
             self.warned = True
             self.status_bar.showMessage(
                 f"The model's words in this draft now sit {reading.distance:.1f}× as far from your voice as your "
-                "own paragraphs do from each other.", 10000)
+                "own paragraphs do from each other.",
+                10000,
+            )
 
     def open_panel(self) -> QDialog:
         dialog = QDialog(self.gauge.window())
@@ -72,8 +74,12 @@ class VoiceActions:
         reading = self.gauge.reading
         if reading is not None:
             distance = "n/a" if reading.distance is None else f"{reading.distance:.2f}"
-            layout.addWidget(QLabel(f"{reading.model_words:,} of {reading.words:,} words from the model "
-                                    f"({reading.model_share:.0%}); distance from your voice {distance}"))
+            layout.addWidget(
+                QLabel(
+                    f"{reading.model_words:,} of {reading.words:,} words from the model "
+                    f"({reading.model_share:.0%}); distance from your voice {distance}"
+                )
+            )
         history = self.session.project.voice_points(self.session.draft.id) if self.session else []
         layout.addWidget(HistoryPlot(history, self.threshold(), dialog))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -30,8 +30,11 @@ def paint_history(painter: QPainter, rect: QRectF, history: list[VoicePoint], th
     painter.drawText(QRectF(rect.left(), plot.bottom() - 8, 34, 14), Qt.AlignmentFlag.AlignRight, "0%")
     top = max([threshold * 1.25] + [p.distance for p in history if p.distance is not None])
     painter.drawText(QRectF(plot.right() + 3, plot.top() - 6, 34, 14), Qt.AlignmentFlag.AlignLeft, f"{top:.1f}")
-    painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16), Qt.AlignmentFlag.AlignCenter,
-                     f"{len(history)} acceptances" if history else "no acceptances yet")
+    painter.drawText(
+        QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16),
+        Qt.AlignmentFlag.AlignCenter,
+        f"{len(history)} acceptances" if history else "no acceptances yet",
+    )
     y_threshold = plot.bottom() - plot.height() * threshold / top
     painter.setPen(QPen(DISTANCE_COLOUR, 1, Qt.PenStyle.DashLine))
     painter.drawLine(QPointF(plot.left(), y_threshold), QPointF(plot.right(), y_threshold))
@@ -39,11 +42,16 @@ def paint_history(painter: QPainter, rect: QRectF, history: list[VoicePoint], th
     def x(i: int) -> float:
         return plot.left() + (plot.width() * (i + 0.5) / len(history))
 
-    for colour, value in ((SHARE_COLOUR, lambda p: p.model_share),
-                          (DISTANCE_COLOUR, lambda p: None if p.distance is None else p.distance / top)):
+    for colour, value in (
+        (SHARE_COLOUR, lambda p: p.model_share),
+        (DISTANCE_COLOUR, lambda p: None if p.distance is None else p.distance / top),
+    ):
         painter.setPen(QPen(colour, 2))
-        points = [QPointF(x(i), plot.bottom() - plot.height() * v)
-                  for i, p in enumerate(history) if (v := value(p)) is not None]
+        points = [
+            QPointF(x(i), plot.bottom() - plot.height() * v)
+            for i, p in enumerate(history)
+            if (v := value(p)) is not None
+        ]
         for a, b in itertools.pairwise(points):
             painter.drawLine(a, b)
         for point in points:
@@ -86,9 +94,11 @@ class VoiceGauge(QWidget):
             self.setToolTip("")
         else:
             distance = "n/a" if reading.distance is None else f"{reading.distance:.2f}"
-            self.setToolTip(f"Your voice: {reading.model_share:.0%} of this draft's words came from the model; "
-                            f"their distance from your own paragraphs is {distance} (1.0 = as different as "
-                            f"your paragraphs are from each other; warning above {threshold:.1f})")
+            self.setToolTip(
+                f"Your voice: {reading.model_share:.0%} of this draft's words came from the model; "
+                f"their distance from your own paragraphs is {distance} (1.0 = as different as "
+                f"your paragraphs are from each other; warning above {threshold:.1f})"
+            )
         self.update()
 
     def paintEvent(self, event):

@@ -67,5 +67,10 @@ class WritingSettings:
         family = self.font.currentFont().family()
         # Untouched, the default stays "the system's serif" rather than whichever family that was today.
         family = self._prefs_family if family == self._initial_family else family
-        return {"spelling": self.spelling.isChecked(), "spelling_language": self.language.currentData(),
-                "writing_font": family, "font_size": self.size.value(), "line_chars": self.line_chars.value()}
+        return {
+            "spelling": self.spelling.isChecked(),
+            "spelling_language": self.language.currentData(),
+            "writing_font": family,
+            "font_size": self.size.value(),
+            "line_chars": self.line_chars.value(),
+        }

@@ -39,7 +39,8 @@ class WritingTools(QObject):
         self.window.splitDockWidget(dock, self.window.note_actions.dock, Qt.Orientation.Vertical)
         dock.setVisible(settings.panel_visible("navigator"))
         dock.toggleViewAction().toggled.connect(
-            lambda shown: self.window.isVisible() and settings.set_panel_visible("navigator", shown))
+            lambda shown: self.window.isVisible() and settings.set_panel_visible("navigator", shown)
+        )
         menu.add_panel_action(dock.toggleViewAction(), "Ctrl+Shift+O")
 
     def connect_menu(self, menu) -> None:  # the MainMenu

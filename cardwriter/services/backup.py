@@ -67,7 +67,9 @@ def back_up(project: Project, dest: Path) -> Path:
     except FileExistsError as exc:
         raise UserError(f"will not back up to {dest}: it appeared meanwhile; choose another name") from exc
     except (sqlite3.Error, OSError) as exc:
-        raise UserError(f"could not back up {project.path} to {dest}: {_why(exc)}; the project itself is unchanged") from exc
+        raise UserError(
+            f"could not back up {project.path} to {dest}: {_why(exc)}; the project itself is unchanged"
+        ) from exc
     finally:
         for leftover in (temp, Path(f"{temp}-journal"), Path(f"{temp}-wal")):
             with contextlib.suppress(FileNotFoundError):

@@ -27,7 +27,9 @@ class DraftSession:
         stored = project.card_origins(card.id for card in self.draft.cards)
         for card in self.draft.cards:
             card.origins = attribution.valid(card.text, stored.get(card.id))
-        self.on_accept: Callable[[str], None] | None = None  # called with the draft id after each acceptance (the voice meter records a point)
+        self.on_accept: Callable[[str], None] | None = (
+            None  # called with the draft id after each acceptance (the voice meter records a point)
+        )
 
     # -- lookups -------------------------------------------------------------
 
@@ -95,7 +97,9 @@ class DraftSession:
         with self.project.transaction():
             above_id = editing.merge_with_previous(self.project, card_id)
             if above is not None:
-                self.project.set_card_origins(above_id, attribution.join(above.text, above.origins, card.text, card.origins))
+                self.project.set_card_origins(
+                    above_id, attribution.join(above.text, above.origins, card.text, card.origins)
+                )
         del self.draft.cards[self.position(card_id)]
         self._reload(above_id)
         return above_id, moved
@@ -147,7 +151,9 @@ class DraftSession:
         with self.project.transaction():
             editing.accept_variant(self.project, card_id, variant_id)
             text = self.project.card(card_id).text
-            self.project.set_card_origins(card_id, attribution.carry(before.text, before.origins, text, attribution.MODEL))
+            self.project.set_card_origins(
+                card_id, attribution.carry(before.text, before.origins, text, attribution.MODEL)
+            )
         self._reload(card_id)
         if self.on_accept is not None:
             self.on_accept(self.draft.id)

@@ -62,9 +62,7 @@ def accept_variant(project: Project, card_id: str, variant_id: str) -> None:
         if variant_id not in variants:
             raise UserError("that variant is not in this card's stack")
         current = project.card(card_id).text
-        earlier = next(
-            (v for v in variants.values() if v.state is VariantState.ACCEPTED and v.text == current), None
-        )
+        earlier = next((v for v in variants.values() if v.state is VariantState.ACCEPTED and v.text == current), None)
         if earlier is not None:
             project.set_variant_state(earlier.id, VariantState.IN_STACK)
         elif current.strip():

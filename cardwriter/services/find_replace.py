@@ -51,8 +51,9 @@ def compile_pattern(options: FindOptions) -> re.Pattern | None:
     try:
         pattern = re.compile(body, flags)
     except re.error as exc:
-        raise BadPattern(f"Not a valid regular expression: {exc.msg}"
-                         + (f" at position {exc.pos}" if exc.pos is not None else "")) from exc
+        raise BadPattern(
+            f"Not a valid regular expression: {exc.msg}" + (f" at position {exc.pos}" if exc.pos is not None else "")
+        ) from exc
     if pattern.search("") is not None and options.regex:
         raise BadPattern("This regular expression matches empty text; add something it must find")
     return pattern
@@ -68,7 +69,9 @@ def find_all(cards: Iterable[tuple[str, str]], pattern: re.Pattern) -> list[Matc
     return [Match(card_id, start, end) for card_id, text in cards for start, end in find_in_text(text, pattern)]
 
 
-def step(matches: list[Match], order: dict[str, int], card_id: str, offset: int, backwards: bool = False) -> Match | None:
+def step(
+    matches: list[Match], order: dict[str, int], card_id: str, offset: int, backwards: bool = False
+) -> Match | None:
     """The match after (or before) ``offset`` in ``card_id``, wrapping round the draft.
 
     ``order`` maps card ids to their rows. Forwards, the first match starting at

@@ -65,4 +65,3 @@ class NotesLibrary:
             for note in after:
                 if note.id in existing:
                     self.project.update_note(note)
-

@@ -66,9 +66,7 @@ class ProjectEmbeddingStore:
             return {}
         found = self.project.embeddings(model, wanted)
         return {
-            h: vector_from_bytes(blob)
-            for h, blob in found.items()
-            if len(blob) and len(blob) % _DTYPE.itemsize == 0
+            h: vector_from_bytes(blob) for h, blob in found.items() if len(blob) and len(blob) % _DTYPE.itemsize == 0
         }
 
     def put_many(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
@@ -88,4 +86,3 @@ def project_embedder(project: Project, embedder: Embedder) -> CachedEmbedder:
     Its ``misses`` and ``hits`` count the texts embedded now and those the file held.
     """
     return CachedEmbedder(embedder, ProjectEmbeddingStore(project))
-

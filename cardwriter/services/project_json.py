@@ -48,7 +48,9 @@ def load_project_dict(project: Project, data: Any, source: str) -> None:
                 project.add_draft(draft)
             project.add_notes(notes)
     except (sqlite3.IntegrityError, OverflowError, RecursionError, ValueError) as exc:
-        raise ImportRefused(f"{source} is a damaged Cardwriter export ({_describe(exc)}); nothing was imported") from exc
+        raise ImportRefused(
+            f"{source} is a damaged Cardwriter export ({_describe(exc)}); nothing was imported"
+        ) from exc
 
 
 def _describe(exc: BaseException) -> str:
@@ -110,7 +112,13 @@ def _draft_from_dict(d: dict[str, Any]) -> Draft:
         )
         for c in d["cards"]
     ]
-    return Draft(id=_text(d["id"]), title=_text(d["title"]), created=_text(d["created"]), leading=_text(d["leading"]), cards=cards)
+    return Draft(
+        id=_text(d["id"]),
+        title=_text(d["title"]),
+        created=_text(d["created"]),
+        leading=_text(d["leading"]),
+        cards=cards,
+    )
 
 
 def _variant_from_dict(v: dict[str, Any]) -> Variant:

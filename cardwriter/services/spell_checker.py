@@ -21,8 +21,18 @@ from cardwriter.errors import UserError
 from cardwriter.services.spelling_words import stem, words
 
 LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "eu": "Basque", "fa": "Persian",
-    "fr": "French", "it": "Italian", "lv": "Latvian", "nl": "Dutch", "pt": "Portuguese", "ru": "Russian",
+    "ar": "Arabic",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "eu": "Basque",
+    "fa": "Persian",
+    "fr": "French",
+    "it": "Italian",
+    "lv": "Latvian",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "ru": "Russian",
 }
 
 

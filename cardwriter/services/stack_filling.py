@@ -145,6 +145,7 @@ class StackFiller:
         from cardwriter.services.stack_streaming import (
             StreamingRound,  # it builds on this module's types
         )
+
         cancel = cancel or threading.Event()
         config = self._config(request)
         seed = request.seed if request.seed is not None else random.randrange(1 << 30)
@@ -160,8 +161,15 @@ class StackFiller:
 
         def screen_texts(texts: list[str], vecs: np.ndarray) -> tuple[list[int], list[Screened]]:
             """Fluency and language for every kind, and the fusion checks for a recombine of two parents."""
-            return screen(texts, vecs, parents, parent_vecs, fuse=fuse,
-                          log_probs=model_scores(generator, texts), config=request.fusion)
+            return screen(
+                texts,
+                vecs,
+                parents,
+                parent_vecs,
+                fuse=fuse,
+                log_probs=model_scores(generator, texts),
+                config=request.fusion,
+            )
 
         for round_no in range(request.max_rounds):
             need = request.wanted - len(result.variants)
@@ -182,8 +190,17 @@ class StackFiller:
             )
             if request.streaming:
                 streaming = StreamingRound(
-                    self, request, config, source_vec, held_texts, held_vecs, need, result, on_variant,
-                    screen_texts=screen_texts, reference=reference,
+                    self,
+                    request,
+                    config,
+                    source_vec,
+                    held_texts,
+                    held_vecs,
+                    need,
+                    result,
+                    on_variant,
+                    screen_texts=screen_texts,
+                    reference=reference,
                 )
                 generation = dataclasses.replace(
                     generation, refills=generation.n, early_stop=streaming.early_stop, want_refill=streaming.want_refill
@@ -218,12 +235,22 @@ class StackFiller:
             survivors = verdict.kept
             close = (
                 np.asarray(request.closeness([fresh[i].text for i in survivors]))
-                if request.closeness and survivors else None
+                if request.closeness and survivors
+                else None
             )
-            picked = mmr_select(
-                vecs[survivors], source_vec, need, lambda_=request.mmr_lambda, existing=held_vecs if len(held_texts) else None,
-                closeness=close, closeness_weight=request.closeness_weight,
-            ) if survivors else []
+            picked = (
+                mmr_select(
+                    vecs[survivors],
+                    source_vec,
+                    need,
+                    lambda_=request.mmr_lambda,
+                    existing=held_vecs if len(held_texts) else None,
+                    closeness=close,
+                    closeness_weight=request.closeness_weight,
+                )
+                if survivors
+                else []
+            )
             chosen = [survivors[p] for p in picked]
             for index in chosen:
                 result.variants.append(fresh[index].to_variant(request.parent_id))
@@ -231,7 +258,9 @@ class StackFiller:
                 if on_variant is not None:
                     on_variant(result.variants[-1])
             result.dropped.extend(
-                Dropped(fresh[i], DropReason.NOT_PICKED, DropReason.NOT_PICKED.label) for i in survivors if i not in chosen
+                Dropped(fresh[i], DropReason.NOT_PICKED, DropReason.NOT_PICKED.label)
+                for i in survivors
+                if i not in chosen
             )
             if chosen:
                 held_texts = held_texts + [fresh[i].text for i in chosen]

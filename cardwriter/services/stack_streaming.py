@@ -165,8 +165,14 @@ class StreamingRound:
         others = self.held_texts + [c.text for c in self.kept]
         other_vecs = np.vstack([self.held_vecs, *self.kept_vecs]) if others else None
         verdict = filter_candidates(
-            [candidate.text], vec[None, :], source=self.reference, source_embedding=self.source_vec,
-            kind=request.kind, stack=others, stack_embeddings=other_vecs, config=self.config,
+            [candidate.text],
+            vec[None, :],
+            source=self.reference,
+            source_embedding=self.source_vec,
+            kind=request.kind,
+            stack=others,
+            stack_embeddings=other_vecs,
+            config=self.config,
         )
         if verdict.dropped:
             drop = verdict.dropped[0]
@@ -201,8 +207,13 @@ class StreamingRound:
             closeness = self.request.closeness
             close = np.asarray(closeness([c.text for c in self.kept])) if closeness else None
             order = mmr_select(
-                np.vstack(self.kept_vecs), self.source_vec, left, lambda_=self.request.mmr_lambda, existing=existing,
-                closeness=close, closeness_weight=self.request.closeness_weight,
+                np.vstack(self.kept_vecs),
+                self.source_vec,
+                left,
+                lambda_=self.request.mmr_lambda,
+                existing=existing,
+                closeness=close,
+                closeness_weight=self.request.closeness_weight,
             )
             chosen = [self.kept[i] for i in order]
             for candidate in chosen:

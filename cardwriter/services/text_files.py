@@ -161,7 +161,9 @@ def refuse_database_target(path: Path, target: Path | None = None) -> None:
     name = target.name
     for suffix in ("-wal", "-shm", "-journal"):
         if name.endswith(suffix) and _is_database(target.with_name(name[: -len(suffix)])):
-            raise UserError(f"will not write over {path}: it belongs to the database {target.with_name(name[: -len(suffix)])}")
+            raise UserError(
+                f"will not write over {path}: it belongs to the database {target.with_name(name[: -len(suffix)])}"
+            )
     if name.lower().endswith(".cardwriter") or _is_database(target):
         raise UserError(
             f"will not write over {path}: it is a Cardwriter project or another database, and writing "

@@ -75,7 +75,7 @@ def inspect(path: Path) -> Inspection:
             copy = Path(folder) / "copy.db"
             shutil.copyfile(path, copy)
             for companion in companions:
-                shutil.copyfile(companion, f"{copy}{companion.name[len(path.name):]}")
+                shutil.copyfile(companion, f"{copy}{companion.name[len(path.name) :]}")
             if _stamps([path, *companions]) != before:
                 continue
             return _inspect_connection(sqlite3.connect(str(copy)))

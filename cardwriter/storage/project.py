@@ -134,9 +134,7 @@ class Project(WritingAids, VoiceRecords):
                     "created": draft.created,
                 }
             )
-            self.db.table("cards").insert_all(
-                card_row(draft.id, index, card) for index, card in enumerate(draft.cards)
-            )
+            self.db.table("cards").insert_all(card_row(draft.id, index, card) for index, card in enumerate(draft.cards))
             self.db.table("variants").insert_all(
                 variant_row(card.id, index, variant)
                 for card in draft.cards
@@ -144,9 +142,7 @@ class Project(WritingAids, VoiceRecords):
             )
 
     def load_draft(self, draft_id: str) -> Draft:
-        row = self.db.execute(
-            "SELECT id, title, leading, created FROM drafts WHERE id = ?", [draft_id]
-        ).fetchone()
+        row = self.db.execute("SELECT id, title, leading, created FROM drafts WHERE id = ?", [draft_id]).fetchone()
         if row is None:
             raise ProjectError(f"{self.path} has no draft with id {draft_id}")
         where = f"draft {draft_id}"
@@ -253,8 +249,7 @@ class Project(WritingAids, VoiceRecords):
 
     def card_ids(self, draft_id: str) -> list[str]:
         return [
-            row[0]
-            for row in self.db.execute("SELECT id FROM cards WHERE draft_id = ? ORDER BY position", [draft_id])
+            row[0] for row in self.db.execute("SELECT id FROM cards WHERE draft_id = ? ORDER BY position", [draft_id])
         ]
 
     # -- variants ------------------------------------------------------------
@@ -386,4 +381,3 @@ class Project(WritingAids, VoiceRecords):
 
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
-

@@ -118,7 +118,11 @@ def _check_tables(path: Path, version: int, columns: dict[str, frozenset[str]]) 
     for table, expected in _expected_tables().items():
         missing = sorted(expected - columns.get(table, frozenset()))
         if missing:
-            what = f"the table {table} is missing" if table not in columns else f"the table {table} lacks {', '.join(missing)}"
+            what = (
+                f"the table {table} is missing"
+                if table not in columns
+                else f"the table {table} lacks {', '.join(missing)}"
+            )
             raise ProjectError(f"{path} is damaged: {what}; use a backup copy")
 
 
@@ -168,13 +172,13 @@ def _check_contents(path: Path, target: Path) -> None:
     try:
         found = inspect(target)
     except StillChanging as exc:
-        raise ProjectError(
-            f"{path} is in use by another Cardwriter window or command; close it there first"
-        ) from exc
+        raise ProjectError(f"{path} is in use by another Cardwriter window or command; close it there first") from exc
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{path} is damaged and cannot be opened ({exc}); use a backup copy") from exc
     except UnicodeDecodeError as exc:  # SQLite's own message quoted bytes of the damaged schema
-        raise ProjectError(f"{path} is damaged and cannot be opened (its schema is unreadable); use a backup copy") from exc
+        raise ProjectError(
+            f"{path} is damaged and cannot be opened (its schema is unreadable); use a backup copy"
+        ) from exc
     except OSError as exc:
         raise ProjectError(f"cannot check {path} before opening it: {_reason(exc)}") from exc
     check_identity(path, found.application_id, found.user_version)
@@ -188,7 +192,9 @@ def _check_contents(path: Path, target: Path) -> None:
 def check_identity(path: Path, application_id: int, user_version: int) -> None:
     """Refuse another application's database and a format this version does not know."""
     if application_id != APPLICATION_ID:
-        raise ProjectError(f"cannot open {path}: it is an SQLite database of another application, not a Cardwriter project")
+        raise ProjectError(
+            f"cannot open {path}: it is an SQLite database of another application, not a Cardwriter project"
+        )
     if user_version > SCHEMA_VERSION:
         raise ProjectError(
             f"{path} was saved by a newer version of Cardwriter (project format {user_version}, "

@@ -17,7 +17,9 @@ from typing import Any
 
 from cardwriter.domain.model import Card, Note, Provenance, Variant, VariantKind, VariantState
 
-VARIANT_COLUMNS = "v.id, v.text, v.state, v.kind, v.angle, v.model, v.preset, v.seed, v.parent_id, v.note_ids, v.created"
+VARIANT_COLUMNS = (
+    "v.id, v.text, v.state, v.kind, v.angle, v.model, v.preset, v.seed, v.parent_id, v.note_ids, v.created"
+)
 
 
 @dataclass

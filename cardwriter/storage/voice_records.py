@@ -57,7 +57,9 @@ class VoiceRecords:
     def mine_cards(self, card_ids: Iterable[str]) -> set[str]:
         """Cards the writer marked as theirs: part of the baseline whatever was accepted in them."""
         wanted = set(card_ids)
-        return {row[0] for row in self.db.execute("SELECT card_id FROM card_origins WHERE mine = 1") if row[0] in wanted}
+        return {
+            row[0] for row in self.db.execute("SELECT card_id FROM card_origins WHERE mine = 1") if row[0] in wanted
+        }
 
     def set_mine(self, card_id: str, mine: bool) -> None:
         with self.transaction():

@@ -26,8 +26,10 @@ class WritingAids:
     def add_dictionary_word(self, word: str) -> None:
         """Add ``word`` (as written) to the project's dictionary; adding it twice changes nothing."""
         with self.transaction():
-            self.db.execute("INSERT OR IGNORE INTO dictionary_words (word, added) VALUES (?, ?)",
-                            [word, datetime.now(UTC).isoformat(timespec="seconds")])
+            self.db.execute(
+                "INSERT OR IGNORE INTO dictionary_words (word, added) VALUES (?, ?)",
+                [word, datetime.now(UTC).isoformat(timespec="seconds")],
+            )
 
     def remove_dictionary_word(self, word: str) -> None:
         with self.transaction():

@@ -17,9 +17,18 @@ from cardwriter.generation.fake import FakeGenerator
 from ..support import DEV_PARAGRAPHS
 
 PARAGRAPHS = [
-    {"id": "a", "text": "The old keeper climbed the winding stairs of the lighthouse every evening, counting the steps aloud."},
-    {"id": "b", "text": "Rain fell on the harbour all night, and by morning the fishing boats sat low and grey at their moorings."},
-    {"id": "c", "text": "She folded the letter twice, put it in her coat pocket, and walked out without a word to anyone."},
+    {
+        "id": "a",
+        "text": "The old keeper climbed the winding stairs of the lighthouse every evening, counting the steps aloud.",
+    },
+    {
+        "id": "b",
+        "text": "Rain fell on the harbour all night, and by morning the fishing boats sat low and grey at their moorings.",
+    },
+    {
+        "id": "c",
+        "text": "She folded the letter twice, put it in her coat pocket, and walked out without a word to anyone.",
+    },
 ]
 
 
@@ -61,8 +70,19 @@ def test_prints_a_table_with_a_progress_bar(run, paragraphs):
 def test_json_markdown_plot_and_details(run, paragraphs, tmp_path):
     plot, details = tmp_path / "out" / "chart.png", tmp_path / "details.jsonl"
     code, out, err = run(
-        "diversity", "--input", paragraphs, "-n", "2", "--presets", "ours,llamacpp-default",
-        "--json", "--plot", plot, "--details", details, "--no-progress",
+        "diversity",
+        "--input",
+        paragraphs,
+        "-n",
+        "2",
+        "--presets",
+        "ours,llamacpp-default",
+        "--json",
+        "--plot",
+        plot,
+        "--details",
+        details,
+        "--no-progress",
     )
     assert code == 0, err
     report = json.loads(out)
@@ -70,10 +90,14 @@ def test_json_markdown_plot_and_details(run, paragraphs, tmp_path):
     assert [s["preset"] for s in report["summary"]] == ["ours", "llamacpp-default"]
     assert plot.read_bytes().startswith(b"\x89PNG")
     saved = [json.loads(line) for line in details.read_text(encoding="utf-8").splitlines()]
-    assert [(d["paragraph"], d["preset"]) for d in saved] == [(p, s) for p in "abc" for s in ("ours", "llamacpp-default")]
+    assert [(d["paragraph"], d["preset"]) for d in saved] == [
+        (p, s) for p in "abc" for s in ("ours", "llamacpp-default")
+    ]
     assert err.strip() == f"chart written to {plot}", "no progress bar when asked not to"
 
-    code, out, _ = run("diversity", "--input", paragraphs, "-n", "2", "--presets", "neutral", "--markdown", "--no-progress")
+    code, out, _ = run(
+        "diversity", "--input", paragraphs, "-n", "2", "--presets", "neutral", "--markdown", "--no-progress"
+    )
     assert code == 0 and out.startswith("# Diversity report") and "| neutral |" in out
 
 
@@ -115,9 +139,23 @@ def test_the_real_pipeline_end_to_end(tmp_path):
     launch = "import sys, cardwriter.cli as c; raise SystemExit(c.main(sys.argv[1:]))"
     # One thread: with two, llama.cpp crawls when other work shares the CPU.
     result = subprocess.run(
-        [sys.executable, "-c", launch, "diversity", "--input", str(source), "-n", "3", "--threads", "1",
-         "--json", "--plot", str(plot)],
-        capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            launch,
+            "diversity",
+            "--input",
+            str(source),
+            "-n",
+            "3",
+            "--threads",
+            "1",
+            "--json",
+            "--plot",
+            str(plot),
+        ],
+        capture_output=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr.decode()
     report = json.loads(result.stdout)

@@ -103,7 +103,21 @@ def test_a_shortfall_is_reported_on_stderr(run, monkeypatch):
 
 
 def test_variants_reads_stdin_and_passes_options_through(run):
-    code, out, _ = run("variants", "-n", "2", "--angle", "terser", "--preset", "bold", "--max-tokens", "30", "--seed", "1", "-", stdin=PARAGRAPH)
+    code, out, _ = run(
+        "variants",
+        "-n",
+        "2",
+        "--angle",
+        "terser",
+        "--preset",
+        "bold",
+        "--max-tokens",
+        "30",
+        "--seed",
+        "1",
+        "-",
+        stdin=PARAGRAPH,
+    )
     assert code == 0
     request = run.fake.requests[-1]
     assert request.source == PARAGRAPH and request.angles == ("terser",)
@@ -136,7 +150,9 @@ def test_bad_input_is_a_message_not_a_traceback(run, args, message):
 
 @pytest.mark.slow
 def test_variants_with_the_real_packaged_model():
-    result = cardwriter("variants", "-n", "3", "--seed", "2", "--max-tokens", "32", "--json", "--threads", "2", PARAGRAPH)
+    result = cardwriter(
+        "variants", "-n", "3", "--seed", "2", "--max-tokens", "32", "--json", "--threads", "2", PARAGRAPH
+    )
     assert result.returncode == 0, result.stderr.decode()
     rows = json.loads(result.stdout)
     assert len(rows) == 3
@@ -152,7 +168,11 @@ def test_missing_model_and_broken_model_are_clear_errors(tmp_path):
     broken.write_bytes(b"not a model at all" * 10)
     bad = cardwriter("variants", "--model", broken, PARAGRAPH)
     dead = cardwriter("variants", "--model", "http://127.0.0.1:9", PARAGRAPH)
-    for result, phrase in ((missing, "none.gguf"), (bad, "is not a GGUF model file"), (dead, "cannot reach the generation server")):
+    for result, phrase in (
+        (missing, "none.gguf"),
+        (bad, "is not a GGUF model file"),
+        (dead, "cannot reach the generation server"),
+    ):
         stderr = result.stderr.decode()
         assert result.returncode == 1, stderr
         assert phrase in stderr and "Traceback" not in stderr

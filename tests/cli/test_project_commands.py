@@ -347,7 +347,9 @@ def test_documents_out_and_back_in_through_the_cli(tmp_path):
         result = ok(cardwriter("export", "p.cardwriter", "--format", fmt, "-o", f"out.{fmt}", cwd=tmp_path))
         assert result.stderr.decode().strip() == f"exported to out.{fmt}"
     assert [p.text for p in docx.Document(str(tmp_path / "out.docx")).paragraphs] == [
-        "Chapter One", "It was a dark and stormy night."]
+        "Chapter One",
+        "It was a dark and stormy night.",
+    ]
     assert "<strong>dark</strong>" in (tmp_path / "out.html").read_text()
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
     # Standard output, when it is not a terminal, takes the bytes too.
@@ -371,5 +373,9 @@ def test_document_export_refuses_the_project_itself(tmp_path):
     (tmp_path / "a.md").write_text("Words.\n")
     ok(cardwriter("import", "a.md", "p.cardwriter", cwd=tmp_path))
     before = (tmp_path / "p.cardwriter").read_bytes()
-    failed(cardwriter("export", "p.cardwriter", "--format", "docx", "-o", "p.cardwriter", cwd=tmp_path), 1, "will not write")
+    failed(
+        cardwriter("export", "p.cardwriter", "--format", "docx", "-o", "p.cardwriter", cwd=tmp_path),
+        1,
+        "will not write",
+    )
     assert (tmp_path / "p.cardwriter").read_bytes() == before

@@ -38,8 +38,9 @@ def test_markdown_formatting_is_not_counted():
 
 def test_draft_and_project_add_up_their_cards():
     draft = draft_from_text("d", "# Chapter\n\nOne two three.\n\nFour *five*.\n")
-    assert count_draft(draft) == Counts(words=6, characters=len("Chapter") + len("One two three.") + len("Four five."),
-                                        characters_no_spaces=7 + 12 + 9)
+    assert count_draft(draft) == Counts(
+        words=6, characters=len("Chapter") + len("One two three.") + len("Four five."), characters_no_spaces=7 + 12 + 9
+    )
     other = Draft("e", [Card("Six seven")])
     assert count_project([draft, other]).words == 8
     assert count_project([]) == Counts()

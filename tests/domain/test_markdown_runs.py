@@ -84,7 +84,11 @@ def test_fenced_code_stays_literal_and_line_endings_become_newlines():
 @pytest.mark.parametrize(
     "runs, heading, markdown",
     [
-        ((P("It was a "), B("dark"), P(" and "), It("stormy"), P(" night.")), 0, "It was a **dark** and *stormy* night."),
+        (
+            (P("It was a "), B("dark"), P(" and "), It("stormy"), P(" night.")),
+            0,
+            "It was a **dark** and *stormy* night.",
+        ),
         ((P("Title"),), 2, "## Title"),
         ((It("word "), P("next")), 0, "*word* next"),  # the marker hugs the word, not the space
         ((P("a"), It(" "), P("b")), 0, "a b"),  # emphasis on a space alone is dropped

@@ -11,7 +11,25 @@ def cards_of(text):
 # Text made of the pieces that matter to splitting, so hypothesis finds the edge cases fast.
 markdownish = st.lists(
     st.sampled_from(
-        ["\n", "\r\n", "\r", " ", "\t", "word", "# ", "## Head", "- item", "1. item", "```", "~~~", "    ", "> ", BOM, "é", "\u2028"]
+        [
+            "\n",
+            "\r\n",
+            "\r",
+            " ",
+            "\t",
+            "word",
+            "# ",
+            "## Head",
+            "- item",
+            "1. item",
+            "```",
+            "~~~",
+            "    ",
+            "> ",
+            BOM,
+            "é",
+            "\u2028",
+        ]
     )
     | st.text(max_size=8),
     max_size=40,

@@ -35,7 +35,11 @@ ORNATE = (
 
 def test_words_and_sentences_are_cut_as_a_reader_would():
     assert words("Don't stop, Mr. Darcy's dog!") == ["don't", "stop", "mr", "darcy's", "dog"]
-    assert [words(s) for s in sentences("One two. Three? Four five six!")] == [["one", "two"], ["three"], ["four", "five", "six"]]
+    assert [words(s) for s in sentences("One two. Three? Four five six!")] == [
+        ["one", "two"],
+        ["three"],
+        ["four", "five", "six"],
+    ]
 
 
 def test_features_measure_sentence_length_and_punctuation():

@@ -109,8 +109,14 @@ def text(i):
 
 def run(cands, embs, stack=(), stack_embs=None, **config):
     return filter_candidates(
-        cands, np.array(embs), source="a b c d e f g h i", source_embedding=E[0],
-        kind=VariantKind.CONTINUE, stack=stack, stack_embeddings=stack_embs, config=DedupConfig(**config),
+        cands,
+        np.array(embs),
+        source="a b c d e f g h i",
+        source_embedding=E[0],
+        kind=VariantKind.CONTINUE,
+        stack=stack,
+        stack_embeddings=stack_embs,
+        config=DedupConfig(**config),
     )
 
 
@@ -132,8 +138,10 @@ def test_near_duplicate_of_the_source_is_dropped():
 
 def test_near_duplicate_of_the_stack_is_dropped():
     result = run(
-        [text(0), text(1)], [unit(E[1]), unit(E[2])],
-        stack=[text(9)], stack_embs=np.array([unit(E[2] + 0.1 * E[3])]),
+        [text(0), text(1)],
+        [unit(E[1]), unit(E[2])],
+        stack=[text(9)],
+        stack_embs=np.array([unit(E[2] + 0.1 * E[3])]),
     )
     assert result.kept == [0]
     assert result.dropped[0].reason is DropReason.DUPLICATES_STACK and result.dropped[0].other == 0

@@ -92,11 +92,13 @@ def test_real_model_loads_from_the_package_with_no_network(monkeypatch, no_netwo
 
 @pytest.mark.slow
 def test_real_model_puts_a_paraphrase_closer_than_an_unrelated_sentence(minilm):
-    source, paraphrase, unrelated = minilm.encode([
-        "The old keeper climbed the stairs of the lighthouse at dusk.",
-        "At nightfall the elderly lighthouse keeper went up the steps.",
-        "Quarterly revenue grew by eight percent in the retail sector.",
-    ])
+    source, paraphrase, unrelated = minilm.encode(
+        [
+            "The old keeper climbed the stairs of the lighthouse at dusk.",
+            "At nightfall the elderly lighthouse keeper went up the steps.",
+            "Quarterly revenue grew by eight percent in the retail sector.",
+        ]
+    )
     assert source @ paraphrase > 0.6
     assert source @ unrelated < 0.2
     assert source @ paraphrase > source @ unrelated + 0.4

@@ -18,11 +18,13 @@ def test_same_text_same_vector_across_instances():
 
 
 def test_similar_texts_are_closer_than_unrelated_ones(fake):
-    base, edit, other = fake.encode([
-        "The old keeper climbed the stairs of the lighthouse at dusk.",
-        "The old keeper slowly climbed the stairs of the lighthouse at dusk.",
-        "Quarterly revenue grew by eight percent across retail stores.",
-    ])
+    base, edit, other = fake.encode(
+        [
+            "The old keeper climbed the stairs of the lighthouse at dusk.",
+            "The old keeper slowly climbed the stairs of the lighthouse at dusk.",
+            "Quarterly revenue grew by eight percent across retail stores.",
+        ]
+    )
     assert base @ edit > 0.8
     assert base @ other < 0.3
 

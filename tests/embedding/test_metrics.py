@@ -197,23 +197,25 @@ def at_cos(c, direction):
 
 def test_usable_distinct_by_hand():
     texts = [
-        variant("a"),                       # 0: on topic, cluster A
-        variant("b"),                       # 1: on topic, next to 0 -> cluster A
-        variant("c"),                       # 2: on topic, elsewhere -> cluster B
-        variant("d"),                       # 3: cos 0.97 to source: a copy, not usable
-        variant("e"),                       # 4: cos 0.3: off topic
-        variant("f", n=9),                  # 5: 9 words < 30 / 3
-        "and the sea " * 8,                 # 6: looping
+        variant("a"),  # 0: on topic, cluster A
+        variant("b"),  # 1: on topic, next to 0 -> cluster A
+        variant("c"),  # 2: on topic, elsewhere -> cluster B
+        variant("d"),  # 3: cos 0.97 to source: a copy, not usable
+        variant("e"),  # 4: cos 0.3: off topic
+        variant("f", n=9),  # 5: 9 words < 30 / 3
+        "and the sea " * 8,  # 6: looping
     ]
-    embs = np.array([
-        at_cos(0.7, E[1]),
-        at_cos(0.7, E[1] + 0.05 * E[2]),
-        at_cos(0.7, E[3]),
-        at_cos(0.97, E[1]),
-        at_cos(0.3, E[4]),
-        at_cos(0.7, E[4]),
-        at_cos(0.7, E[2]),
-    ])
+    embs = np.array(
+        [
+            at_cos(0.7, E[1]),
+            at_cos(0.7, E[1] + 0.05 * E[2]),
+            at_cos(0.7, E[3]),
+            at_cos(0.97, E[1]),
+            at_cos(0.3, E[4]),
+            at_cos(0.7, E[4]),
+            at_cos(0.7, E[2]),
+        ]
+    )
     assert usable_mask(SOURCE, texts, E[0], embs) == [True, True, True, False, False, False, False]
     assert usable_distinct(SOURCE, texts, E[0], embs) == 2
     assert usable_distinct(SOURCE, texts, E[0], embs, cluster_cosine=0.9999) == 3

@@ -16,11 +16,13 @@ def unit(v):
 
 # Source e0. Candidates 0 and 1 are almost the same and both very relevant; 2 is a little
 # less relevant but points elsewhere.
-CANDS = np.array([
-    unit(0.9 * E[0] + 0.436 * E[1]),
-    unit(0.9 * E[0] + 0.42 * E[1] + 0.05 * E[2]),
-    unit(0.8 * E[0] + 0.6 * E[2]),
-])
+CANDS = np.array(
+    [
+        unit(0.9 * E[0] + 0.436 * E[1]),
+        unit(0.9 * E[0] + 0.42 * E[1] + 0.05 * E[2]),
+        unit(0.8 * E[0] + 0.6 * E[2]),
+    ]
+)
 
 
 def test_first_pick_is_the_most_relevant():

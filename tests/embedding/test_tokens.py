@@ -12,7 +12,13 @@ from cardwriter.embedding.tokens import (
 
 def test_words_lowercases_drops_punctuation_keeps_apostrophes():
     assert words("Mr. Collins's long SPEECH -- don\u2019t stop_now!") == [
-        "mr", "collins's", "long", "speech", "don't", "stop", "now",
+        "mr",
+        "collins's",
+        "long",
+        "speech",
+        "don't",
+        "stop",
+        "now",
     ]
 
 

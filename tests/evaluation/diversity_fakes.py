@@ -14,8 +14,12 @@ from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.protocol import SequenceDone, TextPiece
 
 PARAGRAPHS = [
-    Paragraph("a", "The old keeper climbed the winding stairs of the lighthouse every evening, counting the steps aloud."),
-    Paragraph("b", "Rain fell on the harbour all night, and by morning the fishing boats sat low and grey at their moorings."),
+    Paragraph(
+        "a", "The old keeper climbed the winding stairs of the lighthouse every evening, counting the steps aloud."
+    ),
+    Paragraph(
+        "b", "Rain fell on the harbour all night, and by morning the fishing boats sat low and grey at their moorings."
+    ),
 ]
 
 
@@ -41,5 +45,9 @@ class PerPresetGenerator:
 
 def run(presets=DEFAULT_PRESETS, n=4, generator=None, **kwargs):
     return run_report(
-        generator or FakeGenerator("fake-model"), FakeEmbedder(), PARAGRAPHS, ReportConfig(n=n, presets=presets), **kwargs
+        generator or FakeGenerator("fake-model"),
+        FakeEmbedder(),
+        PARAGRAPHS,
+        ReportConfig(n=n, presets=presets),
+        **kwargs,
     )

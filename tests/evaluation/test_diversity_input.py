@@ -14,7 +14,11 @@ def test_loading_paragraphs(tmp_path):
     assert load_paragraphs(good) == [Paragraph("x1", "One."), Paragraph("3", "Two."), Paragraph("4", "Three.")]
     assert len(load_paragraphs(good, limit=2)) == 2
     bad = tmp_path / "bad.jsonl"
-    for content, message in (("not json\n", "line 1: not JSON"), ('{"txt": "x"}\n', "non-empty \"text\""), ("\n", "no paragraphs")):
+    for content, message in (
+        ("not json\n", "line 1: not JSON"),
+        ('{"txt": "x"}\n', 'non-empty "text"'),
+        ("\n", "no paragraphs"),
+    ):
         bad.write_text(content, encoding="utf-8")
         with pytest.raises(UserError, match=message):
             load_paragraphs(bad)

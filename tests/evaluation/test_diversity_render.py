@@ -23,8 +23,17 @@ def test_table_markdown_and_json_carry_every_preset():
     data = json.loads(json.dumps(report.as_dict()))  # JSON-ready: no NaN, no objects
     assert data["n"] == 4 and data["paragraphs"] == 2 and data["model"] == "fake-model"
     assert [s["preset"] for s in data["summary"]] == list(DEFAULT_PRESETS)
-    keys = {"usable_distinct", "usable_share", "collapse_rate", "vendi", "spread", "spread_relative",
-            "distinct_2", "overrepresentation", "tokens_per_s"}
+    keys = {
+        "usable_distinct",
+        "usable_share",
+        "collapse_rate",
+        "vendi",
+        "spread",
+        "spread_relative",
+        "distinct_2",
+        "overrepresentation",
+        "tokens_per_s",
+    }
     assert keys <= set(data["summary"][0])
     assert len(data["details"]) == 8 and all(isinstance(d["variants"], list) for d in data["details"])
 

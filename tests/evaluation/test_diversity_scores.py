@@ -26,10 +26,40 @@ def test_identical_variants_score_as_a_collapse():
 
 def test_summary_averages_over_paragraphs_and_adds_up_drop_reasons():
     rows = [
-        ParagraphResult("p1", "x", ["a b c", "d e f"], 2, 10, 2.0, 3.0, 2, 2, 0.2, 1.8, 1.0, 0.1, False,
-                        dropped={DropReason.LOOPING: 2}),
-        ParagraphResult("p2", "x", ["a b c"], 2, 30, 2.0, 5.0, 0, 0, math.nan, 1.0, 0.5, -0.1, False,
-                        dropped={DropReason.LOOPING: 1, DropReason.OFF_TOPIC: 3}),
+        ParagraphResult(
+            "p1",
+            "x",
+            ["a b c", "d e f"],
+            2,
+            10,
+            2.0,
+            3.0,
+            2,
+            2,
+            0.2,
+            1.8,
+            1.0,
+            0.1,
+            False,
+            dropped={DropReason.LOOPING: 2},
+        ),
+        ParagraphResult(
+            "p2",
+            "x",
+            ["a b c"],
+            2,
+            30,
+            2.0,
+            5.0,
+            0,
+            0,
+            math.nan,
+            1.0,
+            0.5,
+            -0.1,
+            False,
+            dropped={DropReason.LOOPING: 1, DropReason.OFF_TOPIC: 3},
+        ),
     ]
     (s,) = summarise(rows, ["x"], n=2)
     assert s.usable_distinct == 1.0
@@ -44,8 +74,23 @@ def test_summary_averages_over_paragraphs_and_adds_up_drop_reasons():
 
 
 def test_json_names_drop_reasons_by_their_enum_value():
-    row = ParagraphResult("p1", "x", ["a"], 2, 1, 1.0, 1.0, 1, 1, math.nan, 1.0, 1.0, 0.0, False,
-                          dropped={DropReason.DUPLICATES_SIBLING: 2})
+    row = ParagraphResult(
+        "p1",
+        "x",
+        ["a"],
+        2,
+        1,
+        1.0,
+        1.0,
+        1,
+        1,
+        math.nan,
+        1.0,
+        1.0,
+        0.0,
+        False,
+        dropped={DropReason.DUPLICATES_SIBLING: 2},
+    )
     data = json.loads(json.dumps(row.as_dict()))
     assert data["dropped"] == {"duplicates_sibling": 2}
     assert data["mean_cosine"] is None and data["shown"] == 1

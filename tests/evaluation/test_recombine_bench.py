@@ -18,6 +18,7 @@ def test_pairs_join_the_same_numbered_paragraph_of_the_next_book():
 def test_tune_and_report_splits_are_disjoint_and_cover_every_pair():
     pairs = make_pairs(rows())
     tune, report = split_pairs(pairs, "tune"), split_pairs(pairs, "report")
+
     def ids(ps):
         return {(a["id"], b["id"]) for a, b in ps}
 

@@ -42,7 +42,10 @@ def test_closeness_groups():
 def test_score_and_summarise_a_stack():
     a = "The keeper climbed the lighthouse stairs at dusk."
     b = "She kept the letters in a drawer beside her window."
-    texts = ["The keeper climbed to his window with letters.", "Original: El faro estaba lejos de la casa, y el mar se movía despacio bajo la luna."]
+    texts = [
+        "The keeper climbed to his window with letters.",
+        "Original: El faro estaba lejos de la casa, y el mar se movía despacio bajo la luna.",
+    ]
     rows = np.stack([MIDDLE, NEAR_A])
     scores = score_stack(texts, a, b, (rows, A, B), (rows, A, B))
     assert scores[0].between_both and scores[0].words_from_both and scores[0].boilerplate is None

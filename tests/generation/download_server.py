@@ -43,7 +43,7 @@ class DownloadServer:
         data = self.payload if self.body is None else self.body
         if self.corrupt:
             middle = len(data) // 2
-            data = data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:]
+            data = data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
         return data
 
     def close(self) -> None:
@@ -92,7 +92,7 @@ def _handler(server: DownloadServer) -> type[BaseHTTPRequestHandler]:
             position = start
             try:
                 while position < limit:
-                    piece = data[position:min(position + CHUNK, limit)]
+                    piece = data[position : min(position + CHUNK, limit)]
                     self.wfile.write(piece)
                     server.bytes_sent += len(piece)
                     position += len(piece)

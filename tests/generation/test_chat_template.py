@@ -39,7 +39,9 @@ def escape_templates(marker: Path) -> list[str]:
         "{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'catch_warnings' %}"
         "{{ c()._module.__builtins__['__import__']('os').system('" + command + "') }}{% endif %}{% endfor %}",
         # try it only for a real conversation, not a probe with a system message
-        "{% if messages|length == 1 %}{{ joiner.__init__.__globals__.os.popen('" + command + "').read() }}{% endif %}"
+        "{% if messages|length == 1 %}{{ joiner.__init__.__globals__.os.popen('"
+        + command
+        + "').read() }}{% endif %}"
         + CHATML,
     ]
 
@@ -67,7 +69,9 @@ def test_a_hostile_gguf_is_refused_before_llama_cpp_loads_it(tmp_path):
     marker = tmp_path / "pwned"
     model = write_gguf(tmp_path / "hostile.gguf", escape_templates(marker)[0])
     assert read_header(model).get_str("tokenizer.chat_template") == escape_templates(marker)[0]
-    with pytest.raises(UserError, match=r"chat template in .*hostile\.gguf tried to reach Python internals.*do not use it"):
+    with pytest.raises(
+        UserError, match=r"chat template in .*hostile\.gguf tried to reach Python internals.*do not use it"
+    ):
         LlamaEngine(model)
     assert not marker.exists()
 
@@ -113,7 +117,9 @@ SILENT_LOOPS = "{% set r = range(100000) %}{% for a in r %}{% for b in r %}{% en
 )
 def test_a_template_past_its_limits_is_refused_quickly(template):
     started = time.monotonic()
-    with pytest.raises(TemplateRefused, match=r"the chat template in greedy\.gguf was stopped: it .*pick another model file"):
+    with pytest.raises(
+        TemplateRefused, match=r"the chat template in greedy\.gguf was stopped: it .*pick another model file"
+    ):
         ChatTemplate(template, "greedy.gguf")
     assert time.monotonic() - started < 3
 

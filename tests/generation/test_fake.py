@@ -39,11 +39,22 @@ def test_budget_and_cancel():
 
 
 def test_results_become_variants_with_provenance():
-    results = collect(FakeGenerator("m"), GenerationRequest(SOURCE, kind=VariantKind.RECOMBINE, notes=("n",), n=1, seed=3), note_ids=("note-1",))
+    results = collect(
+        FakeGenerator("m"),
+        GenerationRequest(SOURCE, kind=VariantKind.RECOMBINE, notes=("n",), n=1, seed=3),
+        note_ids=("note-1",),
+    )
     variant = results[0].to_variant(parent_id="p")
     assert variant.state is VariantState.IN_STACK
     p = variant.provenance
-    assert (p.kind, p.model, p.preset, p.seed, p.parent_id, p.note_ids) == (VariantKind.RECOMBINE, "m", "balanced", 3, "p", ("note-1",))
+    assert (p.kind, p.model, p.preset, p.seed, p.parent_id, p.note_ids) == (
+        VariantKind.RECOMBINE,
+        "m",
+        "balanced",
+        3,
+        "p",
+        ("note-1",),
+    )
 
 
 def test_failure_is_raised_as_a_user_error():

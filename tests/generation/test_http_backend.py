@@ -184,5 +184,7 @@ def test_not_a_url():
 
 def test_api_key_is_not_sent_when_unset(monkeypatch):
     monkeypatch.delenv("CARDWRITER_API_KEY", raising=False)
-    assert "Authorization" not in HttpGenerator("http://127.0.0.1:1")._headers()  # the private helper is the one place headers are built
+    assert (
+        "Authorization" not in HttpGenerator("http://127.0.0.1:1")._headers()
+    )  # the private helper is the one place headers are built
     assert os.environ.get("CARDWRITER_API_KEY") is None

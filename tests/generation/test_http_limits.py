@@ -26,7 +26,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def chunk(text: str) -> bytes:
-    body = {"id": "c", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
+    body = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}],
+    }
     return b"data: " + json.dumps(body).encode() + b"\n\n"
 
 

@@ -37,7 +37,9 @@ def test_environment_variable_wins_over_the_default(monkeypatch, tmp_path, model
 
 def test_environment_variable_naming_a_missing_file(monkeypatch, tmp_path):
     monkeypatch.setenv("CARDWRITER_MODEL", str(tmp_path / "gone.gguf"))
-    with pytest.raises(UserError, match=r"gone\.gguf \(from the CARDWRITER_MODEL environment variable\) does not exist"):
+    with pytest.raises(
+        UserError, match=r"gone\.gguf \(from the CARDWRITER_MODEL environment variable\) does not exist"
+    ):
         resolve_model()
 
 

@@ -65,7 +65,9 @@ def test_a_changed_file_is_probed_again(tmp_path, monkeypatch):
 
 def test_a_load_error_names_llama_cpps_reason(tmp_path):
     model = tensorless_gguf(tmp_path / "empty.gguf")
-    with pytest.raises(ModelError, match=r"could not load model file .*empty\.gguf \(.*token_embd\.weight.*not found\)"):
+    with pytest.raises(
+        ModelError, match=r"could not load model file .*empty\.gguf \(.*token_embd\.weight.*not found\)"
+    ):
         probe_model(model)
 
 

@@ -44,8 +44,20 @@ def test_settings_are_plain_data():
 
 def test_baselines_are_other_apps_defaults_and_not_offered_in_the_app():
     llama, ollama, neutral = (get_preset(n) for n in ("llamacpp-default", "ollama-default", "neutral"))
-    assert (llama.temperature, llama.top_k, llama.top_p, llama.min_p, llama.repeat_penalty) == (0.8, 40, 0.95, 0.05, 1.0)
-    assert (ollama.temperature, ollama.top_k, ollama.top_p, ollama.min_p, ollama.repeat_penalty) == (0.8, 40, 0.9, 0.0, 1.1)
+    assert (llama.temperature, llama.top_k, llama.top_p, llama.min_p, llama.repeat_penalty) == (
+        0.8,
+        40,
+        0.95,
+        0.05,
+        1.0,
+    )
+    assert (ollama.temperature, ollama.top_k, ollama.top_p, ollama.min_p, ollama.repeat_penalty) == (
+        0.8,
+        40,
+        0.9,
+        0.0,
+        1.1,
+    )
     assert (neutral.temperature, neutral.top_k, neutral.top_p, neutral.min_p) == (1.0, 0, 1.0, 0.0)
     for p in (llama, ollama, neutral):
         assert p.dry_multiplier == 0 and p.xtc_probability == 0 and p.top_n_sigma is None and p.mirostat_tau is None
@@ -78,7 +90,9 @@ def test_baselines_generate_with_the_real_model(engine, name):
     from cardwriter.generation.protocol import GenerationRequest
     from cardwriter.generation.results import collect
 
-    request = GenerationRequest("The harbour was quiet at dawn and the boats lay still.", n=2, preset=name, seed=3, max_tokens=12)
+    request = GenerationRequest(
+        "The harbour was quiet at dawn and the boats lay still.", n=2, preset=name, seed=3, max_tokens=12
+    )
     first, again = collect(engine, request), collect(engine, request)
     assert all(r.tokens > 0 for r in first)
     assert [r.text for r in first] == [r.text for r in again], "same seed and settings, same text"

@@ -36,7 +36,9 @@ def test_restyle_cycles_through_the_curated_angles_without_the_voice_angle():
 def test_voice_angle_needs_examples_and_puts_them_in_the_prompt():
     with pytest.raises(UserError, match="own paragraphs"):
         plan(GenerationRequest(PARAGRAPH, kind=VariantKind.RESTYLE, angles=(VOICE,)))
-    plans = plan(GenerationRequest(PARAGRAPH, kind=VariantKind.RESTYLE, angles=(VOICE,), voice_examples=("I write like this.",)))
+    plans = plan(
+        GenerationRequest(PARAGRAPH, kind=VariantKind.RESTYLE, angles=(VOICE,), voice_examples=("I write like this.",))
+    )
     assert "I write like this." in plans[0].messages[1]["content"]
 
 
@@ -84,7 +86,9 @@ def test_recombine_names_what_to_take_and_key_words_of_both_parents():
 
 
 def test_association_is_its_own_prompt_from_one_note():
-    p = plan(GenerationRequest("", kind=VariantKind.RECOMBINE, notes=("Letters in a drawer.",), angles=("association",), n=1))[0]
+    p = plan(
+        GenerationRequest("", kind=VariantKind.RECOMBINE, notes=("Letters in a drawer.",), angles=("association",), n=1)
+    )[0]
     assert "make you think of" in p.messages[1]["content"] and "not a summary" in p.messages[1]["content"]
     assert p.angle == "association"
 

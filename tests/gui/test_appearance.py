@@ -37,4 +37,6 @@ def test_the_settings_dialog_offers_the_choice_and_it_is_kept(qtbot, tmp_path):
     assert dialog.appearance.currentData() == "system"
     dialog.appearance.setCurrentIndex(dialog.appearance.findData("dark"))
     settings.save_preferences(dialog.preferences(settings.preferences()))
-    assert AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)).preferences().appearance == "dark"
+    assert (
+        AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)).preferences().appearance == "dark"
+    )

@@ -55,8 +55,10 @@ def test_the_timer_backs_up_while_the_project_changes_and_keeps_k(qtbot, window,
     window.backups.timer.setInterval(30)  # the same timer, faster
     for n in range(3):
         type_at_end(qtbot, window, f" Change {n}.")
-        qtbot.waitUntil(lambda n=n: bool(backups(project_path)) and texts_in(backups(project_path)[0])[0].endswith(
-            f"Change {n}."), timeout=5000)
+        qtbot.waitUntil(
+            lambda n=n: bool(backups(project_path)) and texts_in(backups(project_path)[0])[0].endswith(f"Change {n}."),
+            timeout=5000,
+        )
     assert len(backups(project_path)) == 2, "rotation keeps the newest two"
     newest = backups(project_path)[0]
     qtbot.wait(150)  # several more ticks with nothing changed: no new backups
@@ -98,7 +100,9 @@ def test_backup_settings_in_the_dialog_persist(qtbot, tmp_path):
 
 def test_open_backup_folder_makes_the_folder(qtbot, window, project_path, monkeypatch):
     opened = []
-    monkeypatch.setattr("cardwriter.gui.backup_actions.QDesktopServices.openUrl", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(
+        "cardwriter.gui.backup_actions.QDesktopServices.openUrl", lambda url: opened.append(url) or True
+    )
     menu_action(window, "Open Bac&kup Folder").trigger()
     assert default_backup_folder(project_path).is_dir()
     assert [u.toLocalFile() for u in opened] == [str(default_backup_folder(project_path))]

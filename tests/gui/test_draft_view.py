@@ -48,7 +48,10 @@ def test_enter_splits_and_backspace_at_start_merges(qtbot, view, session):
     ed = editor(view)
     ed.place_cursor(len("The old keeper climbed the winding stairs every evening,"))
     qtbot.keyClick(ed, Qt.Key.Key_Return)
-    assert disk(session)[:2] == ["The old keeper climbed the winding stairs every evening,", " counting the steps aloud."]
+    assert disk(session)[:2] == [
+        "The old keeper climbed the winding stairs every evening,",
+        " counting the steps aloud.",
+    ]
     ed = editor(view)
     assert view.current_card_id() == session.cards[1].id and ed.textCursor().position() == 0
     qtbot.keyClick(ed, Qt.Key.Key_Backspace)

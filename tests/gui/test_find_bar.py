@@ -89,6 +89,10 @@ def test_matches_are_highlighted_in_painted_cards(qtbot, window):
     rect = view.visualRect(window.model.index_of_card(card_id))
     image = QImage(view.viewport().size(), QImage.Format.Format_RGB32)
     view.viewport().render(image)
-    yellowish = sum(1 for x in range(rect.left(), rect.right()) for y in range(rect.top(), rect.bottom(), 2)
-                    if (c := image.pixelColor(x, y)).red() > 200 and c.green() > 150 and c.blue() < 120)
+    yellowish = sum(
+        1
+        for x in range(rect.left(), rect.right())
+        for y in range(rect.top(), rect.bottom(), 2)
+        if (c := image.pixelColor(x, y)).red() > 200 and c.green() > 150 and c.blue() < 120
+    )
     assert yellowish > 20, "the match is painted with a highlight"

@@ -22,8 +22,9 @@ def long_project(tmp_path):
 
 
 def trigger(window, keys):
-    action = next(a for a in window.menuBar().findChildren(type(window.menu.focus_mode))
-                  if QKeySequence(keys) in a.shortcuts())
+    action = next(
+        a for a in window.menuBar().findChildren(type(window.menu.focus_mode)) if QKeySequence(keys) in a.shortcuts()
+    )
     action.trigger()
 
 

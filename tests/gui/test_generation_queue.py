@@ -129,7 +129,9 @@ def test_ready_says_which_backend_the_model_runs_on(qtbot):
         model_name, backend = "SmolLM2", "CPU"
 
     queue = GenerationQueue(Loaded)
-    with qtbot.waitSignal(queue.model_state, timeout=5000, check_params_cb=lambda state, detail: state == "ready") as ready:
+    with qtbot.waitSignal(
+        queue.model_state, timeout=5000, check_params_cb=lambda state, detail: state == "ready"
+    ) as ready:
         queue.start()
     assert ready.args == ["ready", "SmolLM2 (CPU)"]
     queue.shutdown()

@@ -30,9 +30,13 @@ def open_window(qtbot, app_settings, path):
 
 def labels(window):
     tree = window.tools.navigator.tree
-    return [(tree.topLevelItem(i).text(0), [tree.topLevelItem(i).child(j).text(0).strip()
-                                            for j in range(tree.topLevelItem(i).childCount())])
-            for i in range(tree.topLevelItemCount())]
+    return [
+        (
+            tree.topLevelItem(i).text(0),
+            [tree.topLevelItem(i).child(j).text(0).strip() for j in range(tree.topLevelItem(i).childCount())],
+        )
+        for i in range(tree.topLevelItemCount())
+    ]
 
 
 def test_navigator_lists_drafts_and_headings_and_jumps_to_a_heading(qtbot, app_settings, tmp_path):
@@ -76,7 +80,9 @@ def test_add_rename_reorder_and_delete_drafts_from_the_panel(qtbot, app_settings
     assert "already has a draft" in window.last_warning
 
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No))
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    )
     nav.tree.setCurrentItem(nav.tree.topLevelItem(1))
     nav.buttons["delete"].click()
     assert "Sequel" in asked[0] and len(labels(window)) == 3  # said no: nothing deleted

@@ -10,7 +10,9 @@ from cardwriter.gui.main_window import MainWindow
 from .conftest import fake_backend, saved_texts
 from .dnd import drop
 
-SEA = Note("Beneath the cliffs the sea went grey, then dark, and the seabirds fell silent on the stones.", source="a sailor")
+SEA = Note(
+    "Beneath the cliffs the sea went grey, then dark, and the seabirds fell silent on the stones.", source="a sailor"
+)
 BREAD = Note("Bread rises best in a warm kitchen while the oven ticks.")
 
 
@@ -85,8 +87,10 @@ def test_related_notes_follow_the_current_paragraph(qtbot, app_settings, project
     qtbot.waitUntil(lambda: win.notes_panel.related.count() > 0, timeout=60_000)  # the embedder loads first
     assert win.notes_panel.related.item(0).data(0x0100 + 1) == SEA.id
     win.view.go_to_card(win.session.cards[2].id)  # "He lit the lamp and sat with his tea..."
-    qtbot.waitUntil(lambda: win.notes_panel.related.count() == 0 or
-                    win.notes_panel.related.item(0).data(0x0100 + 1) != SEA.id, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: win.notes_panel.related.count() == 0 or win.notes_panel.related.item(0).data(0x0100 + 1) != SEA.id,
+        timeout=10_000,
+    )
     win.notes_panel.search.setText("bakery dough in the oven")  # no word in common: found by meaning
     qtbot.waitUntil(lambda: win.notes_panel.model.shown_ids()[:1] == [BREAD.id], timeout=10_000)
     win.close()

@@ -16,7 +16,11 @@ def test_export_menu_offers_the_document_formats(window):
     export_menu = next(a.menu() for a in window.menuBar().actions()[0].menu().actions() if a.text() == "&Export")
     assert "Open &Recent" in labels
     assert [a.text() for a in export_menu.actions()][2:6] == [
-        "Word Document (.docx)…", "OpenDocument Text (.odt)…", "Web Page (.html)…", "PDF…"]
+        "Word Document (.docx)…",
+        "OpenDocument Text (.odt)…",
+        "Web Page (.html)…",
+        "PDF…",
+    ]
 
 
 def test_a_word_file_opens_as_a_draft_saying_what_was_skipped(qtbot, window, tmp_path):

@@ -35,4 +35,6 @@ EMIT_MANY = textwrap.dedent(
 def test_emitting_a_signal_from_python_keeps_references_intact():
     done = subprocess.run([sys.executable, "-c", EMIT_MANY], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "0", "each emit lost a reference to True: install PySide6-Essentials other than 6.12.0"
+    assert done.stdout.strip() == "0", (
+        "each emit lost a reference to True: install PySide6-Essentials other than 6.12.0"
+    )

@@ -36,7 +36,9 @@ def shown_text(win, card_id: str) -> str:
     return win.model.index_of_card(card_id).data(Qt.ItemDataRole.DisplayRole)
 
 
-def test_typing_on_a_full_disk_is_kept_shown_in_the_recovery_file_and_saved_once_there_is_room(qtbot, disk, disk_window):
+def test_typing_on_a_full_disk_is_kept_shown_in_the_recovery_file_and_saved_once_there_is_room(
+    qtbot, disk, disk_window
+):
     win, path = disk_window, Path(disk_window.project.path)
     first, second = win.session.cards[0].id, win.session.cards[1].id
     expected = win.session.cards[0].text + TYPED
@@ -72,15 +74,20 @@ def test_structural_edits_on_a_full_disk_are_refused_and_leave_model_and_file_ag
     filler = fill(disk)
 
     win.view.split_current(5)
-    assert "Split card was not done" in win.save_guard.banner.message() and "disk is full" in win.save_guard.banner.message()
+    assert (
+        "Split card was not done" in win.save_guard.banner.message()
+        and "disk is full" in win.save_guard.banner.message()
+    )
     assert not win.save_guard.banner.try_again.isVisible(), "nothing typed waits: the banner can be dismissed"
     win.view.go_to_card(ids[1])
     win.view.merge_current()
     win.view.delete_current()
     win.view.move_current(1)
     win.view.insert_card_below()
-    for check in (lambda: [win.model.card_at(r).text for r in range(win.model.rowCount())],
-                  lambda: [c.text for c in win.project.load_draft(win.session.draft.id).cards]):
+    for check in (
+        lambda: [win.model.card_at(r).text for r in range(win.model.rowCount())],
+        lambda: [c.text for c in win.project.load_draft(win.session.draft.id).cards],
+    ):
         assert check() == before, "the model and the file both still hold the draft as it was"
     assert win.undo_stack.count() == 0, "refused steps are not on the undo stack"
     assert win.view.current_card_id() == ids[1]

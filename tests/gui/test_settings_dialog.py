@@ -29,7 +29,12 @@ def test_dialog_edits_and_settings_persist(qtbot, tmp_path):
 
     again = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)).preferences()
     assert (again.model_source, again.server_url, again.preset, again.variants_shown, again.background_fill) == (
-        MODEL_SERVER, "http://127.0.0.1:8080", "bold", 3, False)
+        MODEL_SERVER,
+        "http://127.0.0.1:8080",
+        "bold",
+        3,
+        False,
+    )
 
 
 def test_damaged_settings_fall_back_to_defaults(tmp_path):

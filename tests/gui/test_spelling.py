@@ -19,7 +19,7 @@ def underlined(editor, spelling) -> list[str]:
     while block.isValid():
         for fmt in block.layout().formats():
             if fmt.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline:
-                found.append(block.text()[fmt.start:fmt.start + fmt.length])
+                found.append(block.text()[fmt.start : fmt.start + fmt.length])
         block = block.next()
     return found
 

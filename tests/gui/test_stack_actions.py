@@ -94,8 +94,9 @@ def test_alt_2_accepts_the_second_variant_and_ctrl_z_brings_the_paragraph_back(q
     qtbot.keyClick(panel, Qt.Key.Key_2, ALT)
     assert window.session.card(card_id).text == second.text
     assert window.model.index_of_card(card_id).data(Qt.ItemDataRole.DisplayRole) == second.text
-    assert window.stacks.panel is panel and original in [c.variant.text for c in panel.cards], \
+    assert window.stacks.panel is panel and original in [c.variant.text for c in panel.cards], (
         "still unfurled, the replaced paragraph now in the stack"
+    )
     qtbot.keyClick(panel, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.session.card(card_id).text == original
     window.close()
@@ -163,5 +164,6 @@ def test_a_card_without_a_stack_has_no_peek_to_click(qtbot, window):
     index = window.model.index(0)
     assert window.view.delegate.peek_rect(window.view._option_for(index), index).isNull()
     window.generation.generate(window.session.cards[0].id, VariantKind.REWRITE, None)
-    assert window.view.delegate.peek_rect(window.view._option_for(index), index).height() == PEEK_HEIGHT - 1, \
+    assert window.view.delegate.peek_rect(window.view._option_for(index), index).height() == PEEK_HEIGHT - 1, (
         "a stack being filled peeks (with its progress) at once"
+    )

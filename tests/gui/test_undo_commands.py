@@ -48,7 +48,10 @@ def test_accept_pin_discard_undo(qtbot, session):
     stack = QUndoStack()
     card_id = session.cards[0].id
     old_text = session.cards[0].text
-    a, b = Variant("Variant A.", Provenance(VariantKind.REWRITE)), Variant("Variant B.", Provenance(VariantKind.REWRITE))
+    a, b = (
+        Variant("Variant A.", Provenance(VariantKind.REWRITE)),
+        Variant("Variant B.", Provenance(VariantKind.REWRITE)),
+    )
     model.add_variants(card_id, [a, b])
 
     stack.push(undo_commands.accept(model, card_id, a.id))
@@ -63,6 +66,9 @@ def test_accept_pin_discard_undo(qtbot, session):
     stack.undo()
     card = on_disk(session).cards[0]
     assert card.text == old_text
-    assert {v.text: v.state for v in card.variants} == {"Variant A.": VariantState.IN_STACK, "Variant B.": VariantState.IN_STACK}
+    assert {v.text: v.state for v in card.variants} == {
+        "Variant A.": VariantState.IN_STACK,
+        "Variant B.": VariantState.IN_STACK,
+    }
     stack.redo()
     assert texts(session)[0] == "Variant A."

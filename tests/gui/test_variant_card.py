@@ -12,7 +12,9 @@ from cardwriter.gui.appearance import dark_palette
 from cardwriter.gui.variant_card import VariantCard, describe, mark_colour
 
 PARAGRAPH = "The old keeper climbed the winding stairs every evening."
-VARIANT = Variant("The old keeper climbed the narrow stairs each evening.", Provenance(VariantKind.REWRITE, angle="plainer"))
+VARIANT = Variant(
+    "The old keeper climbed the narrow stairs each evening.", Provenance(VariantKind.REWRITE, angle="plainer")
+)
 
 
 def marked(card: VariantCard) -> list[str]:

@@ -84,7 +84,10 @@ def test_snapshot_and_restore_undo_an_accept_without_touching_later_variants(ses
 
 def test_pin_and_discard_change_the_stack_and_are_saved(session):
     card = session.cards[0]
-    keep, drop = Variant("Kept.", Provenance(VariantKind.CONTINUE)), Variant("Dropped.", Provenance(VariantKind.CONTINUE))
+    keep, drop = (
+        Variant("Kept.", Provenance(VariantKind.CONTINUE)),
+        Variant("Dropped.", Provenance(VariantKind.CONTINUE)),
+    )
     session.add_variants(card.id, [keep, drop])
     session.set_variant_state(card.id, keep.id, VariantState.PINNED)
     session.set_variant_state(card.id, drop.id, VariantState.DISCARDED)

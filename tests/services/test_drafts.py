@@ -24,7 +24,10 @@ def path(tmp_path):
 
 def test_list_and_rename_are_saved(path):
     with Project.open(path) as project:
-        assert [(d.title, d.card_count) for d in drafts.list_drafts(project)] == [("Chapter one", 2), ("Chapter two", 1)]
+        assert [(d.title, d.card_count) for d in drafts.list_drafts(project)] == [
+            ("Chapter one", 2),
+            ("Chapter two", 1),
+        ]
         renamed = drafts.rename_draft(project, "Chapter one", "  The   beginning ")
         assert renamed.title == "The beginning"
     with Project.open(path) as project:

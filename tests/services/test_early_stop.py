@@ -9,12 +9,24 @@ from cardwriter.services.early_stop import early_stop_reason, opening
 SOURCE = "The ferry left at six, whatever the weather, and Ana was always the last to board."
 
 
-@pytest.mark.parametrize("text", ["Sure, here it is", "Here is the rewritten", "Rewrite: The ferry", "Original: The", "Certainly! The", "\"Here's a"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sure, here it is",
+        "Here is the rewritten",
+        "Rewrite: The ferry",
+        "Original: The",
+        "Certainly! The",
+        "\"Here's a",
+    ],
+)
 def test_preambles_and_labels_stop(text):
     assert "preamble" in early_stop_reason(text, source=SOURCE)
 
 
-@pytest.mark.parametrize("text", ["Surely the ferry", "Here", "Heres", "The ferry left at six", "Original thinking was rare"])
+@pytest.mark.parametrize(
+    "text", ["Surely the ferry", "Here", "Heres", "The ferry left at six", "Original thinking was rare"]
+)
 def test_ordinary_openings_go_on(text):
     assert early_stop_reason(text, source=SOURCE) is None
 

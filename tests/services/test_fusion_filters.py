@@ -23,9 +23,9 @@ PARENT_VECS = np.stack([unit(1, 0, 0), unit(0, 1, 0)])
 
 def test_fluency_drops_labels_and_other_languages_for_any_text():
     assert fluency_reason("Original: " + PARAGRAPH, [PARAGRAPH])[0] is DropReason.LABEL_OPENING
-    assert fluency_reason("El guardián subió las escaleras del faro cada tarde y miró el mar gris.", [PARAGRAPH])[0] is (
-        DropReason.WRONG_LANGUAGE
-    )
+    assert fluency_reason("El guardián subió las escaleras del faro cada tarde y miró el mar gris.", [PARAGRAPH])[
+        0
+    ] is (DropReason.WRONG_LANGUAGE)
     assert fluency_reason(FUSED, [PARAGRAPH, NOTE]) is None
 
 
@@ -49,8 +49,15 @@ def test_screen_drops_improbable_texts_only_when_scored():
     assert kept == [0] and dropped[0].reason is DropReason.IMPROBABLE
     kept, _ = screen(texts, vecs, [PARAGRAPH, NOTE], PARENT_VECS, fuse=True, log_probs=None)
     assert kept == [0, 1]
-    kept, _ = screen(texts, vecs, [PARAGRAPH, NOTE], PARENT_VECS, fuse=True, log_probs=[-6.0, -6.0],
-                     config=FusionConfig(min_log_prob=None))
+    kept, _ = screen(
+        texts,
+        vecs,
+        [PARAGRAPH, NOTE],
+        PARENT_VECS,
+        fuse=True,
+        log_probs=[-6.0, -6.0],
+        config=FusionConfig(min_log_prob=None),
+    )
     assert kept == [0, 1]
 
 
@@ -83,8 +90,13 @@ class ScriptedGenerator:
 
 
 def test_the_stack_never_shows_labelled_foreign_or_one_sided_fusions():
-    generator = ScriptedGenerator(["Here is the fused paragraph: " + FUSED, "El guardián subió las escaleras del faro cada tarde y miró el mar gris durante mucho tiempo.",
-                                   ONLY_PARAGRAPH])
+    generator = ScriptedGenerator(
+        [
+            "Here is the fused paragraph: " + FUSED,
+            "El guardián subió las escaleras del faro cada tarde y miró el mar gris durante mucho tiempo.",
+            ONLY_PARAGRAPH,
+        ]
+    )
     result = StackFiller(FakeEmbedder()).fill(
         generator, FillRequest(PARAGRAPH, kind=VariantKind.RECOMBINE, notes=(NOTE,), wanted=2, seed=1, max_rounds=1)
     )

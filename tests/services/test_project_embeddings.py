@@ -30,7 +30,7 @@ def path(tmp_path):
 def test_bytes_are_little_endian_float32_and_round_trip_exactly():
     vec = np.array([1.0, -0.5, 3.25], dtype=np.float32)
     blob = vector_to_bytes(vec)
-    assert blob == bytes.fromhex("0000803f" "000000bf" "00005040")  # written out by hand
+    assert blob == bytes.fromhex("0000803f000000bf00005040")  # written out by hand
     back = vector_from_bytes(blob)
     assert back.dtype == np.float32 and np.array_equal(back, vec)
     assert not back.flags.writeable

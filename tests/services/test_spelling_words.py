@@ -11,7 +11,13 @@ from cardwriter.services.spelling_words import stem, words
 
 def test_words_keep_inner_apostrophes_and_split_at_hyphens():
     assert [w for _s, _e, w in words("Don't go, keeper’s sea-green lamp.")] == [
-        "Don't", "go", "keeper's", "sea", "green", "lamp"]
+        "Don't",
+        "go",
+        "keeper's",
+        "sea",
+        "green",
+        "lamp",
+    ]
 
 
 def test_words_give_their_place_in_the_text():
@@ -22,7 +28,11 @@ def test_words_give_their_place_in_the_text():
 
 def test_numbers_capitals_and_addresses_are_not_checked():
     assert [w for *_, w in words("NASA sent 3rd mp3 to a@b.org via https://x.example/page ok")] == [
-        "sent", "to", "via", "ok"]
+        "sent",
+        "to",
+        "via",
+        "ok",
+    ]
 
 
 def test_possessives_are_checked_without_their_ending():

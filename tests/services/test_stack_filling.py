@@ -43,7 +43,8 @@ class SameTextGenerator:
 def test_fills_the_wanted_number_with_provenance():
     pieces = []
     result = StackFiller(FakeEmbedder()).fill(
-        FakeGenerator(), FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=3, seed=11, preset="bold", streaming=False),
+        FakeGenerator(),
+        FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=3, seed=11, preset="bold", streaming=False),
         on_piece=lambda i, text: pieces.append((i, text)),
     )
     assert len(result.variants) == 3 and result.shortfall == 0
@@ -53,7 +54,9 @@ def test_fills_the_wanted_number_with_provenance():
     assert len({v.provenance.seed for v in result.variants}) == 3
     assert len(result.candidates) == 6, "classic: twice as many candidates as variants wanted"
     grown = [text for i, text in pieces if i == 0]
-    assert len(grown) > 3 and all(a in b for a, b in zip(grown, grown[1:], strict=False)), "streamed text grows piece by piece"
+    assert len(grown) > 3 and all(a in b for a, b in zip(grown, grown[1:], strict=False)), (
+        "streamed text grows piece by piece"
+    )
 
 
 def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
@@ -86,8 +89,15 @@ def test_refined_variants_name_their_parent_and_notes():
     result = StackFiller(FakeEmbedder()).fill(
         FakeGenerator(),
         # the fake only shuffles the paragraph's words, so the both-parents check is relaxed here
-        FillRequest(SOURCE, kind=VariantKind.RECOMBINE, notes=("The sea is blue.",), note_ids=("n1",), parent_id="p", wanted=2,
-                    fusion=FusionConfig(min_shared_words=0, cosine_margin=-2.0)),
+        FillRequest(
+            SOURCE,
+            kind=VariantKind.RECOMBINE,
+            notes=("The sea is blue.",),
+            note_ids=("n1",),
+            parent_id="p",
+            wanted=2,
+            fusion=FusionConfig(min_shared_words=0, cosine_margin=-2.0),
+        ),
     )
     assert result.variants
     assert all(v.provenance.parent_id == "p" and v.provenance.note_ids == ("n1",) for v in result.variants)
@@ -154,7 +164,9 @@ def test_rewrites_mix_intents_unless_an_angle_is_asked_for():
     assert generator.requests[-1].angles == REWRITE_MIX
     filler.fill(generator, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1, mix_rewrites=False))
     assert generator.requests[-1].angles == ()
-    filler.fill(generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, angles=("terser", "warmer"), wanted=2, max_rounds=1))
+    filler.fill(
+        generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, angles=("terser", "warmer"), wanted=2, max_rounds=1)
+    )
     assert generator.requests[-1].angles == ("terser", "warmer")
 
 
@@ -192,8 +204,16 @@ def test_keep_my_voice_passes_closeness_into_the_selection():
 
     kept = StackFiller(FakeEmbedder()).fill(
         FakeGenerator(),
-        FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=1, seed=11, max_rounds=1, closeness=closeness,
-                    closeness_weight=5.0, streaming=False),
+        FillRequest(
+            SOURCE,
+            kind=VariantKind.RESTYLE,
+            wanted=1,
+            seed=11,
+            max_rounds=1,
+            closeness=closeness,
+            closeness_weight=5.0,
+            streaming=False,
+        ),
     )
     assert seen and favourite in seen[0]
     assert [v.text for v in kept.variants] == [favourite]

@@ -33,7 +33,8 @@ def test_the_first_variant_arrives_before_its_siblings_finish():
     generator = Recording(FakeGenerator())
     seen = []
     result = StackFiller(FakeEmbedder()).fill(
-        generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=3),
+        generator,
+        FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=3),
         on_variant=lambda v: seen.append((v, generator.finished)),
     )
     asked = generator.requests[0].n
@@ -53,7 +54,9 @@ def test_the_request_asks_for_early_stops_and_refills():
 
 def test_classic_way_asks_for_neither():
     generator = Recording(FakeGenerator())
-    StackFiller(FakeEmbedder()).fill(generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3, streaming=False))
+    StackFiller(FakeEmbedder()).fill(
+        generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3, streaming=False)
+    )
     assert generator.requests[0].refills == 0 and generator.requests[0].early_stop is None
 
 
@@ -62,7 +65,13 @@ class SameText:
 
     def stream(self, request, cancel=None):
         for i in range(request.n):
-            yield SequenceDone(i, "Each evening the keeper went up the spiral steps, counting them aloud in the quiet.", 10, "stop", 0.1)
+            yield SequenceDone(
+                i,
+                "Each evening the keeper went up the spiral steps, counting them aloud in the quiet.",
+                10,
+                "stop",
+                0.1,
+            )
 
 
 def test_a_duplicate_of_a_shown_variant_is_dropped_at_once():

@@ -43,7 +43,12 @@ def test_binary_empty_folder_and_missing_are_refused(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     empty = tmp_path / "empty.md"
     empty.write_text("  \n\n")
-    for path, phrase in ((binary, "binary"), (empty, "empty"), (tmp_path, "folder"), (tmp_path / "x.md", "does not exist")):
+    for path, phrase in (
+        (binary, "binary"),
+        (empty, "empty"),
+        (tmp_path, "folder"),
+        (tmp_path / "x.md", "does not exist"),
+    ):
         with pytest.raises(ImportRefused, match=phrase):
             read_text_file(path)
 
@@ -81,8 +86,7 @@ def test_atomic_write_to_missing_folder_or_read_only_file_keeps_the_old_file(tmp
     target.write_text("keep me")
     target.chmod(0o444)
     result = run_as_unprivileged(
-        "from cardwriter.services.text_files import write_text_atomically\n"
-        f"write_text_atomically({str(target)!r}, 'x')"
+        f"from cardwriter.services.text_files import write_text_atomically\nwrite_text_atomically({str(target)!r}, 'x')"
     )
     assert "read-only" in result.stderr
     assert target.read_text() == "keep me"

@@ -150,7 +150,12 @@ def _set_seed(value):
     def edit(data):
         card = data["drafts"][0]["cards"][0]
         card["variants"] = [
-            {"id": "v", "text": "t", "state": "in_stack", "provenance": {"kind": "rewrite", "seed": 1, "created": "now"}}
+            {
+                "id": "v",
+                "text": "t",
+                "state": "in_stack",
+                "provenance": {"kind": "rewrite", "seed": 1, "created": "now"},
+            }
         ]
         text = json.dumps(data)
         return text.replace('"seed": 1', f'"seed": {value}')
@@ -177,8 +182,23 @@ def _set_seed(value):
         lambda d: {**d, "drafts": [d["drafts"][0], d["drafts"][0]]},  # the same ids twice
         lambda d: {**d, "settings": {"deep": json.loads("[" * 900 + "]" * 900)}},
     ],
-    ids=["deep", "huge-int", "seed-2^70", "seed-nan", "seed-inf", "seed-float", "drafts-dict", "drafts-int",
-         "settings-str", "note-id-int", "lone-surrogate", "huge-version", "card-text-list", "duplicate-ids", "deep-setting"],
+    ids=[
+        "deep",
+        "huge-int",
+        "seed-2^70",
+        "seed-nan",
+        "seed-inf",
+        "seed-float",
+        "drafts-dict",
+        "drafts-int",
+        "settings-str",
+        "note-id-int",
+        "lone-surrogate",
+        "huge-version",
+        "card-text-list",
+        "duplicate-ids",
+        "deep-setting",
+    ],
 )
 def test_a_damaged_json_export_is_refused_with_a_message_and_adds_nothing(project, tmp_path, edit):
     path = _export_with(tmp_path, edit)
@@ -235,8 +255,10 @@ def test_a_full_disk_during_import_is_a_clear_message_and_keeps_the_project(tmp_
         (tmp_path / "small.md").write_text("Kept.\n")
         transfer.import_draft(project, tmp_path / "small.md")
         filler = fill(disk)
-        for attempt in (lambda: transfer.import_file(project, big),
-                        lambda: transfer.add_notes_from_paths(project, [big])):
+        for attempt in (
+            lambda: transfer.import_file(project, big),
+            lambda: transfer.add_notes_from_paths(project, [big]),
+        ):
             with pytest.raises(SaveFailed, match="disk is full"):
                 attempt()
         assert [d.title for d in project.drafts()] == ["small"] and project.notes() == []

@@ -39,9 +39,7 @@ CHILD = textwrap.dedent(
 @pytest.mark.slow
 @pytest.mark.parametrize("trial", range(3))
 def test_reported_edits_survive_sigkill(project_path, trial):
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(project_path)], stdout=subprocess.PIPE, text=True
-    )
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(project_path)], stdout=subprocess.PIPE, text=True)
     kill_after = random.Random(trial).randint(20, 700)
     reported = []
     for line in child.stdout:

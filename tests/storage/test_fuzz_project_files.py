@@ -28,7 +28,11 @@ from cardwriter.services import transfer
 from cardwriter.storage.project import Project
 from tests.support import fingerprint
 
-FUZZ = settings(max_examples=int(os.environ.get("CARDWRITER_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=int(os.environ.get("CARDWRITER_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +70,10 @@ def damage(draw, size: int):
         return kind, lambda b: b[: min(cut, len(b) - 1)]
     if kind == "zero-page":
         page = draw(st.integers(0, 15))
-        return kind, lambda b: b[: page * 4096] + bytes(len(b[page * 4096 : (page + 1) * 4096])) + b[(page + 1) * 4096 :]
+        return (
+            kind,
+            lambda b: b[: page * 4096] + bytes(len(b[page * 4096 : (page + 1) * 4096])) + b[(page + 1) * 4096 :],
+        )
     if kind == "append":
         junk = draw(st.binary(min_size=1, max_size=5000))
         return kind, lambda b: b + junk
@@ -127,7 +134,11 @@ def test_damaged_project_files_open_or_are_refused_unchanged(originals, data, wh
 
 def _json_value():
     scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
-    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=10)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        max_leaves=10,
+    )
 
 
 def _paths(value, prefix=()):
@@ -198,7 +209,9 @@ def test_damaged_files_never_crash_a_process(originals, tmp_path):
     """A fixed sample of damage, opened in a child process: a signal (SIGSEGV) would fail this test."""
     cases = []
     for which in ("closed", "wal"):
-        for n, (offset, mask) in enumerate([(100, 0xFF), (4096 + 8, 0x7F), (8192 + 3, 0x01), (28, 0x40), (4096 * 3 + 100, 0x80)]):
+        for n, (offset, mask) in enumerate(
+            [(100, 0xFF), (4096 + 8, 0x7F), (8192 + 3, 0x01), (28, 0x40), (4096 * 3 + 100, 0x80)]
+        ):
             files = dict(originals[which])
             files[""] = _xor(files[""], [(offset, mask)])
             folder = tmp_path / f"{which}{n}"
@@ -209,6 +222,8 @@ def test_damaged_files_never_crash_a_process(originals, tmp_path):
         files = dict(originals[which])
         files[""] = files[""][:4096] + bytes(len(files[""]) - 4096)
         cases.append(_write_case(folder, files))
-    result = subprocess.run([sys.executable, "-c", CHILD, *map(str, cases)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, *map(str, cases)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, f"child died ({result.returncode}): {result.stderr[-2000:]}"
     assert len(result.stdout.splitlines()) == len(cases)

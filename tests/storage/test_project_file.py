@@ -137,9 +137,7 @@ def test_read_only_file(project_path, own_folder):
     shutil.copy(project_path, path)
     path.chmod(0o444)
     before = fingerprint(path)
-    result = run_as_unprivileged(
-        f"from cardwriter.storage.project import Project\nProject.open({str(path)!r})"
-    )
+    result = run_as_unprivileged(f"from cardwriter.storage.project import Project\nProject.open({str(path)!r})")
     assert result.returncode != 0
     assert "ProjectError" in result.stderr and "read-only" in result.stderr and str(path) in result.stderr
     assert fingerprint(path) == before
@@ -151,9 +149,7 @@ def test_read_only_folder(project_path, own_folder):
     path.chmod(0o666)
     own_folder.chmod(0o555)
     before = fingerprint(path)
-    result = run_as_unprivileged(
-        f"from cardwriter.storage.project import Project\nProject.open({str(path)!r})"
-    )
+    result = run_as_unprivileged(f"from cardwriter.storage.project import Project\nProject.open({str(path)!r})")
     assert result.returncode != 0
     assert "read-only" in result.stderr and str(own_folder) in result.stderr
     assert fingerprint(path) == before
@@ -163,9 +159,7 @@ def test_read_only_folder(project_path, own_folder):
 def test_creating_in_a_read_only_folder(own_folder):
     own_folder.chmod(0o555)
     target = own_folder / "new.cardwriter"
-    result = run_as_unprivileged(
-        f"from cardwriter.storage.project import Project\nProject.create({str(target)!r})"
-    )
+    result = run_as_unprivileged(f"from cardwriter.storage.project import Project\nProject.create({str(target)!r})")
     assert "read-only" in result.stderr
     assert not target.exists()
 

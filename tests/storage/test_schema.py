@@ -20,9 +20,13 @@ def write_version_1_file(path):
         MIGRATIONS[0](db)
         db.execute("PRAGMA user_version = 1")
         db["settings"].insert({"key": "variants_shown", "value": "3"})
-        db["drafts"].insert({"id": "d1", "title": "Old draft", "leading": "\ufeff", "position": 0, "created": "2026-01-01"})
+        db["drafts"].insert(
+            {"id": "d1", "title": "Old draft", "leading": "\ufeff", "position": 0, "created": "2026-01-01"}
+        )
         db["cards"].insert({"id": "c1", "draft_id": "d1", "position": 0, "text": "An old card.", "separator": "\n"})
-        db["notes"].insert({"id": "n1", "text": "An old note.", "source": "me", "tags": '["old"]', "created": "2026-01-01"})
+        db["notes"].insert(
+            {"id": "n1", "text": "An old note.", "source": "me", "tags": '["old"]', "created": "2026-01-01"}
+        )
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
 

@@ -22,7 +22,9 @@ def write_version_3_file(path):
             MIGRATIONS[version](db)
         db.execute("PRAGMA user_version = 3")
         db["drafts"].insert({"id": "d1", "title": "Three", "leading": "", "position": 0, "created": "2026-01-01"})
-        db["cards"].insert({"id": "c1", "draft_id": "d1", "position": 0, "text": "My own words here.", "separator": "\n\n"})
+        db["cards"].insert(
+            {"id": "c1", "draft_id": "d1", "position": 0, "text": "My own words here.", "separator": "\n\n"}
+        )
         db["cards"].insert({"id": "c2", "draft_id": "d1", "position": 1, "text": "Second card.", "separator": "\n"})
         db["session_target"].insert({"id": 1, "words": 300})
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

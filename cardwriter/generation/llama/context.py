@@ -143,4 +143,6 @@ class DecodingContext:
         """Run the model over the batch (one ``llama_decode``)."""
         rc = self._lib.llama_decode(self.ctx, self._batch)
         if rc != 0:
-            raise UserError(f"llama.cpp failed to decode (code {rc}) with {self._model_file.name}; try fewer variants or shorter ones")
+            raise UserError(
+                f"llama.cpp failed to decode (code {rc}) with {self._model_file.name}; try fewer variants or shorter ones"
+            )

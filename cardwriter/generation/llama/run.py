@@ -124,7 +124,9 @@ class BatchRun:
     def _new_sequence(self, index: int, slot: int) -> SequenceState:
         tokens = self.token_lists[index]
         chain = self._samplers.chain(self._preset, self._seeds[index], self._ban_eog)
-        return SequenceState(index, chain, self._max_tokens[index], n_past=len(tokens), slot=slot, tail=tuple(tokens[self.prefix :]))
+        return SequenceState(
+            index, chain, self._max_tokens[index], n_past=len(tokens), slot=slot, tail=tuple(tokens[self.prefix :])
+        )
 
     def _decode_tails(self) -> None:
         """Every sequence starts from a copy of the prefix; all tails then go in one batch."""
@@ -156,7 +158,12 @@ class BatchRun:
                     yield from self._cancel_live()
                     return
                 text = seq.take(token, None if token in self._eog else self._piece(token), self._stop_at_paragraph_end)
-                if text and seq.finish_reason is None and self._early_stop is not None and self._early_stop(seq.index, seq.text):
+                if (
+                    text
+                    and seq.finish_reason is None
+                    and self._early_stop is not None
+                    and self._early_stop(seq.index, seq.text)
+                ):
                     seq.finish_reason = FINISH_EARLY
                 if text:
                     yield TextPiece(seq.index, text)

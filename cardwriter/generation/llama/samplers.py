@@ -31,7 +31,9 @@ class SamplerFactory:
         self._n_vocab = n_vocab
         self.eog_tokens = eog_tokens
         self._dry_prototypes: dict[DryKey, SamplerPointer] = {}
-        self._dry_breakers = (ctypes.c_char_p * len(DRY_SEQUENCE_BREAKERS))(*(b.encode() for b in DRY_SEQUENCE_BREAKERS))
+        self._dry_breakers = (ctypes.c_char_p * len(DRY_SEQUENCE_BREAKERS))(
+            *(b.encode() for b in DRY_SEQUENCE_BREAKERS)
+        )
 
     def close(self) -> None:
         for proto in self._dry_prototypes.values():
@@ -49,7 +51,10 @@ class SamplerFactory:
         if ban_eog and self.eog_tokens:
             add(chain, self._bans(self.eog_tokens))
         if preset.repeat_penalty != 1.0:
-            add(chain, lib.llama_sampler_init_penalties(self._n_vocab, preset.repeat_last_n, preset.repeat_penalty, 0.0, 0.0))
+            add(
+                chain,
+                lib.llama_sampler_init_penalties(self._n_vocab, preset.repeat_last_n, preset.repeat_penalty, 0.0, 0.0),
+            )
         if preset.dry_multiplier > 0:
             add(chain, lib.llama_sampler_clone(self._dry_prototype(preset)))
         if preset.top_n_sigma is not None:

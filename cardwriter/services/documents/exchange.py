@@ -77,8 +77,7 @@ def document_bytes(draft: Draft, fmt: str, pdf_writer: PdfWriter | None = None) 
     raise UserError(f"unknown document format {fmt!r}; choose one of {', '.join(DOCUMENT_FORMATS)}")
 
 
-def export_document(project: Project, path: Path, fmt: str, draft_id: str,
-                    pdf_writer: PdfWriter | None = None) -> None:
+def export_document(project: Project, path: Path, fmt: str, draft_id: str, pdf_writer: PdfWriter | None = None) -> None:
     """Write a draft as a document to ``path`` atomically; never onto the project or another database."""
     path = Path(path)
     if os.path.realpath(path) == os.path.realpath(project.path):

@@ -56,8 +56,8 @@ def _q(name: str) -> str:
 _TEXT_STYLES = {(True, False): "Bold", (False, True): "Italic", (True, True): "BoldItalic"}
 
 _STYLES_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
-<office:document-styles xmlns:office="{NS['office']}" xmlns:style="{NS['style']}" xmlns:text="{NS['text']}"
- xmlns:fo="{NS['fo']}" office:version="1.3">
+<office:document-styles xmlns:office="{NS["office"]}" xmlns:style="{NS["style"]}" xmlns:text="{NS["text"]}"
+ xmlns:fo="{NS["fo"]}" office:version="1.3">
  <office:styles>
   <style:default-style style:family="paragraph">
    <style:text-properties style:font-name="Liberation Serif" fo:font-family="'Liberation Serif', serif"
@@ -73,16 +73,21 @@ _STYLES_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
    <style:paragraph-properties fo:margin-top="0.42cm" fo:margin-bottom="0.21cm" fo:keep-with-next="always"/>
    <style:text-properties fo:font-weight="bold"/>
   </style:style>
-{''.join(f'''  <style:style style:name="Heading_20_{n}" style:display-name="Heading {n}" style:family="paragraph"
+{
+    "".join(
+        f'''  <style:style style:name="Heading_20_{n}" style:display-name="Heading {n}" style:family="paragraph"
    style:parent-style-name="Heading" style:default-outline-level="{n}" style:class="text">
    <style:text-properties fo:font-size="{size}"/>
   </style:style>
-''' for n, size in zip(range(1, 7), ("130%", "115%", "105%", "100%", "95%", "90%"), strict=True))} </office:styles>
+'''
+        for n, size in zip(range(1, 7), ("130%", "115%", "105%", "100%", "95%", "90%"), strict=True)
+    )
+} </office:styles>
 </office:document-styles>
 """
 
 _MANIFEST_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="{NS['manifest']}" manifest:version="1.3">
+<manifest:manifest xmlns:manifest="{NS["manifest"]}" manifest:version="1.3">
  <manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="{MIMETYPE}"/>
  <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
  <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
@@ -125,14 +130,19 @@ def _content_xml(draft: Draft) -> bytes:
     for card in draft.cards:
         block = block_from_markdown(card.text)
         if block.heading:
-            element = ET.SubElement(text, _q("text:h"), {
-                _q("text:style-name"): f"Heading_20_{block.heading}", _q("text:outline-level"): str(block.heading)})
+            element = ET.SubElement(
+                text,
+                _q("text:h"),
+                {_q("text:style-name"): f"Heading_20_{block.heading}", _q("text:outline-level"): str(block.heading)},
+            )
         else:
             element = ET.SubElement(text, _q("text:p"), {_q("text:style-name"): "Text_20_body"})
         for run in block.runs:
             target = element
             if run.bold or run.italic:
-                target = ET.SubElement(element, _q("text:span"), {_q("text:style-name"): _TEXT_STYLES[run.bold, run.italic]})
+                target = ET.SubElement(
+                    element, _q("text:span"), {_q("text:style-name"): _TEXT_STYLES[run.bold, run.italic]}
+                )
             _append_text(target, run.text)
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
 

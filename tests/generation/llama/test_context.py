@@ -13,7 +13,11 @@ def test_the_cached_prefix_lives_on_its_own_sequence(engine):
     preset = get_preset("faithful")
     texts = ["Shared words here, then one", "Shared words here, then two"]
     shared = len(engine.tokenize("Shared words here, then"))
-    list(engine.stream_prompts(texts, seeds=[1, 2], preset=preset, max_tokens=[4, 4], ban_eog=True, stop_at_paragraph_end=False))
+    list(
+        engine.stream_prompts(
+            texts, seeds=[1, 2], preset=preset, max_tokens=[4, 4], ban_eog=True, stop_at_paragraph_end=False
+        )
+    )
     context = engine.context
     assert context.home >= 2
     assert engine.cached_prefix_tokens == shared

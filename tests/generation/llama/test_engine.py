@@ -99,7 +99,12 @@ def test_cancel_method_ends_a_long_run_promptly(engine):
     def run():
         events = list(
             engine.stream_prompts(
-                ["Once upon a time"] * 2, seeds=[1, 2], preset=preset, max_tokens=[2000] * 2, ban_eog=True, stop_at_paragraph_end=False
+                ["Once upon a time"] * 2,
+                seeds=[1, 2],
+                preset=preset,
+                max_tokens=[2000] * 2,
+                ban_eog=True,
+                stop_at_paragraph_end=False,
             )
         )
         ended["at"] = time.perf_counter()
@@ -122,7 +127,12 @@ def test_finished_sequences_leave_the_batch_and_free_their_cache(engine):
     preset = get_preset("faithful")
     list(
         engine.stream_prompts(
-            ["One", "One two three", "Hello"], seeds=[1, 2, 3], preset=preset, max_tokens=[3, 9, 5], ban_eog=True, stop_at_paragraph_end=False
+            ["One", "One two three", "Hello"],
+            seeds=[1, 2, 3],
+            preset=preset,
+            max_tokens=[3, 9, 5],
+            ban_eog=True,
+            stop_at_paragraph_end=False,
         )
     )
     assert [engine.context.last_position(s) for s in range(3)] == [-1, -1, -1]
@@ -232,7 +242,12 @@ def test_long_prompts_and_tails_beyond_one_micro_batch(engine):
     assert len(engine.tokenize(long_a)) + len(engine.tokenize(long_b)) > 1024
     events = list(
         engine.stream_prompts(
-            [long_a, long_b], seeds=[1, 2], preset=get_preset("balanced"), max_tokens=[5, 5], ban_eog=True, stop_at_paragraph_end=False
+            [long_a, long_b],
+            seeds=[1, 2],
+            preset=get_preset("balanced"),
+            max_tokens=[5, 5],
+            ban_eog=True,
+            stop_at_paragraph_end=False,
         )
     )
     done = {e.index: e for e in events if isinstance(e, SequenceDone)}

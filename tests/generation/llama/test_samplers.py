@@ -17,7 +17,11 @@ NEAR_GREEDY = dataclasses.replace(get_preset("faithful"), temperature=0.01)
 
 def first_pieces(engine, distinct: bool) -> list[str]:
     events = engine.stream_prompts(
-        ["The lighthouse keeper said"] * 4, seeds=[1, 2, 3, 4], preset=NEAR_GREEDY, max_tokens=[1] * 4, distinct_openings=distinct
+        ["The lighthouse keeper said"] * 4,
+        seeds=[1, 2, 3, 4],
+        preset=NEAR_GREEDY,
+        max_tokens=[1] * 4,
+        distinct_openings=distinct,
     )
     return [e.text for e in sorted((e for e in events if isinstance(e, TextPiece)), key=lambda e: e.index)]
 

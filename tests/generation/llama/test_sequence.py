@@ -60,7 +60,13 @@ def test_done_gives_the_cleaned_text_and_flushes_a_half_character():
     seq = sequence()
     seq.take(5, b'"A quiet harbour."', stop_at_paragraph_end=True)
     done = seq.done(FINISH_CANCELLED, 1.5)
-    assert (done.index, done.text, done.tokens, done.finish_reason, done.seconds) == (2, "A quiet harbour.", 1, FINISH_CANCELLED, 1.5)
+    assert (done.index, done.text, done.tokens, done.finish_reason, done.seconds) == (
+        2,
+        "A quiet harbour.",
+        1,
+        FINISH_CANCELLED,
+        1.5,
+    )
     cut = sequence()
     cut.take(5, b"Caf\xc3", stop_at_paragraph_end=True)
     assert cut.done(FINISH_LENGTH, 0.1).text == "Caf\ufffd"

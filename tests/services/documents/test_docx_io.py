@@ -27,8 +27,7 @@ def paragraphs(path):
     """(style name, text, [(run text, bold, italic)]) for each paragraph, as python-docx reads them."""
     document = docx.Document(str(path))
     return [
-        (p.style.name, p.text, [(r.text, bool(r.bold), bool(r.italic)) for r in p.runs])
-        for p in document.paragraphs
+        (p.style.name, p.text, [(r.text, bool(r.bold), bool(r.italic)) for r in p.runs]) for p in document.paragraphs
     ]
 
 
@@ -39,15 +38,32 @@ def test_exported_docx_has_the_paragraphs_headings_and_emphasis(project, tmp_pat
 
     assert paragraphs(out) == [
         ("Heading 1", "The Lighthouse", [("The Lighthouse", False, False)]),
-        ("Normal", "The old keeper climbed the winding stairs, counting every step.", [
-            ("The old keeper climbed the ", False, False), ("winding", False, True),
-            (" stairs, counting ", False, False), ("every", True, False), (" step.", False, False)]),
+        (
+            "Normal",
+            "The old keeper climbed the winding stairs, counting every step.",
+            [
+                ("The old keeper climbed the ", False, False),
+                ("winding", False, True),
+                (" stairs, counting ", False, False),
+                ("every", True, False),
+                (" step.", False, False),
+            ],
+        ),
         ("Heading 2", "Night", [("Night", False, False)]),
-        ("Normal", "Below him the sea turned grey, then black.\nThe gulls went quiet.", [
-            ("Below him the sea turned ", False, False), ("grey", True, True),
-            (", then black.\nThe gulls went quiet.", False, False)]),
-        ("Normal", "He lit the lamp; 2 * 3 is snake_case, not emphasis.", [
-            ("He lit the lamp; 2 * 3 is snake_case, not emphasis.", False, False)]),
+        (
+            "Normal",
+            "Below him the sea turned grey, then black.\nThe gulls went quiet.",
+            [
+                ("Below him the sea turned ", False, False),
+                ("grey", True, True),
+                (", then black.\nThe gulls went quiet.", False, False),
+            ],
+        ),
+        (
+            "Normal",
+            "He lit the lamp; 2 * 3 is snake_case, not emphasis.",
+            [("He lit the lamp; 2 * 3 is snake_case, not emphasis.", False, False)],
+        ),
     ]
     assert docx.Document(str(out)).core_properties.title == "Story"
 
@@ -100,7 +116,8 @@ def test_word_file_imports_its_text_in_order_and_says_what_it_skipped(project, t
     assert draft.title == "chapter"
     assert skipped == "1 table and 2 images"
     assert exchange.describe_import(tmp_path / "chapter.docx", draft, skipped) == (
-        f"imported {tmp_path / 'chapter.docx'} as draft 'chapter' (5 cards; skipped 1 table and 2 images)")
+        f"imported {tmp_path / 'chapter.docx'} as draft 'chapter' (5 cards; skipped 1 table and 2 images)"
+    )
     assert drafts_of(project) == [("chapter", [c.text for c in draft.cards])]
 
 
@@ -108,9 +125,11 @@ def test_links_and_tracked_insertions_are_text_but_deletions_are_not(project, tm
     document = docx.Document()
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     p = document.add_paragraph("See ")
-    p._p.append(parse_xml(f'<w:hyperlink {w}><w:r><w:t>the harbour</w:t></w:r></w:hyperlink>'))
+    p._p.append(parse_xml(f"<w:hyperlink {w}><w:r><w:t>the harbour</w:t></w:r></w:hyperlink>"))
     p._p.append(parse_xml(f'<w:del {w} w:id="1" w:author="a"><w:r><w:delText> (old)</w:delText></w:r></w:del>'))
-    p._p.append(parse_xml(f'<w:ins {w} w:id="2" w:author="a"><w:r><w:t xml:space="preserve"> at dawn</w:t></w:r></w:ins>'))
+    p._p.append(
+        parse_xml(f'<w:ins {w} w:id="2" w:author="a"><w:r><w:t xml:space="preserve"> at dawn</w:t></w:r></w:ins>')
+    )
     document.save(str(tmp_path / "links.docx"))
     draft, _ = exchange.import_document(project, tmp_path / "links.docx")
     assert [c.text for c in draft.cards] == ["See the harbour at dawn"]

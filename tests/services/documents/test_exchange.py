@@ -40,7 +40,10 @@ def test_export_on_a_full_disk_keeps_the_old_file(project, tmp_path):
 def test_pdf_needs_a_drawing_function():
     with pytest.raises(UserError, match="PDF export needs"):
         exchange.document_bytes(draft_from_text("d", "x\n"), "pdf")
-    assert exchange.document_bytes(draft_from_text("d", "x\n"), "pdf", lambda draft: b"%PDF-" + draft.title.encode()) == b"%PDF-d"
+    assert (
+        exchange.document_bytes(draft_from_text("d", "x\n"), "pdf", lambda draft: b"%PDF-" + draft.title.encode())
+        == b"%PDF-d"
+    )
 
 
 def test_transfer_imports_documents_by_suffix(project, tmp_path):

@@ -67,7 +67,10 @@ def test_exported_odt_is_a_valid_package_with_the_same_paragraphs(project, tmp_p
         ("p", None, "Below him the sea turned grey.\nThe gulls went quiet."),
     ]
     # The emphasis is in spans whose automatic styles say italic and bold.
-    styles = {s.get(f"{{{STYLE}}}name"): s.find(f"{{{STYLE}}}text-properties").attrib for s in content.iter(f"{{{STYLE}}}style")}
+    styles = {
+        s.get(f"{{{STYLE}}}name"): s.find(f"{{{STYLE}}}text-properties").attrib
+        for s in content.iter(f"{{{STYLE}}}style")
+    }
     spans = [(span.text, styles[span.get(f"{{{TEXT}}}style-name")]) for span in body.iter(f"{{{TEXT}}}span")]
     assert spans == [("winding", {f"{{{FO}}}font-style": "italic"}), ("every", {f"{{{FO}}}font-weight": "bold"})]
 
@@ -126,10 +129,14 @@ def odt_package(content: str, styles: str = OFFICE_STYLES, manifest_extra: str =
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("styles.xml", styles, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("META-INF/manifest.xml", (
-            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-            f'<manifest:file-entry manifest:full-path="content.xml">{manifest_extra}</manifest:file-entry>'
-            "</manifest:manifest>"))
+        archive.writestr(
+            "META-INF/manifest.xml",
+            (
+                '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                f'<manifest:file-entry manifest:full-path="content.xml">{manifest_extra}</manifest:file-entry>'
+                "</manifest:manifest>"
+            ),
+        )
     return out.getvalue()
 
 
@@ -155,8 +162,13 @@ def test_office_odt_imports_its_text_in_order_and_says_what_it_skipped(project, 
         (b"\x00\x01binary" * 100, r"is not an OpenDocument text file \(\.odt\)"),
         (odt_package("<office:document-content"), "not well-formed XML"),
         (odt_package(OFFICE_CONTENT, manifest_extra="<manifest:encryption-data/>"), "is password-protected"),
-        (odt_package(f'<office:document-content xmlns:office="{OFFICE}"><office:body><office:spreadsheet/>'
-                     "</office:body></office:document-content>"), "is not a text document"),
+        (
+            odt_package(
+                f'<office:document-content xmlns:office="{OFFICE}"><office:body><office:spreadsheet/>'
+                "</office:body></office:document-content>"
+            ),
+            "is not a text document",
+        ),
     ],
     ids=["truncated", "binary", "bad-xml", "encrypted", "spreadsheet"],
 )
