@@ -44,6 +44,7 @@ import httpx
 from httpx_sse import EventSource, SSEError
 
 from cardwriter.generation import prompts
+from cardwriter.generation.http_errors import ENV_API_KEY, Retry, check_status, too_slow, unreachable
 from cardwriter.generation.http_limits import (
     BYTES_PER_TOKEN,
     CHARS_PER_TOKEN,
@@ -72,18 +73,8 @@ from cardwriter.generation.protocol import (
     TextPiece,
 )
 
-ENV_API_KEY = "CARDWRITER_API_KEY"
 CHAT = "chat"
 COMPLETION = "completion"
-_RETRY_STATUSES = {429, 500, 502, 503, 504}
-
-
-class _Retry(Exception):
-    """A failure worth another try (nothing has been streamed yet)."""
-
-    def __init__(self, error: ServerError) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 class HttpGenerator:
@@ -175,44 +166,13 @@ class HttpGenerator:
                 f"the generation server at {self.url} did not answer in time; is it overloaded or stuck?"
             ) from None
         except httpx.TransportError as exc:
-            raise self._unreachable(exc) from None
+            raise unreachable(self.url, exc) from None
         if len(body) > MAX_BODY:
             raise ServerError(
                 f"the server at {self.url} answered more than {MAX_BODY // 1024} KiB to {path}; is it an OpenAI-compatible server?"
             )
-        self._check_status(response.status_code, body, path)
+        check_status(self.url, self._prefix, response.status_code, body, path)
         return response.status_code, body
-
-    def _unreachable(self, exc: BaseException) -> ServerError:
-        if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
-            return ServerError(
-                f"the generation server at {self.url} did not answer in time; is it overloaded or stuck?"
-            )
-        reason = str(exc) or type(exc).__name__
-        return ServerError(
-            f"cannot reach the generation server at {self.url} ({reason}); is it running? "
-            "Start it (for example 'python -m llama_cpp.server --model FILE.gguf') or check the URL"
-        )
-
-    def _check_status(self, status: int, body: bytes, path: str) -> None:
-        if status == 200:
-            return
-        detail = body[:200].decode("utf-8", errors="replace").strip()
-        if status in (401, 403):
-            raise ServerError(
-                f"the server at {self.url} refused the request (HTTP {status}): set {ENV_API_KEY} to a valid API key"
-            )
-        if status == 404:
-            raise ServerError(
-                f"the server at {self.url} has no {self._prefix + path} (HTTP 404); is it an OpenAI-compatible server, "
-                "and is the URL its base (without /chat/completions)?"
-            )
-        error = ServerError(f"the server at {self.url} answered HTTP {status} to {path}: {detail}")
-        if status in _RETRY_STATUSES:
-            raise _Retry(error)
-        raise error
-
-    # -- generation -----------------------------------------------------------
 
     def payload(self, plan: prompts.SequencePlan, preset: SamplerPreset) -> tuple[str, dict[str, object]]:
         """The path and JSON body of one sequence's request, with every sampler setting of ``preset``."""
@@ -304,7 +264,7 @@ class HttpGenerator:
             try:
                 self._post_stream(plan, path, data, events, stop, started)
                 return
-            except _Retry as retry:
+            except Retry as retry:
                 attempt += 1
                 if attempt > self.retries or stop.is_set():
                     raise retry.error from None
@@ -333,7 +293,13 @@ class HttpGenerator:
                 "POST", self._prefix + path, content=data, headers=self._headers(), timeout=timeout
             ) as response:
                 if response.status_code != 200:
-                    self._check_status(response.status_code, read_capped(response, MAX_ERROR_BODY, deadline), path)
+                    check_status(
+                        self.url,
+                        self._prefix,
+                        response.status_code,
+                        read_capped(response, MAX_ERROR_BODY, deadline),
+                        path,
+                    )
                 response.stream = BoundedStream(response.stream, max_bytes, deadline)
                 try:
                     for event in EventSource(response).iter_sse():
@@ -377,25 +343,20 @@ class HttpGenerator:
         except (Deadline, httpx.TransportError) as exc:
             if isinstance(exc, Deadline) or time.monotonic() >= deadline - 0.05:
                 if not text:
-                    raise self._too_slow(seconds) from None
+                    raise too_slow(self.url, seconds) from None
                 reason = FINISH_LENGTH
             elif not text:
-                raise _Retry(self._unreachable(exc)) from None
+                raise Retry(unreachable(self.url, exc)) from None
             else:
-                raise self._unreachable(exc) from None
+                raise unreachable(self.url, exc) from None
         if not text and not finished and reason != FINISH_CANCELLED:
-            raise _Retry(
+            raise Retry(
                 ServerError(
                     f"the server at {self.url} ended a stream without any answer; if it is llama-cpp-python's "
                     "server, start it with '--interrupt_requests False' (or lower the concurrency)"
                 )
             )
         events.put(SequenceDone(plan.index, prompts.clean(text), tokens, reason, time.perf_counter() - started))
-
-    def _too_slow(self, seconds: float) -> ServerError:
-        return ServerError(
-            f"the generation server at {self.url} gave no answer within {seconds:.0f} s; is it overloaded or stuck?"
-        )
 
     def _parse_chunk(self, payload: str, path: str) -> tuple[str, str | None]:
         try:

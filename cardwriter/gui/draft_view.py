@@ -27,6 +27,7 @@ from cardwriter.gui import undo_commands
 from cardwriter.gui.card_delegate import CardDelegate
 from cardwriter.gui.card_editor import CardEditor
 from cardwriter.gui.card_model import CardListModel, CardRole
+from cardwriter.gui.unfurled_slot import UnfurledSlot
 
 if TYPE_CHECKING:
     from cardwriter.gui.unfurled_stack import UnfurledStack
@@ -45,9 +46,7 @@ class DraftView(QListView):
         self.undo_stack = undo_stack
         self._editor: CardEditor | None = None
         self._editing_id = ""
-        self._unfurled: UnfurledStack | None = None
-        self._unfurled_id = ""
-        self._unfurled_width = 0
+        self._slot = UnfurledSlot(self)  # the one stack unfurled under its card, if any
         self._card_before_reset = ""
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_AFTER_MS)
         self._save_timer.timeout.connect(self.save_typing)
@@ -156,8 +155,8 @@ class DraftView(QListView):
         if (
             watched is self._editor
             and event.type() == QEvent.Type.MouseButtonPress
-            and self._unfurled is not None
-            and self._editing_id == self._unfurled_id
+            and self._slot.widget is not None
+            and self._editing_id == self._slot.card_id
         ):
             self.fold()
         return super().eventFilter(watched, event)
@@ -286,7 +285,7 @@ class DraftView(QListView):
 
     # -- row heights -----------------------------------------------------------
 
-    def _option_for(self, index: QModelIndex) -> QStyleOptionViewItem:
+    def option_for(self, index: QModelIndex) -> QStyleOptionViewItem:
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         option.rect = self.visualRect(index)
@@ -296,7 +295,7 @@ class DraftView(QListView):
         """Lay the column out again if ``index``'s row no longer has the height it needs."""
         if index.isValid():
             rect = self.visualRect(index)
-            if rect.isValid() and self.delegate.sizeHint(self._option_for(index), index).height() != rect.height():
+            if rect.isValid() and self.delegate.sizeHint(self.option_for(index), index).height() != rect.height():
                 self.scheduleDelayedItemsLayout()
 
     def dataChanged(
@@ -315,82 +314,39 @@ class DraftView(QListView):
     # -- the unfurled stack ------------------------------------------------------
 
     def unfurled_id(self) -> str:
-        return self._unfurled_id
+        return self._slot.card_id
 
     def unfurled_widget(self) -> QWidget | None:
-        return self._unfurled
+        return self._slot.widget
 
     def unfurl(self, card_id: str, widget: UnfurledStack) -> None:
-        """Open ``widget`` (an unfurled stack) under ``card_id``'s card, folding any other first.
-
-        ``widget`` must have ``height_for(width)`` and a ``height_changed`` signal; the view owns it now.
-        """
+        """Open ``widget`` (an unfurled stack) under ``card_id``'s card, folding any other first."""
         self.fold()
-        self._unfurled, self._unfurled_id, self._unfurled_width = widget, card_id, 0
-        widget.setParent(self.viewport())
-        widget.height_changed.connect(self._unfurled_resized)
-        self.delegate.unfurled = (card_id, 0)
-        self._unfurled_resized()
-        self.scrollTo(self.card_model().index_of_card(card_id))
-        widget.show()
+        self._slot.open(card_id, widget)
 
     def fold(self) -> None:
         """Fold the unfurled stack (if any) back into a peek."""
-        if self._unfurled is None:
-            return
-        card_id, widget = self._unfurled_id, self._unfurled
-        self._unfurled, self._unfurled_id = None, ""
-        self.delegate.unfurled = ("", 0)
-        widget.hide()
-        widget.deleteLater()
-        self.scheduleDelayedItemsLayout()
-        self.folded.emit(card_id)
-
-    def _unfurled_resized(self) -> None:
-        """The stack's content or the column's width changed: give it the height it needs now."""
-        if self._unfurled is None:
-            return
-        index = self.card_model().index_of_card(self._unfurled_id)
-        if not index.isValid():
-            return
-        width = self.delegate.unfurl_rect(self._option_for(index), index).width()
-        self._unfurled_width = width
-        height = self._unfurled.height_for(width)
-        if self.delegate.unfurled != (self._unfurled_id, height):
-            self.delegate.unfurled = (self._unfurled_id, height)
-            self.scheduleDelayedItemsLayout()
-        self._place_unfurled()
-
-    def _place_unfurled(self) -> None:
-        if self._unfurled is None:
-            return
-        index = self.card_model().index_of_card(self._unfurled_id)
-        if not index.isValid():
-            return
-        rect = self.delegate.unfurl_rect(self._option_for(index), index)
-        if rect.width() != self._unfurled_width:
-            QTimer.singleShot(0, self._unfurled_resized)  # not from inside a layout pass
-        self._unfurled.setGeometry(rect)
+        card_id = self._slot.close()
+        if card_id:
+            self.folded.emit(card_id)
 
     def updateEditorGeometries(self) -> None:
         """Qt calls this after every layout and resize: the unfurled stack moves with its card."""
         super().updateEditorGeometries()
-        self._place_unfurled()
+        self._slot.place()
 
     def _rows_leaving(self, parent: QModelIndex, first: int, last: int) -> None:
-        if self._unfurled is not None:
-            row = self.card_model().row_of(self._unfurled_id)
-            if row is not None and first <= row <= last:
-                self.fold()
+        if self._slot.rows_leaving(first, last):
+            self.fold()
 
     # -- clicks on the peek ---------------------------------------------------------
 
     def _peek_at(self, pos) -> str:
         """The id of the card whose peeking stack is under ``pos`` (viewport coordinates), or ""."""
         index = self.indexAt(pos)
-        if not index.isValid() or index.data(CardRole.ID) == self._unfurled_id:
+        if not index.isValid() or index.data(CardRole.ID) == self._slot.card_id:
             return ""
-        return index.data(CardRole.ID) if self.delegate.peek_rect(self._option_for(index), index).contains(pos) else ""
+        return index.data(CardRole.ID) if self.delegate.peek_rect(self.option_for(index), index).contains(pos) else ""
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
@@ -400,8 +356,8 @@ class DraftView(QListView):
             event.accept()
             return
         index = self.indexAt(pos)
-        if self._unfurled is not None and index.isValid() and index.data(CardRole.ID) == self._unfurled_id:
-            if self.delegate.card_rect(self._option_for(index), index).contains(pos):
+        if self._slot.widget is not None and index.isValid() and index.data(CardRole.ID) == self._slot.card_id:
+            if self.delegate.card_rect(self.option_for(index), index).contains(pos):
                 self.fold()  # a click on the paragraph folds its stack
         super().mousePressEvent(event)
 
@@ -411,7 +367,7 @@ class DraftView(QListView):
         super().mouseMoveEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self._unfurled is not None:
+        if event.key() == Qt.Key.Key_Escape and self._slot.widget is not None:
             self.fold()
             return
         super().keyPressEvent(event)

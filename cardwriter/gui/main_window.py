@@ -30,6 +30,7 @@ from cardwriter.gui.help_actions import HelpActions
 from cardwriter.gui.main_menu import MainMenu
 from cardwriter.gui.note_actions import NoteActions
 from cardwriter.gui.notes_panel import NotesPanel
+from cardwriter.gui.panel_state import remember_panel
 from cardwriter.gui.project_actions import ProjectActions
 from cardwriter.gui.save_guard import SaveGuard
 from cardwriter.gui.settings_dialog import SettingsDialog
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
         self.help = HelpActions(self)
         self.voice = VoiceActions(self.status, lambda: self.settings.preferences().voice_threshold)
         self._connect_generation()
-        self._keep_notes_panel(self.note_actions.dock)
+        remember_panel(self, self.note_actions.dock, "notes", "Ctrl+Shift+N")
         self.backups = BackupActions(self)
         if project_path is not None:
             self.project_actions.open_path(Path(project_path), create=True)
@@ -116,16 +117,6 @@ class MainWindow(QMainWindow):
         m.accept_requested.connect(self.stacks.accept_shown)
         m.draft_requested.connect(self.show_draft)
         self.tools.connect_menu(m)
-
-    def _keep_notes_panel(self, dock) -> None:
-        """The notes panel stays collapsed (or open) as the writer left it, also at the next start."""
-        dock.setVisible(self.settings.panel_visible("notes"))
-        dock.toggleViewAction().toggled.connect(self._notes_panel_toggled)
-        self.menu.add_panel_action(dock.toggleViewAction(), "Ctrl+Shift+N")
-
-    def _notes_panel_toggled(self, shown: bool) -> None:
-        if self.isVisible():  # the writer's doing, not the window closing
-            self.settings.set_panel_visible("notes", shown)
 
     def _connect_generation(self) -> None:
         g = self.generation

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 from cardwriter.gui.find_bar import FindBar
 from cardwriter.gui.focus_mode import FocusMode
 from cardwriter.gui.navigator import Navigator
+from cardwriter.gui.panel_state import remember_panel
 from cardwriter.gui.session_target import SessionTarget
 from cardwriter.gui.spelling import Spelling
 from cardwriter.gui.writing_settings import apply_to
@@ -31,17 +32,13 @@ class WritingTools(QObject):
         self.target = SessionTarget(window)
         self.navigator = Navigator(window)
 
-    def add_panels(self, settings, menu) -> None:  # AppSettings, MainMenu
+    def add_panels(self) -> None:
         """The navigator dock, above the notes (sharing their column, so the draft keeps its width),
         shown or collapsed as the writer left it."""
         dock = self.navigator.dock
         self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.window.splitDockWidget(dock, self.window.note_actions.dock, Qt.Orientation.Vertical)
-        dock.setVisible(settings.panel_visible("navigator"))
-        dock.toggleViewAction().toggled.connect(
-            lambda shown: self.window.isVisible() and settings.set_panel_visible("navigator", shown)
-        )
-        menu.add_panel_action(dock.toggleViewAction(), "Ctrl+Shift+O")
+        remember_panel(self.window, dock, "navigator", "Ctrl+Shift+O")
 
     def connect_menu(self, menu) -> None:  # the MainMenu
         w = self.window
@@ -49,7 +46,7 @@ class WritingTools(QObject):
         menu.find_step_requested.connect(lambda way: self.find_bar.step_by(way) if w.view else None)
         menu.focus_requested.connect(self.focus.toggle)
         menu.target_requested.connect(self.target.ask)
-        self.add_panels(w.settings, menu)
+        self.add_panels()
 
     def draft_shown(self, view) -> None:  # the new DraftView
         w = self.window
