@@ -159,29 +159,8 @@ class ProgressLine:
         if progress.stage == "downloading" and now - self.last < 0.5 and progress.done != progress.total:
             return
         self.last, self.stage = now, progress.stage
-        self.stream.write("\r" + describe(progress) + "\x1b[K")
+        self.stream.write("\r" + progress.describe() + "\x1b[K")
         self.stream.flush()
-
-
-def describe(progress) -> str:  # a model_download.Progress
-    """ "45.2 of 98.4 MB, 12.3 MB/s, 4 s left" (or verifying / checking)."""
-    if progress.stage == "verifying":
-        return "verifying the download…"
-    if progress.stage == "checking":
-        return "checking that llama.cpp can load it…"
-    mb = 1024**2
-    of = f" of {progress.total / mb:,.1f}" if progress.total else ""
-    left = f", {format_seconds(progress.eta)} left" if progress.eta is not None else ""
-    return f"{progress.done / mb:,.1f}{of} MB, {progress.speed / mb:.1f} MB/s{left}"
-
-
-def format_seconds(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def run_get(args: argparse.Namespace) -> int:

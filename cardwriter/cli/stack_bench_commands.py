@@ -43,11 +43,8 @@ def run_bench_stack(args: argparse.Namespace) -> int:
         raise UserError(f"--limit must be at least 1, not {args.limit}")
     from cardwriter.cli.generation_commands import open_embedder
     from cardwriter.evaluation.diversity_input import load_paragraphs
-    from cardwriter.evaluation.stack_bench import (
-        format_table,
-        open_plain_llama,
-        run_stack_bench,
-    )
+    from cardwriter.evaluation.plain_calls import open_plain_llama
+    from cardwriter.evaluation.stack_bench import format_table, run_stack_bench
     from cardwriter.generation.llama import LlamaEngine
 
     paragraphs = load_paragraphs(args.input, args.limit)

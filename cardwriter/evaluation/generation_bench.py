@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.evaluation.plain_calls import completion, open_plain_llama, sampling
 from cardwriter.generation import prompts
 from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.presets import DEFAULT_PRESET, get_preset
@@ -131,42 +132,15 @@ def run_generation_bench(
     engine.close()
     gc.collect()
 
-    import llama_cpp
-
-    from cardwriter.generation.llama.model_params import patch_default_params
-
-    patch_default_params(llama_cpp)  # the baseline loads as our engine does (no AMX buffers)
     n_ctx = -(-(prompt_tokens + tokens + 64) // 256) * 256
-    llm = llama_cpp.Llama(
-        model_path=str(engine.path),
-        n_ctx=n_ctx,
-        n_threads=threads,
-        n_threads_batch=threads,
-        last_n_tokens_size=chosen.repeat_last_n,
-        verbose=False,
-    )
+    llm = open_plain_llama(str(engine.path), threads, n_ctx, repeat_last_n=chosen.repeat_last_n)
+    options = sampling(chosen, banned=eog)
 
     def plain(budget: int) -> tuple[float, int]:
         t0 = time.perf_counter()
         count = 0
         for plan in plans:
-            out = llm.create_chat_completion(
-                messages=chat_messages(plan.messages),
-                max_tokens=budget,
-                seed=plan.seed,
-                temperature=chosen.temperature,
-                min_p=chosen.min_p,
-                typical_p=chosen.typical_p,
-                top_k=chosen.top_k,
-                top_p=chosen.top_p,
-                repeat_penalty=chosen.repeat_penalty,
-                mirostat_mode=2 if chosen.mirostat_tau is not None else 0,
-                mirostat_tau=chosen.mirostat_tau or 5.0,
-                mirostat_eta=chosen.mirostat_eta,
-                logit_bias={t: float("-inf") for t in eog},
-            )
-            if not isinstance(out, dict):  # not asked to stream, so one answer (the library's type allows both)
-                raise TypeError("create_chat_completion streamed an answer it was not asked to stream")
+            out = completion(llm, chat_messages(plan.messages), budget, plan.seed, options)
             count += out["usage"]["completion_tokens"]
         return time.perf_counter() - t0, count
 

@@ -39,6 +39,7 @@ from cardwriter.evaluation.diversity_scores import (
     score,
     summarise,
 )
+from cardwriter.evaluation.plain_calls import completion, sampling
 from cardwriter.generation import prompts
 from cardwriter.generation.presets import get_preset
 from cardwriter.generation.protocol import GenerationRequest, TextGenerator
@@ -209,18 +210,6 @@ def _scored(
     return WayResult(way, paragraph.id, first, full, len(texts), candidates, tokens, quality)
 
 
-def open_plain_llama(model_path: str, threads: int, n_ctx: int = 1024) -> object:
-    """llama-cpp-python's own ``Llama`` on the model, loaded as our engine loads it (no AMX buffers)."""
-    import llama_cpp
-
-    from cardwriter.generation.llama.model_params import patch_default_params
-
-    patch_default_params(llama_cpp)
-    return llama_cpp.Llama(
-        model_path=model_path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False
-    )
-
-
 def _plain_calls(
     llm: object,
     paragraphs: Sequence[Paragraph],
@@ -232,7 +221,7 @@ def _plain_calls(
     progress: Callable[[str], None] | None,
 ) -> None:
     """``n`` plain chat completions per paragraph, one after the other, with the same preset's sampling."""
-    chosen = get_preset(template.preset)
+    options = sampling(get_preset(template.preset))
     for number, paragraph in enumerate(paragraphs):
         para_seed = (seed + 1009 * number) & 0x3FFFFFFF
         request = GenerationRequest(
@@ -248,20 +237,7 @@ def _plain_calls(
         arrivals: list[float] = []
         tokens = 0
         for plan in prompts.plan(request):
-            out = llm.create_chat_completion(  # type: ignore[attr-defined]
-                messages=list(plan.messages),
-                max_tokens=plan.max_tokens,
-                seed=plan.seed,
-                temperature=chosen.temperature,
-                min_p=chosen.min_p,
-                typical_p=chosen.typical_p,
-                top_k=chosen.top_k,
-                top_p=chosen.top_p,
-                repeat_penalty=chosen.repeat_penalty,
-                mirostat_mode=2 if chosen.mirostat_tau is not None else 0,
-                mirostat_tau=chosen.mirostat_tau or 5.0,
-                mirostat_eta=chosen.mirostat_eta,
-            )
+            out = completion(llm, plan.messages, plan.max_tokens, plan.seed, options)
             raw = out["choices"][0]["message"]["content"] or ""
             end = prompts.paragraph_end(raw)
             texts.append(prompts.clean(raw[:end] if end is not None else raw))

@@ -39,18 +39,6 @@ from cardwriter.generation.model_download import (
 )
 
 
-def describe(progress: Progress) -> str:
-    """ "45.2 of 98.4 MB · 12.3 MB/s · 4 s left", or what the download is doing after the bytes."""
-    if progress.stage == "verifying":
-        return "Verifying…"
-    if progress.stage == "checking":
-        return "Checking that the model loads…"
-    mb = 1024**2
-    of = f" of {progress.total / mb:,.1f}" if progress.total else ""
-    left = f" · {progress.eta:.0f} s left" if progress.eta is not None else ""
-    return f"{progress.done / mb:,.1f}{of} MB · {progress.speed / mb:.1f} MB/s{left}"
-
-
 class _Relay(QObject):
     progress = Signal(object)  # a Progress
     finished = Signal(str, str)  # state ("done", "paused", "cancelled", "failed"), path or message
@@ -203,7 +191,7 @@ class ModelsPage(QDialog):
     def _progress(self, progress: Progress) -> None:
         if progress.total:
             self.bar.setValue(int(1000 * progress.done / progress.total))
-        self.status.setText(describe(progress) + (f"\n{progress.note}" if progress.note else ""))
+        self.status.setText(progress.describe(" · ") + (f"\n{progress.note}" if progress.note else ""))
 
     def _finished(self, state: str, detail: str) -> None:
         self.download_thread = self.control = None

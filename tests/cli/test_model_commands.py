@@ -8,9 +8,8 @@ import shutil
 import pytest
 
 import cardwriter.cli as cli
-from cardwriter.cli.model_commands import describe, format_seconds
 from cardwriter.generation.model_config import default_model
-from cardwriter.generation.model_download import Progress
+from cardwriter.generation.model_download import Progress, format_seconds
 from cardwriter.generation.model_files import packaged_model, resolve_model, user_models_dir
 from tests.generation.download_server import DownloadServer
 
@@ -104,8 +103,8 @@ def test_remove_refuses_what_is_not_a_downloaded_model(capsys):
 
 def test_the_progress_line_says_bytes_speed_and_time_left():
     mb = 1024**2
-    assert describe(Progress(45 * mb, 98 * mb, 12 * mb, 4.4)) == "45.0 of 98.0 MB, 12.0 MB/s, 4 s left"
-    assert describe(Progress(5 * mb, None, mb, None)) == "5.0 MB, 1.0 MB/s"
+    assert Progress(45 * mb, 98 * mb, 12 * mb, 4.4).describe() == "45.0 of 98.0 MB, 12.0 MB/s, 4 s left"
+    assert Progress(5 * mb, None, mb, None).describe() == "5.0 MB, 1.0 MB/s"
     assert format_seconds(3725) == "1 h 02 min" and format_seconds(75) == "1 min 15 s"
 
 
