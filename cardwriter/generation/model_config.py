@@ -10,13 +10,12 @@ QSettings, because the command line must not need Qt. A damaged file reads as
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import platformdirs
 
 from cardwriter.errors import UserError
+from cardwriter.generation.json_store import write_json
 
 CONFIG_NAME = "config.json"
 KEY = "default_model"
@@ -49,10 +48,6 @@ def set_default_model(path: Path | None) -> None:
         data[KEY] = str(Path(path).resolve())
     target = config_path()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".config.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1)
-        os.replace(tmp, target)
+        write_json(target, data)
     except OSError as exc:
         raise UserError(f"cannot save the default model in {target}: {exc.strerror or exc}") from None

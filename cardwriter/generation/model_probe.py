@@ -29,7 +29,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +36,7 @@ from pathlib import Path
 import platformdirs
 
 from cardwriter.errors import UserError
+from cardwriter.generation.json_store import write_json
 from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.model_files import check_model_file
 
@@ -186,11 +186,7 @@ def _remember(key: str, verdict: Verdict) -> None:
     entries = dict(list(entries.items())[-CACHE_LIMIT:])
     target = cache_path()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".model_probe.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(entries, f, indent=1)
-        os.replace(tmp, target)
+        write_json(target, entries)
     except OSError:
         pass
 
