@@ -6,7 +6,7 @@
 The window fills a 1366×768 screen on a fresh copy of the bundled sample project
 (no stack is filled: background fill is off). "focus" enters focus mode on a
 middle paragraph and types a sentence with a misspelt word (the red wavy line
-shows); "find" opens the replace bar on a word and steps to a match. Under Xvfb
+shows); "find" opens the replace bar on a word, notes included, and steps to a match. Under Xvfb
 the whole screen is captured with ImageMagick's ``import``.
 """
 
@@ -52,6 +52,7 @@ def main() -> int:
             window.tools.find_bar.open_bar(replace=True)
             QTest.keyClicks(window.tools.find_bar.find_edit, word)
             window.tools.find_bar.whole_word.setChecked(True)
+            window.tools.find_bar.include_notes.setChecked(True)  # the count takes in the notes' matches too
             window.tools.find_bar.replace_edit.setText("that")
             window.view.go_to_card(cards[1].id, 0)
             window.tools.find_bar.find_next()

@@ -33,6 +33,7 @@ class Preferences:
     spelling_language: str = "en"  # a pyspellchecker dictionary (services/spell_checker.languages())
     writing_font: str = ""  # the cards' font family; "" is the system's serif, for prose
     font_size: float = 12.0  # points
+    line_spacing: float = 1.4  # between a card's lines: 1.0 single, 2.0 double (gui/card_text.py)
     line_chars: int = 70  # the widest line of a card, in average characters (0: as wide as the window)
     voice_threshold: float = 1.5  # warn when the model's text is this far from the writer's voice
     keep_my_voice: bool = False  # closeness to the writer's voice as a third term of the stack's selection

@@ -7,7 +7,8 @@ the one unfurled card, room for the unfurled stack widget the view places
 there. The peek is a click target at least ``PEEK_HEIGHT`` px high.
 
 Row heights are asked for by the view for every card whenever it lays the
-column out, so the height of a paragraph's text is cached by (text, width):
+column out, so the height of a paragraph's text is cached by (text, width,
+font, line spacing):
 laying out 5,000 cards again after one grows is then a matter of dictionary
 look-ups, not of 5,000 text measurements.
 """
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from cardwriter.gui.card_editor import CardEditor
 from cardwriter.gui.card_model import CardRole
+from cardwriter.gui.card_text import DEFAULT_SPACING, draw_text, text_height
 from cardwriter.gui.fill_progress import progress_label
-from cardwriter.gui.text_marks import MarkSource, draw_marked_text
+from cardwriter.gui.text_marks import MarkSource
 
 MARGIN_X = 16  # between the view's edge and the card
 MARGIN_Y = 8  # above each card
@@ -51,26 +53,25 @@ class CardDelegate(QStyledItemDelegate):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._text_heights: dict[tuple[str, int, str], int] = {}
+        self._text_heights: dict[tuple[str, int, str, float], int] = {}
         self.editor_height: tuple[str, int] = ("", 0)  # (card id, px its editor needs) while typing
         self.unfurled: tuple[str, int] = ("", 0)  # (card id, px of its unfurled stack)
         self.mark_sources: list[MarkSource] = []  # find matches, misspellings: painted over the text
         self.dim_others = False  # focus mode: every card but the current one painted faded
         self.focus_pad = 0  # focus mode: px of room above the first card and below the last
         self.max_text_width = 0  # px a line of text may take (about 70 characters); 0: the column's width
+        self.line_spacing = DEFAULT_SPACING  # 1.0 single, 2.0 double: painted cards and the editor alike
 
     # -- geometry ------------------------------------------------------------
 
     def text_height(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         width = self.card_span(option)[1] - 2 * PAD
-        key = (text, width, option.font.key())
+        key = (text, width, option.font.key(), self.line_spacing)
         height = self._text_heights.get(key)
         if height is None:
-            metrics = QFontMetrics(option.font)
             shown = text or (FIRST_RUN_HINT if index.model().rowCount() == 1 else EMPTY_HINT)
-            bounds = metrics.boundingRect(QRect(0, 0, width, 1_000_000), Qt.TextFlag.TextWordWrap, shown)
-            height = max(bounds.height(), metrics.height())
+            height = text_height(shown, option.font, width, self.line_spacing)
             if len(self._text_heights) > CACHE_LIMIT:
                 self._text_heights.clear()
             self._text_heights[key] = height
@@ -147,17 +148,14 @@ class CardDelegate(QStyledItemDelegate):
 
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         text_rect = card.adjusted(PAD, PAD, -PAD, -PAD)
-        marks = self._marks(index.data(CardRole.ID), text) if text else []
-        if marks:
+        if text:
+            marks = self._marks(index.data(CardRole.ID), text)
             painter.setPen(palette.color(QPalette.ColorRole.Text))
-            draw_marked_text(painter, text_rect, option.font, text, marks)
-        elif text:
-            painter.setPen(palette.color(QPalette.ColorRole.Text))
-            painter.drawText(text_rect, Qt.TextFlag.TextWordWrap, text)
+            draw_text(painter, text_rect, option.font, text, self.line_spacing, marks)
         else:  # an empty card says what it is for
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             hint = FIRST_RUN_HINT if index.model().rowCount() == 1 else EMPTY_HINT
-            painter.drawText(text_rect, Qt.TextFlag.TextWordWrap, hint)
+            draw_text(painter, text_rect, option.font, hint, self.line_spacing, [])
 
         if not unfurled and (size or index.data(CardRole.BUSY)):
             self._paint_label(painter, palette, card, index, size)
@@ -223,6 +221,7 @@ class CardDelegate(QStyledItemDelegate):
     ) -> QWidget:
         editor = CardEditor(parent)
         editor.setFont(option.font)
+        editor.set_line_spacing(self.line_spacing)
         editor.setPlaceholderText(FIRST_RUN_HINT if index.model().rowCount() == 1 else EMPTY_HINT)
         self.editor_created.emit(editor, index.data(CardRole.ID))
         return editor

@@ -6,18 +6,31 @@ arrow keys leave the card at its first or last line for the neighbour.
 Moving the card itself (Ctrl+Shift+Up/Down) is the main menu's shortcut,
 which Qt delivers before the editor sees the keys. The editor tells how much
 height its text needs as it changes, so its card grows while the writer types.
+
+It is a ``QTextEdit`` taking plain text only, not a ``QPlainTextEdit``: the
+plain editor's layout ignores a block's line height, and the writer's line
+spacing (Settings) must show here as it does in the painted cards
+(``card_text``). A card is one block: a line break in its text (Shift+Enter)
+is a line separator inside the block, as typing it makes one, so the spacing
+holds between those lines too (Qt adds none after a block's last line).
+The block carries the spacing; ``setPlainText`` resets block formats, so it
+is put back whenever the text changes.
 """
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
-from PySide6.QtWidgets import QFrame, QPlainTextEdit
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextBlockFormat, QTextCursor
+from PySide6.QtWidgets import QFrame, QTextEdit
+
+from cardwriter.gui.card_text import DEFAULT_SPACING, LINE_BREAK, percent
+
+PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
 
 
-class CardEditor(QPlainTextEdit):
+class CardEditor(QTextEdit):
     split_requested = Signal(int)  # cursor offset
     merge_requested = Signal()
     leave_requested = Signal(int)  # -1 up, +1 down
@@ -28,19 +41,68 @@ class CardEditor(QPlainTextEdit):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setAcceptRichText(False)
         self.setTabChangesFocus(True)
         self.document().setDocumentMargin(0)
         self._needed = 0
+        self._spacing = percent(DEFAULT_SPACING)
+        self.textChanged.connect(self._space_lines)
         self.textChanged.connect(self._check_height)
+
+    def line_spacing(self) -> float:
+        return self._spacing / 100
+
+    def set_line_spacing(self, spacing: float) -> None:
+        """Space the lines ``spacing`` apart (1.0 single, 2.0 double); the card's height follows."""
+        self._spacing = percent(spacing)
+        self._space_lines()
+        self._check_height()
+
+    def setPlainText(self, text: str) -> None:
+        """Show ``text`` as one block (``toPlainText`` gives the line breaks back as they were)."""
+        super().setPlainText(text.replace("\n", LINE_BREAK))
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Pasted or dropped text, plain, its line breaks kept inside the card's one block."""
+        if source.hasText():
+            text = source.text().replace("\r\n", "\n").replace("\r", "\n")
+            self.textCursor().insertText(text.replace("\n", LINE_BREAK))
+            self.ensureCursorVisible()
 
     def needed_height(self) -> int:
         """The height of all the text as laid out now, so that no line is hidden."""
-        height, block = 0.0, self.document().firstBlock()
+        layout, height, block = self.document().documentLayout(), 0.0, self.document().firstBlock()
         while block.isValid():
-            height += self.blockBoundingRect(block).height()
+            height += layout.blockBoundingRect(block).height()
             block = block.next()
         return math.ceil(height + 2 * self.document().documentMargin())
+
+    def _space_lines(self) -> None:
+        """Give every block the line spacing, where one lacks it (new text, a paste, a reset)."""
+        document, block, unspaced = self.document(), self.document().firstBlock(), False
+        while block.isValid() and not unspaced:
+            fmt = block.blockFormat()
+            unspaced = fmt.lineHeightType() != PROPORTIONAL or round(fmt.lineHeight()) != self._spacing
+            block = block.next()
+        if not unspaced:
+            return
+        spaced = QTextBlockFormat()
+        spaced.setLineHeight(self._spacing, PROPORTIONAL)
+        cursor = QTextCursor(document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        self.blockSignals(True)  # a format is no typing: the view must not save it as an edit
+        try:
+            if document.isUndoAvailable():  # ride along with the edit that made the block: one undo for both
+                cursor.joinPreviousEditBlock()
+                cursor.mergeBlockFormat(spaced)
+                cursor.endEditBlock()
+            else:  # fresh text: keep the format out of the editor's undo history
+                document.setUndoRedoEnabled(False)
+                cursor.mergeBlockFormat(spaced)
+                document.setUndoRedoEnabled(True)
+        finally:
+            self.blockSignals(False)
 
     def _check_height(self) -> None:
         needed = self.needed_height()

@@ -4,18 +4,21 @@ The bar finds in the draft's cards as the writer types (the matching itself
 is ``services/find_replace``'s pure functions), shows "3 of 12", marks every
 match in the painted cards (it is a mark source of the card delegate) and in
 the open editor, and selects the current match in its card. A bad regular
-expression is said in the bar, in red; nothing is raised.
+expression is said in the bar, in red; nothing is raised. "Include notes"
+searches the notes library too (``find_in_notes``): its matches come after
+the draft's, and stepping onto one selects its note in the notes panel.
 
-Replace changes the match selected now; Replace All changes every card at
-once as one undoable step (``ReplaceTexts``), saved in one transaction.
+Replace changes the match selected now; Replace All changes every card (and
+note) at once as one undoable step (``ReplaceTexts``), saved in one transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor, QUndoCommand
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from cardwriter.errors import UserError
+from cardwriter.gui.find_in_notes import FindNotes, ReplaceTexts
 from cardwriter.gui.text_marks import CURRENT, FIND, char_format
 from cardwriter.services.find_replace import (
     FindOptions,
@@ -36,32 +40,11 @@ from cardwriter.services.find_replace import (
     compile_pattern,
     find_all,
     find_in_text,
+    replace_in_notes,
     replace_in_text,
     replace_one,
     step,
 )
-
-
-class ReplaceTexts(QUndoCommand):
-    """New texts for several cards at once: one step to undo, one transaction to save."""
-
-    def __init__(
-        self, model, changes: list[tuple[str, str, str]], label: str = "Replace All"
-    ):  # model: a CardListModel
-        """``changes`` holds (card id, old text, new text)."""
-        super().__init__(label)
-        self.model, self.changes = model, changes
-
-    def redo(self) -> None:
-        self._apply([(card_id, new) for card_id, _old, new in self.changes])
-
-    def undo(self) -> None:
-        self._apply([(card_id, old) for card_id, old, _new in self.changes])
-
-    def _apply(self, texts: list[tuple[str, str]]) -> None:
-        with self.model.session.project.transaction():
-            for card_id, text in texts:
-                self.model.apply_text(card_id, text)
 
 
 class FindBar(QWidget):
@@ -81,6 +64,9 @@ class FindBar(QWidget):
         self.match_case = QCheckBox("Match case")
         self.whole_word = QCheckBox("Whole word")
         self.regex = QCheckBox("Regular expression")
+        self.include_notes = QCheckBox("Include notes")
+        self.include_notes.setToolTip("Find and replace in the notes library too")
+        self.notes = FindNotes(self)  # the notes panel to search, given by the window
         self.previous_button = QPushButton("Previous")
         self.next_button = QPushButton("Next")
         self.replace_button = QPushButton("Replace")
@@ -97,19 +83,21 @@ class FindBar(QWidget):
         grid.addWidget(self.match_case, 0, 3)
         grid.addWidget(self.whole_word, 0, 4)
         grid.addWidget(self.regex, 0, 5)
-        grid.addWidget(close, 0, 6)
+        grid.addWidget(self.include_notes, 0, 6)
+        grid.addWidget(close, 0, 7)
         grid.addWidget(self.replace_edit, 1, 0)
         grid.addWidget(self.replace_button, 1, 1)
         grid.addWidget(self.replace_all_button, 1, 2)
-        grid.addWidget(self.message, 1, 3, 1, 4)
+        grid.addWidget(self.message, 1, 3, 1, 5)
         grid.setColumnStretch(0, 1)
         self._replace_row = (self.replace_edit, self.replace_button, self.replace_all_button)
 
         self.find_edit.textChanged.connect(self.search)
         self.find_edit.returnPressed.connect(self.find_next)
         self.replace_edit.returnPressed.connect(self.replace_current)
-        for box in (self.match_case, self.whole_word, self.regex):
+        for box in (self.match_case, self.whole_word, self.regex, self.include_notes):
             box.toggled.connect(self.search)
+        self.notes.changed.connect(self._draft_changed)
         self.previous_button.clicked.connect(self.find_previous)
         self.next_button.clicked.connect(self.find_next)
         self.replace_button.clicked.connect(self.replace_current)
@@ -128,6 +116,7 @@ class FindBar(QWidget):
             view.card_model().dataChanged.connect(self._draft_changed)
             view.card_model().rowsRemoved.connect(self._draft_changed)
             view.card_model().rowsInserted.connect(self._draft_changed)
+            view.current_card_changed.connect(self._left_note)
         self.search()
 
     def open_bar(self, replace: bool) -> None:
@@ -187,7 +176,7 @@ class FindBar(QWidget):
             except UserError as exc:
                 error = str(exc)
             if self._pattern is not None:
-                self._matches = find_all(self._texts(), self._pattern)
+                self._matches = find_all(self._texts(), self._pattern, self._note_texts())
         if self._current not in self._matches:
             self._current = None
         self._show_count(error)
@@ -200,6 +189,16 @@ class FindBar(QWidget):
             (model.card_at(row).id, model.index(row).data(Qt.ItemDataRole.DisplayRole) or "")
             for row in range(model.rowCount())
         ]
+
+    def _note_texts(self) -> list[tuple[str, str]]:
+        """(note id, text) of every note when "Include notes" is ticked; none otherwise."""
+        return self.notes.texts() if self.include_notes.isChecked() else []
+
+    def _left_note(self, *_args) -> None:
+        """The writer went back into the draft: the next step starts from the card, not the note."""
+        if self._current is not None and self._current.in_note:
+            self._current = None
+            self._show_count()
 
     def _draft_changed(self, *_args) -> None:
         if self.isVisible():
@@ -215,9 +214,11 @@ class FindBar(QWidget):
         elif not self._matches:
             self.message.setText("Not found")
         elif self._current is not None:
-            self.message.setText(f"{self._matches.index(self._current) + 1} of {len(self._matches)}")
+            where = " (in a note)" if self._current.in_note else ""
+            self.message.setText(f"{self._matches.index(self._current) + 1} of {len(self._matches)}{where}")
         else:
-            self.message.setText(f"{len(self._matches)} found")
+            in_notes = sum(m.in_note for m in self._matches)
+            self.message.setText(f"{len(self._matches)} found" + (f" ({in_notes} in notes)" if in_notes else ""))
 
     def step_by(self, way: int) -> None:
         """F3 (``way`` +1) or Shift+F3 (-1)."""
@@ -235,15 +236,21 @@ class FindBar(QWidget):
         if not self._matches or self.view is None:
             return
         card_id, start, end = self._cursor()
-        order = {cid: row for row, (cid, _text) in enumerate(self._texts())}
-        found = step(self._matches, order, card_id, start if backwards else end, backwards)
+        self._step_from(card_id, start if backwards else end, backwards)
+
+    def _step_from(self, card_id: str, offset: int, backwards: bool = False) -> None:
+        """Select the match after (or before) ``offset`` in the card or note ``card_id``."""
+        order = {cid: place for place, (cid, _text) in enumerate(self._texts() + self._note_texts())}
+        found = step(self._matches, order, card_id, offset, backwards)
         if found is None:
             return
         self._current = found
         self._select(found)
 
     def _cursor(self) -> tuple[str, int, int]:
-        """Where the writer is: the card and the selection (or cursor) in it."""
+        """Where the writer is: the card and the selection (or cursor) in it, or the note match shown."""
+        if self._current is not None and self._current.in_note:
+            return self._current.card_id, self._current.start, self._current.end
         editor = self.view.editor()
         if editor is None:
             return self.view.current_card_id(), 0, 0
@@ -251,6 +258,11 @@ class FindBar(QWidget):
         return self.view.editing_id(), cursor.selectionStart(), cursor.selectionEnd()
 
     def _select(self, match: Match) -> None:
+        if match.in_note:
+            self.notes.reveal(match.card_id)
+            self._show_count()
+            self._repaint()
+            return
         self.view.go_to_card(match.card_id)
         editor = self.view.editor()
         if editor is not None:
@@ -300,9 +312,13 @@ class FindBar(QWidget):
         """Replace the match selected now, then go to the next one."""
         if self.view is None or self._pattern is None:
             return
-        card_id, start, end = self._cursor()
-        if self._current is None or self._current != Match(card_id, start, end):
+        here = self._cursor()
+        if self._current is None or (self._current.card_id, self._current.start, self._current.end) != here:
             self.find_next()
+            return
+        card_id, start, end = here
+        if self._current.in_note:
+            self._replace_in_note(self._current)
             return
         self.view.save_typing()
         text = self.view.card_model().card_at(self.view.card_model().row_of(card_id)).text
@@ -320,26 +336,54 @@ class FindBar(QWidget):
         self.search()
         self.find_next()
 
+    def _replace_in_note(self, match: Match) -> None:
+        """Replace one match in a note (one undoable step), then go on from there."""
+        note = self.notes.note(match.card_id)
+        if note is None or self._pattern is None:
+            return
+        try:
+            new = replace_one(note.text, match, self._pattern, self.replace_edit.text(), self.regex.isChecked())
+        except UserError as exc:
+            self._show_count(str(exc))
+            return
+        if new != note.text:
+            changed = dataclasses.replace(note, text=new)
+            self.undo_stack.push(ReplaceTexts(self.view.card_model(), [], "Replace", self.notes, [(note, changed)]))
+        self._current = None
+        self.search()
+        self._step_from(match.card_id, match.end + len(new) - len(note.text))
+
     def replace_all(self) -> int:
-        """Replace every match in the draft as one undoable step; returns how many were replaced."""
+        """Replace every match in the draft (and the notes, if included) as one undoable step.
+
+        Returns how many were replaced.
+        """
         if self.view is None or self._pattern is None:
             return 0
         self.view.save_typing()
-        changes, total = [], 0
+        changes, total, replacement, regex = [], 0, self.replace_edit.text(), self.regex.isChecked()
         try:
             for card_id, text in self._texts():
-                new, count = replace_in_text(text, self._pattern, self.replace_edit.text(), self.regex.isChecked())
+                new, count = replace_in_text(text, self._pattern, replacement, regex)
                 if count:
                     changes.append((card_id, text, new))
                     total += count
+            notes = self.notes.notes() if self.include_notes.isChecked() else []
+            note_changes, in_notes = replace_in_notes(notes, self._pattern, replacement, regex)
         except UserError as exc:
             self._show_count(str(exc))
             return 0
-        if changes:
-            self.undo_stack.push(ReplaceTexts(self.view.card_model(), changes))
+        if changes or note_changes:
+            self.undo_stack.push(ReplaceTexts(self.view.card_model(), changes, "Replace All", self.notes, note_changes))
             self.view.refresh_editor()
         self._current = None
         self.search()
-        cards = len(changes)
-        self.message.setText(f"Replaced {total} in {cards} card{'s' if cards != 1 else ''}" if total else "Not found")
-        return total
+        self.message.setText(self._replaced(total + in_notes, len(changes), len(note_changes)))
+        return total + in_notes
+
+    @staticmethod
+    def _replaced(total: int, cards: int, notes: int) -> str:
+        if not total:
+            return "Not found"
+        places = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((cards, "card"), (notes, "note")) if n]
+        return f"Replaced {total} in {' and '.join(places)}"

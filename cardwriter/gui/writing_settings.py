@@ -1,4 +1,4 @@
-"""The Settings dialog's writing fields (spelling, the writing font and measure) and applying them.
+"""The Settings dialog's writing fields (spelling, the writing font, line spacing and measure) and applying them.
 
 Kept apart from settings_dialog.py (which holds the model and generation
 fields): ``add_rows`` puts the widgets in the dialog's form, ``values`` gives
@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFontComboBox, QFormLayout, QSpinBox
 
+from cardwriter.gui.card_text import MAX_SPACING, MIN_SPACING
 from cardwriter.services.spell_checker import languages
 
 
@@ -28,12 +29,14 @@ def measure_px(font: QFont, chars: int) -> int:
 
 
 def apply_to(view, prefs) -> None:  # a DraftView and Preferences
-    """Set the draft's font and measure; rows are measured again, the open editor follows."""
+    """Set the draft's font, line spacing and measure; rows are measured again, the open editor follows."""
     font = writing_font(prefs)
     view.setFont(font)
     view.delegate.max_text_width = measure_px(font, prefs.line_chars)
+    view.delegate.line_spacing = prefs.line_spacing
     if view.editor() is not None:
         view.editor().setFont(font)
+        view.editor().set_line_spacing(prefs.line_spacing)
     view.scheduleDelayedItemsLayout()
     view.viewport().update()
 
@@ -51,6 +54,10 @@ class WritingSettings:
         self.font = QFontComboBox()
         self.font.setCurrentFont(writing_font(prefs))
         self.size = QDoubleSpinBox(minimum=6.0, maximum=48.0, singleStep=0.5, value=prefs.font_size, suffix=" pt")
+        self.spacing = QDoubleSpinBox(
+            minimum=MIN_SPACING, maximum=MAX_SPACING, singleStep=0.1, decimals=2, value=prefs.line_spacing
+        )
+        self.spacing.setToolTip("1.0 is single spacing, 2.0 double; prose reads well at about 1.4")
         self.line_chars = QSpinBox(minimum=0, maximum=200, value=prefs.line_chars, suffix=" characters")
         self.line_chars.setSpecialValueText("As wide as the window")
         self._initial_family = self.font.currentFont().family()
@@ -61,6 +68,7 @@ class WritingSettings:
         form.addRow("Spelling language", self.language)
         form.addRow("Writing font", self.font)
         form.addRow("Font size", self.size)
+        form.addRow("Line spacing", self.spacing)
         form.addRow("Widest line", self.line_chars)
 
     def values(self) -> dict:
@@ -72,5 +80,6 @@ class WritingSettings:
             "spelling_language": self.language.currentData(),
             "writing_font": family,
             "font_size": self.size.value(),
+            "line_spacing": self.spacing.value(),
             "line_chars": self.line_chars.value(),
         }

@@ -54,6 +54,7 @@ class WritingTools(QObject):
             self.spelling.configure(w.prefs.spelling, w.prefs.spelling_language, w.project)
             self.target.project_opened(w.project)
         apply_to(view, w.prefs)
+        self.find_bar.notes.attach(w.note_actions.panel)
         self.find_bar.attach(view, w.undo_stack)
         self.spelling.attach(view)
         self.focus.draft_shown(view)
@@ -62,6 +63,7 @@ class WritingTools(QObject):
 
     def project_closed(self) -> None:
         self.find_bar.attach(None, None)
+        self.find_bar.notes.attach(None)
         self.spelling.attach(None)
         self.spelling.configure(False, "", None)
         self.target.project_closed()

@@ -77,16 +77,9 @@ class DraftSession:
 
     def split(self, card_id: str, offset: int, new_card_id: str | None = None) -> Card:
         """Split at ``offset``; the new card below gets ``new_card_id`` when given (for redo)."""
-        old = self.card(card_id)
-        head, tail = attribution.split(old.text, old.origins, offset)
         with self.project.transaction():
-            new = editing.split_card(self.project, card_id, offset, new_card_id)
-            self.project.set_card_origins(card_id, head)
-            self.project.set_card_origins(new.id, tail)
-        index = self.position(card_id)
-        self._reload(card_id)
-        self.draft.cards.insert(index + 1, self._load_card(new.id))
-        return self.draft.cards[index + 1]
+            new_id = self._save_split(card_id, offset, new_card_id)
+        return self._show_split(card_id, new_id)
 
     def merge_with_previous(self, card_id: str) -> tuple[str, list[str]]:
         """Merge into the card above; returns its id and the ids of the variants that moved up."""
@@ -105,12 +98,16 @@ class DraftSession:
         return above_id, moved
 
     def unmerge(self, above_id: str, offset: int, card_id: str, variant_ids: Iterable[str]) -> Card:
-        """Undo a merge: split the card above again and give back the moved variants."""
-        self.split(above_id, offset, card_id)
-        self.project.move_variants(above_id, card_id, list(variant_ids))
-        self._reload(above_id)
-        self._reload(card_id)
-        return self.card(card_id)
+        """Undo a merge: split the card above again and give back the moved variants.
+
+        Both steps are one transaction: a save that fails half way must not
+        leave the card split with its stack still on the card above, which
+        neither the merged nor the unmerged draft had.
+        """
+        with self.project.transaction():
+            self._save_split(above_id, offset, card_id)
+            self.project.move_variants(above_id, card_id, list(variant_ids))
+        return self._show_split(above_id, card_id)
 
     # -- cards ---------------------------------------------------------------
 
@@ -181,6 +178,22 @@ class DraftSession:
         self._reload(snapshot.id)
 
     # -- helpers -------------------------------------------------------------
+
+    def _save_split(self, card_id: str, offset: int, new_card_id: str | None) -> str:
+        """Write a split (text and origins) inside the caller's transaction; returns the new card's id."""
+        old = self.card(card_id)
+        head, tail = attribution.split(old.text, old.origins, offset)
+        new = editing.split_card(self.project, card_id, offset, new_card_id)
+        self.project.set_card_origins(card_id, head)
+        self.project.set_card_origins(new.id, tail)
+        return new.id
+
+    def _show_split(self, card_id: str, new_id: str) -> Card:
+        """Bring the in-memory draft in step with a saved split; returns the new card."""
+        index = self.position(card_id)
+        self._reload(card_id)
+        self.draft.cards.insert(index + 1, self._load_card(new_id))
+        return self.draft.cards[index + 1]
 
     def _load_card(self, card_id: str) -> Card:
         record = self.project.card(card_id)

@@ -1,18 +1,21 @@
-"""Find and replace across a draft's cards: pure functions, no Qt.
+"""Find and replace across a draft's cards (and, as an option, the notes): pure functions, no Qt.
 
 The find bar (gui/find_bar.py) builds a ``FindOptions`` from its fields, asks
 ``compile_pattern`` for the pattern (a bad regular expression raises
 ``BadPattern``, whose message the bar shows), then ``find_all`` for every match
-in the cards, ``step`` for the next or previous match from the cursor, and
-``replace_in_text`` for the new text of each card when replacing.
+in the cards and notes, ``step`` for the next or previous match from the cursor,
+``replace_in_text`` for the new text of each card when replacing, and
+``replace_in_notes`` for the notes that change.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cardwriter.domain.model import Note
 from cardwriter.errors import UserError
 
 
@@ -30,9 +33,10 @@ class FindOptions:
 
 @dataclass(frozen=True)
 class Match:
-    card_id: str
+    card_id: str  # the card's id; a note's id when ``in_note``
     start: int
     end: int
+    in_note: bool = False
 
 
 def compile_pattern(options: FindOptions) -> re.Pattern | None:
@@ -64,9 +68,17 @@ def find_in_text(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
 
 
-def find_all(cards: Iterable[tuple[str, str]], pattern: re.Pattern) -> list[Match]:
-    """Every match in ``cards`` ((card id, text) in draft order), in reading order."""
-    return [Match(card_id, start, end) for card_id, text in cards for start, end in find_in_text(text, pattern)]
+def find_all(
+    cards: Iterable[tuple[str, str]], pattern: re.Pattern, notes: Iterable[tuple[str, str]] = ()
+) -> list[Match]:
+    """Every match in ``cards`` ((card id, text) in draft order), in reading order, then in ``notes``
+    ((note id, text) as the notes panel lists them)."""
+    found = [Match(card_id, start, end) for card_id, text in cards for start, end in find_in_text(text, pattern)]
+    return found + [
+        Match(note_id, start, end, in_note=True)
+        for note_id, text in notes
+        for start, end in find_in_text(text, pattern)
+    ]
 
 
 def step(
@@ -74,7 +86,7 @@ def step(
 ) -> Match | None:
     """The match after (or before) ``offset`` in ``card_id``, wrapping round the draft.
 
-    ``order`` maps card ids to their rows. Forwards, the first match starting at
+    ``order`` maps card ids (and note ids, after the cards) to their places. Forwards, the first match starting at
     or after the offset (pass the end of the current selection); backwards, the
     last one starting before it (pass the start of the selection), so repeated
     steps never stay on one match.
@@ -109,6 +121,19 @@ def replace_in_text(text: str, pattern: re.Pattern, replacement: str, regex: boo
     except (re.error, IndexError) as exc:
         raise BadPattern(f"The replacement does not fit the expression: {exc}") from exc
     return new, count
+
+
+def replace_in_notes(
+    notes: Iterable[Note], pattern: re.Pattern, replacement: str, regex: bool
+) -> tuple[list[tuple[Note, Note]], int]:
+    """(note as it is, note with every match replaced) for each note that changes, and how many matches were."""
+    changes, total = [], 0
+    for note in notes:
+        new, count = replace_in_text(note.text, pattern, replacement, regex)
+        if count:
+            changes.append((note, dataclasses.replace(note, text=new)))
+            total += count
+    return changes, total
 
 
 def replace_one(text: str, match: Match, pattern: re.Pattern, replacement: str, regex: bool) -> str:

@@ -182,5 +182,5 @@ def test_first_run_says_what_to_do_and_the_sample_project_opens_as_a_copy(qtbot,
     filled = [c for c in win.session.cards if c.stack()]
     assert len(filled) >= 3 and len(win.notes_panel.model.all_notes()) >= 3
     index = win.model.index_of_card(filled[0].id)
-    assert not win.view.delegate.peek_rect(win.view._option_for(index), index).isNull(), "its stacks peek out"
+    assert not win.view.delegate.peek_rect(win.view.option_for(index), index).isNull(), "its stacks peek out"
     win.close()

@@ -22,7 +22,7 @@ def fill(qtbot, window, card_id):
 
 def peek_centre(view, card_id) -> QPoint:
     index = view.card_model().index_of_card(card_id)
-    rect = view.delegate.peek_rect(view._option_for(index), index)
+    rect = view.delegate.peek_rect(view.option_for(index), index)
     assert rect.height() >= 24, "the peek is a click target at least 24 px high"
     return rect.center()
 
@@ -41,7 +41,7 @@ def test_a_click_on_the_peek_unfurls_the_stack_under_that_card_and_esc_folds_it(
     panel, view = window.stacks.panel, window.view
     assert panel.card_id == second and view.unfurled_id() == second
     assert len(panel.cards) == 4, "all four variants on show"
-    card_bottom = view.delegate.card_rect(view._option_for(view.model().index(1)), view.model().index(1)).bottom()
+    card_bottom = view.delegate.card_rect(view.option_for(view.model().index(1)), view.model().index(1)).bottom()
 
     def third_top() -> int:
         return view.visualRect(window.model.index_of_card(third)).top()
@@ -162,8 +162,8 @@ def test_alt_number_without_an_unfurled_stack_changes_nothing(qtbot, window):
 
 def test_a_card_without_a_stack_has_no_peek_to_click(qtbot, window):
     index = window.model.index(0)
-    assert window.view.delegate.peek_rect(window.view._option_for(index), index).isNull()
+    assert window.view.delegate.peek_rect(window.view.option_for(index), index).isNull()
     window.generation.generate(window.session.cards[0].id, VariantKind.REWRITE, None)
-    assert window.view.delegate.peek_rect(window.view._option_for(index), index).height() == PEEK_HEIGHT - 1, (
+    assert window.view.delegate.peek_rect(window.view.option_for(index), index).height() == PEEK_HEIGHT - 1, (
         "a stack being filled peeks (with its progress) at once"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cardwriter.domain.model import Note
 from cardwriter.errors import UserError
 from cardwriter.services.find_replace import (
     BadPattern,
@@ -12,6 +13,7 @@ from cardwriter.services.find_replace import (
     compile_pattern,
     find_all,
     find_in_text,
+    replace_in_notes,
     replace_in_text,
     replace_one,
     step,
@@ -87,3 +89,21 @@ def test_replace_one_changes_only_the_match_given():
     pattern = compile_pattern(FindOptions("sea"))
     assert replace_one("sea, sea", Match("x", 5, 8), pattern, "ocean", regex=False) == "sea, ocean"
     assert replace_one("sea, sea", Match("x", 1, 4), pattern, "ocean", regex=False) == "sea, sea"  # stale
+
+
+def test_matches_in_notes_come_after_the_cards_and_say_they_are_in_a_note():
+    pattern = compile_pattern(FindOptions("sea", whole_word=True))
+    found = find_all(CARDS, pattern, notes=[("n1", "The sea, the sea."), ("n2", "Dry land.")])
+    assert [(m.card_id, m.in_note) for m in found] == [("a", False), ("a", False), ("b", False)] + [("n1", True)] * 2
+    order = {"a": 0, "b": 1, "c": 2, "n1": 3, "n2": 4}
+    assert step(found, order, "b", 22) == Match("n1", 4, 7, in_note=True), "after the last card, on into the notes"
+    assert step(found, order, "n1", 17) == found[0], "and round to the draft again"
+
+
+def test_replace_in_notes_gives_each_changed_note_before_and_after_keeping_its_identity():
+    notes = [Note("The sea, the sea.", source="Murdoch", tags=("sea",)), Note("Dry land.")]
+    changes, total = replace_in_notes(notes, compile_pattern(FindOptions("sea")), "ocean", regex=False)
+    assert total == 2 and len(changes) == 1
+    before, after = changes[0]
+    assert before is notes[0] and after.text == "The ocean, the ocean."
+    assert (after.id, after.source, after.tags, after.created) == (before.id, "Murdoch", ("sea",), before.created)
