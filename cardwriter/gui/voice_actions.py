@@ -15,6 +15,8 @@ is frozen and holds no project, so a fill's worker thread may use it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
@@ -24,6 +26,9 @@ from cardwriter.gui.voice_plot import VoiceGauge, paint_history
 from cardwriter.services import voice_meter
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.storage.voice_records import VoicePoint
+
+if TYPE_CHECKING:
+    from cardwriter.gui.main_window import MainWindow
 
 CLOSENESS_CACHE = 2000  # texts whose closeness is remembered (a few unfurled stacks' worth, many times over)
 
@@ -52,6 +57,10 @@ class VoiceActions:
         self._profile: StyleProfile | None = None
         self._profile_key: tuple | None = None
         self._closeness: dict[str, float] = {}
+
+    def install(self, window: MainWindow) -> None:
+        """Serve the window: the profile to its fills."""
+        window.generation.voice_profile = self.profile
 
     def draft_shown(self, session: DraftSession) -> None:
         self.session = session
