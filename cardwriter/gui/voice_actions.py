@@ -22,6 +22,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from cardwriter.domain.style import StyleProfile
+from cardwriter.gui.voice_marks import MineMarker
 from cardwriter.gui.voice_plot import VoiceGauge, paint_history
 from cardwriter.services import voice_meter
 from cardwriter.services.draft_session import DraftSession
@@ -54,13 +55,15 @@ class VoiceActions:
         status_bar.addPermanentWidget(self.gauge)
         self.session: DraftSession | None = None
         self.warned = False
+        self.marker: MineMarker | None = None
         self._profile: StyleProfile | None = None
         self._profile_key: tuple | None = None
         self._closeness: dict[str, float] = {}
 
     def install(self, window: MainWindow) -> None:
-        """Serve the window: the profile to its fills."""
+        """Serve the window: the profile to its fills, the "Mark as My Writing" action in its Edit menu."""
         window.generation.voice_profile = self.profile
+        self.marker = MineMarker(window, after=lambda: self.refresh(warn=False))
 
     def draft_shown(self, session: DraftSession) -> None:
         self.session = session
