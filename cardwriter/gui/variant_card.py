@@ -116,7 +116,9 @@ class VariantCard(QFrame):
             self.voice.hide()
         # It takes only the room the caption leaves: a narrow stack stays as narrow as before.
         self.voice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.voice.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.voice.setAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )  # narrow: the bar goes first
         self.closeness = closeness
         self.text = QLabel()
         self.text.setObjectName("variant-text")
@@ -128,6 +130,7 @@ class VariantCard(QFrame):
         self.paragraph = paragraph
         self.show_changes(show_changes)
         header = QHBoxLayout()
+        header.setSpacing(10)
         header.addWidget(self.caption)
         header.addWidget(self.voice, 1)
         layout.addLayout(header)
