@@ -96,6 +96,7 @@ def rewrites_table(authors: dict[str, list[str]], filler, engine, per_paragraph:
             request = FillRequest(source=texts[i], wanted=per_paragraph, seed=SEED + 100 * number + i)
             variants = [v.text for v in filler.fill(engine, request).variants]
             rewritten.extend(profile.distances(variants))
+            print(f"  {author} {i}: {len(variants)} rewrites", file=sys.stderr)
         all_own += own
         all_rewrites += rewritten
         print(
