@@ -35,6 +35,7 @@ thousand numbers.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import statistics
@@ -190,8 +191,14 @@ def features(text: str) -> dict[str, list[float]]:
     }
 
 
+@functools.lru_cache(maxsize=20_000)
+def _remembered_features(text: str) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """``features`` of a text seen before: a profile is rebuilt after each edit, from mostly the same paragraphs."""
+    return tuple((group, tuple(values)) for group, values in features(text).items())
+
+
 def _with_likelihood(texts: Sequence[str], scorer: Scorer | None) -> list[dict[str, list[float]]]:
-    rows = [features(t) for t in texts]
+    rows = [{group: list(values) for group, values in _remembered_features(t)} for t in texts]
     if scorer is not None and texts:
         for row, score in zip(rows, scorer(list(texts)), strict=True):
             row["model likelihood"] = [float(score)]
@@ -204,15 +211,40 @@ class _Scales:
     scale: dict[str, list[float]]
 
 
+@dataclass(frozen=True)
+class _Totals:
+    """Per feature, the count, sum and sum of squares over the rows: means and spreads without another pass."""
+
+    count: int
+    sums: dict[str, list[float]]
+    squares: dict[str, list[float]]
+
+    def scales(self, without: dict[str, list[float]] | None = None) -> _Scales:
+        """Means and scales of all the rows, or of all but the row ``without`` (leave-one-out in one step)."""
+        n = self.count - (without is not None)
+        mean: dict[str, list[float]] = {}
+        scale: dict[str, list[float]] = {}
+        for group, sums in self.sums.items():
+            left = without[group] if without is not None else [0.0] * len(sums)
+            means = [(s - x) / n for s, x in zip(sums, left, strict=True)]
+            variances = [(q - x * x) / n - m * m for q, x, m in zip(self.squares[group], left, means, strict=True)]
+            mean[group] = means
+            scale[group] = [math.hypot(math.sqrt(max(v, 0.0)) if n > 1 else 0.0, _FLOORS[group]) for v in variances]
+        return _Scales(mean, scale)
+
+
+def _totals(rows: list[dict[str, list[float]]]) -> _Totals:
+    sums = {group: [math.fsum(c) for c in zip(*(row[group] for row in rows), strict=True)] for group in rows[0]}
+    squares = {
+        group: [math.fsum(x * x for x in c) for c in zip(*(row[group] for row in rows), strict=True)]
+        for group in rows[0]
+    }
+    return _Totals(len(rows), sums, squares)
+
+
 def _scales(rows: list[dict[str, list[float]]]) -> _Scales:
-    mean: dict[str, list[float]] = {}
-    scale: dict[str, list[float]] = {}
-    for group in rows[0]:
-        columns = list(zip(*(row[group] for row in rows), strict=True))
-        mean[group] = [statistics.fmean(c) for c in columns]
-        spread = [statistics.pstdev(c) if len(c) > 1 else 0.0 for c in columns]
-        scale[group] = [math.hypot(s, _FLOORS[group]) for s in spread]
-    return _Scales(mean, scale)
+    """Means and scales (the spread, widened by the group's floor) of each feature over ``rows``."""
+    return _totals(rows).scales()
 
 
 def _cosine_distance(x: list[float], y: list[float]) -> float:
@@ -258,7 +290,14 @@ class StyleProfile:
 
     def closeness(self, text: str) -> float:
         """1 / (1 + distance): 1 is the voice itself, 0.5 is a typical paragraph of the writer."""
-        return 1.0 / (1.0 + self.distance(text))
+        return self.closenesses([text])[0]
+
+    def closenesses(self, texts: Sequence[str]) -> list[float]:
+        """``closeness`` of each text, in one pass (the "keep my voice" term of a stack's selection).
+
+        The profile is frozen and holds no project, so this may run on a worker thread.
+        """
+        return [1.0 / (1.0 + d) for d in self.distances(texts)]
 
 
 def build_profile(paragraphs: Sequence[str], scorer: Scorer | None = None) -> StyleProfile | None:
@@ -271,8 +310,9 @@ def build_profile(paragraphs: Sequence[str], scorer: Scorer | None = None) -> St
     if len(texts) < MIN_BASELINE:
         return None
     rows = _with_likelihood(texts, scorer)
-    own = []
-    for i, row in enumerate(rows):  # leave-one-out: how far each paragraph is from the others' voice
-        own.append(_raw_distance(row, _scales(rows[:i] + rows[i + 1 :])))
+    totals = _totals(rows)
+    # Leave-one-out: how far each paragraph is from the others' voice. The others' means and spreads
+    # come from the totals less that one row, so a baseline of n paragraphs costs n steps, not n².
+    own = [_raw_distance(row, totals.scales(without=row)) for row in rows]
     spread = statistics.fmean(own) or 1.0
-    return StyleProfile(_scales(rows), spread, len(texts), scorer)
+    return StyleProfile(totals.scales(), spread, len(texts), scorer)

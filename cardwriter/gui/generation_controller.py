@@ -13,7 +13,11 @@ here so it can be tested with a card model and a queue, no window at all:
   reading them), and the end adds only those not already added;
 - the *fill-after-pause policy*: when the writer pauses on a paragraph of a few
   words whose stack was not already filled from that very text, fill it;
-- "Fill All" progress: how many of the cards asked for are done.
+- "Fill All" progress: how many of the cards asked for are done;
+- "keep my voice": with the preference on, each fill gets the writer's profile
+  as it is when the fill is asked for (``voice_profile``, a frozen
+  ``StyleProfile``, never the project), and its closeness becomes the third
+  term of the stack's selection.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cardwriter.domain.model import Note, Variant, VariantKind
+from cardwriter.domain.style import StyleProfile
 from cardwriter.gui.app_settings import Preferences
 from cardwriter.gui.card_model import CardListModel
 from cardwriter.gui.fill_progress import CountingGenerator
@@ -102,6 +107,8 @@ class GenerationController(QObject):
         self.pause_timer = QTimer(self, singleShot=True, interval=PAUSE_BEFORE_FILL_MS)
         self.pause_timer.timeout.connect(self.fill_after_pause)
         self.queue = self._make_queue(load)
+        self.voice_profile: Callable[[], StyleProfile | None] = lambda: None  # the writer's voice (VoiceActions)
+        self._said_no_baseline = False
 
     # -- what the controller works on ------------------------------------------
 
@@ -173,6 +180,7 @@ class GenerationController(QObject):
             notes=tuple(n.text for n in notes),
             note_ids=tuple(n.id for n in notes),
             duplicate_cosine=self.prefs.dedup_threshold,
+            closeness=self._closeness(),
         )
         filler = self.filler
         self.filled_from[card_id] = card.text
@@ -189,6 +197,18 @@ class GenerationController(QObject):
         self.model.set_busy(card_id, True)
         self.stacks_changed.emit()
         return True
+
+    def _closeness(self) -> Callable[[list[str]], list[float]] | None:
+        """Keep my voice: closeness to the writer's profile as it is now; None when off or without a baseline."""
+        if not self.prefs.keep_my_voice:
+            return None
+        profile = self.voice_profile()
+        if profile is None and not self._said_no_baseline:
+            self._said_no_baseline = True
+            self.message.emit(
+                "Keep my voice needs three paragraphs of your own; until then stacks fill as usual.", 6000
+            )
+        return None if profile is None else profile.closenesses
 
     def refine(self, card_id: str, variant_id: str) -> bool:
         """Variants of a variant: same kind and angle, the variant as source, a lineage link."""

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._connect_menu()
         self.help = HelpActions(self)
         self.voice = VoiceActions(self.status, lambda: self.settings.preferences().voice_threshold)
+        self.voice.install(self)  # the profile to the fills, "Mark as My Writing" to the Edit menu
         self._connect_generation()
         remember_panel(self, self.note_actions.dock, "notes", "Ctrl+Shift+N")
         self.backups = BackupActions(self)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from cardwriter.errors import UserError
 from cardwriter.gui.app_settings import MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER, Preferences
 from cardwriter.gui.appearance import CHOICES
+from cardwriter.gui.voice_settings import VoiceSettings
 from cardwriter.gui.writing_settings import WritingSettings
 
 
@@ -127,6 +128,8 @@ class SettingsDialog(QDialog):
         form.addRow("Backups kept", self.backups_kept)
         self.writing = WritingSettings(prefs)
         self.writing.add_rows(form)
+        self.voice = VoiceSettings(prefs)
+        self.voice.add_rows(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -251,4 +254,5 @@ class SettingsDialog(QDialog):
             backup_minutes=self.backup_minutes.value(),
             backups_kept=self.backups_kept.value(),
             **self.writing.values(),
+            **self.voice.values(),
         )

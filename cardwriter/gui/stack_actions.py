@@ -66,6 +66,7 @@ class StackActions(QObject):
         window.save_typing()
         # The panel lives in this draft's view, so its requests are for this draft's model.
         panel = UnfurledStack(card_id, window.backend.angles, window.prefs.show_changes)
+        panel.closeness = window.voice.closenesses  # each variant card's "voice" mark
         panel.accept_requested.connect(lambda c, v: window.push_stack_change(undo_commands.accept(model, c, v)))
         panel.pin_requested.connect(lambda c, v, p: window.push_stack_change(undo_commands.pin(model, c, v, p)))
         panel.discard_requested.connect(lambda c, v: window.push_stack_change(undo_commands.discard(model, c, v)))

@@ -58,6 +58,8 @@ class UnfurledStack(QFrame):
         self.page = 0
         self.current = 0
         self.cards: list[VariantCard] = []
+        # Each text's closeness to the writer's voice, for the cards' "voice" mark (None: no baseline).
+        self.closeness: Callable[[list[str]], list[float | None]] | None = None
         self._shown_key: tuple = ()
         self._columns = 0
         self.setObjectName("unfurled-stack")
@@ -177,9 +179,12 @@ class UnfurledStack(QFrame):
             self.grid.removeWidget(card)
             card.deleteLater()
         self.cards = []
-        first = self.page * self.per_page
-        for offset, variant in enumerate(self.shown()):
-            card = VariantCard(first + offset + 1, variant, self.paragraph, self.changes.isChecked(), self)
+        first, shown = self.page * self.per_page, self.shown()
+        close = self.closeness([v.text for v in shown]) if self.closeness else [None] * len(shown)
+        for offset, variant in enumerate(shown):
+            card = VariantCard(
+                first + offset + 1, variant, self.paragraph, self.changes.isChecked(), self, close[offset]
+            )
             card.action.connect(self._act)
             card.clicked.connect(lambda offset=offset: self.set_current(offset))
             self.cards.append(card)

@@ -3,6 +3,10 @@
 The text is a rich-text label built from ``domain.word_diff``: the words that
 differ from the paragraph get a tinted background (and an underline, so the
 mark does not rely on colour alone). The marks can be switched off.
+
+Beside the caption, "voice 0.62" says how close the variant is to the writer's
+own voice (``StyleProfile.closeness``: 1 is their voice itself, 0.5 as close as
+their own paragraphs are to each other); absent without a baseline.
 """
 
 from __future__ import annotations
@@ -38,6 +42,20 @@ def describe(variant: Variant) -> str:
     return " · ".join(parts)
 
 
+def voice_mark(closeness: float | None) -> str:
+    """The caption's closeness mark: "voice 0.62", a bar of five, or "" without a baseline."""
+    if closeness is None:
+        return ""
+    filled = max(0, min(5, round(closeness * 5)))
+    return f"voice {closeness:.2f} " + "▮" * filled + "▯" * (5 - filled)
+
+
+VOICE_TIP = (
+    "How close this variant is to your own voice (your paragraphs written without the model): "
+    "1 is your voice itself, 0.5 is as close as your own paragraphs are to each other"
+)
+
+
 def mark_colour(palette: QPalette) -> QColor:
     """A tint for changed words that reads on the card in light and dark palettes."""
     base, accent = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Highlight)
@@ -68,7 +86,13 @@ class VariantCard(QFrame):
     clicked = Signal()
 
     def __init__(
-        self, number: int, variant: Variant, paragraph: str, show_changes: bool, parent: QWidget | None = None
+        self,
+        number: int,
+        variant: Variant,
+        paragraph: str,
+        show_changes: bool,
+        parent: QWidget | None = None,
+        closeness: float | None = None,
     ):
         super().__init__(parent)
         self.variant = variant
@@ -84,6 +108,18 @@ class VariantCard(QFrame):
         self.caption.setObjectName("caption")
         self.caption.setToolTip(f"Alt+{number} accepts this variant" if number <= 4 else "")
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.voice = QLabel(voice_mark(closeness))
+        self.voice.setObjectName("voice")
+        self.voice.setToolTip(VOICE_TIP)
+        self.voice.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        if closeness is None:  # (never setVisible(True) here: without a parent yet, it would open a window)
+            self.voice.hide()
+        # It takes only the room the caption leaves: a narrow stack stays as narrow as before.
+        self.voice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.voice.setAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )  # narrow: the bar goes first
+        self.closeness = closeness
         self.text = QLabel()
         self.text.setObjectName("variant-text")
         self.text.setWordWrap(True)
@@ -93,7 +129,11 @@ class VariantCard(QFrame):
         self.text.setMinimumWidth(120)
         self.paragraph = paragraph
         self.show_changes(show_changes)
-        layout.addWidget(self.caption)
+        header = QHBoxLayout()
+        header.setSpacing(10)
+        header.addWidget(self.caption)
+        header.addWidget(self.voice, 1)
+        layout.addLayout(header)
         layout.addWidget(self.text, 1)
         buttons = QHBoxLayout()
         buttons.setSpacing(2)

@@ -5,18 +5,33 @@ project file) and the gauge updates; when the distance of the model's text
 from the writer's voice crosses the threshold set in Settings, the status bar
 says so once (not again until it has come back under). A click on the gauge
 opens the panel with the history plot.
+
+The writer's profile (``voice_meter.writer_profile``) is built once and kept
+until a card's saved text, its attribution or a "mine" mark changes: the
+variant cards' "voice" marks and the "keep my voice" fills read it, so a stack
+unfurled or filled twice in a row does not load the project twice. The profile
+is frozen and holds no project, so a fill's worker thread may use it.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
+from cardwriter.domain.style import StyleProfile
+from cardwriter.gui.voice_marks import MineMarker
 from cardwriter.gui.voice_plot import VoiceGauge, paint_history
 from cardwriter.services import voice_meter
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.storage.voice_records import VoicePoint
+
+if TYPE_CHECKING:
+    from cardwriter.gui.main_window import MainWindow
+
+CLOSENESS_CACHE = 2000  # texts whose closeness is remembered (a few unfurled stacks' worth, many times over)
 
 
 class HistoryPlot(QWidget):
@@ -40,11 +55,49 @@ class VoiceActions:
         status_bar.addPermanentWidget(self.gauge)
         self.session: DraftSession | None = None
         self.warned = False
+        self.marker: MineMarker | None = None
+        self._profile: StyleProfile | None = None
+        self._profile_key: tuple | None = None
+        self._closeness: dict[str, float] = {}
+
+    def install(self, window: MainWindow) -> None:
+        """Serve the window: the profile to its fills, the "Mark as My Writing" action in its Edit menu."""
+        window.generation.voice_profile = self.profile
+        self.marker = MineMarker(window, after=lambda: self.refresh(warn=False))
 
     def draft_shown(self, session: DraftSession) -> None:
         self.session = session
         session.on_accept = self.accepted
         self.refresh(warn=False)
+
+    # -- the writer's voice, kept while nothing it is made of changes ---------------------
+
+    def profile(self) -> StyleProfile | None:
+        """The writer's profile now (None: no draft, or too few paragraphs of their own)."""
+        session = self.session
+        if session is None:
+            return None
+        cards = session.cards
+        key = (
+            session.draft.id,
+            hash(tuple((c.id, c.text, c.origins) for c in cards)),
+            frozenset(session.project.mine_cards(c.id for c in cards)),
+        )
+        if key != self._profile_key:
+            self._profile, self._profile_key = voice_meter.writer_profile(session.project), key
+            self._closeness.clear()
+        return self._profile
+
+    def closenesses(self, texts: list[str]) -> list[float | None]:
+        """Each text's closeness to the writer's voice (None for all without a baseline), remembered."""
+        profile = self.profile()
+        if profile is None:
+            return [None] * len(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._closeness]
+        if len(self._closeness) + len(missing) > CLOSENESS_CACHE:
+            self._closeness.clear()
+        self._closeness.update(zip(missing, profile.closenesses(missing), strict=True))
+        return [self._closeness[t] for t in texts]
 
     def accepted(self, draft_id: str) -> None:
         if self.session is None:  # only called once a draft is shown
@@ -55,7 +108,7 @@ class VoiceActions:
     def refresh(self, warn: bool) -> None:
         if self.session is None:
             return
-        reading = voice_meter.measure(self.session.project, self.session.draft.id)
+        reading = voice_meter.measure(self.session.project, self.session.draft.id, self.profile())
         self.gauge.show_reading(reading, self.threshold())
         if not self.gauge.warning:
             self.warned = False

@@ -99,3 +99,27 @@ def test_austen_is_told_from_doyle():
     own = profile.distances(austen[7:])
     other = profile.distances(doyle)
     assert sum(own) / len(own) < sum(other) / len(other)
+
+
+def test_leave_one_out_from_totals_matches_the_others_own_profile():
+    """The profile's spread comes from totals less one row; it must equal building the others' profile."""
+    import math
+    import statistics
+
+    from cardwriter.domain.style import _FLOORS, _raw_distance, _Scales, _totals, features
+
+    def naive(rows):  # the textbook way: means and population spreads of the rows given
+        columns = {g: list(zip(*(r[g] for r in rows), strict=True)) for g in rows[0]}
+        return _Scales(
+            {g: [statistics.fmean(c) for c in cs] for g, cs in columns.items()},
+            {g: [math.hypot(statistics.pstdev(c), _FLOORS[g]) for c in cs] for g, cs in columns.items()},
+        )
+
+    rows = [features(t) for t in TERSE + [ORNATE]]
+    totals = _totals(rows)
+    for i, row in enumerate(rows):
+        fast, slow = totals.scales(without=row), naive(rows[:i] + rows[i + 1 :])
+        for group in slow.mean:
+            assert fast.mean[group] == pytest.approx(slow.mean[group], abs=1e-12)
+            assert fast.scale[group] == pytest.approx(slow.scale[group], rel=1e-9)
+        assert _raw_distance(row, fast) == pytest.approx(_raw_distance(row, slow), rel=1e-9)

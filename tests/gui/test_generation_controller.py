@@ -173,3 +173,84 @@ def test_switching_drafts_cancels_what_was_queued_for_the_old_one(qtbot, slow_co
     qtbot.waitUntil(lambda: controller.queue.pending() == 0, timeout=10_000)
     assert len(cancelled) == 3
     assert all(not c.variants for c in session.cards)
+
+
+# -- keep my voice ----------------------------------------------------------------------
+
+
+class RecordingFiller(StackFiller):
+    """The real filler, noting each request it fills and the thread it fills it on."""
+
+    def __init__(self):
+        super().__init__(FakeEmbedder())
+        self.seen: list[tuple[object, object]] = []
+
+    def fill(self, generator, request, cancel=None, on_piece=None, on_variant=None):
+        import threading
+
+        closeness = request.closeness([TERSE, ORNATE]) if request.closeness else None
+        self.seen.append((request, threading.current_thread(), closeness))
+        return super().fill(generator, request, cancel, on_piece, on_variant)
+
+
+TERSE = "He shut the door. The hall was dark. Nobody answered. He went up."
+ORNATE = (
+    "It was, I confess, with a melancholy that I could neither explain nor entirely resist, that I "
+    "wandered; for the evening, which had promised so much, had dissolved into a long and wearisome silence."
+)
+MINE = [
+    "He walked in. The room was cold. Nobody spoke. He sat down.",
+    "She left early. The car would not start. She walked home. It rained.",
+    "The dog barked. Then it stopped. The street was empty again. I waited.",
+    "We ate bread. The soup was thin. Nobody complained. Night came on.",
+]
+
+
+def test_keep_my_voice_gives_each_fill_the_writers_profile_built_on_the_gui_thread(qtbot, model, session):
+    import threading
+
+    from cardwriter.domain.style import build_profile
+
+    filler = RecordingFiller()
+    controller = GenerationController(
+        filler, lambda: FakeGenerator(delay=0.002), Preferences(keep_my_voice=True, variants_shown=2)
+    )
+    controller.set_model(model)
+    asked: list[object] = []
+    profile = build_profile(MINE)
+    controller.voice_profile = lambda: asked.append(threading.current_thread()) or profile
+    card_id = session.cards[0].id
+    try:
+        with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
+            assert controller.generate(card_id, VariantKind.REWRITE)
+        assert asked == [threading.main_thread()], "the profile is taken once, before dispatch, on the GUI thread"
+        request, thread, closeness = filler.seen[0]
+        assert thread is not threading.main_thread(), "the fill ran on the worker"
+        assert request.closeness is not None and closeness[0] > closeness[1], "the writer's terse voice is closer"
+
+        controller.set_preferences(Preferences(keep_my_voice=False, variants_shown=2))
+        with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
+            assert controller.generate(card_id, VariantKind.REWRITE)
+        assert filler.seen[1][0].closeness is None and len(asked) == 1, "off: no closeness, no profile"
+    finally:
+        controller.shutdown()
+
+
+def test_keep_my_voice_without_a_baseline_fills_as_usual_and_says_why_once(qtbot, model, session):
+    filler = RecordingFiller()
+    controller = GenerationController(
+        filler, lambda: FakeGenerator(delay=0.002), Preferences(keep_my_voice=True, variants_shown=2)
+    )
+    controller.set_model(model)
+    messages: list[str] = []
+    controller.message.connect(lambda text, _ms: messages.append(text))
+    card_id = session.cards[0].id
+    try:
+        for _ in range(2):
+            with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
+                assert controller.generate(card_id, VariantKind.REWRITE)
+        assert [r.closeness for r, _t, _c in filler.seen] == [None, None]
+        assert len(session.card(card_id).stack()) == 4
+        assert sum("three paragraphs of your own" in m for m in messages) == 1
+    finally:
+        controller.shutdown()

@@ -56,3 +56,14 @@ def test_buttons_say_what_they_do_with_which_variant(qtbot):
     with qtbot.waitSignal(card.action) as caught:
         qtbot.mouseClick(card.findChild(QToolButton, "refine"), Qt.MouseButton.LeftButton)
     assert caught.args == ["refine", pinned]
+
+
+def test_a_variant_card_shows_its_closeness_to_the_writers_voice_or_nothing_without_a_baseline(qtbot):
+    close = VariantCard(1, VARIANT, PARAGRAPH, show_changes=True, closeness=0.62)
+    none = VariantCard(2, VARIANT, PARAGRAPH, show_changes=True)
+    for card in (close, none):
+        qtbot.addWidget(card)
+        card.show()
+    assert close.voice.isVisible() and close.voice.text() == "voice 0.62 ▮▮▮▯▯"
+    assert "your own voice" in close.voice.toolTip()
+    assert not none.voice.isVisible() and none.voice.text() == ""
