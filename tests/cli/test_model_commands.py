@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 import cardwriter.cli as cli
+from cardwriter.generation.download_progress import Progress, format_seconds
 from cardwriter.generation.model_config import default_model
-from cardwriter.generation.model_download import Progress, format_seconds
 from cardwriter.generation.model_files import packaged_model, resolve_model, user_models_dir
 from tests.generation.download_server import DownloadServer
 
