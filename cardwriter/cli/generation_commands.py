@@ -258,5 +258,12 @@ def run_bench_generation(args: argparse.Namespace) -> int:
         f"(b) batched      {result.batched_seconds:8.2f} s  {result.batched_tokens:5d} tokens  {result.batched_tokens_per_s:7.1f} tok/s"
     )
     print(f"speedup          {result.speedup:.2f}x  (b over a, tokens/s)")
+    if result.ceiling_tokens_per_s is not None:
+        print(
+            f"ceiling          {result.ceiling_tokens_per_s:7.1f} tok/s warm, {result.ceiling_cold_tokens_per_s:.1f} "
+            f"cold (llama-batched-bench): (b) at {result.ceiling_ratio:.0%} warm, {result.ceiling_cold_ratio:.0%} cold"
+        )
+    else:
+        print("ceiling          not measured: build it with benchmarks/llama_batched_bench.sh")
     print(f"peak RSS         {result.peak_rss_mb_batched:.0f} MB after (b), {result.peak_rss_mb:.0f} MB overall")
     return 0

@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.evaluation.batched_ceiling import bench_binary, measure_ceiling
 from cardwriter.evaluation.plain_calls import completion, open_plain_llama, sampling
 from cardwriter.generation import prompts
 from cardwriter.generation.llama import LlamaEngine
@@ -74,6 +75,11 @@ class BenchResult:
     speedup: float
     peak_rss_mb_batched: float
     peak_rss_mb: float
+    # llama-batched-bench's tokens/s and the engine's share of it, when the binary is built
+    ceiling_tokens_per_s: float | None = None
+    ceiling_cold_tokens_per_s: float | None = None
+    ceiling_ratio: float | None = None
+    ceiling_cold_ratio: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -129,6 +135,7 @@ def run_generation_bench(
     rss_batched = peak_rss_mb()
     prompt_tokens = max(len(engine.tokenize(t)) for t in texts)
     eog = list(engine.eog_tokens)
+    flash_attn = engine.flash_attn
     engine.close()
     gc.collect()
 
@@ -149,6 +156,13 @@ def run_generation_bench(
     llm.close()
     a_rate = a_tokens / a_seconds
     b_rate = b_tokens / b_seconds
+    c_rate = c_tokens / c_seconds
+    binary = bench_binary()
+    ceiling = None
+    if binary is not None:
+        ceiling = measure_ceiling(
+            binary, engine.path, n=n, prompt_tokens=prompt_tokens, tokens=tokens, threads=threads, flash_attn=flash_attn
+        )
     return BenchResult(
         model=engine.model_name,
         n=n,
@@ -163,8 +177,12 @@ def run_generation_bench(
         batched_tokens_per_s=round(b_rate, 1),
         batched_cold_seconds=round(c_seconds, 3),
         batched_cold_tokens=c_tokens,
-        batched_cold_tokens_per_s=round(c_tokens / c_seconds, 1),
+        batched_cold_tokens_per_s=round(c_rate, 1),
         speedup=round(b_rate / a_rate, 3),
         peak_rss_mb_batched=round(rss_batched, 1),
         peak_rss_mb=round(peak_rss_mb(), 1),
+        ceiling_tokens_per_s=ceiling.warm_tokens_per_s if ceiling else None,
+        ceiling_cold_tokens_per_s=ceiling.cold_tokens_per_s if ceiling else None,
+        ceiling_ratio=round(b_rate / ceiling.warm_tokens_per_s, 3) if ceiling else None,
+        ceiling_cold_ratio=round(c_rate / ceiling.cold_tokens_per_s, 3) if ceiling else None,
     )

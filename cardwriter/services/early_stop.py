@@ -41,9 +41,13 @@ _PREAMBLE = re.compile(
 _LEAD = " \"'\u201c*#>-"
 
 
-def opening(text: str) -> tuple[str, ...] | None:
-    """The first ``OPENING_WORDS`` words of ``text``, once it has more than that (None before)."""
-    toks = words(text)
+def opening(text: str, toks: list[str] | None = None) -> tuple[str, ...] | None:
+    """The first ``OPENING_WORDS`` words of ``text``, once it has more than that (None before).
+
+    Once there, it never changes as the text grows (callers may keep it).
+    ``toks``: ``words(text)`` when the caller has it already.
+    """
+    toks = words(text) if toks is None else toks
     return tuple(toks[:OPENING_WORDS]) if len(toks) > OPENING_WORDS else None
 
 
@@ -69,10 +73,11 @@ def early_stop_reason(
     found = _PREAMBLE.match(lowered)
     if found and not source_lowered.startswith(found.group(0)):
         return f"starts with a preamble or label ({found.group(0)!r})"
-    mine = opening(text)
+    toks = words(text)  # once per call: this runs after every token of every candidate
+    mine = opening(text, toks)
     if mine is not None and mine in set(taken_openings):
         return f"a sibling already opened with {' '.join(mine)!r}"
-    top = max_ngram_count(words(text), config.loop_n)
+    top = max_ngram_count(toks, config.loop_n)
     if top >= config.loop_max_repeats:
         return f"looping: one word {config.loop_n}-gram {top} times"
     letters = sum(1 for c in text if c.isalpha())

