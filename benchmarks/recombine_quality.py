@@ -1,7 +1,8 @@
 """Does recombine fuse its parents? Judged by two embedders, on a held-out half of the dev pairs.
 
 usage: python benchmarks/recombine_quality.py [--split tune|report] [--limit 10] [-n 4] [--seeds 3]
-                                              [--modes fusion,plain] [--json OUT.json]
+                                              [--modes fusion,blend,plain] [--json OUT.json]
+                                              [--blend-strength 1.0]
                                               [--model PATH|URL] [--threads 2] [--seed 1234]
 
 Pairs, splits, modes and scores are described in cardwriter/evaluation/recombine_bench.py
@@ -22,6 +23,7 @@ from cardwriter.embedding.embedder import SentenceTransformerEmbedder
 from cardwriter.evaluation.recombine_bench import (
     SPLITS,
     BenchConfig,
+    blend_mode,
     format_summary,
     fusion_mode,
     load_rows,
@@ -43,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=10, help="pairs of the split (default 10)")
     parser.add_argument("-n", type=int, default=4, help="variants per pair (default 4)")
     parser.add_argument("--seeds", type=int, default=3, help="runs with different seeds (default 3)")
-    parser.add_argument("--modes", default="fusion,plain", help="comma-separated: fusion, plain")
+    parser.add_argument("--modes", default="fusion,plain", help="comma-separated: fusion, blend, plain")
+    parser.add_argument("--blend-strength", type=float, default=1.0, help="control-vector strength (default 1)")
     parser.add_argument("--json", metavar="OUT", help="also write every variant and score to this JSON file")
     parser.add_argument("--model", metavar="PATH|URL")
     parser.add_argument("--threads", type=int, default=2)
@@ -57,7 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     minilm = CachedEmbedder(SentenceTransformerEmbedder())
     second = load_second_embedder()
     generator = open_generator(args.model, n_threads=args.threads)
-    modes = {"fusion": fusion_mode(StackFiller(minilm)), "plain": plain_mode}
+    modes = {
+        "fusion": fusion_mode(StackFiller(minilm)),
+        "blend": blend_mode(StackFiller(minilm), args.blend_strength),
+        "plain": plain_mode,
+    }
     chosen = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = [m for m in chosen if m not in modes]
     if unknown:

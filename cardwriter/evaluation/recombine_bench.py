@@ -12,7 +12,9 @@ README may quote). ``limit`` takes the first pairs of the split.
 Modes. ``fusion``: the app's own pipeline (``StackFiller.fill``, kind RECOMBINE, the
 first paragraph as the card and the second as the note). ``plain``: the same
 recombine prompt, one request of ``n`` with llama.cpp's default sampler and no
-filters or selection: the baseline. Each mode runs with ``seeds`` seeds; figures are
+filters or selection: the baseline. ``blend``: the app's REWRITE pipeline on the
+paragraph alone, generated with the note's control vector applied at the given
+strength (``generation/llama/blend.py``; a local model only). Each mode runs with ``seeds`` seeds; figures are
 means over the seeds (with their standard deviation), because two runs of the same
 pairs differ.
 """
@@ -29,6 +31,7 @@ import numpy as np
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.embedding.embedder import Embedder
+from cardwriter.errors import UserError
 from cardwriter.evaluation.recombine_scores import closeness, mean_over_seeds, score_stack, stack_vendi, summarise
 from cardwriter.generation.protocol import GenerationRequest, TextGenerator
 from cardwriter.generation.results import collect
@@ -86,6 +89,21 @@ def fusion_mode(filler: StackFiller, **overrides) -> Mode:
                 **overrides,
             ),
         )
+        return [v.text for v in fill.variants], fill.shortfall
+
+    return run
+
+
+def blend_mode(filler: StackFiller, strength: float) -> Mode:
+    """The blend inside the model: a REWRITE stack of the paragraph, steered by the note's control vector."""
+    from cardwriter.generation.llama.blend import BlendedGenerator
+    from cardwriter.generation.llama.engine import LlamaEngine
+
+    def run(generator: TextGenerator, a: dict, b: dict, n: int, seed: int) -> tuple[list[str], int]:
+        if not isinstance(generator, LlamaEngine):
+            raise UserError("the blend needs a local model (llama.cpp), not a server")
+        blended = BlendedGenerator.for_note(generator, b["text"], strength)
+        fill = filler.fill(blended, FillRequest(source=a["text"], kind=VariantKind.REWRITE, wanted=n, seed=seed))
         return [v.text for v in fill.variants], fill.shortfall
 
     return run

@@ -9,6 +9,7 @@ with exactly the same prefix.
 
 from __future__ import annotations
 
+import ctypes
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from types import ModuleType
 
 from cardwriter.errors import UserError
 from cardwriter.generation.llama.backend import ContextPointer, ModelPointer
+from cardwriter.generation.llama.blend import ControlVector
 
 
 class DecodingContext:
@@ -70,6 +72,29 @@ class DecodingContext:
         self.cached: list[int] = []  # the prompt tokens held on the home sequence
         self._memory = lib.llama_get_memory(ctx)
         self._batch = lib.llama_batch_init(self.n_ctx, 0, 1)
+        self.control: ControlVector | None = None  # the control vector llama.cpp applies now
+
+    def steer(self, control: ControlVector | None) -> None:
+        """Apply ``control`` (None or strength 0: none) from the next decode on.
+
+        The cached prefix was decoded under the old vector, so a change forgets it.
+        """
+        if control is not None and control.is_null:
+            control = None
+        if control is self.control:
+            return
+        if control is None:
+            rc = self._lib.llama_set_adapter_cvec(self.ctx, None, 0, 0, -1, -1)
+        else:
+            data = control.buffer()
+            pointer = data.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+            rc = self._lib.llama_set_adapter_cvec(
+                self.ctx, pointer, data.size, data.shape[1], control.first, control.last
+            )
+        if rc != 0:
+            raise UserError(f"llama.cpp refused the control vector (code {rc}) for {self._model_file.name}")
+        self.control = control
+        self.forget_prefix()
 
     def fits(self, n_seq: int, per_seq: int, total: int, unified: bool) -> bool:
         """Whether ``n_seq`` working sequences of ``per_seq`` cells (``total`` in all) fit here."""

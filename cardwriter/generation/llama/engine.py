@@ -30,6 +30,7 @@ from cardwriter.generation import prompts
 from cardwriter.generation.chat_template import ChatTemplate
 from cardwriter.generation.gpu import backend_label
 from cardwriter.generation.llama.backend import Backend
+from cardwriter.generation.llama.blend import ControlVector
 from cardwriter.generation.llama.context import DecodingContext
 from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.llama.run import BatchRun
@@ -170,7 +171,9 @@ class LlamaEngine:
             return plan.completion_prompt
         return self.template.render(plan.messages, bos_token=self._bos, eos_token=self._eos)
 
-    def stream(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Iterator[Event]:
+    def stream(
+        self, request: GenerationRequest, cancel: threading.Event | None = None, control: ControlVector | None = None
+    ) -> Iterator[Event]:
         # the refills' prompts too: sequence i of ``total`` has the seed and angle plan(i) gives it
         plans = prompts.plan(dataclasses.replace(request, n=request.total) if request.refills else request)
         yield from self.stream_prompts(
@@ -183,6 +186,7 @@ class LlamaEngine:
             width=request.n,
             early_stop=request.early_stop,
             want_refill=request.want_refill,
+            control=control,
         )
 
     def stream_prompts(
@@ -199,6 +203,7 @@ class LlamaEngine:
         width: int | None = None,
         early_stop: EarlyStop | None = None,
         want_refill: Callable[[], bool] | None = None,
+        control: ControlVector | None = None,
     ) -> Iterator[Event]:
         """Generate one sequence per prompt text, all in one batch per step.
 
@@ -206,6 +211,7 @@ class LlamaEngine:
         ``width`` (default: all) sequences run at once; each later prompt takes the
         slot of one that ended, while ``want_refill()`` (default: always) says so.
         ``early_stop(index, text)`` True ends a sequence at once (``FINISH_EARLY``).
+        ``control`` steers the run with a control vector (see ``blend``); None runs unsteered.
 
         The generator owns the context from its first event until it ends, is
         closed (or garbage-collected), or a newer request takes the context
@@ -241,7 +247,9 @@ class LlamaEngine:
             self._require_open()
             self._evict_owner()
             self._cancelled.clear()
-            run.start(self._context_for(run), self.reuse_prefix, started)
+            context = self._context_for(run)
+            context.steer(control)
+            run.start(context, self.reuse_prefix, started)
             self._owner = run
         try:
             yield from run.events()
