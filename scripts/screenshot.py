@@ -64,9 +64,8 @@ def main() -> int:
         panel.step(1)  # the second variant reached with the Right key
         spin(app, 1.5)
         window.view.scrollTo(window.model.index_of_card(unfurled.id))
-        window.view.verticalScrollBar().setValue(
-            max(0, window.view.visualRect(window.model.index(1)).top() + window.view.verticalScrollBar().value())
-        )
+        top = window.view.visualRect(window.model.index_of_card(unfurled.id)).top()  # its card, then its stack
+        window.view.verticalScrollBar().setValue(max(0, top - 12 + window.view.verticalScrollBar().value()))
         spin(app, 1.0)
         out.parent.mkdir(parents=True, exist_ok=True)
         if app.platformName() == "xcb" and shutil.which("import"):
