@@ -35,3 +35,16 @@ def run_as_unprivileged(code: str) -> subprocess.CompletedProcess:
 
 # The project's public-domain dev paragraphs: shared/ sits beside the repository (as in CI).
 DEV_PARAGRAPHS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+
+
+# A writer of short, plain sentences, and a paragraph far from that voice (the voice meter's tests).
+MINE = [
+    "He walked in. The room was cold. Nobody spoke. He sat down.",
+    "She left early. The car would not start. She walked home. It rained.",
+    "The dog barked. Then it stopped. The street was empty again. I waited.",
+    "We ate bread. The soup was thin. Nobody complained. Night came on.",
+]
+ORNATE = (
+    "It was, I confess, with a melancholy that I could neither explain nor entirely resist, that I "
+    "wandered; for the evening, which had promised so much, had dissolved into a long and wearisome silence."
+)

@@ -12,16 +12,7 @@ from cardwriter.services import voice_meter
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.storage.project import Project
 
-MINE = [
-    "He walked in. The room was cold. Nobody spoke. He sat down.",
-    "She left early. The car would not start. She walked home. It rained.",
-    "The dog barked. Then it stopped. The street was empty again. I waited.",
-    "We ate bread. The soup was thin. Nobody complained. Night came on.",
-]
-ORNATE = (
-    "It was, I confess, with a melancholy that I could neither explain nor entirely resist, that I "
-    "wandered; for the evening, which had promised so much, had dissolved into a long and wearisome silence."
-)
+from ..support import MINE, ORNATE
 
 
 def make_project(path):
