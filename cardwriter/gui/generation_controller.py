@@ -237,8 +237,8 @@ class GenerationController(QObject):
         self.queue.cancel(card_id)
 
     def cancel_all(self) -> None:
+        self._fill_all_total = 0  # first, so the line no longer counts a Fill All that is gone
         self.queue.cancel_all()
-        self._fill_all_total = 0
 
     def shutdown(self) -> None:
         self.pause_timer.stop()

@@ -149,8 +149,10 @@ def test_fill_all_reports_progress_and_cancel_all_stops_it(qtbot, slow_controlle
     cancelled = []
     controller.queue.cancelled.connect(cancelled.append)
     controller.cancel_all()
-    qtbot.waitUntil(lambda: controller.queue.pending() == 0, timeout=10_000)
-    assert lines[-1] == ""
+    # the running fill stops on the worker thread; its end reaches the GUI by a queued signal, and the
+    # idle line ("") is the last thing it sends
+    qtbot.waitUntil(lambda: lines[-1] == "", timeout=10_000)
+    assert controller.queue.pending() == 0
     assert set(cancelled) == {c.id for c in session.cards}, "every queued or running fill was cancelled"
     assert all(not c.variants for c in session.cards)
 
@@ -160,8 +162,9 @@ def test_fill_all_skips_short_paragraphs_and_cards_with_a_stack(qtbot, controlle
     with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
         controller.generate(session.cards[0].id, VariantKind.REWRITE)
     assert controller.fill_all() == 1  # only the second card is long enough and has no stack yet
+    qtbot.waitUntil(lambda: bool(session.cards[1].stack()), timeout=20_000)
     qtbot.waitUntil(lambda: controller.queue.pending() == 0, timeout=20_000)
-    assert session.cards[1].stack() and not session.cards[2].stack()
+    assert not session.cards[2].stack()
 
 
 def test_switching_drafts_cancels_what_was_queued_for_the_old_one(qtbot, slow_controller, session):
@@ -170,8 +173,9 @@ def test_switching_drafts_cancels_what_was_queued_for_the_old_one(qtbot, slow_co
     cancelled = []
     controller.queue.cancelled.connect(cancelled.append)
     controller.set_model(None)
-    qtbot.waitUntil(lambda: controller.queue.pending() == 0, timeout=10_000)
-    assert len(cancelled) == 3
+    # the running fill reports its cancel from the worker thread by a queued signal: wait for it
+    qtbot.waitUntil(lambda: len(cancelled) == 3, timeout=10_000)
+    assert controller.queue.pending() == 0
     assert all(not c.variants for c in session.cards)
 
 
