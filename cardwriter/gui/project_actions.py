@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog
 from cardwriter.errors import UserError
 from cardwriter.gui.pdf_export import draft_pdf_bytes
 from cardwriter.gui.recovery_dialog import offer_recovery, repairs_notice
-from cardwriter.services import transfer
+from cardwriter.services import backup, transfer
 from cardwriter.services.documents import exchange
 from cardwriter.services.text_files import read_text_file, write_text_atomically
 from cardwriter.storage.project import Project
@@ -132,7 +132,7 @@ class ProjectActions(QObject):
         window.save_typing()
         draft_id = window.session.draft.id
         try:
-            window.project.copy_to(target)
+            backup.save_copy(window.project, target)
             copy = Project.open(target)
         except UserError as exc:
             window.warn("Cannot save a copy", str(exc))

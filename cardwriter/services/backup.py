@@ -46,14 +46,26 @@ def default_backup_folder(project_path: Path) -> Path:
 
 def back_up(project: Project, dest: Path) -> Path:
     """Write a complete copy of ``project`` to the new file ``dest`` and return it."""
-    dest = Path(dest)
+    return _write_copy(project, Path(dest), "back up")
+
+
+def save_copy(project: Project, dest: Path) -> Path:
+    """Save As: the same safe copy as a backup, with Save As's wording in its messages."""
+    return _write_copy(project, Path(dest), "save a copy")
+
+
+def _write_copy(project: Project, dest: Path, doing: str) -> Path:
+    """Copy ``project`` to a temporary file beside ``dest``, fsync it, and link it into place.
+
+    ``doing`` ("back up", "save a copy") names the operation in the messages.
+    """
     if os.path.lexists(dest):
-        raise UserError(f"will not back up to {dest}: it already exists; choose a new file name or a folder")
+        raise UserError(f"will not {doing} to {dest}: it already exists; choose a new file name or a folder")
     if os.path.realpath(dest) == os.path.realpath(project.path):
-        raise UserError(f"will not back up {project.path} onto itself")
+        raise UserError(f"will not {doing} {project.path} onto itself")
     folder = dest.parent
     if not folder.is_dir():
-        raise UserError(f"cannot back up to {dest}: the folder {folder} does not exist")
+        raise UserError(f"cannot {doing} to {dest}: the folder {folder} does not exist")
     temp = folder / f".{dest.name}.{secrets.token_hex(6)}.tmp"
     try:
         copy = sqlite3.connect(str(temp))
@@ -65,10 +77,10 @@ def back_up(project: Project, dest: Path) -> Path:
         _link_into_place(temp, dest)
         _fsync_folder(folder)
     except FileExistsError as exc:
-        raise UserError(f"will not back up to {dest}: it appeared meanwhile; choose another name") from exc
+        raise UserError(f"will not {doing} to {dest}: it appeared meanwhile; choose another name") from exc
     except (sqlite3.Error, OSError) as exc:
         raise UserError(
-            f"could not back up {project.path} to {dest}: {_why(exc)}; the project itself is unchanged"
+            f"could not {doing} {project.path} to {dest}: {_why(exc)}; the project itself is unchanged"
         ) from exc
     finally:
         for leftover in (temp, Path(f"{temp}-journal"), Path(f"{temp}-wal")):

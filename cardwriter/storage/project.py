@@ -18,7 +18,7 @@ import sqlite_utils
 
 from cardwriter.domain.model import Card, Draft, Note, Variant, VariantState
 from cardwriter.errors import ProjectError
-from cardwriter.storage.project_file import create_project_file, file_identity, open_project_file, remove_project_file
+from cardwriter.storage.project_file import create_project_file, file_identity, open_project_file
 from cardwriter.storage.rows import (
     VARIANT_COLUMNS,
     TextReader,
@@ -359,23 +359,6 @@ class Project(WritingAids, VoiceRecords):
                 ({"model": model, "text_hash": h, "dim": dim, "vector": v} for h, v in vectors.items()),
                 pk=("model", "text_hash"),
             )
-
-    # -- copies --------------------------------------------------------------
-
-    def copy_to(self, target: Path) -> None:
-        """Write a complete copy of the project to a new file (Save As)."""
-        target = Path(target)
-        if target.exists():
-            raise ProjectError(f"{target} already exists; choose another name")
-        try:
-            copy = sqlite3.connect(str(target))
-            try:
-                self.db.conn.backup(copy)
-            finally:
-                copy.close()
-        except sqlite3.Error as exc:
-            remove_project_file(target)
-            raise ProjectError(f"cannot save a copy as {target}: {exc}") from exc
 
     # -- checks --------------------------------------------------------------
 

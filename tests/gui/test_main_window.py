@@ -116,6 +116,19 @@ def test_import_export_and_save_as(qtbot, window, tmp_path):
     assert [c.text for c in window.session.cards] == ["# Chapter", "A new chapter begins."]
 
 
+def test_save_as_never_overwrites_a_file_and_keeps_working_in_the_project(qtbot, window, tmp_path):
+    other = tmp_path / "other.cardwriter"
+    other.write_bytes(b"someone else's file")
+    before = Path(window.project.path)
+    assert not window.project_actions.save_as(other)
+    assert "save a copy" in window.last_warning and "already exists" in window.last_warning
+    assert other.read_bytes() == b"someone else's file"
+    assert Path(window.project.path) == before
+    assert not window.project_actions.save_as(tmp_path / "no such folder" / "copy.cardwriter")
+    assert "does not exist" in window.last_warning
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [], "no temporary file left"
+
+
 def test_bad_import_is_refused_with_a_message(qtbot, window, tmp_path):
     bad = tmp_path / "photo.md"
     bad.write_bytes(b"\x89PNG\x00\x00")

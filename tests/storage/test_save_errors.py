@@ -9,6 +9,7 @@ import pytest
 from cardwriter.domain.model import Note
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import SaveFailed
+from cardwriter.services.backup import back_up
 from cardwriter.storage.project import Project
 from tests.tmpfs import fill, free
 
@@ -86,6 +87,6 @@ def test_a_deleted_file_is_a_save_failure_not_silent_loss(tmp_path):
         os.unlink(path)
         with pytest.raises(SaveFailed, match="moved or deleted"):
             project.set_card_text(card_id, "Edited.")
-        project.copy_to(tmp_path / "rescued.cardwriter")  # what was saved can still be rescued
+        back_up(project, tmp_path / "rescued.cardwriter")  # what was saved can still be rescued
     with Project.open(tmp_path / "rescued.cardwriter") as rescued:
         assert rescued.load_drafts()[0].cards[0].text == "Text."
