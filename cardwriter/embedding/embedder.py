@@ -80,9 +80,18 @@ def _dimension(model: Any) -> int:
 
 
 def _go_offline() -> None:
-    """Switch the Hugging Face hub and transformers to offline mode for this process."""
+    """Switch the Hugging Face hub and transformers to offline mode for this process.
+
+    Their progress bars go too: a "Loading weights" bar on a writer's terminal says nothing useful.
+    """
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:  # sentence-transformers will say it is missing
+        return
+    transformers_logging.disable_progress_bar()
 
 
 class SentenceTransformerEmbedder:

@@ -1,5 +1,7 @@
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -88,6 +90,19 @@ def test_real_model_loads_from_the_package_with_no_network(monkeypatch, no_netwo
     assert out.shape == (2, 384) and out.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0, rtol=1e-5)
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+@pytest.mark.slow
+def test_loading_the_real_model_prints_no_progress_bars():
+    """A writer running `cardwriter variants` sees the variants, not a "Loading weights" bar."""
+    code = (
+        "from cardwriter.embedding.embedder import SentenceTransformerEmbedder\n"
+        "print(SentenceTransformerEmbedder().encode(['The keeper lit the lamp.']).shape)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "(1, 384)"
+    assert "Loading" not in run.stderr and "%|" not in run.stderr, run.stderr
 
 
 @pytest.mark.slow
