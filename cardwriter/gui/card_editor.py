@@ -25,7 +25,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QTextEdit
 
-from cardwriter.gui.card_text import DEFAULT_SPACING, LINE_BREAK, percent
+from cardwriter.gui.card_text import DEFAULT_SPACING, LINE_BREAK, percent, text_height
 
 PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
 
@@ -70,8 +70,18 @@ class CardEditor(QTextEdit):
             self.textCursor().insertText(text.replace("\n", LINE_BREAK))
             self.ensureCursorVisible()
 
+    def setPlaceholderText(self, text: str) -> None:
+        """The hint an empty card shows; the card is as tall as the hint while it is empty."""
+        super().setPlaceholderText(text)
+        self._check_height()
+
     def needed_height(self) -> int:
-        """The height of all the text as laid out now, so that no line is hidden."""
+        """The height of all the text as laid out now, so that no line is hidden.
+
+        An empty card needs the height of its placeholder hint, or the hint's second line is cut off.
+        """
+        if self.document().isEmpty() and self.placeholderText():
+            return text_height(self.placeholderText(), self.font(), self.viewport().width(), self.line_spacing())
         layout, height, block = self.document().documentLayout(), 0.0, self.document().firstBlock()
         while block.isValid():
             height += layout.blockBoundingRect(block).height()

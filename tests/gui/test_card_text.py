@@ -7,7 +7,7 @@ from PySide6.QtCore import QMimeData, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from cardwriter.gui.card_editor import CardEditor
-from cardwriter.gui.card_text import draw_text, text_height
+from cardwriter.gui.card_text import DEFAULT_SPACING, draw_text, text_height
 from cardwriter.gui.text_marks import FIND
 
 TEXTS = [
@@ -105,3 +105,17 @@ def test_pasted_lines_stay_in_the_cards_one_block_and_keep_their_spacing(qtbot):
     assert editor.toPlainText() == text
     assert editor.document().blockCount() == 1
     assert editor.needed_height() == text_height(text, editor.font(), editor.viewport().width(), 2.0)
+
+
+def test_an_empty_card_is_as_tall_as_its_hint_and_shrinks_to_its_text(qtbot):
+    hint = "Write a paragraph here. Pause, and variants of it gather underneath: click them to compare."
+    editor = CardEditor()
+    qtbot.addWidget(editor)
+    editor.resize(300, 100)
+    editor.show()
+    one_line = editor.needed_height()
+    editor.setPlaceholderText(hint)
+    assert editor.needed_height() == text_height(hint, editor.font(), editor.viewport().width(), DEFAULT_SPACING)
+    assert editor.needed_height() > one_line, "the hint wraps onto a second line at this width"
+    editor.setPlainText("Short.")
+    assert editor.needed_height() == one_line
