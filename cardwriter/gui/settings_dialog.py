@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from cardwriter.errors import UserError
+from cardwriter.generation.gpu import AUTO, parse_gpu_layers, supports_gpu_offload
 from cardwriter.gui.app_settings import MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER, Preferences
 from cardwriter.gui.appearance import CHOICES
 from cardwriter.gui.voice_settings import VoiceSettings
@@ -52,6 +53,15 @@ def check_url(url: str) -> None:
     from cardwriter.generation.http_limits import check_server_url
 
     check_server_url(url)
+
+
+def gpu_layers_shown(setting: str) -> int:
+    """The spin box value for a saved setting: -1 for "auto" (and for a setting that makes no sense)."""
+    try:
+        layers = parse_gpu_layers(setting)
+    except UserError:
+        return -1
+    return -1 if layers == AUTO else int(layers)
 
 
 class _ProbeRelay(QObject):
@@ -92,6 +102,17 @@ class SettingsDialog(QDialog):
         row.addWidget(self.browse)
         self.url = QLineEdit(prefs.server_url)
         self.url.setPlaceholderText("http://127.0.0.1:8080")
+        self.gpu_layers = QSpinBox(minimum=-1, maximum=999)
+        self.gpu_layers.setSpecialValueText("Auto (all that fit)")  # shown for -1
+        self.gpu_layers.setToolTip("Model layers llama.cpp puts on the GPU; 0 keeps the model on the CPU.")
+        self.gpu_layers.setValue(gpu_layers_shown(prefs.gpu_layers))
+        self.gpu_note = QLabel(
+            ""
+            if supports_gpu_offload()
+            else "This llama-cpp-python build has no GPU backend: the model runs on the CPU."
+        )
+        self.gpu_note.setWordWrap(True)
+        self.gpu_note.setVisible(bool(self.gpu_note.text()))
         self.model_status = QLabel()
         self.model_status.setWordWrap(True)
         self.model_status.hide()
@@ -117,6 +138,8 @@ class SettingsDialog(QDialog):
         form.addRow("Model", self.source)
         form.addRow("Model file", path_row)
         form.addRow("Server URL", self.url)
+        form.addRow("GPU layers", self.gpu_layers)
+        form.addRow("", self.gpu_note)
         form.addRow("", self.model_status)
         form.addRow("Sampler preset", self.preset)
         form.addRow("Variants per fill", self.shown)
@@ -142,6 +165,7 @@ class SettingsDialog(QDialog):
         self.path.setEnabled(source == MODEL_FILE)
         self.browse.setEnabled(source == MODEL_FILE)
         self.url.setEnabled(source == MODEL_SERVER)
+        self.gpu_layers.setEnabled(source != MODEL_SERVER)  # a server decides its own layers
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a GGUF model", "", "GGUF models (*.gguf);;All files (*)")
@@ -245,6 +269,7 @@ class SettingsDialog(QDialog):
             model_source=self.source.currentData(),
             model_path=self.path.text().strip(),
             server_url=self.url.text().strip(),
+            gpu_layers=AUTO if self.gpu_layers.value() < 0 else str(self.gpu_layers.value()),
             preset=self.preset.currentText(),
             variants_shown=self.shown.value(),
             overgenerate=self.overgenerate.value(),

@@ -6,9 +6,10 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
+from cardwriter.generation.gpu import supports_gpu_offload
 from cardwriter.generation.model_files import packaged_model
 from cardwriter.gui.app_settings import MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER, AppSettings, Preferences
-from cardwriter.gui.settings_dialog import SettingsDialog
+from cardwriter.gui.settings_dialog import SettingsDialog, gpu_layers_shown
 from tests.generation.hostile_models import aborting_gguf
 
 
@@ -35,6 +36,27 @@ def test_dialog_edits_and_settings_persist(qtbot, tmp_path):
         3,
         False,
     )
+
+
+def test_gpu_layers_are_a_setting_that_persists_and_auto_is_the_default(qtbot, tmp_path):
+    settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    dialog = SettingsDialog(settings.preferences(), ["balanced"])
+    qtbot.addWidget(dialog)
+    assert dialog.gpu_layers.text() == "Auto (all that fit)"
+    assert dialog.preferences(Preferences()).gpu_layers == "auto"
+    if not supports_gpu_offload():  # this machine's build: the writer is told the model stays on the CPU
+        assert "no GPU backend" in dialog.gpu_note.text()
+    dialog.gpu_layers.setValue(12)
+    settings.save_preferences(dialog.preferences(settings.preferences()))
+    again = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)).preferences()
+    assert again.gpu_layers == "12"
+    reopened = SettingsDialog(again, ["balanced"])
+    qtbot.addWidget(reopened)
+    assert reopened.gpu_layers.value() == 12
+    reopened.source.setCurrentIndex(reopened.source.findData(MODEL_SERVER))
+    assert not reopened.gpu_layers.isEnabled(), "a server decides its own layers"
+    assert gpu_layers_shown("nonsense") == gpu_layers_shown("auto") == -1
+    assert gpu_layers_shown("0") == 0
 
 
 def test_damaged_settings_fall_back_to_defaults(tmp_path):
