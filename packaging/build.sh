@@ -37,7 +37,7 @@ fi
 
 say "one-folder app -> dist/cardwriter (several minutes)"
 rm -rf "$APP"
-"${NICE[@]}" "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+"${NICE[@]}" "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/cardwriter.spec
 "$APP/cardwriter" --version
 

@@ -74,7 +74,23 @@ EXCLUDES = (
     "pandas",
     "pyarrow",
     "datasets",
+    # Hyper-parameter search, experiment trackers and API clients that sentence-transformers' trainer
+    # and transformers' integrations can reach; the app only encodes with a finished model.
+    "optuna",
+    "alembic",
+    "sqlalchemy",
+    "wandb",
+    "mlflow",
+    "openai",
+    "hf_xet",  # Hugging Face's download accelerator: the app never downloads from the hub
 )
+
+# Collected files (by their path inside the app folder) that nothing at run time opens: torch's C++
+# tests, headers and tools, and GPU runtimes that PyInstaller finds on the build machine through
+# ctypes references (torch here is a CPU build; llama.cpp is linked without them).
+_UNNEEDED_FOLDERS = ("torch/test/", "torch/bin/", "torch/include/", "torch/share/")
+_UNNEEDED_LIBRARIES = ("libtorchbind_test", "libaoti_custom_ops", "libbackend_with_compiler", "libjitbackend_test")
+_GPU_RUNTIMES = ("libcudart", "libcuda.", "libcublas", "libnvrtc", "libcudnn", "libamdhip", "libhiprtc", "librocm")
 
 # Files of the data distributions that PyInstaller collects otherwise (code) or never needs.
 _SKIPPED_SUFFIXES = (".py", ".pyc", ".pyi")
@@ -98,6 +114,13 @@ def data_files(distribution: str) -> list[tuple[str, str]]:
         if source.is_file():
             pairs.append((str(source), str(Path(*parts[:-1])) if len(parts) > 1 else "."))
     return pairs
+
+
+def is_unneeded(dest: str) -> bool:
+    """Whether the file collected at ``dest`` (a path inside the app folder) can be left out."""
+    dest = dest.replace("\\", "/")
+    name = dest.rsplit("/", 1)[-1]
+    return dest.startswith(_UNNEEDED_FOLDERS) or name.startswith(_UNNEEDED_LIBRARIES) or name.startswith(_GPU_RUNTIMES)
 
 
 def bundled_data() -> list[tuple[str, str]]:

