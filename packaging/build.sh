@@ -59,7 +59,7 @@ install -Dm644 packaging/cardwriter-mime.xml "$STAGE/usr/share/mime/packages/car
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" \
     -e "s/@SIZE@/$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)/" \
     packaging/deb-control.in >"$STAGE/DEBIAN/control"
-"${NICE[@]}" dpkg-deb --root-owner-group -Zgzip --build "$STAGE" "$DEB"
+"${NICE[@]}" dpkg-deb --root-owner-group -Zgzip -z6 --build "$STAGE" "$DEB"
 dpkg-deb --info "$DEB" | sed -n '/Package:/,$p'
 
 say "sizes -> dist/sizes.txt"
