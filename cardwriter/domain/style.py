@@ -49,11 +49,10 @@ import functools
 import math
 import re
 import statistics
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cardwriter.domain.word_habits import Reference, WordHabits, known_words
+from cardwriter.domain.word_habits import Reference, WordHabits
 
 Scorer = Callable[[list[str]], list[float]]
 """Mean token log-probability of each text under the current model (``LlamaEngine.score``)."""
@@ -203,18 +202,19 @@ def _raw_distances(
     tokens: list[str],
     scales: _Scales,
     habits: WordHabits | None,
-    without: Counter[str] | None = None,
+    leave_out: bool = False,
 ) -> dict[str, float]:
     """The text's distance in each group, in the group's own units (see the module's docstring).
 
-    ``without``: the text's own known words, when it is a baseline paragraph left out.
+    ``leave_out``: the text is a baseline paragraph, measured against the others
+    (``scales`` must then be the others' too).
     """
     found = {}
     for group, mean in scales.mean.items():
         zs = [min(abs(x - m) / s, Z_CLIP) for x, m, s in zip(row[group], mean, scales.scale[group], strict=True)]
         found[group] = sum(zs) / len(zs)
     if habits is not None:
-        found[WORD_HABITS] = habits.distance(tokens, without)
+        found[WORD_HABITS] = habits.distance(tokens, leave_out)
     return found
 
 
@@ -280,13 +280,7 @@ def build_profile(
     # Leave-one-out: how far each paragraph is from the others' voice. The others' means and spreads
     # come from the totals less that one row, so a baseline of n paragraphs costs n steps, not n².
     own = [
-        _raw_distances(
-            row,
-            toks,
-            totals.scales(without=row),
-            habits,
-            Counter(known_words(toks, reference)) if reference is not None else None,
-        )
+        _raw_distances(row, toks, totals.scales(without=row), habits, leave_out=True)
         for row, toks in zip(rows, tokens, strict=True)
     ]
     centre = {group: statistics.fmean(d[group] for d in own) for group in own[0]}

@@ -57,21 +57,22 @@ class WordHabits:
             counts.update(known_words(tokens, reference))
         return cls(counts, sum(counts.values()), reference)
 
-    def distance(self, tokens: list[str], without: Mapping[str, int] | None = None) -> float:
+    def distance(self, tokens: list[str], leave_out: bool = False) -> float:
         """Minus the mean log(writer's rate / English rate) over the text's known words.
 
-        ``without``: word counts to take out of the writer's model first (the
-        text's own, when the text is one of the writer's paragraphs: leave-one-out).
+        ``leave_out``: the text is one of the writer's own paragraphs; take its
+        words out of the writer's model first (leave-one-out), so it is measured
+        against the writer's other paragraphs only.
         A text with no known word is at distance 0, as plain as everyday English.
         """
         known = known_words(tokens, self.reference)
         if not known:
             return 0.0
-        left = without or {}
-        total = self.total - sum(left.values())
+        own = Counter(known) if leave_out else Counter()
+        total = self.total - len(known) if leave_out else self.total
         score = 0.0
         for word in known:
             english = self.reference[word]
-            writer = (self.counts.get(word, 0) - left.get(word, 0) + ALPHA * english) / (total + ALPHA)
+            writer = (self.counts.get(word, 0) - own[word] + ALPHA * english) / (total + ALPHA)
             score += math.log(writer / english)
         return -score / len(known)
