@@ -28,7 +28,8 @@ word-habit smoothing were chosen on the tuning half only.
    paragraphs of every author, both settings in one run with the same seed per
    paragraph: a stack of ``--n`` variants, its mean closeness to the author's
    profile (the even half) and its usable distinct of n (the diversity report's
-   own ``score``).
+   own ``score``). Both settings get the very same candidates (``Replay``), so
+   only the selection differs; the "on" fill's seconds are the selection alone.
 
     PYTHONPATH=. python benchmarks/voice_profile.py [--input FILE.jsonl] [--no-model]
         [--rewrites 1] [--rewrite-limit 5] [--limit 1] [--n 8] [--weight 0.3] [--threads N]
@@ -188,8 +189,41 @@ def rewrites_table(
     )
 
 
+class Replay:
+    """The engine, remembering each generation and score it gave: asked again, it answers the same at no cost.
+
+    Keep my voice changes which candidates a stack shows, not which are written;
+    with the same seed the "on" fill asks for exactly what the "off" fill asked,
+    so it gets the very same candidates, and the comparison is of selection alone
+    (at half the cost on a machine shared with others).
+    """
+
+    def __init__(self, engine):
+        self.engine, self.model_name = engine, engine.model_name
+        self._streams: dict[str, list] = {}
+        self._scores: dict[str, float] = {}
+
+    def stream(self, generation, cancel):
+        key = repr(generation)
+        if key not in self._streams:
+            self._streams[key] = list(self.engine.stream(generation, cancel))
+        yield from self._streams[key]
+
+    def score(self, texts: list[str]) -> list[float]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._scores]
+        if missing:
+            self._scores.update(zip(missing, self.engine.score(missing), strict=True))
+        return [self._scores[t] for t in texts]
+
+
 def keep_my_voice_table(authors: dict[str, list[str]], filler, engine, embedder, limit: int, n: int, weight: float):
-    """The same held-out paragraphs filled with closeness off and on, side by side."""
+    """The same held-out paragraphs filled with closeness off and on, side by side.
+
+    Both fills run the classic way (``streaming=False``: every candidate to its end,
+    then the filters and one selection), so closeness weighs in on the whole stack;
+    streaming shows the first half of a stack as it passes, before any selection.
+    """
+    replay = Replay(engine)
     from cardwriter.evaluation.diversity_input import Paragraph
     from cardwriter.evaluation.diversity_scores import score
 
@@ -208,9 +242,10 @@ def keep_my_voice_table(authors: dict[str, list[str]], filler, engine, embedder,
                     seed=SEED + 100 * number + i,
                     closeness=profile.closenesses if setting == "on" else None,
                     closeness_weight=weight,
+                    streaming=False,
                 )
                 started = time.perf_counter()
-                texts_shown = [v.text for v in filler.fill(engine, request).variants]
+                texts_shown = [v.text for v in filler.fill(replay, request).variants]
                 seconds = time.perf_counter() - started
                 scored = score(paragraph, setting, texts_shown, source_vec, embedder, n=n)
                 close = statistics.fmean(profile.closenesses(texts_shown)) if texts_shown else float("nan")
