@@ -52,7 +52,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cardwriter.domain.word_habits import Reference, WordHabits
+from cardwriter.domain.word_habits import Reference, WordHabits, known_words
 
 Scorer = Callable[[list[str]], list[float]]
 """Mean token log-probability of each text under the current model (``LlamaEngine.score``)."""
@@ -199,13 +199,14 @@ def _scales(rows: list[dict[str, list[float]]]) -> _Scales:
 
 def _raw_distances(
     row: dict[str, list[float]],
-    tokens: list[str],
+    known: list[str],
     scales: _Scales,
     habits: WordHabits | None,
     leave_out: bool = False,
 ) -> dict[str, float]:
     """The text's distance in each group, in the group's own units (see the module's docstring).
 
+    ``known``: the text's words the word habits' reference knows (``known_words``).
     ``leave_out``: the text is a baseline paragraph, measured against the others
     (``scales`` must then be the others' too).
     """
@@ -214,7 +215,7 @@ def _raw_distances(
         zs = [min(abs(x - m) / s, Z_CLIP) for x, m, s in zip(row[group], mean, scales.scale[group], strict=True)]
         found[group] = sum(zs) / len(zs)
     if habits is not None:
-        found[WORD_HABITS] = habits.distance(tokens, leave_out)
+        found[WORD_HABITS] = habits.distance_of_known(known, leave_out)
     return found
 
 
@@ -235,9 +236,11 @@ class StyleProfile:
 
     def distances(self, texts: Sequence[str]) -> list[float]:
         rows = _with_likelihood(texts, self.scorer)
+        habits = self.habits
+        known = [known_words(words(t), habits.reference) if habits else [] for t in texts]
         return [
-            self._combine(_raw_distances(row, words(text), self.scales, self.habits))
-            for row, text in zip(rows, texts, strict=True)
+            self._combine(_raw_distances(row, words_known, self.scales, habits))
+            for row, words_known in zip(rows, known, strict=True)
         ]
 
     def _combine(self, raw: dict[str, float]) -> float:
@@ -274,14 +277,14 @@ def build_profile(
     if len(texts) < MIN_BASELINE:
         return None
     rows = _with_likelihood(texts, scorer)
-    tokens = [words(t) for t in texts]
+    known = [known_words(words(t), reference) if reference is not None else [] for t in texts]
     totals = _totals(rows)
-    habits = WordHabits.of(tokens, reference) if reference is not None else None
+    habits = WordHabits.of(known, reference) if reference is not None else None
     # Leave-one-out: how far each paragraph is from the others' voice. The others' means and spreads
     # come from the totals less that one row, so a baseline of n paragraphs costs n steps, not n².
     own = [
-        _raw_distances(row, toks, totals.scales(without=row), habits, leave_out=True)
-        for row, toks in zip(rows, tokens, strict=True)
+        _raw_distances(row, words_known, totals.scales(without=row), habits, leave_out=True)
+        for row, words_known in zip(rows, known, strict=True)
     ]
     centre = {group: statistics.fmean(d[group] for d in own) for group in own[0]}
     spread = {

@@ -51,10 +51,11 @@ class WordHabits:
     reference: Reference
 
     @classmethod
-    def of(cls, paragraphs_tokens: Iterable[list[str]], reference: Reference) -> WordHabits:
+    def of(cls, paragraphs_known: Iterable[list[str]], reference: Reference) -> WordHabits:
+        """The habits of paragraphs given as their known words (``known_words``)."""
         counts: Counter[str] = Counter()
-        for tokens in paragraphs_tokens:
-            counts.update(known_words(tokens, reference))
+        for known in paragraphs_known:
+            counts.update(known)
         return cls(counts, sum(counts.values()), reference)
 
     def distance(self, tokens: list[str], leave_out: bool = False) -> float:
@@ -65,7 +66,10 @@ class WordHabits:
         against the writer's other paragraphs only.
         A text with no known word is at distance 0, as plain as everyday English.
         """
-        known = known_words(tokens, self.reference)
+        return self.distance_of_known(known_words(tokens, self.reference), leave_out)
+
+    def distance_of_known(self, known: list[str], leave_out: bool = False) -> float:
+        """``distance`` of a text given as its known words already (a profile's baseline is read once)."""
         if not known:
             return 0.0
         own = Counter(known) if leave_out else Counter()
