@@ -17,14 +17,18 @@ word-habit smoothing were chosen on the tuning half only.
      20 was seen while tuning);
    - all ten: the earlier protocol, leave-one-out over all ten (a baseline of
      9), for comparison with the numbers before; it includes tuning paragraphs.
-2. Rewrites (with the model): each odd (held-out) paragraph (the first
+2. Rewrites kept in a file (no model): benchmarks/calibration_rewrites.jsonl
+   holds 36 raw SmolLM2 rewrites (three seeds each of paragraphs 00-02 of every
+   author, unfiltered, made for the dedup calibration). Each is measured against
+   its author's other nine paragraphs, beside the rewritten paragraph itself.
+3. Rewrites (with the model): each odd (held-out) paragraph (the first
    ``--rewrite-limit`` of each author) is rewritten by the
    app's own stack filler (the default model, SmolLM2, its default preset; the
    variants the stack would show). The rewrites' distance from the author's
    profile (the even half) is set beside the odd paragraphs' own. Distances are
    in units of the writer's own spread: 1.0 is how far the writer's own
    paragraphs sit from the others'.
-3. Keep my voice on vs off (with the model), on the first ``--limit`` odd
+4. Keep my voice on vs off (with the model), on the first ``--limit`` odd
    paragraphs of every author, both settings in one run with the same seed per
    paragraph: a stack of ``--n`` variants, its mean closeness to the author's
    profile (the even half) and its usable distinct of n (the diversity report's
@@ -216,6 +220,53 @@ class Replay:
         return [self._scores[t] for t in texts]
 
 
+def stored_rewrites_table(path: Path, dev: Path, old: MakeProfile) -> None:
+    """Rewrites kept in a file ({"id": paragraph id, "text": ...} a line) against the paragraphs they rewrite.
+
+    Each rewrite is measured against the profile of its author's other nine
+    paragraphs (the rewritten one left out), and so is the rewritten paragraph
+    itself: the two are compared on the same footing.
+    """
+    ids: dict[str, tuple[str, int]] = {}
+    authors: dict[str, list[str]] = {}
+    for line in dev.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        author = row["source"].split("(")[1].split(")")[0] if "(" in row["source"] else row["source"]
+        authors.setdefault(author, []).append(row["text"])
+        ids[row["id"]] = (author, len(authors[author]) - 1)
+    rewrites: dict[tuple[str, int], list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        rewrites.setdefault(ids[row["id"]], []).append(row["text"])
+    print(f"\nStored rewrites ({path.name}): each against its author's other nine paragraphs.\n")
+    print(
+        "| author | paragraphs rewritten | own: mean distance | rewrites: mean distance | rewrites | AUC (new) | AUC (old) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    pooled: dict[str, list[float]] = {"own": [], "rewrites": [], "old own": [], "old rewrites": []}
+    for author, texts in authors.items():
+        got: dict[str, list[float]] = {key: [] for key in pooled}
+        done = sorted(i for a, i in rewrites if a == author)
+        for i in done:
+            others = texts[:i] + texts[i + 1 :]
+            for label, make in (("", new_profile), ("old ", old)):
+                distances = make(others)
+                got[label + "own"] += distances([texts[i]])
+                got[label + "rewrites"] += distances(rewrites[author, i])
+        for key in pooled:
+            pooled[key] += got[key]
+        print(
+            f"| {author} | {len(done)} | {statistics.fmean(got['own']):.2f} | {statistics.fmean(got['rewrites']):.2f} "
+            f"| {len(got['rewrites'])} | {auc(got['own'], got['rewrites']):.3f} "
+            f"| {auc(got['old own'], got['old rewrites']):.3f} |"
+        )
+    print(
+        f"| all | | {statistics.fmean(pooled['own']):.2f} | {statistics.fmean(pooled['rewrites']):.2f} "
+        f"| {len(pooled['rewrites'])} | {auc(pooled['own'], pooled['rewrites']):.3f} "
+        f"| {auc(pooled['old own'], pooled['old rewrites']):.3f} |"
+    )
+
+
 def keep_my_voice_table(authors: dict[str, list[str]], filler, engine, embedder, limit: int, n: int, weight: float):
     """The same held-out paragraphs filled with closeness off and on, side by side.
 
@@ -287,10 +338,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--skip-rewrites", action="store_true", help="only the keep-my-voice comparison")
     parser.add_argument("--skip-keep", action="store_true", help="only the rewrites table")
+    parser.add_argument(
+        "--stored-rewrites",
+        type=Path,
+        default=Path(__file__).resolve().parent / "calibration_rewrites.jsonl",
+        help="rewrites kept in a file, measured without the model (default: the dedup calibration's)",
+    )
     args = parser.parse_args()
     authors = by_author(args.input)
     old = old_profile_maker(args.old_commit)
     author_table(authors, old)
+    if args.stored_rewrites.exists():
+        stored_rewrites_table(args.stored_rewrites, args.input, old)
     if args.no_model:
         return
     from cardwriter.cli.generation_commands import open_embedder
