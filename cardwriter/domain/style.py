@@ -84,7 +84,6 @@ WEIGHTS = {
     "punctuation": 0.25,
     MODEL_LIKELIHOOD: 1.0,
 }
-GROUPS = tuple(WEIGHTS)
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)*")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:\s+|$)")
@@ -190,11 +189,6 @@ def _totals(rows: list[dict[str, list[float]]]) -> _Totals:
         for group in rows[0]
     }
     return _Totals(len(rows), sums, squares)
-
-
-def _scales(rows: list[dict[str, list[float]]]) -> _Scales:
-    """Means and scales (the spread, widened by the group's floor) of each feature over ``rows``."""
-    return _totals(rows).scales()
 
 
 def _raw_distances(
