@@ -1,36 +1,46 @@
 """A writer's style profile and how far a text sits from it (stylometry on paragraphs).
 
 The writer's own paragraphs (never replaced by an accepted variant) make the
-baseline. Each paragraph becomes a vector of features a reader would not name
-but does hear:
+baseline. A text is measured against it in feature groups, each a thing a reader
+hears without naming it:
 
-- function words: how often each of ~60 common words (the, of, and, but, which...)
-  occurs per word; the classic signature of an author, hard to imitate on purpose;
-- sentence length: mean and spread of words per sentence, and the shares of
+- word habits (``domain.word_habits``, when an everyday-English ``reference`` is
+  given): how much more likely the text's words are under the writer's own word
+  use than under everyday English; the writer's favourite words, function words
+  included, bring a text near;
+- sentence length: mean and spread of (log) words per sentence, and the shares of
   short (under 10 words) and long (over 30 words) sentences;
-- word length and vocabulary: mean letters per word, share of long words (7+
-  letters), and vocabulary richness as the moving-average type/token ratio
-  (windows of 30 words, so it does not fall with paragraph length);
+- words: mean letters per word, share of long words (7+ letters), and vocabulary
+  richness as the moving-average type/token ratio (windows of 30 words, so it does
+  not fall with paragraph length);
 - punctuation habits: commas, semicolons, colons, dashes, exclamation and question
   marks, quotation marks and parentheses, per word;
 - model likelihood (only when a scorer is given): the mean token log-probability
   the current language model gives the text; model-written text scores higher.
 
-The distance from a text to a profile is averaged over feature groups, so the
-many function words do not drown the rest: for function words the cosine
-distance between the text's rates and the writer's (their pattern), for the
-others a Burrows-Delta-like mean of absolute z-scores, clipped at 3. This
-combination was chosen on the dev paragraphs (benchmarks/voice_profile.py). Each feature's scale is the writer's own spread, widened by a floor
-(``_FLOORS``) so a feature the writer happens never to vary (no semicolons in ten
-paragraphs) does not turn one semicolon into an enormous distance.
+Within the last four groups a text's distance is the mean absolute z-score of its
+features against the writer's means and spreads, each clipped at Z_CLIP so one
+freak feature (a paragraph of dialogue full of quotation marks) cannot dominate;
+each feature's spread is widened by a floor (``_FLOORS``) so a feature the writer
+never varies (no semicolons in ten paragraphs) does not turn one semicolon into an
+enormous distance.
 
-It is then divided by the writer's own paragraph-to-paragraph spread: the mean
-distance of each baseline paragraph from the profile of the others. So 1.0 means
-"as different from your voice as your own paragraphs are from each other";
-below 1 is closer than usual, 2 is twice as far.
+Groups are put on one scale by the writer's own paragraphs: leave each out, measure
+it against the profile of the others, and note the mean and the spread of those
+distances per group. A text's distance in a group becomes "how many of the writer's
+own spreads beyond their typical paragraph" (z), the groups are averaged with
+``WEIGHTS``, and the distance is 2 ** z. So 1.0 is as far as the writer's own
+paragraphs typically are from the others; each of the writer's spreads further out
+doubles it (2.0, 4.0), each spread nearer halves it. Never negative, and the order
+of texts is the order of z.
 
-Pure standard library: the profile of a few hundred paragraphs is a few
-thousand numbers.
+``WEIGHTS`` were chosen on the even-numbered dev paragraphs only and are reported
+on the odd-numbered ones (benchmarks/voice_profile.py): word habits carry the
+voice; on paragraphs of about 100 words the other groups vary almost as much
+within an author as between authors, so they count a quarter each.
+
+Pure standard library: the profile of a few hundred paragraphs is a few thousand
+numbers and one word count per word the writer used.
 """
 
 from __future__ import annotations
@@ -42,79 +52,11 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from cardwriter.domain.word_habits import Reference, WordHabits, known_words
+
 Scorer = Callable[[list[str]], list[float]]
 """Mean token log-probability of each text under the current model (``LlamaEngine.score``)."""
 
-FUNCTION_WORDS = (
-    "the",
-    "of",
-    "and",
-    "to",
-    "a",
-    "in",
-    "that",
-    "it",
-    "is",
-    "was",
-    "he",
-    "she",
-    "for",
-    "on",
-    "with",
-    "as",
-    "his",
-    "her",
-    "at",
-    "by",
-    "be",
-    "had",
-    "have",
-    "not",
-    "but",
-    "from",
-    "this",
-    "which",
-    "or",
-    "an",
-    "they",
-    "we",
-    "you",
-    "i",
-    "my",
-    "me",
-    "all",
-    "so",
-    "there",
-    "were",
-    "would",
-    "could",
-    "their",
-    "what",
-    "when",
-    "if",
-    "no",
-    "more",
-    "been",
-    "one",
-    "very",
-    "who",
-    "then",
-    "into",
-    "upon",
-    "some",
-    "any",
-    "than",
-    "only",
-    "should",
-    "must",
-    "our",
-    "its",
-    "him",
-    "them",
-    "though",
-    "yet",
-    "such",
-)
 PUNCTUATION = {
     "comma": ",",
     "semicolon": ";",
@@ -127,21 +69,32 @@ PUNCTUATION = {
 }
 MATTR_WINDOW = 30
 Z_CLIP = 3.0
-FUNCTION_WORD_WEIGHT = 10.0
 MIN_BASELINE = 3  # paragraphs: fewer cannot say how the writer varies
+# Smallest spread of a group's distances over the writer's paragraphs, in the group's units:
+# a writer whose few paragraphs happen to be alike must not make every small difference huge.
+SPREAD_FLOOR = 0.2
+HABITS_SPREAD_FLOOR = 0.05  # word habits are in nats per word, a smaller unit
+
+WORD_HABITS = "word habits"
+MODEL_LIKELIHOOD = "model likelihood"
+WEIGHTS = {
+    WORD_HABITS: 1.0,
+    "sentence length": 0.25,
+    "words": 0.25,
+    "punctuation": 0.25,
+    MODEL_LIKELIHOOD: 1.0,
+}
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)*")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:\s+|$)")
 _PUNCT = {name: re.compile(pattern) for name, pattern in PUNCTUATION.items()}
 
-GROUPS = ("function words", "sentence length", "words", "punctuation", "model likelihood")
-# Smallest scale per feature group, in the feature's own units: a spread below this is chance.
+# Smallest scale per feature, in the feature's own units: a spread below this is chance.
 _FLOORS = {
-    "function words": 0.004,
     "sentence length": 0.08,
     "words": 0.02,
     "punctuation": 0.006,
-    "model likelihood": 0.1,
+    MODEL_LIKELIHOOD: 0.1,
 }
 
 
@@ -169,13 +122,9 @@ def features(text: str) -> dict[str, list[float]]:
     """The text's style features by group (without model likelihood, which needs a scorer)."""
     tokens = words(text)
     n = max(len(tokens), 1)
-    counts: dict[str, int] = {}
-    for token in tokens:
-        counts[token] = counts.get(token, 0) + 1
     lengths = [len(words(s)) for s in sentences(text)] or [0]
     log_lengths = [math.log1p(length) for length in lengths]
     return {
-        "function words": [counts.get(w, 0) / n for w in FUNCTION_WORDS],
         "sentence length": [
             statistics.fmean(log_lengths),
             statistics.pstdev(log_lengths),
@@ -201,7 +150,7 @@ def _with_likelihood(texts: Sequence[str], scorer: Scorer | None) -> list[dict[s
     rows = [{group: list(values) for group, values in _remembered_features(t)} for t in texts]
     if scorer is not None and texts:
         for row, score in zip(rows, scorer(list(texts)), strict=True):
-            row["model likelihood"] = [float(score)]
+            row[MODEL_LIKELIHOOD] = [float(score)]
     return rows
 
 
@@ -242,51 +191,59 @@ def _totals(rows: list[dict[str, list[float]]]) -> _Totals:
     return _Totals(len(rows), sums, squares)
 
 
-def _scales(rows: list[dict[str, list[float]]]) -> _Scales:
-    """Means and scales (the spread, widened by the group's floor) of each feature over ``rows``."""
-    return _totals(rows).scales()
+def _raw_distances(
+    row: dict[str, list[float]],
+    known: list[str],
+    scales: _Scales,
+    habits: WordHabits | None,
+    leave_out: bool = False,
+) -> dict[str, float]:
+    """The text's distance in each group, in the group's own units (see the module's docstring).
 
-
-def _cosine_distance(x: list[float], y: list[float]) -> float:
-    norm = math.sqrt(sum(a * a for a in x) * sum(b * b for b in y))
-    return 1.0 - sum(a * b for a, b in zip(x, y, strict=True)) / norm if norm else 1.0
-
-
-def _raw_distance(row: dict[str, list[float]], scales: _Scales) -> float:
-    """Mean over feature groups of a per-group distance.
-
-    Function words: cosine distance between the text's rates and the writer's mean
-    rates (times FUNCTION_WORD_WEIGHT, to sit on the z-scores' scale); a paragraph
-    is too short for each of 70 rates to be trusted alone, their pattern is.
-    Other groups: mean absolute z-score, each clipped at Z_CLIP so one freak
-    feature (a paragraph of dialogue full of quotation marks) cannot dominate.
+    ``known``: the text's words the word habits' reference knows (``known_words``).
+    ``leave_out``: the text is a baseline paragraph, measured against the others
+    (``scales`` must then be the others' too).
     """
-    per_group = []
+    found = {}
     for group, mean in scales.mean.items():
-        if group == "function words":
-            per_group.append(FUNCTION_WORD_WEIGHT * _cosine_distance(row[group], mean))
-            continue
         zs = [min(abs(x - m) / s, Z_CLIP) for x, m, s in zip(row[group], mean, scales.scale[group], strict=True)]
-        per_group.append(sum(zs) / len(zs))
-    return sum(per_group) / len(per_group)
+        found[group] = sum(zs) / len(zs)
+    if habits is not None:
+        found[WORD_HABITS] = habits.distance_of_known(known, leave_out)
+    return found
 
 
 @dataclass(frozen=True)
 class StyleProfile:
-    """The writer's voice: feature means and scales over their paragraphs, and their own spread."""
+    """The writer's voice: feature means and scales, word habits, and each group's typical distance and spread."""
 
     scales: _Scales
-    spread: float  # mean raw distance of a baseline paragraph from the profile of the others
+    habits: WordHabits | None
+    centre: dict[str, float]  # per group: mean distance of a baseline paragraph from the profile of the others
+    spread: dict[str, float]  # per group: the spread of those distances (at least the group's floor)
     paragraphs: int
     scorer: Scorer | None = field(default=None, compare=False)
 
     def distance(self, text: str) -> float:
-        """How far ``text`` is from this voice; 1.0 = as far as the writer's paragraphs are from each other."""
+        """How far ``text`` is from this voice; 1.0 = as far as the writer's paragraphs typically are from the others'."""
         return self.distances([text])[0]
 
     def distances(self, texts: Sequence[str]) -> list[float]:
         rows = _with_likelihood(texts, self.scorer)
-        return [_raw_distance(row, self.scales) / self.spread for row in rows]
+        habits = self.habits
+        known = [known_words(words(t), habits.reference) if habits else [] for t in texts]
+        return [
+            self._combine(_raw_distances(row, words_known, self.scales, habits))
+            for row, words_known in zip(rows, known, strict=True)
+        ]
+
+    def _combine(self, raw: dict[str, float]) -> float:
+        """2 ** (the weighted mean over groups of (distance - the writer's typical) / the writer's spread)."""
+        total = weights = 0.0
+        for group, value in raw.items():
+            total += WEIGHTS[group] * (value - self.centre[group]) / self.spread[group]
+            weights += WEIGHTS[group]
+        return 2.0 ** (total / weights)
 
     def closeness(self, text: str) -> float:
         """1 / (1 + distance): 1 is the voice itself, 0.5 is a typical paragraph of the writer."""
@@ -300,19 +257,34 @@ class StyleProfile:
         return [1.0 / (1.0 + d) for d in self.distances(texts)]
 
 
-def build_profile(paragraphs: Sequence[str], scorer: Scorer | None = None) -> StyleProfile | None:
+def build_profile(
+    paragraphs: Sequence[str], scorer: Scorer | None = None, reference: Reference | None = None
+) -> StyleProfile | None:
     """The profile of the writer's own paragraphs, or None when there are too few (under MIN_BASELINE).
 
-    ``scorer`` (optional) adds the model-likelihood feature: pass the current
+    ``scorer`` (optional) adds the model-likelihood group: pass the current
     engine's ``score``; it is then called for the baseline and for every text measured.
+    ``reference`` (optional, everyday English word frequencies) adds the word-habits
+    group; the app always passes one (``services.english_reference``).
     """
     texts = [p for p in paragraphs if len(words(p)) >= 3]
     if len(texts) < MIN_BASELINE:
         return None
     rows = _with_likelihood(texts, scorer)
+    known = [known_words(words(t), reference) if reference is not None else [] for t in texts]
     totals = _totals(rows)
+    habits = WordHabits.of(known, reference) if reference is not None else None
     # Leave-one-out: how far each paragraph is from the others' voice. The others' means and spreads
     # come from the totals less that one row, so a baseline of n paragraphs costs n steps, not n².
-    own = [_raw_distance(row, totals.scales(without=row)) for row in rows]
-    spread = statistics.fmean(own) or 1.0
-    return StyleProfile(totals.scales(), spread, len(texts), scorer)
+    own = [
+        _raw_distances(row, words_known, totals.scales(without=row), habits, leave_out=True)
+        for row, words_known in zip(rows, known, strict=True)
+    ]
+    centre = {group: statistics.fmean(d[group] for d in own) for group in own[0]}
+    spread = {
+        group: max(
+            statistics.pstdev(d[group] for d in own), HABITS_SPREAD_FLOOR if group == WORD_HABITS else SPREAD_FLOOR
+        )
+        for group in own[0]
+    }
+    return StyleProfile(totals.scales(), habits, centre, spread, len(texts), scorer)

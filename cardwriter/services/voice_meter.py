@@ -19,6 +19,7 @@ from cardwriter.domain.attribution import MODEL, counts, valid
 from cardwriter.domain.model import Draft
 from cardwriter.domain.style import Scorer, StyleProfile, build_profile
 from cardwriter.errors import UserError
+from cardwriter.services.english_reference import english_reference
 from cardwriter.storage.project import Project
 from cardwriter.storage.voice_records import VoicePoint
 
@@ -56,13 +57,16 @@ def _with_origins(project: Project, draft: Draft) -> Draft:
 
 
 def writer_profile(project: Project, scorer: Scorer | None = None) -> StyleProfile | None:
-    """The writer's voice from their own paragraphs across the project, or None with too few."""
+    """The writer's voice from their own paragraphs across the project, or None with too few.
+
+    Their word habits are measured against everyday English (``english_reference``).
+    """
     own: list[str] = []
     for draft in project.load_drafts():
         _with_origins(project, draft)
         mine = project.mine_cards(card.id for card in draft.cards)
         own.extend(c.text for c in draft.cards if c.id in mine or MODEL not in (c.origins or ""))
-    return build_profile([t for t in own if not t.lstrip().startswith("#")], scorer)
+    return build_profile([t for t in own if not t.lstrip().startswith("#")], scorer, english_reference())
 
 
 def measure(project: Project, draft_id: str, profile: StyleProfile | None = None) -> VoiceReading:

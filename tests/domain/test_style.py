@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import json
+import math
+import statistics
 
 import pytest
 
 from cardwriter.domain.style import (
     MIN_BASELINE,
+    _raw_distances,
+    _totals,
+    _with_likelihood,
     build_profile,
     features,
     sentences,
     words,
 )
+from cardwriter.domain.word_habits import known_words
+from cardwriter.services.english_reference import english_reference
 
 from ..support import DEV_PARAGRAPHS
 
 DEV = DEV_PARAGRAPHS
+REFERENCE = english_reference()  # the real everyday-English word list the app uses
 
 TERSE = [
     "He walked in. The room was cold. Nobody spoke. He sat down.",
@@ -64,13 +72,26 @@ def test_the_writers_own_paragraphs_sit_near_one_and_a_foreign_voice_far_beyond(
 
 
 def test_the_scale_is_the_writers_own_spread():
-    """Leave-one-out over the baseline averages 1.0 by construction of the normalisation."""
-    profile = build_profile(TERSE)
+    """Each baseline paragraph against the profile of the others averages 1.0 (geometric mean) by construction."""
     loo = [build_profile(TERSE[:i] + TERSE[i + 1 :]) for i in range(len(TERSE))]
-    assert profile.paragraphs == 5
-    # each held-out paragraph against the others' profile is about as far as that profile's own spread
-    mean = sum(p.distance(TERSE[i]) for i, p in enumerate(loo)) / len(loo)
-    assert 0.5 < mean < 1.6
+    own = [p.distance(TERSE[i]) for i, p in enumerate(loo)]
+    assert build_profile(TERSE).paragraphs == 5
+    geometric = math.exp(statistics.fmean(math.log(d) for d in own))
+    assert 0.5 < geometric < 2.0
+    assert all(d > 0 for d in own)
+
+
+def test_a_profile_of_itself_scores_its_baseline_at_one_in_the_geometric_mean():
+    """The spread is measured leave-one-out, so the baseline's own leave-one-out distances are exactly 2 ** 0 on average."""
+    profile = build_profile(TERSE, reference=REFERENCE)
+    rows = _with_likelihood(TERSE, None)
+    totals = _totals(rows)
+    zs = []
+    for row, text in zip(rows, TERSE, strict=True):
+        known = known_words(words(text), REFERENCE)
+        raw = _raw_distances(row, known, totals.scales(without=row), profile.habits, leave_out=True)
+        zs.append(math.log2(profile._combine(raw)))
+    assert statistics.fmean(zs) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_a_scorer_adds_the_model_likelihood_feature():
@@ -89,24 +110,75 @@ def test_a_scorer_adds_the_model_likelihood_feature():
     assert calls[-1] == 1
 
 
-def test_austen_is_told_from_doyle():
+def test_word_habits_bring_the_writers_favourite_words_near():
+    """Same sentence shapes and punctuation: only the words differ, and the writer's own words are nearer."""
+    writer = [
+        "Upon the hill the old mill stood. Upon its roof the rain fell.",
+        "Upon waking she went down. The mill was quiet upon the hill.",
+        "He called upon the miller. The old man sat upon a sack.",
+        "Upon the road they met. The mill wheel turned upon its axle.",
+    ]
+    profile = build_profile(writer, reference=REFERENCE)
+    assert profile.habits is not None
+    theirs = "Upon the bridge the old cart stood. Upon its seat the dog slept."
+    plain = "You know the thing the man said. I think it was like that."
+    assert profile.distance(theirs) < profile.distance(plain)
+    without = build_profile(writer)  # no reference: style features only, and the two texts look alike
+    assert without.habits is None
+    assert abs(without.distance(theirs) - without.distance(plain)) < profile.distance(plain) - profile.distance(theirs)
+
+
+def _auc(own, other):
+    return sum((a < b) + 0.5 * (a == b) for a in own for b in other) / (len(own) * len(other))
+
+
+def _dev_by_author():
     if not DEV.exists():
         pytest.fail(f"the dev paragraphs are missing: {DEV}")
-    rows = [json.loads(line) for line in DEV.read_text().splitlines()]
-    austen = [r["text"] for r in rows if "Austen" in r["source"]]
-    doyle = [r["text"] for r in rows if "Doyle" in r["source"]]
-    profile = build_profile(austen[:7])
+    found: dict[str, list[str]] = {}
+    for line in DEV.read_text().splitlines():
+        row = json.loads(line)
+        found.setdefault(row["source"].split("(")[1].split(")")[0], []).append(row["text"])
+    return found
+
+
+def test_austen_is_told_from_doyle():
+    authors = _dev_by_author()
+    austen, doyle = authors["Jane Austen"], authors["Arthur Conan Doyle"]
+    profile = build_profile(austen[:7], reference=REFERENCE)
     own = profile.distances(austen[7:])
     other = profile.distances(doyle)
     assert sum(own) / len(own) < sum(other) / len(other)
 
 
+def test_held_out_paragraphs_of_an_author_are_closer_than_other_authors_paragraphs():
+    """The benchmark's report split: the even-numbered five of an author are the baseline, the odd five are held out.
+
+    The profile was tuned on the even half only. Held out, it tells Austen, Conan
+    Doyle and Morris from the rest (AUC 1.0, 0.91, 0.67 in README); Shelley's
+    paragraphs are not told apart (0.43), so she is measured but not asserted.
+    """
+    authors = _dev_by_author()
+    aucs = {}
+    for author, texts in authors.items():
+        profile = build_profile(texts[0::2], reference=REFERENCE)
+        own = profile.closenesses(texts[1::2])
+        others = profile.closenesses([t for a, ts in authors.items() if a != author for t in ts[1::2]])
+        aucs[author] = _auc([-c for c in own], [-c for c in others])
+    assert aucs["Jane Austen"] > 0.9
+    assert aucs["Arthur Conan Doyle"] > 0.8
+    assert aucs["William Morris"] > 0.6
+    assert statistics.fmean(aucs.values()) > 0.7
+    # closeness itself orders them: Austen's held-out paragraphs are closer to her than any of Doyle's
+    austen = build_profile(authors["Jane Austen"][0::2], reference=REFERENCE)
+    assert min(austen.closenesses(authors["Jane Austen"][1::2])) > max(
+        austen.closenesses(authors["Arthur Conan Doyle"][1::2])
+    )
+
+
 def test_leave_one_out_from_totals_matches_the_others_own_profile():
     """The profile's spread comes from totals less one row; it must equal building the others' profile."""
-    import math
-    import statistics
-
-    from cardwriter.domain.style import _FLOORS, _raw_distance, _Scales, _totals, features
+    from cardwriter.domain.style import _FLOORS, _Scales
 
     def naive(rows):  # the textbook way: means and population spreads of the rows given
         columns = {g: list(zip(*(r[g] for r in rows), strict=True)) for g in rows[0]}
@@ -115,11 +187,12 @@ def test_leave_one_out_from_totals_matches_the_others_own_profile():
             {g: [math.hypot(statistics.pstdev(c), _FLOORS[g]) for c in cs] for g, cs in columns.items()},
         )
 
-    rows = [features(t) for t in TERSE + [ORNATE]]
+    texts = TERSE + [ORNATE]
+    rows = [features(t) for t in texts]
     totals = _totals(rows)
     for i, row in enumerate(rows):
         fast, slow = totals.scales(without=row), naive(rows[:i] + rows[i + 1 :])
         for group in slow.mean:
             assert fast.mean[group] == pytest.approx(slow.mean[group], abs=1e-12)
             assert fast.scale[group] == pytest.approx(slow.scale[group], rel=1e-9)
-        assert _raw_distance(row, fast) == pytest.approx(_raw_distance(row, slow), rel=1e-9)
+        assert _raw_distances(row, [], fast, None) == pytest.approx(_raw_distances(row, [], slow, None))
