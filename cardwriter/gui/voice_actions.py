@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 from cardwriter.domain.style import StyleProfile
 from cardwriter.gui.voice_marks import MineMarker
 from cardwriter.gui.voice_plot import VoiceGauge, paint_history
-from cardwriter.services import voice_meter
+from cardwriter.services import english_reference, voice_meter
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.storage.voice_records import VoicePoint
 
@@ -59,6 +59,7 @@ class VoiceActions:
         self._profile: StyleProfile | None = None
         self._profile_key: tuple | None = None
         self._closeness: dict[str, float] = {}
+        english_reference.warm_up()  # the profile's word list, read before the first profile needs it
 
     def install(self, window: MainWindow) -> None:
         """Serve the window: the profile to its fills, the "Mark as My Writing" action in its Edit menu."""
