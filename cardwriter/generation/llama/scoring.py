@@ -9,11 +9,15 @@ around -3 to -4 nats a token with SmolLM2-135M, shuffled words far lower.
 
 Scoring has a context of its own (``ScoringContext``), so the generation
 context and its cached prefix are left alone. The engine makes it on the first
-call and keeps it until it closes: a streaming stack fill scores every
-candidate the moment it arrives, one call each, and making a context (with its
-BATCH_TOKENS x vocabulary logits buffer) per call was most of the scoring's
-cost. The KV cache is cleared before every pass, so a text scores the same
-whatever was scored before it. The engine's lock is held throughout, so
+call and keeps it until it closes (about 65 MB resident): a streaming stack
+fill scores every candidate the moment it arrives, one call each, and no longer
+makes and frees a context per arrival (about 9 ms of CPU each, against some
+700 ms for the pass itself on one core: the cost of scoring is the decode of the
+text with logits at every token, which no reuse removes). The KV cache is
+cleared before every pass, so a text scores exactly as it did in a fresh
+context, whatever was scored before it. Arrivals are not batched together: a
+text's score moves by up to 0.06 nats with the company it is decoded in, and
+batching saves no decode work. The engine's lock is held throughout, so
 scoring and generating never touch llama.cpp at the same time.
 """
 
