@@ -40,12 +40,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cardwriter.generation.bench import BENCH_PARAGRAPH
-
 from cardwriter.domain.model import VariantKind
+from cardwriter.evaluation.generation_bench import BENCH_PARAGRAPH
 from cardwriter.generation import prompts
 from cardwriter.generation.llama import LlamaEngine
-from cardwriter.generation.llama.backend import import_llama_cpp, use_extra_buffers
+from cardwriter.generation.llama.backend import import_llama_cpp
+from cardwriter.generation.llama.model_params import patch_default_params
 from cardwriter.generation.model_files import packaged_model
 from cardwriter.generation.presets import get_preset
 from cardwriter.generation.protocol import GenerationRequest, SequenceDone
@@ -58,15 +58,7 @@ THREADS = 2
 
 def load_old_engine(path: Path) -> type:
     """The old engine class, from a file extracted from main (it loads models as the new one does)."""
-    lib = import_llama_cpp()
-    default_params = lib.llama_model_default_params
-
-    def model_params() -> object:  # the old engine knew nothing of the AMX fault in some VMs
-        params = default_params()
-        params.use_extra_bufts = use_extra_buffers()
-        return params
-
-    lib.__dict__["llama_model_default_params"] = model_params
+    patch_default_params(import_llama_cpp())  # the old engine knew nothing of the AMX fault in some VMs
     spec = importlib.util.spec_from_file_location("old_llama_engine", path)
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot load {path}")

@@ -16,6 +16,10 @@
 #        NPL (sequence counts, default 1,4,8,16), EXTRA (more llama-batched-bench flags,
 #        e.g. "-kvu" or "-fa off")
 #
+# On a CPU with Intel AMX the engine keeps llama.cpp's extra (AMX) buffer types off
+# (cardwriter/generation/llama/model_params.py; CARDWRITER_LLAMA_AMX=1 lets them on),
+# so the bench runs with --no-repack there too: the same matrix path as the engine.
+#
 # llama-batched-bench decodes random tokens and samples nothing, so it is the decode
 # cost alone. Two ceilings come out of it (both printed below, in generated tokens/s):
 #   cold = N*TG / (T_PP + T_TG): the shared prompt decoded, then N*TG tokens;
@@ -56,6 +60,10 @@ fi
 # tokens, so the context is max(N) * (PP + TG), rounded up to 256
 max_npl=$(echo "$NPL" | tr ',' '\n' | sort -n | tail -1)
 ctx=$(( (max_npl * (PP + TG) + 255) / 256 * 256 ))
+
+if grep -qw amx_tile /proc/cpuinfo 2>/dev/null && [[ ! "${CARDWRITER_LLAMA_AMX:-}" =~ ^(1|true|yes|on)$ ]]; then
+    EXTRA="--no-repack $EXTRA"
+fi
 
 echo "model: $model"
 echo "threads: $THREADS, shared prompt $PP tokens, $TG new tokens per sequence, N = $NPL, context $ctx ${EXTRA:+, extra flags: $EXTRA}"

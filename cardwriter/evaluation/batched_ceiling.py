@@ -8,6 +8,11 @@ how close the engine comes. llama-batched-bench samples nothing, so the ratio is
 the share of pure decode speed that the engine's sampling and Python bookkeeping
 leave.
 
+Its weights sit where the engine's do: where the engine keeps llama.cpp's extra
+(AMX) buffer types off (``model_params.avoid_extra_buffers``), the bench runs with
+``--no-repack`` too; otherwise it would multiply on AMX tiles the engine cannot use,
+and the ceiling would measure another matrix path, not the engine's overhead.
+
 Two ceilings, both in generated tokens per second: *warm* (the shared prompt
 already in the KV cache: N*TG / T_TG) for the engine's warm run, which reuses the
 prefix; *cold* (the prompt decoded too: N*TG / (T_PP + T_TG)) for its cold run.
@@ -21,6 +26,8 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from cardwriter.generation.llama.model_params import avoid_extra_buffers
 
 BINARY_ENV = "CARDWRITER_BATCHED_BENCH"
 """An explicit path to a ``llama-batched-bench`` binary (default: where the script builds it)."""
@@ -77,6 +84,8 @@ def measure_ceiling(
     command = [str(binary), "-m", str(model), "-t", str(threads), "-tb", str(threads), "-c", str(ctx)]
     command += ["-b", "2048", "-ub", "512", "-npp", str(prompt_tokens), "-ntg", str(tokens), "-npl", str(n)]
     command += ["-pps", "-fa", fa, "--output-format", "jsonl"]
+    if avoid_extra_buffers():
+        command.append("--no-repack")  # the engine's weights stay in plain CPU buffers here too
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired):

@@ -57,6 +57,9 @@ class GenerationRequest:
     refills: int = 0
     want_refill: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
     early_stop: EarlyStop | None = field(default=None, compare=False, repr=False)
+    # Ramp (the llama.cpp engine): ``ramp_start`` sequences start (0: all n), one more every ``ramp_every`` steps
+    ramp_start: int = 0
+    ramp_every: int = 1
 
     def __post_init__(self) -> None:
         if self.n < 1:

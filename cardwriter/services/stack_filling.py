@@ -89,6 +89,9 @@ class FillRequest:
     max_tokens: int | None = None
     streaming: bool = True  # filter as candidates finish, show variants as they pass, stop early, refill
     pool: float = 1.5  # streaming: stop generating once this many times the variants needed passed
+    # streaming: the batch starts with ramp_start candidates (0: all at once), one more joins every ramp_every steps
+    ramp_start: int = 0
+    ramp_every: int = 1
     closeness: Callable[[list[str]], list[float]] | None = None  # "keep my voice": closeness of texts to the writer
     closeness_weight: float = 0.3
     fusion: FusionConfig = FusionConfig()  # fluency (every kind) and fusion (recombine) filters
@@ -203,7 +206,12 @@ class StackFiller:
                     reference=reference,
                 )
                 generation = dataclasses.replace(
-                    generation, refills=generation.n, early_stop=streaming.early_stop, want_refill=streaming.want_refill
+                    generation,
+                    refills=generation.n,
+                    early_stop=streaming.early_stop,
+                    want_refill=streaming.want_refill,
+                    ramp_start=request.ramp_start,
+                    ramp_every=request.ramp_every,
                 )
                 held_texts, held_vecs = streaming.run(generator, generation, cancel, on_piece, round_no)
                 continue

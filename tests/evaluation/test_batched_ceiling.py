@@ -65,3 +65,15 @@ def test_a_failing_bench_gives_no_ceiling(tmp_path):
         measure_ceiling(script, tmp_path / "m.gguf", n=4, prompt_tokens=10, tokens=8, threads=2, flash_attn=None)
         is None
     )
+
+
+@pytest.mark.parametrize("amx", [True, False])
+def test_the_bench_keeps_its_weights_where_the_engine_keeps_them(tmp_path, monkeypatch, amx):
+    """On an AMX CPU the engine's weights stay out of llama.cpp's extra buffers: the bench's must too."""
+    import cardwriter.evaluation.batched_ceiling as ceiling_module
+
+    monkeypatch.setattr(ceiling_module, "avoid_extra_buffers", lambda: amx)
+    args = tmp_path / "args"
+    script = stand_in(tmp_path, f"echo \"$@\" > {args}\necho '{json.dumps(ROW)}'\n")
+    measure_ceiling(script, tmp_path / "m.gguf", n=8, prompt_tokens=167, tokens=96, threads=2, flash_attn=False)
+    assert ("--no-repack" in args.read_text().split()) is amx

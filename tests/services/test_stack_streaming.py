@@ -52,6 +52,17 @@ def test_the_request_asks_for_early_stops_and_refills():
     assert request.early_stop(1, "The keeper climbed") is False
 
 
+def test_the_ramp_travels_with_a_streaming_request_only():
+    generator = Recording(FakeGenerator())
+    filler = StackFiller(FakeEmbedder())
+    ramped = FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3, ramp_start=2, ramp_every=5)
+    filler.fill(generator, ramped)
+    filler.fill(generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3, ramp_start=0))
+    filler.fill(generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3, streaming=False))
+    asked = [(r.ramp_start, r.ramp_every) for r in generator.requests]
+    assert asked[0] == (2, 5) and asked[1][0] == 0 and asked[2][0] == 0
+
+
 def test_classic_way_asks_for_neither():
     generator = Recording(FakeGenerator())
     StackFiller(FakeEmbedder()).fill(

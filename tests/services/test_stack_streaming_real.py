@@ -74,3 +74,35 @@ def test_a_streaming_fill_shows_variants_before_it_returns(engine, minilm):
     # the first variant came while the engine was still writing other candidates of the round
     assert finished_then < len(generator.written), (finished_then, len(generator.written))
     assert at < generator.last_finish - started, "shown before the last candidate finished"
+
+
+def test_a_ramped_fill_shows_its_first_variant_sooner_in_steps_and_repeats_itself(engine, minilm):
+    """With a ramp the first variant comes after fewer decoded tokens, and the same seed gives the same stack."""
+
+    class Counting(Watched):
+        def __init__(self, inner) -> None:
+            super().__init__(inner)
+            self.pieces = 0
+
+        def stream(self, request, cancel=None):
+            for event in super().stream(request, cancel):
+                if not isinstance(event, SequenceDone):
+                    self.pieces += 1
+                yield event
+
+    def fill(ramp_start: int) -> tuple[list[str], int]:
+        generator = Counting(engine)
+        pieces_at_first: list[int] = []
+        request = FillRequest(
+            SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=9, max_rounds=1, ramp_start=ramp_start, ramp_every=6
+        )
+        result = StackFiller(minilm).fill(
+            generator, request, on_variant=lambda v: pieces_at_first.append(generator.pieces)
+        )
+        assert result.variants, result.dropped
+        return [v.text for v in result.variants], pieces_at_first[0]
+
+    ramped, ramped_pieces = fill(ramp_start=2)
+    together, together_pieces = fill(ramp_start=0)
+    assert ramped_pieces < together_pieces, (ramped_pieces, together_pieces)  # less text written before it
+    assert fill(ramp_start=2)[0] == ramped

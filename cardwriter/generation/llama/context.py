@@ -10,7 +10,6 @@ with exactly the same prefix.
 from __future__ import annotations
 
 import ctypes
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -52,7 +51,7 @@ class DecodingContext:
         params.n_seq_max = n_seq_max
         # at most one logit row per sequence per call: keeps the reserved compute buffer
         # from sizing a vocabulary-wide output for every token of a micro-batch
-        params.n_outputs_max = 0 if os.environ.get("NOOUT") else n_seq_max
+        params.n_outputs_max = n_seq_max
         params.n_threads = n_threads
         params.n_threads_batch = n_threads_batch
         params.kv_unified = unified

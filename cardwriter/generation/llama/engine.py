@@ -35,6 +35,7 @@ from cardwriter.generation.llama.context import DecodingContext
 from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.llama.run import BatchRun
 from cardwriter.generation.llama.samplers import SamplerFactory
+from cardwriter.generation.llama.scoring import ScoringContext, score_texts
 from cardwriter.generation.model_files import check_model_file, resolve_model
 from cardwriter.generation.presets import SamplerPreset, get_preset
 from cardwriter.generation.protocol import EarlyStop, Event, GenerationRequest
@@ -100,6 +101,7 @@ class LlamaEngine:
         self._pieces: dict[int, bytes] = {}
         self.samplers = SamplerFactory(lib, self._vocab, self.n_vocab, self.eog_tokens)
         self.context: DecodingContext | None = None  # made by the first request, kept while big enough
+        self._scoring: ScoringContext | None = None  # made by the first ``score``, kept until ``close``
         # guards every llama.cpp call on the context; never held while an event is with a consumer
         self._lock = threading.RLock()
         self._owner: BatchRun | None = None  # the run that may use the context now
@@ -112,6 +114,9 @@ class LlamaEngine:
         with self._lock:
             self._evict_owner()
             self._free_context()
+            if self._scoring is not None:
+                self._scoring.free()
+                self._scoring = None
             self.samplers.close()
             if self._model:
                 self._lib.llama_model_free(self._model)
@@ -159,9 +164,21 @@ class LlamaEngine:
 
     def score(self, texts: Sequence[str]) -> list[float]:
         """Mean token log-probability of each text under this model, batched (see ``scoring``)."""
-        from cardwriter.generation.llama.scoring import score_texts
-
         return score_texts(self, texts)
+
+    def scoring_context(self) -> ScoringContext:
+        """The context ``score`` decodes in, made on first use (the caller holds the engine's lock)."""
+        self._require_open()
+        if self._scoring is None:
+            self._scoring = ScoringContext(
+                self._lib,
+                self._model,
+                self.n_vocab,
+                name=self.path.name,
+                n_threads=self.n_threads,
+                n_threads_batch=self.n_threads_batch,
+            )
+        return self._scoring
 
     # -- prompts --------------------------------------------------------------
 
@@ -186,6 +203,8 @@ class LlamaEngine:
             width=request.n,
             early_stop=request.early_stop,
             want_refill=request.want_refill,
+            ramp_start=request.ramp_start,
+            ramp_every=request.ramp_every,
             control=control,
         )
 
@@ -203,6 +222,8 @@ class LlamaEngine:
         width: int | None = None,
         early_stop: EarlyStop | None = None,
         want_refill: Callable[[], bool] | None = None,
+        ramp_start: int = 0,
+        ramp_every: int = 1,
         control: ControlVector | None = None,
     ) -> Iterator[Event]:
         """Generate one sequence per prompt text, all in one batch per step.
@@ -211,6 +232,7 @@ class LlamaEngine:
         ``width`` (default: all) sequences run at once; each later prompt takes the
         slot of one that ended, while ``want_refill()`` (default: always) says so.
         ``early_stop(index, text)`` True ends a sequence at once (``FINISH_EARLY``).
+        ``ramp_start`` (0: all ``width``) sequences start; one more joins every ``ramp_every`` steps.
         ``control`` steers the run with a control vector (see ``blend``); None runs unsteered.
 
         The generator owns the context from its first event until it ends, is
@@ -236,6 +258,8 @@ class LlamaEngine:
             width=width,
             early_stop=early_stop,
             want_refill=want_refill,
+            ramp_start=ramp_start,
+            ramp_every=ramp_every,
         )
         if run.longest > self.n_ctx_train:
             raise UserError(

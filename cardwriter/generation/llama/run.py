@@ -16,6 +16,10 @@ A run is made by ``LlamaEngine.stream_prompts`` and driven by its generator:
    (``want_refill``), the next waiting prompt takes its slot: a copy of the
    prefix, and its tail decoded in the same ``llama_decode`` as the others'
    next tokens, so the batch stays full.
+4. Ramp (``ramp_start`` > 0): only that many sequences start; one more joins
+   every ``ramp_every`` steps (in a free slot, the same way as a refill) until
+   ``n`` run at once. A step costs more the more sequences it holds, so the
+   first sequences finish sooner and the rest arrive one by one behind them.
 
 Who may touch the context. The engine's lock guards every llama.cpp call of
 a run, and is never held while an event is out with the consumer. A run owns
@@ -52,7 +56,8 @@ class BatchRun:
     """Sequences generated together from prompts (as token lists) that share a prefix.
 
     ``width`` (default: all of them) is how many run at once; the other prompts
-    wait for a slot (continuous batching).
+    wait for a slot (continuous batching). ``ramp_start`` (0: no ramp) of them
+    start, and one more every ``ramp_every`` steps until ``width`` run.
     """
 
     def __init__(
@@ -72,13 +77,21 @@ class BatchRun:
         width: int | None = None,
         early_stop: EarlyStop | None = None,
         want_refill: Callable[[], bool] | None = None,
+        ramp_start: int = 0,
+        ramp_every: int = 1,
     ) -> None:
         n = min(width or len(token_lists), len(token_lists))
+        if ramp_start < 0 or ramp_every < 1:
+            raise ValueError(f"ramp_start must be at least 0 and ramp_every at least 1, not {ramp_start}, {ramp_every}")
         self.token_lists = token_lists
         self.n = n  # slots: sequences at once
+        self._starting = min(ramp_start, n) if ramp_start else n  # sequences in the first batch
+        self._ramp_every = ramp_every
+        self._free_slots = list(range(self._starting, n))  # slots no sequence has taken yet (the ramp)
+        self._steps = 0
         self._early_stop = early_stop
         self._want_refill = want_refill or (lambda: True)
-        self._waiting = list(range(n, len(token_lists)))  # prompts that start when a slot frees
+        self._waiting = list(range(self._starting, len(token_lists)))  # prompts that start when a slot frees
         self._seeds = seeds
         self._max_tokens = max_tokens
         self._preset = preset
@@ -111,10 +124,10 @@ class BatchRun:
         self._ctx = ctx
         self._started = started
         try:
-            for s in range(self.n):  # left over only if an earlier run died half-way
+            for s in range(self.n):  # left over only if an earlier run died half-way (or a ramp's slot)
                 ctx.drop(s)
             ctx.hold_prefix(self.token_lists[0][: self.prefix], reuse_prefix)
-            self.sequences = [self._new_sequence(s, slot=s) for s in range(self.n)]
+            self.sequences = [self._new_sequence(s, slot=s) for s in range(self._starting)]
             self.live = list(self.sequences)
             self._decode_tails()
         except BaseException:
@@ -192,6 +205,8 @@ class BatchRun:
             if self.evicted or not self.live:
                 return
             assert self._ctx is not None
+            self._steps += 1
+            self._ramp_up()
             entries: list[tuple[int, int, int, bool]] = []
             for seq in self.live:
                 if seq.tail:  # joined the batch in a freed slot: its prompt tail first
@@ -202,6 +217,15 @@ class BatchRun:
                     seq.n_past += 1
             self._ctx.fill(entries)
             self._ctx.decode()
+
+    def _ramp_up(self) -> None:
+        """On every ``ramp_every``-th step, one waiting prompt joins in a slot not yet taken."""
+        if not self._free_slots or not self._waiting or self._steps % self._ramp_every:
+            return
+        if self._want_refill():
+            fresh = self._new_sequence(self._waiting.pop(0), slot=self._free_slots.pop(0))
+            self.sequences.append(fresh)
+            self.live.append(fresh)
 
     def _retire(self, seq: SequenceState) -> None:
         """A finished sequence leaves the batch and frees its KV cells and sampler chain.

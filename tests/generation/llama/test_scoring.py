@@ -3,7 +3,7 @@ import random
 import numpy as np
 import pytest
 
-from cardwriter.generation.llama.scoring import _batches, mean_log_prob
+from cardwriter.generation.llama.scoring import MAX_TEXTS_PER_PASS, ScoringContext, _batches, mean_log_prob
 
 FLUENT = (
     "The old keeper climbed the stairs of the lighthouse every evening, lit the lamp, "
@@ -24,6 +24,30 @@ def test_texts_are_grouped_to_fit_a_pass():
     assert groups == [[0], [1, 2], [3]]
 
 
+def test_a_pass_holds_no_more_texts_than_the_context_has_sequences():
+    groups = _batches([[0, 1]] * (MAX_TEXTS_PER_PASS + 3))
+    assert [len(g) for g in groups] == [MAX_TEXTS_PER_PASS, 3]
+
+
+ARRIVALS = (
+    FLUENT,
+    "lamp the every keeper evening stairs old climbed the",
+    "Elizabeth said no more, but her mind could not acquiesce. The possibility of meeting Mr. Darcy occurred.",
+    "Ana liked to watch the harbour shrink behind the wake: the crane that never moved, the café with its chairs.",
+)
+
+
+def _fresh_context_score(engine, text: str) -> float:
+    """The old way: a context made for this one text and freed after."""
+    context = ScoringContext(
+        engine._lib, engine._model, engine.n_vocab, name="test", n_threads=2, n_threads_batch=2, n_seq_max=1
+    )
+    try:
+        return context.score_pass([engine.tokenize(text)])[0]
+    finally:
+        context.free()
+
+
 @pytest.mark.slow
 def test_fluent_english_scores_higher_than_the_same_words_shuffled(engine):
     words = FLUENT.split()
@@ -42,6 +66,23 @@ def test_scores_do_not_depend_on_batch_company(engine):
     alone = engine.score([FLUENT])[0]
     together = engine.score(["A short line.", FLUENT, "Another short line of text."])[1]
     assert together == pytest.approx(alone, abs=0.05)
+
+
+@pytest.mark.slow
+def test_the_reused_context_scores_as_a_fresh_one_did(engine):
+    """Arrivals scored one call each through the kept context, with generation in between, as a stack fill does."""
+    from cardwriter.generation.protocol import GenerationRequest
+    from cardwriter.generation.results import collect
+
+    reused = []
+    for number, text in enumerate(ARRIVALS):
+        reused.append(engine.score([text])[0])
+        if number == 1:
+            collect(engine, GenerationRequest(source=FLUENT, n=2, seed=5, max_tokens=8))
+    fresh = [_fresh_context_score(engine, text) for text in ARRIVALS]
+    assert reused == pytest.approx(fresh, abs=1e-4)
+    assert engine._scoring is not None  # kept for the next call
+    assert engine.score(list(ARRIVALS[:1]))[0] == pytest.approx(fresh[0], abs=1e-4)
 
 
 @pytest.mark.slow

@@ -1,0 +1,126 @@
+"""A/B of the streaming stack fill's batch ramp: first shown variant, full stack and quality per schedule.
+
+usage:
+    python benchmarks/ramp_ab.py --input PARAGRAPHS.jsonl [--limit K] [-n 8] [--ramps 0 2:8 4:4 ...]
+
+Each ramp is ``START:EVERY`` (the batch starts with START candidates, one more joins
+every EVERY steps; ``0`` is no ramp: all candidates start together, today's way).
+Every schedule fills the same paragraphs with the same seeds (those of ``cardwriter
+bench stack``) on one loaded model and embedder; the order of the schedules rotates
+from paragraph to paragraph, so a busy moment of the shared machine does not fall on
+one schedule only. Each fill is printed to stderr as a JSON line as it comes; the
+table at the end is ``cardwriter bench stack``'s (medians of the times, the diversity
+report's quality figures), one row per schedule.
+
+On a shared, crowded machine wall times mostly measure the neighbours. With
+``--threads 1`` (llama.cpp and torch both on one thread) the process's CPU time
+is the work itself, so each fill also reports ``first_cpu_s`` and ``full_cpu_s``:
+CPU seconds from the request to the first shown variant and to the full stack,
+which a quiet single core would take in about as many wall seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import statistics
+import sys
+import time
+
+from cardwriter.cli.generation_commands import open_embedder
+from cardwriter.domain.model import Variant, VariantKind
+from cardwriter.evaluation.diversity_input import load_paragraphs
+from cardwriter.evaluation.stack_bench import StackBench, _scored, format_table, summarise_ways
+from cardwriter.generation.llama import LlamaEngine
+from cardwriter.services.stack_filling import FillRequest, StackFiller
+
+
+def parse_ramp(text: str) -> tuple[int, int]:
+    if text == "0":
+        return 0, 1
+    start, every = text.split(":")
+    return int(start), int(every)
+
+
+def label(ramp: tuple[int, int]) -> str:
+    return "no-ramp" if ramp[0] == 0 else f"ramp-{ramp[0]}:{ramp[1]}"
+
+
+def timed_fill(filler: StackFiller, engine: LlamaEngine, request: FillRequest) -> tuple:
+    """``stack_bench.fill_timed``'s figures, then CPU seconds to the first shown variant and to the full stack."""
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    walls: list[float] = []
+    cpus: list[float] = []
+
+    def arrived(_variant: Variant) -> None:
+        walls.append(time.perf_counter() - wall0)
+        cpus.append(time.process_time() - cpu0)
+
+    result = filler.fill(engine, request, on_variant=arrived)
+    end_wall, end_cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    full_at = request.wanted - 1
+    return (
+        [v.text for v in result.variants],
+        walls[0] if walls else float("nan"),
+        walls[full_at] if len(walls) > full_at else end_wall,
+        len(result.candidates) + result.stopped_early,
+        result.tokens,
+        end_wall,
+        cpus[0] if cpus else float("nan"),
+        cpus[full_at] if len(cpus) > full_at else end_cpu,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--input", required=True)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("-n", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--ramps", nargs="+", default=["0", "2:8", "4:4"])
+    args = parser.parse_args()
+
+    ramps = [parse_ramp(r) for r in args.ramps]
+    if args.threads == 1:
+        import torch
+
+        torch.set_num_threads(1)  # the embedder's work in this thread too: CPU time is all the work
+    paragraphs = load_paragraphs(args.input, args.limit)
+    engine = LlamaEngine(n_threads=args.threads)
+    embedder = open_embedder()
+    filler = StackFiller(embedder)
+    template = FillRequest(source="", wanted=args.n, kind=VariantKind.REWRITE, streaming=True)
+    bench = StackBench(model=engine.model_name, n=args.n, preset=template.preset, overgenerate=template.overgenerate)
+    vectors = {p.id: embedder.encode([p.text])[0] for p in paragraphs}
+    warm = dataclasses.replace(template, source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4)
+    filler.fill(engine, warm)
+    cpu_times: dict[str, list[tuple[float, float]]] = {}
+    for number, paragraph in enumerate(paragraphs):
+        para_seed = (args.seed + 1009 * number) & 0x3FFFFFFF  # as cardwriter bench stack
+        for k in range(len(ramps)):
+            ramp = ramps[(number + k) % len(ramps)]
+            request = dataclasses.replace(
+                template, source=paragraph.text, seed=para_seed, ramp_start=ramp[0], ramp_every=ramp[1]
+            )
+            texts, first, full, candidates, tokens, seconds, cpu_first, cpu_full = timed_fill(filler, engine, request)
+            row = _scored(
+                label(ramp), paragraph, texts, first, full, candidates, tokens, seconds, vectors, embedder, args.n
+            )
+            bench.results.append(row)
+            cpu_times.setdefault(label(ramp), []).append((cpu_first, cpu_full))
+            line = dict(row.as_dict(), first_cpu_s=round(cpu_first, 2), full_cpu_s=round(cpu_full, 2))
+            print(json.dumps(line), file=sys.stderr, flush=True)
+    engine.close()
+    bench.summaries = summarise_ways(bench.results, [label(r) for r in ramps], args.n)
+    print(format_table(bench))
+    for way, times in cpu_times.items():
+        first_cpu = statistics.median(t[0] for t in times)
+        full_cpu = statistics.median(t[1] for t in times)
+        print(f"{way:<14} median CPU s to first shown {first_cpu:.2f}, to full stack {full_cpu:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""The batch ramp with the real model: few sequences start, the others join one by one behind them."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardwriter.generation.protocol import GenerationRequest, SequenceDone, TextPiece
+
+from ..conftest import SOURCE
+
+pytestmark = pytest.mark.slow
+
+
+def ramped(**kw) -> GenerationRequest:
+    return GenerationRequest(**{"source": SOURCE, "n": 4, "seed": 11, "max_tokens": 8, "ramp_start": 1, **kw})
+
+
+def first_piece(events: list, index: int) -> int:
+    return next(at for at, e in enumerate(events) if isinstance(e, TextPiece) and e.index == index)
+
+
+def done_at(events: list, index: int) -> int:
+    return next(at for at, e in enumerate(events) if isinstance(e, SequenceDone) and e.index == index)
+
+
+def test_sequences_join_one_by_one_and_the_first_finishes_before_the_last_starts(engine):
+    events = list(engine.stream(ramped(ramp_every=4)))
+    starts = [first_piece(events, i) for i in range(4)]
+    assert starts == sorted(starts), starts  # they start in order, one after the other
+    # sequence 3 joins at step 12, sequence 0 has spent its 8 tokens by step 8
+    assert done_at(events, 0) < starts[3]
+    done = {e.index: e for e in events if isinstance(e, SequenceDone)}
+    assert sorted(done) == [0, 1, 2, 3] and all(d.text.strip() and d.tokens <= 8 for d in done.values())
+
+
+def test_without_a_ramp_every_sequence_starts_in_the_first_step(engine):
+    events = list(engine.stream(ramped(ramp_start=0)))
+    pieces_before_any_end = {
+        e.index for e in events[: min(done_at(events, i) for i in range(4))] if isinstance(e, TextPiece)
+    }
+    assert pieces_before_any_end == {0, 1, 2, 3}
+
+
+def test_a_ramped_run_is_deterministic(engine):
+    def texts() -> dict[int, str]:
+        return {
+            e.index: e.text for e in engine.stream(ramped(ramp_every=2, max_tokens=24)) if isinstance(e, SequenceDone)
+        }
+
+    first = texts()
+    engine.clear_cache()
+    assert texts() == first  # cold (prefix decoded) and warm (prefix reused) alike
+    assert texts() == first
+
+
+def test_a_ramp_stops_growing_when_the_caller_wants_no_more(engine):
+    asked = []
+
+    def want_refill() -> bool:
+        asked.append(True)
+        return len(asked) < 2  # one more sequence may join, then none
+
+    events = list(engine.stream(ramped(ramp_every=2, want_refill=want_refill)))
+    done = {e.index for e in events if isinstance(e, SequenceDone)}
+    assert done == {0, 1}
+
+
+def test_a_bad_ramp_is_refused(engine):
+    with pytest.raises(ValueError, match="ramp_every"):
+        list(engine.stream(ramped(ramp_every=0)))
