@@ -22,10 +22,10 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextBlockFormat, QTextCursor
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QTextEdit
 
-from cardwriter.gui.card_text import DEFAULT_SPACING, LINE_BREAK, percent, text_height
+from cardwriter.gui.card_text import DEFAULT_SPACING, LINE_BREAK, draw_text, percent, text_height
 
 PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
 
@@ -47,6 +47,7 @@ class CardEditor(QTextEdit):
         self.document().setDocumentMargin(0)
         self._needed = 0
         self._spacing = percent(DEFAULT_SPACING)
+        self._hint = ""
         self.textChanged.connect(self._space_lines)
         self.textChanged.connect(self._check_height)
 
@@ -71,9 +72,25 @@ class CardEditor(QTextEdit):
             self.ensureCursorVisible()
 
     def setPlaceholderText(self, text: str) -> None:
-        """The hint an empty card shows; the card is as tall as the hint while it is empty."""
-        super().setPlaceholderText(text)
+        """The hint an empty card shows; the card is as tall as the hint while it is empty.
+
+        The editor paints the hint itself (``paintEvent``), laid out as the painted cards lay
+        out text: QTextEdit's own placeholder cut its second line in half.
+        """
+        self._hint = text
         self._check_height()
+        self.viewport().update()
+
+    def placeholderText(self) -> str:
+        return self._hint
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._hint and self.document().isEmpty():
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            draw_text(painter, self.viewport().rect(), self.font(), self._hint, self.line_spacing(), [])
+            painter.end()
 
     def needed_height(self) -> int:
         """The height of all the text as laid out now, so that no line is hidden.

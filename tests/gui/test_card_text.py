@@ -27,9 +27,19 @@ def ink_rows(image: QImage) -> list[int]:
     ]
 
 
+def drawn_rows(image: QImage) -> list[int]:
+    """The pixel rows of ``image`` where anything differs from its background (its top-left pixel)."""
+    background = image.pixel(0, 0)
+    return [y for y in range(image.height()) if any(image.pixel(x, y) != background for x in range(image.width()))]
+
+
 def painted(text: str, spacing: float, marks=(), width: int = 360) -> QImage:
     font = QFont("serif")
     font.setPointSizeF(12)
+    return painted_with(text, font, width, spacing, marks)
+
+
+def painted_with(text: str, font: QFont, width: int, spacing: float = DEFAULT_SPACING, marks=()) -> QImage:
     image = QImage(width, text_height(text, font, width, spacing) + 4, QImage.Format.Format_RGB32)
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
@@ -117,5 +127,9 @@ def test_an_empty_card_is_as_tall_as_its_hint_and_shrinks_to_its_text(qtbot):
     editor.setPlaceholderText(hint)
     assert editor.needed_height() == text_height(hint, editor.font(), editor.viewport().width(), DEFAULT_SPACING)
     assert editor.needed_height() > one_line, "the hint wraps onto a second line at this width"
+    editor.resize(300, editor.needed_height())
+    shown = drawn_rows(editor.grab().toImage())
+    expected = drawn_rows(painted_with(hint, editor.font(), editor.viewport().width()))
+    assert shown and max(shown) == max(expected), "the hint's last line is drawn whole, as a painted card draws it"
     editor.setPlainText("Short.")
     assert editor.needed_height() == one_line
