@@ -24,3 +24,12 @@ def isolated_home(tmp_path_factory, monkeypatch):
         monkeypatch.setenv(name, str(home / sub))
     monkeypatch.delenv("CARDWRITER_MODEL", raising=False)
     return home
+
+
+@pytest.fixture
+def disk(tmp_path):
+    """A real 2 MB disk (tmpfs), unmounted afterwards."""
+    from tests.tmpfs import small_disk
+
+    with small_disk(tmp_path / "disk") as folder:
+        yield folder

@@ -78,3 +78,12 @@ def saved_texts(path: Path) -> list[str]:
     """What is on disk, read by a fresh connection after the window let go of the file."""
     with Project.open(path) as project:
         return [c.text for c in project.load_draft(project.drafts()[0].id).cards]
+
+
+@pytest.fixture
+def disk_window(qtbot, app_settings, disk):
+    """A window on a project on a real 2 MB disk (``full_disk.window_on_disk``)."""
+    from tests.gui.full_disk import window_on_disk
+
+    with window_on_disk(qtbot, app_settings, disk) as win:
+        yield win

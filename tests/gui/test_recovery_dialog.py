@@ -5,32 +5,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from cardwriter.gui.main_window import MainWindow
 from cardwriter.gui.recovery_dialog import preview
 from cardwriter.gui.save_guard import KEEP_AND_QUIT
 from cardwriter.services.recovery import RecoveryJournal
 from cardwriter.storage.project import Project
-from tests.tmpfs import fill, free, small_disk
+from tests.tmpfs import fill, free
 
 from .conftest import fake_backend, saved_texts
-from .full_disk import TYPED, type_at_end, window_on_disk
+from .full_disk import TYPED, type_at_end
 from .modal import press_when_shown
 
 UNSAVED = "A paragraph typed while the disk was full, kept in the recovery file."
-
-
-@pytest.fixture
-def disk(tmp_path):
-    with small_disk(tmp_path / "disk") as folder:
-        yield folder
-
-
-@pytest.fixture
-def disk_window(qtbot, app_settings, disk):
-    with window_on_disk(qtbot, app_settings, disk) as win:
-        yield win
 
 
 def open_window(qtbot, app_settings, path: Path) -> MainWindow:

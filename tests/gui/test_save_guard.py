@@ -8,28 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.services.recovery import RecoveryJournal
-from tests.tmpfs import fill, free, small_disk
+from tests.tmpfs import fill, free
 
 from .conftest import saved_texts
-from .full_disk import TYPED, type_at_end, window_on_disk
+from .full_disk import TYPED, type_at_end
 from .test_main_window import editing
-
-
-@pytest.fixture
-def disk(tmp_path):
-    with small_disk(tmp_path / "disk") as folder:
-        yield folder
-
-
-@pytest.fixture
-def disk_window(qtbot, app_settings, disk):
-    with window_on_disk(qtbot, app_settings, disk) as win:
-        yield win
 
 
 def shown_text(win, card_id: str) -> str:

@@ -22,12 +22,3 @@ def own_folder(tmp_path) -> Path:
     folder = tmp_path / "own"
     folder.mkdir()
     return folder
-
-
-@pytest.fixture
-def disk(tmp_path):
-    """A real 2 MB disk (tmpfs), unmounted afterwards."""
-    from tests.tmpfs import small_disk
-
-    with small_disk(tmp_path / "disk") as folder:
-        yield folder
