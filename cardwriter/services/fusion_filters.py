@@ -8,7 +8,9 @@ Every kind:
   conveys…" (``embedding.fluency.label_opening``);
 - **improbable**: the loaded model's mean token log-probability of the candidate
   is below ``min_log_prob`` (only when the generator can score: the llama.cpp
-  engine can, an HTTP server cannot, and then nothing is dropped for it).
+  engine can, an HTTP server cannot, and then nothing is dropped for it). Scoring
+  decodes the text, so ``improbable`` is separate from ``screen`` and the filler
+  asks it last, only of candidates every cheaper filter kept.
 
 Fusions (recombine with two or more parents: the paragraph and a note, or two notes):
 
@@ -25,7 +27,7 @@ Thresholds were chosen on the tune half of the dev pairs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +37,16 @@ from cardwriter.embedding.fluency import content_words, label_opening, wrong_lan
 from cardwriter.embedding.tokens import containment, shingles
 from cardwriter.generation.prompts import ASSOCIATION
 
-__all__ = ["ASSOCIATION", "FusionConfig", "Screened", "fluency_reason", "fusion_reason", "model_scores", "screen"]
+__all__ = [
+    "ASSOCIATION",
+    "FusionConfig",
+    "Screened",
+    "fluency_reason",
+    "fusion_reason",
+    "improbable",
+    "model_scores",
+    "screen",
+]
 
 DEFAULT_MIN_LOG_PROB = -4.6
 """Mean nats a token below which SmolLM2-135M's own text is word salad (tuned on the tune split)."""
@@ -118,23 +129,18 @@ def screen(
     parent_vectors: np.ndarray,
     *,
     fuse: bool,
-    log_probs: Sequence[float] | None,
     config: FusionConfig = FusionConfig(),
 ) -> tuple[list[int], list[Screened]]:
-    """Indices that pass every filter here, and a ``Screened`` for each other one.
+    """Indices that pass the text checks here (language, label, and with ``fuse`` the fusion checks).
 
-    ``fuse`` applies the fusion checks (two or more parents). ``log_probs`` is the
-    model's score of each text, or None when the generator cannot score.
+    The model's verdict is not asked here: it costs a decode of the text, so the
+    filler asks it last (``improbable``), only for candidates every cheaper filter kept.
     """
     kept, dropped = [], []
     for i, text in enumerate(texts):
         found = fluency_reason(text, parents)
         if found is not None:
             dropped.append(Screened(i, found[0], found[1]))
-            continue
-        if log_probs is not None and config.min_log_prob is not None and log_probs[i] < config.min_log_prob:
-            detail = f"improbable: {log_probs[i]:.2f} nats a token under the model, needs {config.min_log_prob}"
-            dropped.append(Screened(i, DropReason.IMPROBABLE, detail))
             continue
         if fuse:
             fused = fusion_reason(text, vectors[i], parents, parent_vectors, config)
@@ -143,6 +149,30 @@ def screen(
                 continue
         kept.append(i)
     return kept, dropped
+
+
+def improbable(
+    texts: Sequence[str],
+    scorer: Callable[[list[str]], list[float] | None],
+    config: FusionConfig = FusionConfig(),
+) -> list[Screened]:
+    """The texts the model finds too improbable (word salad); scored in one call, only if there is a floor.
+
+    ``scorer`` is ``model_scores`` bound to the generator: None from it (an HTTP
+    server cannot score) drops nothing.
+    """
+    if config.min_log_prob is None or not texts:
+        return []
+    log_probs = scorer(list(texts))
+    if log_probs is None:
+        return []
+    return [
+        Screened(
+            i, DropReason.IMPROBABLE, f"improbable: {lp:.2f} nats a token under the model, needs {config.min_log_prob}"
+        )
+        for i, lp in enumerate(log_probs)
+        if lp < config.min_log_prob
+    ]
 
 
 def model_scores(generator: object, texts: Sequence[str]) -> list[float] | None:

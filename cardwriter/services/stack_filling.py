@@ -57,7 +57,7 @@ from cardwriter.generation.protocol import (
     TextPiece,
 )
 from cardwriter.generation.results import Generated, from_done
-from cardwriter.services.fusion_filters import FusionConfig, Screened, model_scores, screen
+from cardwriter.services.fusion_filters import FusionConfig, Screened, improbable, model_scores, screen
 
 ROUND_SEED_STEP = 7919  # seeds of a top-up round start far from the last round's
 
@@ -163,16 +163,12 @@ class StackFiller:
         held_vecs = self.embedder.encode(held_texts) if held_texts else np.zeros((0, source_vec.shape[0]), np.float32)
 
         def screen_texts(texts: list[str], vecs: np.ndarray) -> tuple[list[int], list[Screened]]:
-            """Fluency and language for every kind, and the fusion checks for a recombine of two parents."""
-            return screen(
-                texts,
-                vecs,
-                parents,
-                parent_vecs,
-                fuse=fuse,
-                log_probs=model_scores(generator, texts),
-                config=request.fusion,
-            )
+            """Language and labels for every kind, and the fusion checks for a recombine of two parents."""
+            return screen(texts, vecs, parents, parent_vecs, fuse=fuse, config=request.fusion)
+
+        def unlikely(texts: list[str]) -> list[Screened]:
+            """The model's verdict (a decode of each text): asked last, of what every cheaper filter kept."""
+            return improbable(texts, lambda t: model_scores(generator, t), request.fusion)
 
         for round_no in range(request.max_rounds):
             need = request.wanted - len(result.variants)
@@ -203,6 +199,7 @@ class StackFiller:
                     result,
                     on_variant,
                     screen_texts=screen_texts,
+                    unlikely=unlikely,
                     reference=reference,
                 )
                 generation = dataclasses.replace(
@@ -229,6 +226,13 @@ class StackFiller:
             if not on_topic:
                 continue
             fresh, vecs = [fresh[i] for i in on_topic], vecs[on_topic]
+            # scored before dedup: a near-duplicate must not be dropped for a sibling the model then drops
+            unfit = unlikely([c.text for c in fresh])
+            result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail) for d in unfit)
+            likely = [i for i in range(len(fresh)) if i not in {d.index for d in unfit}]
+            if not likely:
+                continue
+            fresh, vecs = [fresh[i] for i in likely], vecs[likely]
             verdict = filter_candidates(
                 [c.text for c in fresh],
                 vecs,

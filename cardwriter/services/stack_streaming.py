@@ -9,7 +9,9 @@
   (``GenerationRequest.refills``) while ``want_refill`` says more are needed;
 - when a candidate finishes it is filtered at once (on topic, degenerate,
   near-duplicate of the source, the stack or a candidate kept before it) with
-  the same ``filter_candidates`` the classic way uses;
+  the same ``filter_candidates`` the classic way uses, and last, only if it
+  passed all that, by the model's own score (``improbable``: a decode of the
+  text, during which the batch waits);
 - the first ``eager`` kept candidates become variants at once (``on_variant``);
 - once ``target`` candidates were kept the stream is closed (the rest of the
   batch is not needed); the remaining places go to an MMR pick among the kept
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 
 # texts and their embeddings -> indices kept, and why each other one was dropped
 ScreenTexts = Callable[[list[str], np.ndarray], tuple[list[int], list[Screened]]]
+# texts -> the ones the model finds improbable (costs a decode of each: asked last)
+Unlikely = Callable[[list[str]], list[Screened]]
 
 ROUND_OFFSET = 1000  # streamed sequence numbers of different rounds stay apart (on_piece)
 
@@ -64,10 +68,12 @@ class StreamingRound:
         on_variant: Callable | None,
         *,
         screen_texts: ScreenTexts,
+        unlikely: Unlikely,
         reference: str,
     ) -> None:
         self.filler = filler
-        self.screen_texts = screen_texts  # fluency, language and (recombine) fusion checks
+        self.screen_texts = screen_texts  # language, label and (recombine) fusion checks
+        self.unlikely = unlikely  # the model's verdict, last: it pauses generation for a decode
         self.reference = reference  # the source, or for two notes combined, the notes
         self.request = request
         self.config = config
@@ -158,7 +164,12 @@ class StreamingRound:
                 self._show(len(self.kept) - 1)
 
     def _passes(self, candidate: Generated) -> bool:
-        """Filter one candidate against the source, the stack and the candidates kept before it."""
+        """Filter one candidate against the source, the stack and the candidates kept before it.
+
+        Cheapest first: the text checks, the topic and the duplicates take
+        milliseconds; the model's verdict (a decode of the text, while the batch
+        waits) is asked only of a candidate that passed them all.
+        """
         from cardwriter.services.stack_filling import ON_TOPIC_KINDS, Dropped
 
         request, result = self.request, self.result
@@ -193,6 +204,9 @@ class StreamingRound:
                 reason = DropReason.DUPLICATES_SIBLING  # a candidate kept earlier in this round
                 detail = detail.replace(f"stack item {drop.other}", "another candidate")
             result.dropped.append(Dropped(candidate, reason, detail, drop.cosine))
+            return False
+        for improbable in self.unlikely([candidate.text]):
+            result.dropped.append(Dropped(candidate, improbable.reason, improbable.detail))
             return False
         self.kept_vecs.append(vec)
         return True

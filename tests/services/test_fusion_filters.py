@@ -4,7 +4,14 @@ from cardwriter.domain.model import VariantKind
 from cardwriter.embedding.dedup import DropReason
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.protocol import SequenceDone, TextPiece
-from cardwriter.services.fusion_filters import FusionConfig, fluency_reason, fusion_reason, model_scores, screen
+from cardwriter.services.fusion_filters import (
+    FusionConfig,
+    fluency_reason,
+    fusion_reason,
+    improbable,
+    model_scores,
+    screen,
+)
 from cardwriter.services.stack_filling import FillRequest, StackFiller
 
 PARAGRAPH = "The old keeper climbed the winding stairs of the lighthouse every evening to light the great lamp."
@@ -42,23 +49,30 @@ def test_a_paste_of_a_parent_is_a_copy():
     assert reason is DropReason.COPIES_SOURCE
 
 
-def test_screen_drops_improbable_texts_only_when_scored():
+def test_improbable_drops_texts_below_the_floor_only_when_scored():
     texts = [FUSED, FUSED]
-    vecs = np.stack([unit(1, 1, 0)] * 2)
-    kept, dropped = screen(texts, vecs, [PARAGRAPH, NOTE], PARENT_VECS, fuse=True, log_probs=[-3.0, -6.0])
-    assert kept == [0] and dropped[0].reason is DropReason.IMPROBABLE
-    kept, _ = screen(texts, vecs, [PARAGRAPH, NOTE], PARENT_VECS, fuse=True, log_probs=None)
-    assert kept == [0, 1]
-    kept, _ = screen(
-        texts,
-        vecs,
-        [PARAGRAPH, NOTE],
-        PARENT_VECS,
-        fuse=True,
-        log_probs=[-6.0, -6.0],
-        config=FusionConfig(min_log_prob=None),
-    )
-    assert kept == [0, 1]
+    asked: list[list[str]] = []
+
+    def scorer(scores):
+        def score(batch):
+            asked.append(batch)
+            return scores
+
+        return score
+
+    dropped = improbable(texts, scorer([-3.0, -6.0]))
+    assert [d.index for d in dropped] == [1] and dropped[0].reason is DropReason.IMPROBABLE
+    assert "-6.00 nats a token" in dropped[0].detail
+    assert improbable(texts, scorer(None)) == []  # a server cannot score: nothing dropped
+    asked.clear()
+    assert improbable(texts, scorer([-6.0, -6.0]), FusionConfig(min_log_prob=None)) == []
+    assert asked == []  # no floor: the model is not even asked (a decode saved)
+
+
+def test_screen_leaves_the_model_out():
+    texts = [FUSED, "Here is the fused paragraph: " + FUSED]
+    kept, dropped = screen(texts, np.stack([unit(1, 1, 0)] * 2), [PARAGRAPH, NOTE], PARENT_VECS, fuse=True)
+    assert kept == [0] and [d.reason for d in dropped] == [DropReason.LABEL_OPENING]
 
 
 def test_model_scores_is_none_for_a_generator_that_cannot_score():

@@ -105,3 +105,28 @@ def test_an_opening_stays_with_the_first_candidate_that_took_it():
     assert early_stop(2, "Sure, every night the keeper") is True
     assert early_stop(3, "At dusk the old man climbed") is False
     assert early_stop(4, "At dusk the old man went") is True
+
+
+class SameTextScored(SameText):
+    """Writes one text over and over, and notes every text the filler asks it to score."""
+
+    def __init__(self):
+        self.scored: list[str] = []
+
+    def score(self, texts):
+        self.scored.extend(texts)
+        return [-3.0] * len(texts)
+
+
+def test_the_model_scores_only_what_every_cheaper_filter_kept():
+    for streaming in (True, False):
+        generator = SameTextScored()
+        result = StackFiller(FakeEmbedder()).fill(
+            generator,
+            FillRequest(SOURCE, wanted=3, seed=1, max_rounds=1, min_source_cosine=0.0, streaming=streaming),
+        )
+        assert len(result.variants) == 1 and len(result.candidates) > 2
+        if streaming:  # the duplicates were dropped before the model was asked: one decode, not one per candidate
+            assert len(generator.scored) == 1
+        else:  # all at once, before dedup (a duplicate must not lose to a sibling the model then drops)
+            assert len(generator.scored) == len(result.candidates)

@@ -1,16 +1,20 @@
-"""A/B of the streaming stack fill's batch ramp: first shown variant, full stack and quality per schedule.
+"""A/B of streaming stack fill settings: first shown variant, full stack, tokens and quality per setting.
 
 usage:
-    python benchmarks/ramp_ab.py --input PARAGRAPHS.jsonl [--limit K] [-n 8] [--ramps 0 2:8 4:4 ...]
+    python benchmarks/stack_ab.py --input PARAGRAPHS.jsonl [--half tune|report] [--limit K] [-n 8]
+        [--ways base pool=1.0 ramp_start=2,ramp_every=8 ...] [--threads 1]
 
-Each ramp is ``START:EVERY`` (the batch starts with START candidates, one more joins
-every EVERY steps; ``0`` is no ramp: all candidates start together, today's way).
-Every schedule fills the same paragraphs with the same seeds (those of ``cardwriter
-bench stack``) on one loaded model and embedder; the order of the schedules rotates
+A way is ``base`` (the app's defaults) or comma-separated ``FIELD=VALUE`` changes of
+``FillRequest`` (``pool``, ``overgenerate``, ``ramp_start``, ``ramp_every``, ``mmr_lambda``,
+``max_tokens`` ...). ``--half tune`` takes the paragraphs with even ids (NNNN-00, -02 ...),
+``report`` the odd ones: choose on one half, report on the other.
+
+Every way fills the same paragraphs with the same seeds (those of ``cardwriter
+bench stack``) on one loaded model and embedder; the order of the ways rotates
 from paragraph to paragraph, so a busy moment of the shared machine does not fall on
-one schedule only. Each fill is printed to stderr as a JSON line as it comes; the
+one way only. Each fill is printed to stderr as a JSON line as it comes; the
 table at the end is ``cardwriter bench stack``'s (medians of the times, the diversity
-report's quality figures), one row per schedule.
+report's quality figures), one row per way.
 
 On a shared, crowded machine wall times mostly measure the neighbours. With
 ``--threads 1`` (llama.cpp and torch both on one thread) the process's CPU time
@@ -36,15 +40,27 @@ from cardwriter.generation.llama import LlamaEngine
 from cardwriter.services.stack_filling import FillRequest, StackFiller
 
 
-def parse_ramp(text: str) -> tuple[int, int]:
-    if text == "0":
-        return 0, 1
-    start, every = text.split(":")
-    return int(start), int(every)
+def parse_way(text: str) -> dict[str, object]:
+    """``base`` -> no change; ``pool=1.0,ramp_start=2`` -> those ``FillRequest`` fields, typed as their defaults."""
+    if text == "base":
+        return {}
+    defaults = FillRequest(source="")
+    changes: dict[str, object] = {}
+    for part in text.split(","):
+        name, value = part.split("=")
+        if not hasattr(defaults, name):
+            raise SystemExit(f"FillRequest has no field {name!r}")
+        default = getattr(defaults, name)
+        changes[name] = None if value == "none" else type(default)(value) if default is not None else int(value)
+    return changes
 
 
-def label(ramp: tuple[int, int]) -> str:
-    return "no-ramp" if ramp[0] == 0 else f"ramp-{ramp[0]}:{ramp[1]}"
+def in_half(paragraph_id: str, half: str | None) -> bool:
+    """Even ids (NNNN-00, -02 ...) are the tune half, odd ones the report half."""
+    if half is None:
+        return True
+    number = int(paragraph_id.rsplit("-", 1)[1])
+    return (number % 2 == 0) == (half == "tune")
 
 
 def timed_fill(filler: StackFiller, engine: LlamaEngine, request: FillRequest) -> tuple:
@@ -79,15 +95,17 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--ramps", nargs="+", default=["0", "2:8", "4:4"])
+    parser.add_argument("--half", choices=["tune", "report"])
+    parser.add_argument("--ways", nargs="+", default=["base", "pool=1.0"])
     args = parser.parse_args()
 
-    ramps = [parse_ramp(r) for r in args.ramps]
+    ways = {way: parse_way(way) for way in args.ways}
+    names = list(ways)
     if args.threads == 1:
         import torch
 
         torch.set_num_threads(1)  # the embedder's work in this thread too: CPU time is all the work
-    paragraphs = load_paragraphs(args.input, args.limit)
+    paragraphs = [p for p in load_paragraphs(args.input) if in_half(p.id, args.half)][: args.limit]
     engine = LlamaEngine(n_threads=args.threads)
     embedder = open_embedder()
     filler = StackFiller(embedder)
@@ -99,26 +117,22 @@ def main() -> int:
     cpu_times: dict[str, list[tuple[float, float]]] = {}
     for number, paragraph in enumerate(paragraphs):
         para_seed = (args.seed + 1009 * number) & 0x3FFFFFFF  # as cardwriter bench stack
-        for k in range(len(ramps)):
-            ramp = ramps[(number + k) % len(ramps)]
-            request = dataclasses.replace(
-                template, source=paragraph.text, seed=para_seed, ramp_start=ramp[0], ramp_every=ramp[1]
-            )
+        for k in range(len(names)):
+            way = names[(number + k) % len(names)]
+            request = dataclasses.replace(template, source=paragraph.text, seed=para_seed, **ways[way])  # type: ignore[arg-type]
             texts, first, full, candidates, tokens, seconds, cpu_first, cpu_full = timed_fill(filler, engine, request)
-            row = _scored(
-                label(ramp), paragraph, texts, first, full, candidates, tokens, seconds, vectors, embedder, args.n
-            )
+            row = _scored(way, paragraph, texts, first, full, candidates, tokens, seconds, vectors, embedder, args.n)
             bench.results.append(row)
-            cpu_times.setdefault(label(ramp), []).append((cpu_first, cpu_full))
+            cpu_times.setdefault(way, []).append((cpu_first, cpu_full))
             line = dict(row.as_dict(), first_cpu_s=round(cpu_first, 2), full_cpu_s=round(cpu_full, 2))
             print(json.dumps(line), file=sys.stderr, flush=True)
     engine.close()
-    bench.summaries = summarise_ways(bench.results, [label(r) for r in ramps], args.n)
+    bench.summaries = summarise_ways(bench.results, names, args.n)
     print(format_table(bench))
     for way, times in cpu_times.items():
         first_cpu = statistics.median(t[0] for t in times)
         full_cpu = statistics.median(t[1] for t in times)
-        print(f"{way:<14} median CPU s to first shown {first_cpu:.2f}, to full stack {full_cpu:.2f}")
+        print(f"{way:<24} median CPU s to first shown {first_cpu:.2f}, to full stack {full_cpu:.2f}")
     return 0
 
 
