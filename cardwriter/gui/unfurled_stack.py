@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from cardwriter.domain.model import Variant, VariantKind, VariantState
 from cardwriter.gui.fill_progress import progress_label
+from cardwriter.gui.fitted_label import FittedLabel
 from cardwriter.gui.variant_card import VariantCard
 
 GENERATE_KINDS = (VariantKind.REWRITE, VariantKind.RESTYLE, VariantKind.CONTINUE)
@@ -68,10 +69,12 @@ class UnfurledStack(QFrame):
         self.setBackgroundRole(QPalette.ColorRole.Window)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.title = QLabel()
+        # "4 variants · writing 3 of 8", shortened (to "4 variants", then "4") before the buttons are squeezed.
+        self.title = FittedLabel(keep_last=False)
         self.title.setObjectName("title")
-        self.title.setMinimumWidth(80)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bold = self.title.font()
+        bold.setBold(True)
+        self.title.setFont(bold)
         self.generate = self._button(
             "More variants",
             "Write more variants with fresh seeds (Ctrl+G); the arrow chooses the kind and the angle",
@@ -140,6 +143,8 @@ class UnfurledStack(QFrame):
         button.setToolTip(tip)
         button.setObjectName(text.split()[0].lower())
         button.clicked.connect(lambda _=False: slot())
+        # Its whole label while the row has room: the title takes shorter wordings first.
+        button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         return button
 
     # -- what it shows -------------------------------------------------------------
@@ -150,10 +155,9 @@ class UnfurledStack(QFrame):
         pages = self.pages()
         self.page = min(self.page, pages - 1)
         count = len(self.variants)
-        self.title.setText(
-            f"<b>{count} variant{'s' if count != 1 else ''}</b>"
-            + (f"&nbsp;&nbsp;·&nbsp;&nbsp;{progress_label(*progress) if progress else 'queued…'}" if busy else "")
-        )
+        counted = f"{count} variant{'s' if count != 1 else ''}"
+        state = (progress_label(*progress) if progress else "queued…") if busy else ""
+        self.title.set_wordings((f"{counted}  ·  {state}", counted, str(count)) if busy else (counted, str(count)))
         if busy:
             self.empty.setText("Writing variants… they appear here once they pass the filters.")
         else:
@@ -187,6 +191,10 @@ class UnfurledStack(QFrame):
             )
             card.action.connect(self._act)
             card.clicked.connect(lambda offset=offset: self.set_current(offset))
+            # On a stack already on show, shown now rather than by the layout's queued show: a hidden card
+            # takes no room, and the height asked for next (a page turned, a variant just in) would leave it out.
+            if self.isVisible():
+                card.show()
             self.cards.append(card)
         self._columns = 0
         self.arrange(self.width() or 4 * MIN_CARD_WIDTH)

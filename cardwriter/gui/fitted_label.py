@@ -1,0 +1,120 @@
+"""A one-line label that never cuts its text: it picks a shorter wording when narrow, elides as a last resort.
+
+A plain ``QLabel`` that gets less room than its text needs simply clips it: a
+variant card's "voice 0.62 ▮▮▮▯▯" loses its bar half-way through a glyph, a
+status bar label pushes the voice gauge off the window's edge. This label is
+given its wordings, longest first ("voice 0.62 ▮▮▮▯▯", "voice 0.62", "0.62"):
+it shows the first one that fits its width, and elides the last one ("…")
+when even that does not fit. Whenever it shows less than the whole text, the
+whole text leads its tooltip, so nothing is lost to a narrow window.
+
+It asks its layout for the room of the whole text (``sizeHint``) but accepts
+as little as its last wording needs (``minimumSizeHint``; or a few characters
+with ``keep_last=False``), so the layout around it decides how narrow it gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QMetaObject, QSize, Qt, Slot
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy
+
+ELIDED_MINIMUM = "M…"  # the least an elidable label keeps room for: a letter and the ellipsis
+
+
+class FittedLabel(QLabel):
+    def __init__(self, wordings: Sequence[str] = ("",), tip: str = "", keep_last: bool = True, parent=None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._wordings: tuple[str, ...] = ("",)
+        self._tip = ""
+        self._keep_last = keep_last
+        self.set_wordings(wordings, tip)
+
+    # -- what it says ---------------------------------------------------------------
+
+    def set_wordings(self, wordings: Sequence[str], tip: str = "") -> None:
+        """The text in its wordings, longest first, and what the tooltip says besides the whole text."""
+        self._wordings = tuple(wordings) or ("",)
+        self._tip = tip
+        self.updateGeometry()
+        # Its layout may be about to give it the room for the new text: the whole text for now,
+        # fitted to the room it has once the layout has had its turn (a queued call).
+        self._show(self._wordings[0])
+        QMetaObject.invokeMethod(self, "refit", Qt.ConnectionType.QueuedConnection)
+
+    def full_text(self) -> str:
+        """The whole text, whatever the label has room to show."""
+        return self._wordings[0]
+
+    def is_shortened(self) -> bool:
+        return self.text() != self._wordings[0]
+
+    # -- how much room it asks for ----------------------------------------------------
+
+    def _frame_width(self) -> int:
+        margins = self.contentsMargins()
+        return margins.left() + margins.right() + 2 * self.margin()
+
+    def sizeHint(self) -> QSize:
+        height = super().sizeHint().height()
+        return QSize(self.fontMetrics().horizontalAdvance(self._wordings[0]) + self._frame_width(), height)
+
+    def minimumSizeHint(self) -> QSize:
+        least = self._wordings[-1] if self._keep_last else ELIDED_MINIMUM
+        width = min(self.fontMetrics().horizontalAdvance(least), self.sizeHint().width() - self._frame_width())
+        return QSize(width + self._frame_width(), super().minimumSizeHint().height())
+
+    # -- what it shows -------------------------------------------------------------------
+
+    def room(self) -> int:
+        """The px of text that fit on the label's line now."""
+        return self.contentsRect().width() - 2 * self.margin()
+
+    @Slot()
+    def refit(self) -> None:
+        """Show the longest wording that fits the label's width now (the last, elided, if none does).
+
+        Off screen it has no room worth the name yet: the whole text until it is shown.
+        """
+        if not self.isVisible():
+            self._show(self._wordings[0])
+            return
+        metrics, room = self.fontMetrics(), self.room()
+        shown = next((w for w in self._wordings if metrics.horizontalAdvance(w) <= room), None)
+        if shown is None:
+            shown = metrics.elidedText(self._wordings[-1], Qt.TextElideMode.ElideRight, max(0, room))
+        self._show(shown)
+
+    def _show(self, shown: str) -> None:
+        if shown != self.text():
+            super().setText(shown)
+        whole = self._wordings[0]
+        parts = [whole] if shown != whole and whole else []
+        super().setToolTip("\n".join([*parts, self._tip] if self._tip else parts))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.refit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.updateGeometry()
+            self.refit()
+
+    # QLabel's own setters keep working: a plain text is its only wording, a tooltip follows the whole text.
+
+    def setText(self, text: str) -> None:
+        self.set_wordings((text,), self._tip)
+
+    def setToolTip(self, tip: str) -> None:
+        self._tip = tip
+        self._show(self.text())
