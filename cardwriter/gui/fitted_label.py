@@ -8,9 +8,11 @@ it shows the first one that fits its width, and elides the last one ("…")
 when even that does not fit. Whenever it shows less than the whole text, the
 whole text leads its tooltip, so nothing is lost to a narrow window.
 
-It asks its layout for the room of the whole text (``sizeHint``) but accepts
-as little as its last wording needs (``minimumSizeHint``; or a few characters
-with ``keep_last=False``), so the layout around it decides how narrow it gets.
+It asks its layout for the room of the whole text (``sizeHint``; or of a
+shorter wording, ``asks_for``, when it may stretch into whatever room is left)
+but accepts as little as its last wording needs (``minimumSizeHint``; or a few
+characters with ``keep_last=False``), so the layout around it decides how
+narrow it gets.
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ ELIDED_MINIMUM = "M…"  # the least an elidable label keeps room for: a letter 
 
 
 class FittedLabel(QLabel):
-    def __init__(self, wordings: Sequence[str] = ("",), tip: str = "", keep_last: bool = True, parent=None):
+    def __init__(
+        self, wordings: Sequence[str] = ("",), tip: str = "", keep_last: bool = True, asks_for: int = 0, parent=None
+    ):
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._wordings: tuple[str, ...] = ("",)
         self._tip = ""
         self._keep_last = keep_last
+        self._asks_for = asks_for
         self.set_wordings(wordings, tip)
 
     # -- what it says ---------------------------------------------------------------
@@ -61,7 +66,8 @@ class FittedLabel(QLabel):
 
     def sizeHint(self) -> QSize:
         height = super().sizeHint().height()
-        return QSize(self.fontMetrics().horizontalAdvance(self._wordings[0]) + self._frame_width(), height)
+        asked = self._wordings[min(self._asks_for, len(self._wordings) - 1)]
+        return QSize(self.fontMetrics().horizontalAdvance(asked) + self._frame_width(), height)
 
     def minimumSizeHint(self) -> QSize:
         least = self._wordings[-1] if self._keep_last else ELIDED_MINIMUM

@@ -119,7 +119,8 @@ class VariantCard(QFrame):
         self.caption = FittedLabel((describe(variant),), accepts, keep_last=False)
         self.caption.setObjectName("caption")
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.voice = FittedLabel(voice_wordings(closeness), VOICE_TIP)
+        # It asks for "voice 0.62" and stretches into the room the caption leaves: the bar when there is room.
+        self.voice = FittedLabel(voice_wordings(closeness), VOICE_TIP, asks_for=1)
         self.voice.setObjectName("voice")
         self.voice.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         if closeness is None:  # (never setVisible(True) here: without a parent yet, it would open a window)
@@ -140,8 +141,7 @@ class VariantCard(QFrame):
         header.addSpacing(6)
         header.addWidget(self.caption)
         header.addSpacing(10)
-        header.addWidget(self.voice)
-        header.addStretch(1)  # the voice mark right after the caption; what room is left, after it
+        header.addWidget(self.voice, 1)  # left-aligned, right after the caption
         layout.addLayout(header)
         layout.addWidget(self.text, 1)
         buttons = QHBoxLayout()
