@@ -181,6 +181,7 @@ class UnfurledStack(QFrame):
     def _rebuild(self) -> None:
         for card in self.cards:
             self.grid.removeWidget(card)
+            card.hide()  # gone from sight now, not only once Qt gets round to deleting it
             card.deleteLater()
         self.cards = []
         first, shown = self.page * self.per_page, self.shown()

@@ -141,3 +141,23 @@ def test_every_line_of_a_long_or_short_variant_shows_whichever_card_is_reached(q
         if page == 0:
             assert lines[LONGER] >= 5 and lines[SHORT] == 1, "long and short variants both tried"
         panel.next_page()
+
+
+@pytest.mark.parametrize("width", [1366, 683], ids=["1366 px window", "683 px window"])
+def test_in_the_window_variants_that_arrive_and_the_next_page_get_the_room_they_need(qtbot, window, width):
+    """Under its card in the draft view: a stack unfurled while it fills, then paged with "More"."""
+    window.resize(width, 768)
+    qtbot.waitUntil(lambda: window.width() == width)
+    card = window.session.cards[0]
+    window.model.add_variants(card.id, [Variant(SHORT, Provenance(VariantKind.REWRITE))])
+    window.stacks.unfurl(card.id)
+    panel = window.stacks.panel
+    # Variants written while it is open, enough for a second page.
+    window.model.add_variants(card.id, [Variant(t, Provenance(VariantKind.RESTYLE, angle="warmer")) for t in MIXED])
+    for _ in range(panel.pages()):
+        qtbot.waitUntil(lambda: all(c.isVisible() for c in panel.cards))
+        qtbot.waitUntil(lambda: assert_every_line_shows(panel))  # its room follows its content, soon
+        for _ in range(len(panel.cards)):  # the last Right turns the page
+            qtbot.keyClick(panel, Qt.Key.Key_Right)
+            qtbot.waitUntil(lambda: assert_every_line_shows(panel))
+    assert panel.page == 0, "Right went round every page and back"
