@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QActionGroup, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -246,6 +246,14 @@ class UnfurledStack(QFrame):
         self.page = (self.page + 1) % self.pages()
         self.current = 0
         self.show_stack(self.variants, self.paragraph, self.cancel.isVisible(), None)
+
+    def event(self, event: QEvent) -> bool:
+        """A card's layout changed after the stack was measured (shown and polished late, a font, a
+        style): Qt asks this panel to lay out again, and the view is asked for the room it needs now."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.height_changed.emit()
+        return handled
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

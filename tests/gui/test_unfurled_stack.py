@@ -104,15 +104,18 @@ def needed_height(label: QLabel) -> int:
     return math.ceil(document.size().height())
 
 
-def assert_every_line_shows(panel: UnfurledStack) -> None:
+def assert_every_line_shows(panel: UnfurledStack, snug: bool = False) -> None:
+    """Every card's text has the height it needs; ``snug``: and each row no more than its tallest text needs."""
+    spare: dict[int, list[int]] = {}
     for card in panel.cards:
         label = card.text
-        given = label.contentsRect().height()
-        assert needed_height(label) <= given, (
-            f"{card.variant.text[:30]!r}: needs {needed_height(label)} px, has {given}"
-        )
+        given, needed = label.contentsRect().height(), needed_height(label)
+        assert needed <= given, f"{card.variant.text[:30]!r}: needs {needed} px, has {given}"
         bottom = label.mapTo(panel, QPoint(0, label.height())).y()
         assert bottom <= panel.height(), "the card's text ends inside the room the stack asked for"
+        spare.setdefault(card.y(), []).append(given - needed)
+    if snug:
+        assert all(min(row) <= 1 for row in spare.values()), f"px to spare in each row: {list(spare.values())}"
 
 
 @pytest.mark.parametrize("width", [1056, 700, 330], ids=["wide, four columns", "two columns", "narrow, stacked"])
@@ -156,7 +159,7 @@ def test_in_the_window_variants_that_arrive_and_the_next_page_get_the_room_they_
     window.model.add_variants(card.id, [Variant(t, Provenance(VariantKind.RESTYLE, angle="warmer")) for t in MIXED])
     for _ in range(panel.pages()):
         qtbot.waitUntil(lambda: all(c.isVisible() for c in panel.cards))
-        qtbot.waitUntil(lambda: assert_every_line_shows(panel))  # its room follows its content, soon
+        qtbot.waitUntil(lambda: assert_every_line_shows(panel, snug=True))  # its room follows its content, soon
         for _ in range(len(panel.cards)):  # the last Right turns the page
             qtbot.keyClick(panel, Qt.Key.Key_Right)
             qtbot.waitUntil(lambda: assert_every_line_shows(panel))
