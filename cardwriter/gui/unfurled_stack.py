@@ -92,11 +92,14 @@ class UnfurledStack(QFrame):
         self.changes.setText("✓ Changes" if show_changes else "Changes")
         self.fold = self._button("Fold ✕", "Fold the stack back under the paragraph (Esc)", self.fold_requested.emit)
 
-        header = QHBoxLayout()
+        self.buttons = (self.generate, self.cancel, self.more, self.changes, self.fold)
+        header = self._header = QHBoxLayout()
         header.setSpacing(4)
         header.addWidget(self.title, 1)
-        for widget in (self.generate, self.cancel, self.more, self.changes, self.fold):
+        for widget in self.buttons:
             header.addWidget(widget)
+        self._title_row = QHBoxLayout()  # the title, when the buttons need the header's whole line
+        self._counted = ""  # "4 variants": the least of the title kept beside the buttons
         self.grid = QGridLayout()
         self.grid.setSpacing(8)
         self.empty = QLabel()
@@ -106,6 +109,7 @@ class UnfurledStack(QFrame):
         layout = self._column = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
+        layout.addLayout(self._title_row)
         layout.addLayout(header)
         layout.addWidget(self.empty)
         layout.addLayout(self.grid)
@@ -155,7 +159,7 @@ class UnfurledStack(QFrame):
         pages = self.pages()
         self.page = min(self.page, pages - 1)
         count = len(self.variants)
-        counted = f"{count} variant{'s' if count != 1 else ''}"
+        counted = self._counted = f"{count} variant{'s' if count != 1 else ''}"
         state = (progress_label(*progress) if progress else "queued…") if busy else ""
         self.title.set_wordings((f"{counted}  ·  {state}", counted, str(count)) if busy else (counted, str(count)))
         if busy:
@@ -214,8 +218,24 @@ class UnfurledStack(QFrame):
         for column in range(self.per_page):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
+    def place_title(self, width: int) -> None:
+        """The title beside the buttons, or on a line above them when "4 variants" and the buttons
+        do not fit side by side in ``width`` (the buttons would be squeezed into "Mo…ts")."""
+        margins = self._column.contentsMargins()
+        shown = [b for b in self.buttons if b.isVisibleTo(self)]
+        needed = sum(b.sizeHint().width() + self._header.spacing() for b in shown)
+        needed += self.title.fontMetrics().horizontalAdvance(self._counted) + margins.left() + margins.right()
+        above, now_above = needed > width, self._title_row.indexOf(self.title) >= 0
+        if above and not now_above:
+            self._header.removeWidget(self.title)
+            self._title_row.addWidget(self.title)
+        elif now_above and not above:
+            self._title_row.removeWidget(self.title)
+            self._header.insertWidget(0, self.title, 1)
+
     def height_for(self, width: int) -> int:
         """The height the panel needs at ``width`` (its cards re-arranged for that width first)."""
+        self.place_title(width)
         self.arrange(width)
         layout = self._column
         layout.activate()

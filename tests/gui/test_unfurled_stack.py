@@ -164,3 +164,23 @@ def test_in_the_window_variants_that_arrive_and_the_next_page_get_the_room_they_
             qtbot.keyClick(panel, Qt.Key.Key_Right)
             qtbot.waitUntil(lambda: assert_every_line_shows(panel))
     assert panel.page == 0, "Right went round every page and back"
+
+
+def test_a_narrow_stack_puts_its_title_above_the_buttons_rather_than_squeeze_either(qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+    panel = UnfurledStack("card", ["terser"], parent=host)
+    panel.show_stack(variants(6), "Variant number.", busy=True, progress=(3, 8))
+    shown = [b for b in panel.buttons if b.isVisibleTo(panel)]
+    assert panel.more in shown and panel.cancel in shown
+    buttons_need = sum(b.sizeHint().width() + 4 for b in shown) + 16
+    for width, above in ((buttons_need + 400, False), (buttons_need + 10, True)):
+        panel.setGeometry(0, 0, width, panel.height_for(width))
+        host.resize(width, panel.height())
+        host.show()
+        qtbot.waitUntil(lambda w=width: panel.title.width() > 0 and panel.width() == w)
+        QGuiApplication.processEvents()
+        assert (panel.title.geometry().bottom() < panel.generate.y()) is above
+        assert all(b.width() >= b.sizeHint().width() for b in shown), "every button keeps its whole label"
+        assert panel.title.text().startswith("6 variants"), "the count is never cut to its number"
+        assert panel.title.fontMetrics().horizontalAdvance(panel.title.text()) <= panel.title.width()
