@@ -1,12 +1,17 @@
-"""A one-line label that never cuts its text: it picks a shorter wording when narrow, elides as a last resort.
+"""A one-line label that never cuts its text: it paints a shorter wording when narrow, elides as a last resort.
 
 A plain ``QLabel`` that gets less room than its text needs simply clips it: a
 variant card's "voice 0.62 ▮▮▮▯▯" loses its bar half-way through a glyph, a
 status bar label pushes the voice gauge off the window's edge. This label is
 given its wordings, longest first ("voice 0.62 ▮▮▮▯▯", "voice 0.62", "0.62"):
-it shows the first one that fits its width, and elides the last one ("…")
-when even that does not fit. Whenever it shows less than the whole text, the
-whole text leads its tooltip, so nothing is lost to a narrow window.
+it paints the first one that fits its width (``shown_text``), and elides the
+last one ("…") when even that does not fit. Whenever it shows less than the
+whole text, the whole text leads its tooltip, so nothing is lost to a narrow
+window.
+
+Its ``text()`` stays the whole text (for code, tests and screen readers); only
+the painting is fitted, at paint time, so no wording is ever shown for a width
+the label no longer has.
 
 It asks its layout for the room of the whole text (``sizeHint``; or of a
 shorter wording, ``asks_for``, when it may stretch into whatever room is left)
@@ -19,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QMetaObject, QSize, Qt, Slot
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 ELIDED_MINIMUM = "M…"  # the least an elidable label keeps room for: a letter and the ellipsis
@@ -45,24 +50,33 @@ class FittedLabel(QLabel):
         """The text in its wordings, longest first, and what the tooltip says besides the whole text."""
         self._wordings = tuple(wordings) or ("",)
         self._tip = tip
-        self.updateGeometry()
-        # Its layout may be about to give it the room for the new text: the whole text for now,
-        # fitted to the room it has once the layout has had its turn (a queued call).
-        self._show(self._wordings[0])
-        QMetaObject.invokeMethod(self, "refit", Qt.ConnectionType.QueuedConnection)
+        super().setText(self._wordings[0])  # (updates its geometry and repaints)
+        self._update_tip()
 
     def full_text(self) -> str:
         """The whole text, whatever the label has room to show."""
         return self._wordings[0]
 
+    def shown_text(self) -> str:
+        """What the label paints at its width now: the longest wording that fits, else the last one elided."""
+        metrics, room = self.fontMetrics(), self.room()
+        fitting = next((w for w in self._wordings if metrics.horizontalAdvance(w) <= room), None)
+        if fitting is not None:
+            return fitting
+        return metrics.elidedText(self._wordings[-1], Qt.TextElideMode.ElideRight, max(0, room))
+
     def is_shortened(self) -> bool:
-        return self.text() != self._wordings[0]
+        return self.shown_text() != self._wordings[0]
 
     # -- how much room it asks for ----------------------------------------------------
 
     def _frame_width(self) -> int:
         margins = self.contentsMargins()
         return margins.left() + margins.right() + 2 * self.margin()
+
+    def room(self) -> int:
+        """The px of text that fit on the label's line now."""
+        return self.contentsRect().width() - 2 * self.margin()
 
     def sizeHint(self) -> QSize:
         height = super().sizeHint().height()
@@ -74,47 +88,35 @@ class FittedLabel(QLabel):
         width = min(self.fontMetrics().horizontalAdvance(least), self.sizeHint().width() - self._frame_width())
         return QSize(width + self._frame_width(), super().minimumSizeHint().height())
 
-    # -- what it shows -------------------------------------------------------------------
+    # -- painting, and the tooltip that goes with what is painted -----------------------
 
-    def room(self) -> int:
-        """The px of text that fit on the label's line now."""
-        return self.contentsRect().width() - 2 * self.margin()
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(), -self.margin())
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
 
-    @Slot()
-    def refit(self) -> None:
-        """Show the longest wording that fits the label's width now (the last, elided, if none does).
-
-        Off screen it has no room worth the name yet: the whole text until it is shown.
-        """
-        if not self.isVisible():
-            self._show(self._wordings[0])
-            return
-        metrics, room = self.fontMetrics(), self.room()
-        shown = next((w for w in self._wordings if metrics.horizontalAdvance(w) <= room), None)
-        if shown is None:
-            shown = metrics.elidedText(self._wordings[-1], Qt.TextElideMode.ElideRight, max(0, room))
-        self._show(shown)
-
-    def _show(self, shown: str) -> None:
-        if shown != self.text():
-            super().setText(shown)
+    def _update_tip(self) -> None:
         whole = self._wordings[0]
-        parts = [whole] if shown != whole and whole else []
+        parts = [whole] if whole and self.is_shortened() else []
         super().setToolTip("\n".join([*parts, self._tip] if self._tip else parts))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.refit()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refit()
+        self._update_tip()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self.updateGeometry()
-            self.refit()
+            self._update_tip()
 
     # QLabel's own setters keep working: a plain text is its only wording, a tooltip follows the whole text.
 
@@ -123,4 +125,4 @@ class FittedLabel(QLabel):
 
     def setToolTip(self, tip: str) -> None:
         self._tip = tip
-        self._show(self.text())
+        self._update_tip()

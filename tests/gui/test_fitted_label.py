@@ -10,7 +10,7 @@ WORDINGS = ("voice 0.62 ▮▮▮▯▯", "voice 0.62", "0.62")
 
 
 def fits(label: FittedLabel) -> bool:
-    return label.fontMetrics().horizontalAdvance(label.text()) <= label.room()
+    return label.fontMetrics().horizontalAdvance(label.shown_text()) <= label.room()
 
 
 def test_it_steps_down_through_its_wordings_as_it_narrows(qtbot):
@@ -21,7 +21,7 @@ def test_it_steps_down_through_its_wordings_as_it_narrows(qtbot):
     seen = []
     for wording in WORDINGS:
         label.resize(advance(wording) + label.sizeHint().width() - advance(WORDINGS[0]), 20)
-        assert label.text() == wording and fits(label)
+        assert label.shown_text() == wording and fits(label)
         seen.append(label.toolTip())
     assert seen[0] == "How close to your voice", "whole: the tooltip only explains"
     assert all(tip == "voice 0.62 ▮▮▮▯▯\nHow close to your voice" for tip in seen[1:]), (
@@ -40,7 +40,7 @@ def test_it_asks_for_its_whole_text_and_accepts_its_last_wording_or_an_ellipsis(
     assert advance("0.62") <= keeps.minimumSizeHint().width() < advance("voice 0.62")
     assert elides.minimumSizeHint().width() < advance("rewrite")
     elides.resize(elides.minimumSizeHint().width(), 20)
-    assert elides.text().endswith("…") and fits(elides)
+    assert elides.shown_text().endswith("…") and fits(elides)
     assert elides.toolTip() == "rewrite · fresh words · refined · pinned"
 
 
@@ -57,7 +57,7 @@ def test_in_a_row_too_narrow_for_both_each_label_fits_its_own_rect(qtbot):
         row.resize(width, 30)
         qtbot.waitUntil(lambda w=width: second.width() <= w)
         for label in (first, second):
-            assert fits(label), f"{label.text()!r} at {width} px"
+            assert fits(label), f"{label.shown_text()!r} at {width} px"
             assert not label.is_shortened() or label.toolTip().startswith(label.full_text())
     assert first.is_shortened() and second.is_shortened(), "the narrowest row shortened both"
 
