@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QActionGroup, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from cardwriter.domain.model import Variant, VariantKind, VariantState
 from cardwriter.gui.fill_progress import progress_label
+from cardwriter.gui.fitted_label import FittedLabel
 from cardwriter.gui.variant_card import VariantCard
 
 GENERATE_KINDS = (VariantKind.REWRITE, VariantKind.RESTYLE, VariantKind.CONTINUE)
@@ -68,10 +69,12 @@ class UnfurledStack(QFrame):
         self.setBackgroundRole(QPalette.ColorRole.Window)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.title = QLabel()
+        # "4 variants · writing 3 of 8", shortened (to "4 variants", then "4") before the buttons are squeezed.
+        self.title = FittedLabel(keep_last=False)
         self.title.setObjectName("title")
-        self.title.setMinimumWidth(80)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bold = self.title.font()
+        bold.setBold(True)
+        self.title.setFont(bold)
         self.generate = self._button(
             "More variants",
             "Write more variants with fresh seeds (Ctrl+G); the arrow chooses the kind and the angle",
@@ -89,11 +92,14 @@ class UnfurledStack(QFrame):
         self.changes.setText("✓ Changes" if show_changes else "Changes")
         self.fold = self._button("Fold ✕", "Fold the stack back under the paragraph (Esc)", self.fold_requested.emit)
 
-        header = QHBoxLayout()
+        self.buttons = (self.generate, self.cancel, self.more, self.changes, self.fold)
+        header = self._header = QHBoxLayout()
         header.setSpacing(4)
         header.addWidget(self.title, 1)
-        for widget in (self.generate, self.cancel, self.more, self.changes, self.fold):
+        for widget in self.buttons:
             header.addWidget(widget)
+        self._title_row = QHBoxLayout()  # the title, when the buttons need the header's whole line
+        self._counted = ""  # "4 variants": the least of the title kept beside the buttons
         self.grid = QGridLayout()
         self.grid.setSpacing(8)
         self.empty = QLabel()
@@ -103,6 +109,7 @@ class UnfurledStack(QFrame):
         layout = self._column = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
+        layout.addLayout(self._title_row)
         layout.addLayout(header)
         layout.addWidget(self.empty)
         layout.addLayout(self.grid)
@@ -140,6 +147,8 @@ class UnfurledStack(QFrame):
         button.setToolTip(tip)
         button.setObjectName(text.split()[0].lower())
         button.clicked.connect(lambda _=False: slot())
+        # Its whole label while the row has room: the title takes shorter wordings first.
+        button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         return button
 
     # -- what it shows -------------------------------------------------------------
@@ -150,10 +159,9 @@ class UnfurledStack(QFrame):
         pages = self.pages()
         self.page = min(self.page, pages - 1)
         count = len(self.variants)
-        self.title.setText(
-            f"<b>{count} variant{'s' if count != 1 else ''}</b>"
-            + (f"&nbsp;&nbsp;·&nbsp;&nbsp;{progress_label(*progress) if progress else 'queued…'}" if busy else "")
-        )
+        counted = self._counted = f"{count} variant{'s' if count != 1 else ''}"
+        state = (progress_label(*progress) if progress else "queued…") if busy else ""
+        self.title.set_wordings((f"{counted}  ·  {state}", counted, str(count)) if busy else (counted, str(count)))
         if busy:
             self.empty.setText("Writing variants… they appear here once they pass the filters.")
         else:
@@ -177,6 +185,7 @@ class UnfurledStack(QFrame):
     def _rebuild(self) -> None:
         for card in self.cards:
             self.grid.removeWidget(card)
+            card.hide()  # gone from sight now, not only once Qt gets round to deleting it
             card.deleteLater()
         self.cards = []
         first, shown = self.page * self.per_page, self.shown()
@@ -187,6 +196,10 @@ class UnfurledStack(QFrame):
             )
             card.action.connect(self._act)
             card.clicked.connect(lambda offset=offset: self.set_current(offset))
+            # On a stack already on show, shown now rather than by the layout's queued show: a hidden card
+            # takes no room, and the height asked for next (a page turned, a variant just in) would leave it out.
+            if self.isVisible():
+                card.show()
             self.cards.append(card)
         self._columns = 0
         self.arrange(self.width() or 4 * MIN_CARD_WIDTH)
@@ -205,8 +218,24 @@ class UnfurledStack(QFrame):
         for column in range(self.per_page):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
+    def place_title(self, width: int) -> None:
+        """The title beside the buttons, or on a line above them when "4 variants" and the buttons
+        do not fit side by side in ``width`` (the buttons would be squeezed into "Mo…ts")."""
+        margins = self._column.contentsMargins()
+        shown = [b for b in self.buttons if b.isVisibleTo(self)]
+        needed = sum(b.sizeHint().width() + self._header.spacing() for b in shown)
+        needed += self.title.fontMetrics().horizontalAdvance(self._counted) + margins.left() + margins.right()
+        above, now_above = needed > width, self._title_row.indexOf(self.title) >= 0
+        if above and not now_above:
+            self._header.removeWidget(self.title)
+            self._title_row.addWidget(self.title)
+        elif now_above and not above:
+            self._title_row.removeWidget(self.title)
+            self._header.insertWidget(0, self.title, 1)
+
     def height_for(self, width: int) -> int:
         """The height the panel needs at ``width`` (its cards re-arranged for that width first)."""
+        self.place_title(width)
         self.arrange(width)
         layout = self._column
         layout.activate()
@@ -237,6 +266,14 @@ class UnfurledStack(QFrame):
         self.page = (self.page + 1) % self.pages()
         self.current = 0
         self.show_stack(self.variants, self.paragraph, self.cancel.isVisible(), None)
+
+    def event(self, event: QEvent) -> bool:
+        """A card's layout changed after the stack was measured (shown and polished late, a font, a
+        style): Qt asks this panel to lay out again, and the view is asked for the room it needs now."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.height_changed.emit()
+        return handled
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolBut
 
 from cardwriter.domain.model import Variant, VariantState
 from cardwriter.domain.word_diff import word_diff
+from cardwriter.gui.fitted_label import FittedLabel
 
 ACTIONS = (  # (object name, label, tooltip)
     ("accept", "Accept", "Swap this into the card; the current text stays in the stack (Alt+number)"),
@@ -44,10 +45,15 @@ def describe(variant: Variant) -> str:
 
 def voice_mark(closeness: float | None) -> str:
     """The caption's closeness mark: "voice 0.62", a bar of five, or "" without a baseline."""
+    return voice_wordings(closeness)[0]
+
+
+def voice_wordings(closeness: float | None) -> tuple[str, ...]:
+    """The closeness mark, longest first: with its bar, without, the number alone ("" without a baseline)."""
     if closeness is None:
-        return ""
+        return ("",)
     filled = max(0, min(5, round(closeness * 5)))
-    return f"voice {closeness:.2f} " + "▮" * filled + "▯" * (5 - filled)
+    return (f"voice {closeness:.2f} " + "▮" * filled + "▯" * (5 - filled), f"voice {closeness:.2f}", f"{closeness:.2f}")
 
 
 VOICE_TIP = (
@@ -104,21 +110,21 @@ class VariantCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
         layout.setSpacing(6)
-        self.caption = QLabel(f"<b>{number}</b>&nbsp;&nbsp;{html.escape(describe(variant))}")
+        self.number = QLabel(f"<b>{number}</b>")
+        self.number.setObjectName("number")
+        self.number.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        accepts = f"Alt+{number} accepts this variant" if number <= 4 else ""
+        # The caption and the voice mark share the header's line: in a narrow card they take shorter
+        # wordings or elide, their whole text in the tooltip, rather than clip (``FittedLabel``).
+        self.caption = FittedLabel((describe(variant),), accepts, keep_last=False)
         self.caption.setObjectName("caption")
-        self.caption.setToolTip(f"Alt+{number} accepts this variant" if number <= 4 else "")
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.voice = QLabel(voice_mark(closeness))
+        # It asks for "voice 0.62" and stretches into the room the caption leaves: the bar when there is room.
+        self.voice = FittedLabel(voice_wordings(closeness), VOICE_TIP, asks_for=1)
         self.voice.setObjectName("voice")
-        self.voice.setToolTip(VOICE_TIP)
         self.voice.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         if closeness is None:  # (never setVisible(True) here: without a parent yet, it would open a window)
             self.voice.hide()
-        # It takes only the room the caption leaves: a narrow stack stays as narrow as before.
-        self.voice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.voice.setAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        )  # narrow: the bar goes first
         self.closeness = closeness
         self.text = QLabel()
         self.text.setObjectName("variant-text")
@@ -130,9 +136,12 @@ class VariantCard(QFrame):
         self.paragraph = paragraph
         self.show_changes(show_changes)
         header = QHBoxLayout()
-        header.setSpacing(10)
+        header.setSpacing(0)
+        header.addWidget(self.number)
+        header.addSpacing(6)
         header.addWidget(self.caption)
-        header.addWidget(self.voice, 1)
+        header.addSpacing(10)
+        header.addWidget(self.voice, 1)  # left-aligned, right after the caption
         layout.addLayout(header)
         layout.addWidget(self.text, 1)
         buttons = QHBoxLayout()
@@ -158,11 +167,17 @@ class VariantCard(QFrame):
         self.text.setText(marked_html(self.paragraph, self.variant.text, self.palette(), on))
 
     def set_current(self, current: bool) -> None:
-        """The variant Left/Right has reached: outlined in the accent colour."""
+        """The variant Left/Right has reached: outlined in the accent colour, twice as thick.
+
+        The thin outline sits inside a 1 px margin, so both take the same 2 px: the card's text
+        keeps its width, and so its lines, when Left/Right reaches it. (A 1 px border that grew
+        to 2 px narrowed the text after the stack had been measured: a line more, cut off.)
+        """
         self.setProperty("current", current)
         colour = self.palette().color(QPalette.ColorRole.Highlight if current else QPalette.ColorRole.Mid).name()
+        outline = "border: 2px solid {}; margin: 0px;" if current else "border: 1px solid {}; margin: 1px;"
         self.setStyleSheet(
-            f"#variant-card {{ border: {2 if current else 1}px solid {colour}; border-radius: 6px;"
+            f"#variant-card {{ {outline.format(colour)} border-radius: 6px;"
             f" background-color: {self.palette().color(QPalette.ColorRole.Base).name()}; }}"
         )
 

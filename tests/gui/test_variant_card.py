@@ -64,6 +64,31 @@ def test_a_variant_card_shows_its_closeness_to_the_writers_voice_or_nothing_with
     for card in (close, none):
         qtbot.addWidget(card)
         card.show()
-    assert close.voice.isVisible() and close.voice.text() == "voice 0.62 ▮▮▮▯▯"
+    assert close.voice.isVisible() and close.voice.text() == "voice 0.62 ▮▮▮▯▯" == close.voice.full_text()
     assert "your own voice" in close.voice.toolTip()
     assert not none.voice.isVisible() and none.voice.text() == ""
+
+
+def test_at_the_narrowest_card_the_caption_and_voice_mark_fit_or_say_the_whole_in_the_tooltip(qtbot):
+    """The header never clips: shorter wordings, then an ellipsis, the whole text in the tooltip."""
+    variant = Variant(
+        "x", Provenance(VariantKind.RESTYLE, angle="more tension", parent_id="p"), state=VariantState.PINNED
+    )
+    card = VariantCard(2, variant, "y", show_changes=True, closeness=0.62)
+    qtbot.addWidget(card)
+    card.show()
+    widest, narrowest = card.sizeHint().width(), card.minimumSizeHint().width()
+    for width in (widest, (widest + narrowest) // 2, narrowest):
+        card.resize(width, card.heightForWidth(width))
+        qtbot.waitUntil(lambda w=width: card.width() == w)
+        for label in (card.caption, card.voice):
+            shown = label.shown_text()
+            assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width(), (width, shown)
+            assert label.geometry().right() <= card.contentsRect().right(), "inside the card"
+            if shown != label.full_text():
+                assert label.toolTip().startswith(label.full_text())
+        assert "0.62" in card.voice.shown_text(), "the number itself always shows"
+        assert "Alt+2 accepts" in card.caption.toolTip()
+    assert card.caption.full_text() == "restyle · more tension · refined · pinned"
+    assert card.caption.shown_text() != card.caption.full_text() and card.voice.shown_text() != card.voice.full_text()
+    assert "your own voice" in card.voice.toolTip() and card.voice.toolTip().startswith("voice 0.62 ▮▮▮▯▯")

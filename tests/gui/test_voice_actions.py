@@ -97,5 +97,6 @@ def test_an_unfurled_stack_marks_each_variant_with_its_closeness_to_the_writers_
     window.model.add_variants(card.id, [close, far])
     window.stacks.unfurl(card.id)
     cards = {c.variant.id: c for c in window.stacks.panel.cards}
-    assert all(c.voice.isVisible() and c.voice.text().startswith("voice ") for c in cards.values())
+    assert all(c.voice.isVisible() and c.voice.full_text().startswith("voice ") for c in cards.values())
+    assert all(f"{c.closeness:.2f}" in c.voice.shown_text() for c in cards.values()), "the number shows, however narrow"
     assert cards[close.id].closeness > cards[far.id].closeness
