@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from cardwriter.domain.model import Variant, VariantKind, VariantState
 from cardwriter.gui.fill_progress import progress_label
 from cardwriter.gui.fitted_label import FittedLabel
+from cardwriter.gui.interface_font import use_interface_font
 from cardwriter.gui.variant_card import VariantCard
 
 GENERATE_KINDS = (VariantKind.REWRITE, VariantKind.RESTYLE, VariantKind.CONTINUE)
@@ -93,6 +94,7 @@ class UnfurledStack(QFrame):
         self.fold = self._button("Fold ✕", "Fold the stack back under the paragraph (Esc)", self.fold_requested.emit)
 
         self.buttons = (self.generate, self.cancel, self.more, self.changes, self.fold)
+        use_interface_font(self.title, *self.buttons)
         header = self._header = QHBoxLayout()
         header.setSpacing(4)
         header.addWidget(self.title, 1)

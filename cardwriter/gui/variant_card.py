@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolBut
 from cardwriter.domain.model import Variant, VariantState
 from cardwriter.domain.word_diff import word_diff
 from cardwriter.gui.fitted_label import FittedLabel
+from cardwriter.gui.interface_font import use_interface_font
 
 ACTIONS = (  # (object name, label, tooltip)
     ("accept", "Accept", "Swap this into the card; the current text stays in the stack (Alt+number)"),
@@ -156,6 +157,7 @@ class VariantCard(QFrame):
             button.setToolTip(tip)
             button.setObjectName(name)
             button.setAutoRaise(True)
+            use_interface_font(button)
             button.clicked.connect(lambda _=False, name=name: self.action.emit(name, self.variant))
             buttons.addWidget(button)
             self.buttons[name] = button

@@ -6,8 +6,8 @@ import math
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QTextDocument
-from PySide6.QtWidgets import QLabel, QToolButton, QWidget
+from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
+from PySide6.QtWidgets import QApplication, QLabel, QToolButton, QWidget
 
 from cardwriter.domain.model import Provenance, Variant, VariantKind, VariantState
 from cardwriter.gui.unfurled_stack import MIN_CARD_WIDTH, UnfurledStack, columns_for
@@ -184,3 +184,17 @@ def test_a_narrow_stack_puts_its_title_above_the_buttons_rather_than_squeeze_eit
         assert all(b.width() >= b.sizeHint().width() for b in shown), "every button keeps its whole label"
         assert panel.title.shown_text().startswith("6 variants"), "the count is never cut to its number"
         assert panel.title.fontMetrics().horizontalAdvance(panel.title.shown_text()) <= panel.title.width()
+
+
+def test_the_stack_s_buttons_keep_the_app_s_font_inside_a_draft_set_in_a_large_serif(qtbot):
+    """The draft view passes its prose font down to the stack; the controls must not take it."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.setFont(QFont("Serif", 18))
+    panel = UnfurledStack("card", ["terser"], parent=host)
+    panel.show_stack(variants(4), "Variant number.", busy=False, progress=None)
+    for button in (*panel.buttons, *panel.cards[0].buttons.values()):
+        assert button.font().pointSizeF() == QApplication.font(button).pointSizeF(), button.text()
+        assert button.font().family() == QApplication.font(button).family(), button.text()
+    assert panel.title.font().bold(), "the title stays bold"
+    assert panel.cards[0].text.font().pointSizeF() == 18, "the variant's text stays in the prose font"
