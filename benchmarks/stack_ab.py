@@ -1,13 +1,15 @@
 """A/B of streaming stack fill settings: first shown variant, full stack, tokens and quality per setting.
 
 usage:
-    python benchmarks/stack_ab.py --input PARAGRAPHS.jsonl [--half tune|report] [--limit K] [-n 8]
+    python benchmarks/stack_ab.py --input PARAGRAPHS.jsonl [--half tune|report] [--ids ID ...] [--limit K] [-n 8]
         [--ways base pool=1.0 ramp_start=2,ramp_every=8 ...] [--threads 1]
 
 A way is ``base`` (the app's defaults) or comma-separated ``FIELD=VALUE`` changes of
 ``FillRequest`` (``pool``, ``overgenerate``, ``ramp_start``, ``ramp_every``, ``mmr_lambda``,
-``max_tokens`` ...). ``--half tune`` takes the paragraphs with even ids (NNNN-00, -02 ...),
-``report`` the odd ones: choose on one half, report on the other.
+``max_tokens`` ...), or of its ``FusionConfig`` as ``fusion.FIELD=VALUE`` (``none`` is
+None: ``fusion.rescore_below=none`` scores every candidate afresh). ``--half
+tune`` takes the paragraphs with even ids (NNNN-00, -02 ...), ``report`` the odd ones:
+choose on one half, report on the other.
 
 Every way fills the same paragraphs with the same seeds (those of ``cardwriter
 bench stack``) on one loaded model and embedder; the order of the ways rotates
@@ -37,21 +39,29 @@ from cardwriter.domain.model import Variant, VariantKind
 from cardwriter.evaluation.diversity_input import load_paragraphs
 from cardwriter.evaluation.stack_bench import StackBench, _scored, format_table, summarise_ways
 from cardwriter.generation.llama import LlamaEngine
-from cardwriter.services.stack_filling import FillRequest, StackFiller
+from cardwriter.services.fusion_filters import FusionConfig
+from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
 
 
 def parse_way(text: str) -> dict[str, object]:
-    """``base`` -> no change; ``pool=1.0,ramp_start=2`` -> those ``FillRequest`` fields, typed as their defaults."""
+    """``base`` -> no change; ``pool=1.0,ramp_start=2`` -> those ``FillRequest`` fields, typed as their defaults.
+
+    ``fusion.NAME=VALUE`` changes a field of the request's ``FusionConfig``; ``none`` is None.
+    """
     if text == "base":
         return {}
-    defaults = FillRequest(source="")
     changes: dict[str, object] = {}
+    fusion: dict[str, object] = {}
     for part in text.split(","):
         name, value = part.split("=")
+        target, defaults = (fusion, FusionConfig()) if name.startswith("fusion.") else (changes, FillRequest(source=""))
+        name = name.removeprefix("fusion.")
         if not hasattr(defaults, name):
-            raise SystemExit(f"FillRequest has no field {name!r}")
+            raise SystemExit(f"{type(defaults).__name__} has no field {name!r}")
         default = getattr(defaults, name)
-        changes[name] = None if value == "none" else type(default)(value) if default is not None else int(value)
+        target[name] = None if value == "none" else type(default)(value) if default is not None else float(value)
+    if fusion:
+        changes["fusion"] = dataclasses.replace(FusionConfig(), **fusion)  # type: ignore[arg-type]
     return changes
 
 
@@ -64,7 +74,8 @@ def in_half(paragraph_id: str, half: str | None) -> bool:
 
 
 def timed_fill(filler: StackFiller, engine: LlamaEngine, request: FillRequest) -> tuple:
-    """``stack_bench.fill_timed``'s figures, then CPU seconds to the first shown variant and to the full stack."""
+    """``stack_bench.fill_timed``'s figures, CPU seconds to the first shown variant and to the full stack,
+    and where the tokens went: ``{"shown": tokens, "stopped early": tokens, <drop reason>: tokens ...}``."""
     wall0, cpu0 = time.perf_counter(), time.process_time()
     walls: list[float] = []
     cpus: list[float] = []
@@ -85,7 +96,17 @@ def timed_fill(filler: StackFiller, engine: LlamaEngine, request: FillRequest) -
         end_wall,
         cpus[0] if cpus else float("nan"),
         cpus[full_at] if len(cpus) > full_at else end_cpu,
+        tokens_by_fate(result),
     )
+
+
+def tokens_by_fate(result: FillResult) -> dict[str, int]:
+    """Generated tokens by what became of their candidate (the rest were cut off when the stack was full)."""
+    fates: dict[str, int] = {"shown": sum(c.tokens for c in result.picked)}
+    for dropped in result.dropped:
+        fates[dropped.reason.label] = fates.get(dropped.reason.label, 0) + dropped.candidate.tokens
+    fates["stopped early or cut off"] = result.tokens - sum(fates.values())
+    return fates
 
 
 def main() -> int:
@@ -96,6 +117,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--half", choices=["tune", "report"])
+    parser.add_argument("--ids", nargs="+", help="these paragraphs only (after --half), e.g. 1342-01 84-01")
     parser.add_argument("--ways", nargs="+", default=["base", "pool=1.0"])
     args = parser.parse_args()
 
@@ -105,7 +127,8 @@ def main() -> int:
         import torch
 
         torch.set_num_threads(1)  # the embedder's work in this thread too: CPU time is all the work
-    paragraphs = [p for p in load_paragraphs(args.input) if in_half(p.id, args.half)][: args.limit]
+    paragraphs = [p for p in load_paragraphs(args.input) if in_half(p.id, args.half)]
+    paragraphs = [p for p in paragraphs if args.ids is None or p.id in args.ids][: args.limit]
     engine = LlamaEngine(n_threads=args.threads)
     embedder = open_embedder()
     filler = StackFiller(embedder)
@@ -120,11 +143,15 @@ def main() -> int:
         for k in range(len(names)):
             way = names[(number + k) % len(names)]
             request = dataclasses.replace(template, source=paragraph.text, seed=para_seed, **ways[way])  # type: ignore[arg-type]
-            texts, first, full, candidates, tokens, seconds, cpu_first, cpu_full = timed_fill(filler, engine, request)
+            texts, first, full, candidates, tokens, seconds, cpu_first, cpu_full, fates = timed_fill(
+                filler, engine, request
+            )
             row = _scored(way, paragraph, texts, first, full, candidates, tokens, seconds, vectors, embedder, args.n)
             bench.results.append(row)
             cpu_times.setdefault(way, []).append((cpu_first, cpu_full))
-            line = dict(row.as_dict(), first_cpu_s=round(cpu_first, 2), full_cpu_s=round(cpu_full, 2))
+            line = dict(
+                row.as_dict(), first_cpu_s=round(cpu_first, 2), full_cpu_s=round(cpu_full, 2), tokens_by_fate=fates
+            )
             print(json.dumps(line), file=sys.stderr, flush=True)
     engine.close()
     bench.summaries = summarise_ways(bench.results, names, args.n)

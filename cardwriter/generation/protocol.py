@@ -85,13 +85,20 @@ class TextPiece:
 
 @dataclass(frozen=True)
 class SequenceDone:
-    """Sequence ``index`` has ended; ``text`` is its whole cleaned text."""
+    """Sequence ``index`` has ended; ``text`` is its whole cleaned text.
+
+    ``log_prob`` is the mean log-probability the model gave the tokens it wrote,
+    each under its raw distribution at that point (before the samplers reshaped
+    it), given the prompt: how far the samplers pushed it off its own course.
+    None when the backend cannot say (a server, a fake).
+    """
 
     index: int
     text: str
     tokens: int
     finish_reason: str
     seconds: float
+    log_prob: float | None = None
 
 
 Event = TextPiece | SequenceDone

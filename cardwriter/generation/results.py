@@ -36,6 +36,7 @@ class Generated:
     seconds: float
     note_ids: tuple[str, ...] = ()
     round: int = 0
+    log_prob: float | None = None  # mean over its tokens, as the model wrote them (``SequenceDone.log_prob``)
 
     def to_variant(self, parent_id: str | None = None) -> Variant:
         """A stack variant holding this text, its provenance recorded (a child of ``parent_id``)."""
@@ -85,6 +86,7 @@ def from_done(
         seconds=done.seconds,
         note_ids=note_ids,
         round=round_no,
+        log_prob=done.log_prob,
     )
 
 

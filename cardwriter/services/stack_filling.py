@@ -166,9 +166,10 @@ class StackFiller:
             """Language and labels for every kind, and the fusion checks for a recombine of two parents."""
             return screen(texts, vecs, parents, parent_vecs, fuse=fuse, config=request.fusion)
 
-        def unlikely(texts: list[str]) -> list[Screened]:
-            """The model's verdict (a decode of each text): asked last, of what every cheaper filter kept."""
-            return improbable(texts, lambda t: model_scores(generator, t), request.fusion)
+        def unlikely(candidates: list[Generated]) -> list[Screened]:
+            """The model's verdict on the candidates the engine wrote off its course (a decode each: asked last)."""
+            texts, written = [c.text for c in candidates], [c.log_prob for c in candidates]
+            return improbable(texts, written, lambda t: model_scores(generator, t), request.fusion)
 
         for round_no in range(request.max_rounds):
             need = request.wanted - len(result.variants)
@@ -227,7 +228,7 @@ class StackFiller:
                 continue
             fresh, vecs = [fresh[i] for i in on_topic], vecs[on_topic]
             # scored before dedup: a near-duplicate must not be dropped for a sibling the model then drops
-            unfit = unlikely([c.text for c in fresh])
+            unfit = unlikely(fresh)
             result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail) for d in unfit)
             likely = [i for i in range(len(fresh)) if i not in {d.index for d in unfit}]
             if not likely:

@@ -9,9 +9,10 @@
   (``GenerationRequest.refills``) while ``want_refill`` says more are needed;
 - when a candidate finishes it is filtered at once (on topic, degenerate,
   near-duplicate of the source, the stack or a candidate kept before it) with
-  the same ``filter_candidates`` the classic way uses, and last, only if it
-  passed all that, by the model's own score (``improbable``: a decode of the
-  text, during which the batch waits);
+  the same ``filter_candidates`` the classic way uses, and last by the model's
+  own judgement (``improbable``): a decode of the text while the batch waits, so
+  asked only of a candidate that passed everything else, and only when the
+  engine wrote it at a low log-probability (it reports that as it writes);
 - the first ``eager`` kept candidates become variants at once (``on_variant``);
 - once ``target`` candidates were kept the stream is closed (the rest of the
   batch is not needed); the remaining places go to an MMR pick among the kept
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 
 # texts and their embeddings -> indices kept, and why each other one was dropped
 ScreenTexts = Callable[[list[str], np.ndarray], tuple[list[int], list[Screened]]]
-# texts -> the ones the model finds improbable (costs a decode of each: asked last)
-Unlikely = Callable[[list[str]], list[Screened]]
+# candidates -> the ones the model finds improbable (a decode each for the doubtful: asked last)
+Unlikely = Callable[[list[Generated]], list[Screened]]
 
 ROUND_OFFSET = 1000  # streamed sequence numbers of different rounds stay apart (on_piece)
 
@@ -205,7 +206,7 @@ class StreamingRound:
                 detail = detail.replace(f"stack item {drop.other}", "another candidate")
             result.dropped.append(Dropped(candidate, reason, detail, drop.cosine))
             return False
-        for improbable in self.unlikely([candidate.text]):
+        for improbable in self.unlikely([candidate]):
             result.dropped.append(Dropped(candidate, improbable.reason, improbable.detail))
             return False
         self.kept_vecs.append(vec)

@@ -60,13 +60,29 @@ def test_improbable_drops_texts_below_the_floor_only_when_scored():
 
         return score
 
-    dropped = improbable(texts, scorer([-3.0, -6.0]))
+    dropped = improbable(texts, [None, None], scorer([-3.0, -6.0]))
     assert [d.index for d in dropped] == [1] and dropped[0].reason is DropReason.IMPROBABLE
     assert "-6.00 nats a token" in dropped[0].detail
-    assert improbable(texts, scorer(None)) == []  # a server cannot score: nothing dropped
+    assert improbable(texts, [None, None], scorer(None)) == []  # a server cannot score: nothing dropped
     asked.clear()
-    assert improbable(texts, scorer([-6.0, -6.0]), FusionConfig(min_log_prob=None)) == []
+    assert improbable(texts, [None, None], scorer([-6.0, -6.0]), FusionConfig(min_log_prob=None)) == []
     assert asked == []  # no floor: the model is not even asked (a decode saved)
+
+
+def test_only_what_the_engine_wrote_off_its_course_is_scored_again():
+    asked: list[list[str]] = []
+
+    def scorer(batch):
+        asked.append(batch)
+        return [-6.0] * len(batch)
+
+    config = FusionConfig(min_log_prob=-4.6, rescore_below=-2.5)
+    dropped = improbable(["sure", "doubtful", "unknown"], [-1.5, -3.5, None], scorer, config)
+    assert [d.index for d in dropped] == [1, 2] and "-6.00 nats a token" in dropped[0].detail
+    assert asked == [["doubtful", "unknown"]]  # the confidently written text was not decoded again
+    asked.clear()
+    improbable(["sure", "doubtful"], [-1.5, -3.5], scorer, FusionConfig(rescore_below=None))
+    assert asked == [["sure", "doubtful"]]  # no gate: every text scored, the way before
 
 
 def test_screen_leaves_the_model_out():

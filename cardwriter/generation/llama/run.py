@@ -192,11 +192,14 @@ class BatchRun:
                 return None
             assert self._ctx is not None and seq.chain is not None
             if seq.tokens > 0:
-                return self._samplers.sample(seq.chain, self._ctx.ctx, seq.row)
-            # the first token: never end-of-generation, never a sibling's first token
-            taken = self._first_tokens if self._distinct_openings else ()
-            token = self._samplers.sample_first(seq.chain, self._ctx.ctx, seq.row, taken)
-            self._first_tokens.append(token)
+                token = self._samplers.sample(seq.chain, self._ctx.ctx, seq.row)
+            else:
+                # the first token: never end-of-generation, never a sibling's first token
+                taken = self._first_tokens if self._distinct_openings else ()
+                token = self._samplers.sample_first(seq.chain, self._ctx.ctx, seq.row, taken)
+                self._first_tokens.append(token)
+            if token not in self._eog:  # read now: the next decode overwrites the row
+                seq.log_prob_sum += self._samplers.log_prob(self._ctx.ctx, seq.row, token)
             return token
 
     def _decode_next(self) -> None:

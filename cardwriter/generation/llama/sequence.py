@@ -43,6 +43,7 @@ class SequenceState:
     tokens: int = 0
     next_token: int = -1
     finish_reason: str | None = None
+    log_prob_sum: float = 0.0  # of the tokens written, each under the raw logits it was sampled from
     _decoder: codecs.IncrementalDecoder = field(default_factory=_utf8_decoder, repr=False)
 
     def __post_init__(self) -> None:
@@ -76,4 +77,5 @@ class SequenceState:
     def done(self, reason: str, seconds: float) -> SequenceDone:
         """The sequence's end event: its whole text, cleaned, flushed of any half character."""
         self.text += self._decoder.decode(b"", final=True)
-        return SequenceDone(self.index, prompts.clean(self.text), self.tokens, reason, seconds)
+        log_prob = self.log_prob_sum / self.tokens if self.tokens else None
+        return SequenceDone(self.index, prompts.clean(self.text), self.tokens, reason, seconds, log_prob)

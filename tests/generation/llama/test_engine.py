@@ -261,3 +261,15 @@ def test_engine_without_prefix_reuse_gives_the_same_text(engine, model_path: Pat
     with LlamaEngine(model_path, n_threads=2, reuse_prefix=False) as plain:
         assert [r.text for r in collect(plain, restyle)] == expected
         assert [r.text for r in collect(plain, restyle)] == expected
+
+
+def test_each_sequence_reports_how_probable_the_model_found_its_own_tokens(engine):
+    """The stack filler judges word salad by this figure instead of decoding each text again."""
+    careful = collect(engine, request(preset="faithful", n=4, max_tokens=40))
+    loose = collect(engine, request(preset="neutral", n=4, max_tokens=40))
+    for result in careful + loose:
+        assert result.log_prob is not None and -20.0 < result.log_prob < 0.0, result
+    mean_careful = sum(r.log_prob for r in careful) / 4  # type: ignore[misc]
+    mean_loose = sum(r.log_prob for r in loose) / 4  # type: ignore[misc]
+    # temperature 0.7 and min-p 0.1 keep to the model's likely tokens; the untruncated distribution wanders
+    assert mean_careful > mean_loose + 0.5, (mean_careful, mean_loose)

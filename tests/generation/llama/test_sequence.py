@@ -70,3 +70,12 @@ def test_done_gives_the_cleaned_text_and_flushes_a_half_character():
     cut = sequence()
     cut.take(5, b"Caf\xc3", stop_at_paragraph_end=True)
     assert cut.done(FINISH_LENGTH, 0.1).text == "Caf\ufffd"
+
+
+def test_done_reports_the_mean_log_probability_of_the_tokens_written():
+    seq = sequence()
+    for token, piece, log_prob in ((5, b"The", -0.5), (6, b" sea", -2.5)):
+        seq.take(token, piece, stop_at_paragraph_end=True)
+        seq.log_prob_sum += log_prob  # the run adds each token's, read from the logits it was sampled from
+    assert seq.done(FINISH_STOP, 0.1).log_prob == -1.5
+    assert sequence().done(FINISH_CANCELLED, 0.0).log_prob is None  # nothing written, nothing to say
