@@ -53,6 +53,7 @@ from types import ModuleType
 
 from cardwriter.domain.style import build_profile
 from cardwriter.evaluation.voice_auc import (
+    MODEL_GROUPS,
     Distances,
     MakeProfile,
     RememberedScorer,
@@ -330,6 +331,8 @@ def main() -> None:
     engine = open_generator(None, n_threads=args.threads)
     scorer = RememberedScorer(engine.likelihoods)
     with_model = profile_maker(english_reference(), scorer)  # the profile's own WEIGHTS
+    # for comparison only: every model group at weight 1 (what the model's readings can do when they count)
+    model_at_1 = profile_maker(english_reference(), scorer, dict.fromkeys(MODEL_GROUPS, 1.0))
     if args.model_features:
         started = time.perf_counter()
         scorer([t for texts in authors.values() for t in texts])
@@ -337,7 +340,7 @@ def main() -> None:
         print(f"{time.perf_counter() - started:.0f} s.", flush=True)
         with_model = model_features_tables(authors, scorer)
         if stored:
-            profiles = {"new": new_profile, "new + model": with_model, "old": old}
+            profiles = {"new": new_profile, "new + model": with_model, "model groups at 1": model_at_1, "old": old}
             stored_rewrites_table(args.stored_rewrites, args.input, profiles)
         return
     from cardwriter.cli.generation_commands import open_embedder
@@ -348,7 +351,7 @@ def main() -> None:
     filler.fill(engine, dataclasses.replace(FillRequest(source="Warm up.", wanted=1), max_rounds=1, max_tokens=4))
     print(f"\nModel: {engine.model_name}; the stack filler's defaults (preset {FillRequest.preset}).", flush=True)
     if not args.skip_rewrites:
-        profiles = {"new": new_profile, "new + model": with_model, "old": old}
+        profiles = {"new": new_profile, "new + model": with_model, "model groups at 1": model_at_1, "old": old}
         rewrites_table(authors, filler, engine, args.rewrites, profiles, args.rewrite_limit)
     if not args.skip_keep:
         keep_my_voice_table(authors, filler, engine, embedder, args.limit, args.n, args.weight)

@@ -21,7 +21,7 @@ hears without naming it:
   ``TextLikelihood``, ``LlamaEngine.likelihoods``): the shares of the text's tokens
   that were the model's most likely next token, or among its ten most likely.
 
-Within the last four groups a text's distance is the mean absolute z-score of its
+Within every group but word habits a text's distance is the mean absolute z-score of its
 features against the writer's means and spreads, each clipped at Z_CLIP so one
 freak feature (a paragraph of dialogue full of quotation marks) cannot dominate;
 each feature's spread is widened by a floor (``_FLOORS``) so a feature the writer
