@@ -154,6 +154,7 @@ def rewrites_table(
         for i, text in enumerate(texts):
             request = FillRequest(source=text, wanted=per_paragraph, seed=SEED + 100 * number + i)
             variants = [v.text for v in filler.fill(engine, request).variants]
+            print(json.dumps({"author": author, "odd": i, "rewrites": variants}), file=sys.stderr, flush=True)
             for label, measure in distances.items():
                 own, rew = measure([text]), measure(variants)
                 got[label][0].extend(own)
