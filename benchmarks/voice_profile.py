@@ -25,7 +25,9 @@ word-habit smoothing were chosen on the tuning half only.
    variants the stack would show). The rewrites' distance from the author's
    profile (the even half) is set beside the odd paragraphs' own. Distances are
    in units of the writer's own spread: 1.0 is how far the writer's own
-   paragraphs sit from the others'.
+   paragraphs sit from the others'. Side by side: the new profile without the
+   model, with the model's readings at the profile's own WEIGHTS ("new + model"),
+   with every model group at weight 1 (for comparison), and the old profile.
 4. Keep my voice on vs off (with the model), on the first ``--limit`` odd
    paragraphs of every author, both settings in one run with the same seed per
    paragraph: a stack of ``--n`` variants, its mean closeness to the author's
