@@ -18,7 +18,8 @@ word-habit smoothing were chosen on the tuning half only.
 2. Rewrites kept in a file (no model): benchmarks/calibration_rewrites.jsonl
    holds 36 raw SmolLM2 rewrites (three seeds each of paragraphs 00-02 of every
    author, unfiltered, made for the dedup calibration). Each is measured against
-   its author's other nine paragraphs, beside the rewritten paragraph itself.
+   its author's other nine paragraphs, beside the rewritten paragraph itself
+   (with ``--model-features`` also with the model's readings).
 3. Rewrites (with the model): each odd (held-out) paragraph (the first
    ``--rewrite-limit`` of each author) is rewritten by the
    app's own stack filler (the default model, SmolLM2, its default preset; the
