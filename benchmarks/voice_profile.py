@@ -6,28 +6,29 @@ even-numbered five of each author (00, 02, 04, 06, 08) are for tuning, the
 odd-numbered five (01 ... 09) for reporting. The profile's weights and its
 word-habit smoothing were chosen on the tuning half only.
 
-1. AUC per author: the chance that a paragraph of the author is closer to their
-   profile than a paragraph of another author; ties count half. Three ways,
-   old profile (``--old-commit``, the profile as it was before this change,
-   read from git) and new side by side:
-   - tune: inside the even half, leave-one-out (a baseline of 4, the fifth
-     against the other authors' 15 even paragraphs), pooled over the 5 folds;
-   - report: the author's 5 even paragraphs are the baseline; their 5 odd
-     paragraphs against the other authors' 15 odd paragraphs (none of these
-     20 was seen while tuning);
-   - all ten: the earlier protocol, leave-one-out over all ten (a baseline of
-     9), for comparison with the numbers before; it includes tuning paragraphs.
+1. AUC per author (``cardwriter.evaluation.voice_auc``): the chance that a
+   paragraph of the author is closer to their profile than another author's;
+   old profile (``--old-commit``, read from git) and new side by side. Tune:
+   leave-one-out inside the even half; report: the even five as the baseline,
+   the odd five against the other authors' odd fifteen; all ten: leave-one-out
+   over all ten (the earlier protocol; it includes the tuning half).
+   ``--model-features``: the same with the model's groups (top-1 and top-10
+   shares, mean log-probability; one decode per paragraph), their weights
+   chosen on the tuning half only, beside the profile without them.
 2. Rewrites kept in a file (no model): benchmarks/calibration_rewrites.jsonl
    holds 36 raw SmolLM2 rewrites (three seeds each of paragraphs 00-02 of every
    author, unfiltered, made for the dedup calibration). Each is measured against
-   its author's other nine paragraphs, beside the rewritten paragraph itself.
+   its author's other nine paragraphs, beside the rewritten paragraph itself
+   (with ``--model-features`` also with the model's readings).
 3. Rewrites (with the model): each odd (held-out) paragraph (the first
    ``--rewrite-limit`` of each author) is rewritten by the
    app's own stack filler (the default model, SmolLM2, its default preset; the
    variants the stack would show). The rewrites' distance from the author's
    profile (the even half) is set beside the odd paragraphs' own. Distances are
    in units of the writer's own spread: 1.0 is how far the writer's own
-   paragraphs sit from the others'.
+   paragraphs sit from the others'. Side by side: the new profile without the
+   model, with the model's readings at the profile's own WEIGHTS ("new + model"),
+   with every model group at weight 1 (for comparison), and the old profile.
 4. Keep my voice on vs off (with the model), on the first ``--limit`` odd
    paragraphs of every author, both settings in one run with the same seed per
    paragraph: a stack of ``--n`` variants, its mean closeness to the author's
@@ -37,7 +38,7 @@ word-habit smoothing were chosen on the tuning half only.
 
     PYTHONPATH=. python benchmarks/voice_profile.py [--input FILE.jsonl] [--no-model]
         [--rewrites 1] [--rewrite-limit 5] [--limit 1] [--n 8] [--weight 0.3] [--threads N]
-        [--skip-rewrites] [--skip-keep]
+        [--skip-rewrites] [--skip-keep] [--model-features]
 """
 
 from __future__ import annotations
@@ -50,39 +51,29 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from cardwriter.domain.style import build_profile
+from cardwriter.evaluation.voice_auc import (
+    MODEL_GROUPS,
+    Distances,
+    MakeProfile,
+    RememberedScorer,
+    auc,
+    author_of,
+    baseline_then_scored,
+    by_author,
+    halves,
+    leave_one_out,
+    model_features_tables,
+    profile_maker,
+)
 from cardwriter.services.english_reference import english_reference
 from cardwriter.services.stack_filling import FillRequest
 
 SEED = 4242
 OLD_COMMIT = "8f1539a"  # the last commit with the profile before word habits
-Distances = Callable[[list[str]], list[float]]
-MakeProfile = Callable[[list[str]], Distances]
-
-
-def auc(own: list[float], other: list[float]) -> float:
-    """Share of (own, other) pairs where the own paragraph is closer; ties count half."""
-    wins = sum((a < b) + 0.5 * (a == b) for a in own for b in other)
-    return wins / (len(own) * len(other))
-
-
-def by_author(path: Path) -> dict[str, list[str]]:
-    """The paragraphs of each author, in file order (the author is the name in brackets of ``source``)."""
-    found: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        author = row["source"].split("(")[1].split(")")[0] if "(" in row["source"] else row["source"]
-        found.setdefault(author, []).append(row["text"])
-    return found
-
-
-def halves(authors: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(tuning, report): each author's even-numbered paragraphs and their odd-numbered ones."""
-    return {a: t[0::2] for a, t in authors.items()}, {a: t[1::2] for a, t in authors.items()}
 
 
 def new_profile(texts: list[str]) -> Distances:
@@ -114,30 +105,6 @@ def old_profile_maker(commit: str) -> MakeProfile:
     return make
 
 
-def leave_one_out(authors: dict[str, list[str]], make: MakeProfile) -> dict[str, float]:
-    """Per author: each paragraph against the profile of their others, the other authors' paragraphs likewise."""
-    found = {}
-    for author, texts in authors.items():
-        others = [t for a, ts in authors.items() if a != author for t in ts]
-        own, other = [], []
-        for i in range(len(texts)):
-            distances = make(texts[:i] + texts[i + 1 :])
-            own += distances([texts[i]])
-            other += distances(others)
-        found[author] = auc(own, other)
-    return found
-
-
-def baseline_then_scored(baseline: dict[str, list[str]], scored: dict[str, list[str]], make: MakeProfile):
-    """Per author: the profile of their ``baseline`` paragraphs; their ``scored`` ones against the others'."""
-    found = {}
-    for author, texts in baseline.items():
-        distances = make(texts)
-        others = [t for a, ts in scored.items() if a != author for t in ts]
-        found[author] = auc(distances(scored[author]), distances(others))
-    return found
-
-
 def author_table(authors: dict[str, list[str]], old: MakeProfile) -> None:
     tune, report = halves(authors)
     protocols = {
@@ -157,40 +124,55 @@ def author_table(authors: dict[str, list[str]], old: MakeProfile) -> None:
             print(f"| {protocol} | {label} | {cells} | {statistics.fmean(got.values()):.3f} |")
 
 
+def _distance_cells(profiles: dict[str, tuple[list[float], list[float]]]) -> str:
+    """Per profile: the own paragraphs' mean distance, the rewrites' mean distance, and the AUC own closer."""
+    return " | ".join(
+        f"{statistics.fmean(own):.2f} | {statistics.fmean(rew):.2f} | {auc(own, rew):.3f}"
+        for own, rew in profiles.values()
+    )
+
+
+def _distance_header(first: str, labels: list[str]) -> str:
+    cells = " | ".join(f"own ({label}) | rewrites ({label}) | AUC ({label})" for label in labels)
+    return f"| {first} | rewrites | {cells} |\n|---|---:|" + "---:|---:|---:|" * len(labels)
+
+
 def rewrites_table(
-    authors: dict[str, list[str]], filler, engine, per_paragraph: int, old: MakeProfile, limit: int
+    authors: dict[str, list[str]], filler, engine, per_paragraph: int, profiles: dict[str, MakeProfile], limit: int
 ) -> None:
-    """Held-out own paragraphs (the first ``limit`` odd ones) against the stack filler's rewrites of them, per author."""
+    """Held-out own paragraphs (the first ``limit`` odd ones) against the stack filler's rewrites of them, per author.
+
+    Each author's row is printed as soon as it is done, and every paragraph's
+    distances on stderr as it is rewritten, so a run stopped early still says
+    what it measured.
+    """
     tune, report = halves(authors)
     report = {author: texts[:limit] for author, texts in report.items()}
-    print(
-        "\n| author | own held-out: mean distance | rewrites: mean distance | rewrites "
-        "| AUC own closer than rewrite (new) | same, old profile |"
-    )
-    print("|---|---:|---:|---:|---:|---:|")
-    pooled: dict[str, list[float]] = {"own": [], "rewrites": [], "old own": [], "old rewrites": []}
+    print("\nMean distances from the author's even five; AUC: the author's own held-out paragraph is closer.\n")
+    print(_distance_header("author", list(profiles)), flush=True)
+    pooled: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in profiles}
     for number, (author, texts) in enumerate(report.items()):
-        distances, old_distances = new_profile(tune[author]), old(tune[author])
-        rewritten: list[str] = []
+        distances = {label: make(tune[author]) for label, make in profiles.items()}
+        got: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in profiles}
         for i, text in enumerate(texts):
             request = FillRequest(source=text, wanted=per_paragraph, seed=SEED + 100 * number + i)
             variants = [v.text for v in filler.fill(engine, request).variants]
-            rewritten += variants
-            print(f"  {author} odd {i}: {len(variants)} rewrites", file=sys.stderr, flush=True)
-        own, rew = distances(texts), distances(rewritten)
-        old_own, old_rew = old_distances(texts), old_distances(rewritten)
-        for key, values in zip(pooled, (own, rew, old_own, old_rew), strict=True):
-            pooled[key] += values
-        print(
-            f"| {author} | {statistics.fmean(own):.2f} | {statistics.fmean(rew):.2f} | {len(rew)} "
-            f"| {auc(own, rew):.3f} | {auc(old_own, old_rew):.3f} |",
-            flush=True,
-        )
-    print(
-        f"| all | {statistics.fmean(pooled['own']):.2f} | {statistics.fmean(pooled['rewrites']):.2f} "
-        f"| {len(pooled['rewrites'])} | {auc(pooled['own'], pooled['rewrites']):.3f} "
-        f"| {auc(pooled['old own'], pooled['old rewrites']):.3f} |"
-    )
+            print(json.dumps({"author": author, "odd": i, "rewrites": variants}), file=sys.stderr, flush=True)
+            for label, measure in distances.items():
+                own, rew = measure([text]), measure(variants)
+                got[label][0].extend(own)
+                got[label][1].extend(rew)
+                print(
+                    f"  {author} odd {i} ({label}): own {own[0]:.2f}, rewrites " + ", ".join(f"{d:.2f}" for d in rew),
+                    file=sys.stderr,
+                    flush=True,
+                )
+        for label, (own, rew) in got.items():
+            pooled[label][0].extend(own)
+            pooled[label][1].extend(rew)
+        count = len(next(iter(got.values()))[1])
+        print(f"| {author} | {count} | {_distance_cells(got)} |", flush=True)
+    print(f"| all | {len(next(iter(pooled.values()))[1])} | {_distance_cells(pooled)} |", flush=True)
 
 
 class Replay:
@@ -220,7 +202,7 @@ class Replay:
         return [self._scores[t] for t in texts]
 
 
-def stored_rewrites_table(path: Path, dev: Path, old: MakeProfile) -> None:
+def stored_rewrites_table(path: Path, dev: Path, profiles: dict[str, MakeProfile]) -> None:
     """Rewrites kept in a file ({"id": paragraph id, "text": ...} a line) against the paragraphs they rewrite.
 
     Each rewrite is measured against the profile of its author's other nine
@@ -231,7 +213,7 @@ def stored_rewrites_table(path: Path, dev: Path, old: MakeProfile) -> None:
     authors: dict[str, list[str]] = {}
     for line in dev.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        author = row["source"].split("(")[1].split(")")[0] if "(" in row["source"] else row["source"]
+        author = author_of(row["source"])
         authors.setdefault(author, []).append(row["text"])
         ids[row["id"]] = (author, len(authors[author]) - 1)
     rewrites: dict[tuple[str, int], list[str]] = {}
@@ -239,32 +221,20 @@ def stored_rewrites_table(path: Path, dev: Path, old: MakeProfile) -> None:
         row = json.loads(line)
         rewrites.setdefault(ids[row["id"]], []).append(row["text"])
     print(f"\nStored rewrites ({path.name}): each against its author's other nine paragraphs.\n")
-    print(
-        "| author | paragraphs rewritten | own: mean distance | rewrites: mean distance | rewrites | AUC (new) | AUC (old) |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    pooled: dict[str, list[float]] = {"own": [], "rewrites": [], "old own": [], "old rewrites": []}
+    print(_distance_header("author", list(profiles)))
+    pooled: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in profiles}
     for author, texts in authors.items():
-        got: dict[str, list[float]] = {key: [] for key in pooled}
-        done = sorted(i for a, i in rewrites if a == author)
-        for i in done:
-            others = texts[:i] + texts[i + 1 :]
-            for label, make in (("", new_profile), ("old ", old)):
-                distances = make(others)
-                got[label + "own"] += distances([texts[i]])
-                got[label + "rewrites"] += distances(rewrites[author, i])
-        for key in pooled:
-            pooled[key] += got[key]
-        print(
-            f"| {author} | {len(done)} | {statistics.fmean(got['own']):.2f} | {statistics.fmean(got['rewrites']):.2f} "
-            f"| {len(got['rewrites'])} | {auc(got['own'], got['rewrites']):.3f} "
-            f"| {auc(got['old own'], got['old rewrites']):.3f} |"
-        )
-    print(
-        f"| all | | {statistics.fmean(pooled['own']):.2f} | {statistics.fmean(pooled['rewrites']):.2f} "
-        f"| {len(pooled['rewrites'])} | {auc(pooled['own'], pooled['rewrites']):.3f} "
-        f"| {auc(pooled['old own'], pooled['old rewrites']):.3f} |"
-    )
+        got: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in profiles}
+        for i in sorted(i for a, i in rewrites if a == author):
+            for label, make in profiles.items():
+                distances = make(texts[:i] + texts[i + 1 :])
+                got[label][0].extend(distances([texts[i]]))
+                got[label][1].extend(distances(rewrites[author, i]))
+        for label, (own, rew) in got.items():
+            pooled[label][0].extend(own)
+            pooled[label][1].extend(rew)
+        print(f"| {author} | {len(next(iter(got.values()))[1])} | {_distance_cells(got)} |")
+    print(f"| all | {len(next(iter(pooled.values()))[1])} | {_distance_cells(pooled)} |")
 
 
 def keep_my_voice_table(authors: dict[str, list[str]], filler, engine, embedder, limit: int, n: int, weight: float):
@@ -344,24 +314,49 @@ def main() -> None:
         default=Path(__file__).resolve().parent / "calibration_rewrites.jsonl",
         help="rewrites kept in a file, measured without the model (default: the dedup calibration's)",
     )
+    parser.add_argument(
+        "--model-features",
+        action="store_true",
+        help="the author table with the model's groups (top-1/top-10 shares, log-probability) tuned on the even half",
+    )
     args = parser.parse_args()
+    if args.no_model and args.model_features:
+        parser.error("--model-features needs the model: leave out --no-model")
     authors = by_author(args.input)
     old = old_profile_maker(args.old_commit)
     author_table(authors, old)
-    if args.stored_rewrites.exists():
-        stored_rewrites_table(args.stored_rewrites, args.input, old)
+    stored = args.stored_rewrites.exists()
+    if stored and not args.model_features:
+        stored_rewrites_table(args.stored_rewrites, args.input, {"new": new_profile, "old": old})
     if args.no_model:
         return
-    from cardwriter.cli.generation_commands import open_embedder
     from cardwriter.generation.factory import open_generator
+
+    engine = open_generator(None, n_threads=args.threads)
+    scorer = RememberedScorer(engine.likelihoods)
+    with_model = profile_maker(english_reference(), scorer)  # the profile's own WEIGHTS
+    # for comparison only: every model group at weight 1 (what the model's readings can do when they count)
+    model_at_1 = profile_maker(english_reference(), scorer, dict.fromkeys(MODEL_GROUPS, 1.0))
+    if args.model_features:
+        started = time.perf_counter()
+        scorer([t for texts in authors.values() for t in texts])
+        print(f"\nModel: {engine.model_name}; read {len(scorer.readings)} paragraphs in one call, ", end="")
+        print(f"{time.perf_counter() - started:.0f} s.", flush=True)
+        with_model = model_features_tables(authors, scorer)
+        if stored:
+            profiles = {"new": new_profile, "new + model": with_model, "model groups at 1": model_at_1, "old": old}
+            stored_rewrites_table(args.stored_rewrites, args.input, profiles)
+        return
+    from cardwriter.cli.generation_commands import open_embedder
     from cardwriter.services.stack_filling import StackFiller
 
-    engine, embedder = open_generator(None, n_threads=args.threads), open_embedder()
+    embedder = open_embedder()
     filler = StackFiller(embedder)
     filler.fill(engine, dataclasses.replace(FillRequest(source="Warm up.", wanted=1), max_rounds=1, max_tokens=4))
     print(f"\nModel: {engine.model_name}; the stack filler's defaults (preset {FillRequest.preset}).", flush=True)
     if not args.skip_rewrites:
-        rewrites_table(authors, filler, engine, args.rewrites, old, args.rewrite_limit)
+        profiles = {"new": new_profile, "new + model": with_model, "model groups at 1": model_at_1, "old": old}
+        rewrites_table(authors, filler, engine, args.rewrites, profiles, args.rewrite_limit)
     if not args.skip_keep:
         keep_my_voice_table(authors, filler, engine, embedder, args.limit, args.n, args.weight)
 

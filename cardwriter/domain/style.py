@@ -16,9 +16,12 @@ hears without naming it:
 - punctuation habits: commas, semicolons, colons, dashes, exclamation and question
   marks, quotation marks and parentheses, per word;
 - model likelihood (only when a scorer is given): the mean token log-probability
-  the current language model gives the text; model-written text scores higher.
+  the current language model gives the text; model-written text scores higher;
+- the model's first choices and its top ten (only when the scorer reads a
+  ``TextLikelihood``, ``LlamaEngine.likelihoods``): the shares of the text's tokens
+  that were the model's most likely next token, or among its ten most likely.
 
-Within the last four groups a text's distance is the mean absolute z-score of its
+Within every group but word habits a text's distance is the mean absolute z-score of its
 features against the writer's means and spreads, each clipped at Z_CLIP so one
 freak feature (a paragraph of dialogue full of quotation marks) cannot dominate;
 each feature's spread is widened by a floor (``_FLOORS``) so a feature the writer
@@ -37,7 +40,13 @@ of texts is the order of z.
 ``WEIGHTS`` were chosen on the even-numbered dev paragraphs only and are reported
 on the odd-numbered ones (benchmarks/voice_profile.py): word habits carry the
 voice; on paragraphs of about 100 words the other groups vary almost as much
-within an author as between authors, so they count a quarter each.
+within an author as between authors, so they count a quarter each. The model's
+three groups were weighed the same way (``--model-features``, a grid over the
+tuning half): the four authors' prose is about equally probable to SmolLM2, so
+they barely tell authors apart; the top-ten share won by a hair at a quarter,
+the log-probability and the top-1 share weigh nothing. Model-written text is
+another matter: SmolLM2's rewrites use its top-ten tokens far more often than
+the authors do (README, "Keeping your voice").
 
 Pure standard library: the profile of a few hundred paragraphs is a few thousand
 numbers and one word count per word the writer used.
@@ -49,13 +58,15 @@ import functools
 import math
 import re
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cardwriter.domain.likelihood import TextLikelihood
 from cardwriter.domain.word_habits import Reference, WordHabits, known_words
 
-Scorer = Callable[[list[str]], list[float]]
-"""Mean token log-probability of each text under the current model (``LlamaEngine.score``)."""
+Scorer = Callable[[list[str]], Sequence[float | TextLikelihood]]
+"""What the current model makes of each text: its mean token log-probability (``LlamaEngine.score``),
+or that and the shares of its tokens among the model's top 1 and top 10 (``LlamaEngine.likelihoods``)."""
 
 PUNCTUATION = {
     "comma": ",",
@@ -77,12 +88,16 @@ HABITS_SPREAD_FLOOR = 0.05  # word habits are in nats per word, a smaller unit
 
 WORD_HABITS = "word habits"
 MODEL_LIKELIHOOD = "model likelihood"
+MODEL_TOP1 = "model's first choices"
+MODEL_TOP10 = "model's top ten"
 WEIGHTS = {
     WORD_HABITS: 1.0,
     "sentence length": 0.25,
     "words": 0.25,
     "punctuation": 0.25,
-    MODEL_LIKELIHOOD: 1.0,
+    MODEL_LIKELIHOOD: 0.0,
+    MODEL_TOP1: 0.0,
+    MODEL_TOP10: 0.25,
 }
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)*")
@@ -95,6 +110,8 @@ _FLOORS = {
     "words": 0.02,
     "punctuation": 0.006,
     MODEL_LIKELIHOOD: 0.1,
+    MODEL_TOP1: 0.02,
+    MODEL_TOP10: 0.02,
 }
 
 
@@ -147,10 +164,16 @@ def _remembered_features(text: str) -> tuple[tuple[str, tuple[float, ...]], ...]
 
 
 def _with_likelihood(texts: Sequence[str], scorer: Scorer | None) -> list[dict[str, list[float]]]:
+    """The texts' features, with the model's groups when a scorer is given (one call for all the texts)."""
     rows = [{group: list(values) for group, values in _remembered_features(t)} for t in texts]
     if scorer is not None and texts:
         for row, score in zip(rows, scorer(list(texts)), strict=True):
-            row[MODEL_LIKELIHOOD] = [float(score)]
+            if isinstance(score, TextLikelihood):
+                row[MODEL_LIKELIHOOD] = [score.log_prob]
+                row[MODEL_TOP1] = [score.top1]
+                row[MODEL_TOP10] = [score.top10]
+            else:
+                row[MODEL_LIKELIHOOD] = [float(score)]
     return rows
 
 
@@ -223,6 +246,7 @@ class StyleProfile:
     spread: dict[str, float]  # per group: the spread of those distances (at least the group's floor)
     paragraphs: int
     scorer: Scorer | None = field(default=None, compare=False)
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))
 
     def distance(self, text: str) -> float:
         """How far ``text`` is from this voice; 1.0 = as far as the writer's paragraphs typically are from the others'."""
@@ -241,9 +265,9 @@ class StyleProfile:
         """2 ** (the weighted mean over groups of (distance - the writer's typical) / the writer's spread)."""
         total = weights = 0.0
         for group, value in raw.items():
-            total += WEIGHTS[group] * (value - self.centre[group]) / self.spread[group]
-            weights += WEIGHTS[group]
-        return 2.0 ** (total / weights)
+            total += self.weights[group] * (value - self.centre[group]) / self.spread[group]
+            weights += self.weights[group]
+        return 2.0 ** (total / weights) if weights else 1.0
 
     def closeness(self, text: str) -> float:
         """1 / (1 + distance): 1 is the voice itself, 0.5 is a typical paragraph of the writer."""
@@ -258,14 +282,20 @@ class StyleProfile:
 
 
 def build_profile(
-    paragraphs: Sequence[str], scorer: Scorer | None = None, reference: Reference | None = None
+    paragraphs: Sequence[str],
+    scorer: Scorer | None = None,
+    reference: Reference | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> StyleProfile | None:
     """The profile of the writer's own paragraphs, or None when there are too few (under MIN_BASELINE).
 
-    ``scorer`` (optional) adds the model-likelihood group: pass the current
-    engine's ``score``; it is then called for the baseline and for every text measured.
+    ``scorer`` (optional) adds the model's groups: pass the current engine's
+    ``likelihoods`` (log-probability, top-1 and top-10 shares, one decode per text)
+    or its ``score`` (the log-probability alone, which ``WEIGHTS`` weigh at 0); it
+    is called once for the baseline and once per call of ``distances``.
     ``reference`` (optional, everyday English word frequencies) adds the word-habits
     group; the app always passes one (``services.english_reference``).
+    ``weights`` (optional) replaces ``WEIGHTS``, group by group (the benchmark tunes with it).
     """
     texts = [p for p in paragraphs if len(words(p)) >= 3]
     if len(texts) < MIN_BASELINE:
@@ -287,4 +317,5 @@ def build_profile(
         )
         for group in own[0]
     }
-    return StyleProfile(totals.scales(), habits, centre, spread, len(texts), scorer)
+    chosen = {**WEIGHTS, **(weights or {})}
+    return StyleProfile(totals.scales(), habits, centre, spread, len(texts), scorer, chosen)

@@ -8,8 +8,14 @@ import statistics
 
 import pytest
 
+from cardwriter.domain.likelihood import TextLikelihood
 from cardwriter.domain.style import (
     MIN_BASELINE,
+    MODEL_LIKELIHOOD,
+    MODEL_TOP1,
+    MODEL_TOP10,
+    WEIGHTS,
+    WORD_HABITS,
     _raw_distances,
     _totals,
     _with_likelihood,
@@ -95,19 +101,52 @@ def test_a_profile_of_itself_scores_its_baseline_at_one_in_the_geometric_mean():
 
 
 def test_a_scorer_adds_the_model_likelihood_feature():
-    """A text the 'model' finds far more likely than the writer's usual text moves further away."""
+    """A text the 'model' finds far more likely than the writer's usual text moves further away, when it weighs."""
     calls = []
 
     def scorer(texts):
         calls.append(len(texts))
-        return [-0.5 if "likely" in t else -3.0 for t in texts]
+        return [-0.5 if "likely" in t else -3.0 - 0.1 * (len(t) % 3) for t in texts]
 
     plain = build_profile(TERSE[:4])
-    scored = build_profile(TERSE[:4], scorer=scorer)
+    scored = build_profile(TERSE[:4], scorer=scorer, weights={MODEL_LIKELIHOOD: 1.0})
     text = TERSE[4].replace("smiled", "smiled likely")
     assert calls == [4]
     assert scored.distance(text) > plain.distance(text)
     assert calls[-1] == 1
+    # the tuned weights give the log-probability alone nothing: it did not tell authors apart
+    assert WEIGHTS[MODEL_LIKELIHOOD] == 0.0
+    assert build_profile(TERSE[:4], scorer=scorer).distance(text) == pytest.approx(plain.distance(text))
+
+
+def _readings(top10_of):
+    """A scorer of ``TextLikelihood``: every reading the same but the top-10 share, ``top10_of(text)``."""
+    return lambda texts: [TextLikelihood(-3.5, 0.3, top10_of(t)) for t in texts]
+
+
+def test_text_in_the_models_top_ten_far_more_often_than_the_writers_moves_away():
+    """The writer's paragraphs hold about 60 % of the model's top-ten tokens; a text with 85 % sits further away."""
+    usual = {text: 0.58 + 0.01 * i for i, text in enumerate(TERSE[:4])}
+    text = TERSE[4]
+    plain = build_profile(TERSE[:4], reference=REFERENCE)
+    writerly = build_profile(TERSE[:4], scorer=_readings(lambda t: usual.get(t, 0.6)), reference=REFERENCE)
+    modelish = build_profile(TERSE[:4], scorer=_readings(lambda t: usual.get(t, 0.85)), reference=REFERENCE)
+    assert WEIGHTS[MODEL_TOP10] > 0
+    assert modelish.distance(text) > plain.distance(text) * 1.2
+    assert writerly.distance(text) < modelish.distance(text)
+    rows = _with_likelihood([text], _readings(lambda t: 0.7))
+    assert rows[0][MODEL_LIKELIHOOD] == [-3.5] and rows[0][MODEL_TOP1] == [0.3] and rows[0][MODEL_TOP10] == [0.7]
+
+
+def test_weights_replace_the_defaults_group_by_group():
+    usual = {text: 0.58 + 0.01 * i for i, text in enumerate(TERSE[:4])}
+    scorer = _readings(lambda t: usual.get(t, 0.85))
+    off = build_profile(TERSE[:4], scorer=scorer, reference=REFERENCE, weights={MODEL_TOP10: 0.0})
+    plain = build_profile(TERSE[:4], reference=REFERENCE)
+    assert off.weights[WORD_HABITS] == WEIGHTS[WORD_HABITS] and off.weights[MODEL_TOP10] == 0.0
+    assert off.distance(TERSE[4]) == pytest.approx(plain.distance(TERSE[4]))
+    heavier = build_profile(TERSE[:4], scorer=scorer, reference=REFERENCE, weights={MODEL_TOP10: 2.0})
+    assert heavier.distance(TERSE[4]) > build_profile(TERSE[:4], scorer=scorer, reference=REFERENCE).distance(TERSE[4])
 
 
 def test_word_habits_bring_the_writers_favourite_words_near():

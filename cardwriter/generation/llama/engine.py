@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from cardwriter.domain.likelihood import TextLikelihood
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
 from cardwriter.generation.chat_template import ChatTemplate
@@ -35,7 +36,7 @@ from cardwriter.generation.llama.context import DecodingContext
 from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.llama.run import BatchRun
 from cardwriter.generation.llama.samplers import SamplerFactory
-from cardwriter.generation.llama.scoring import ScoringContext, score_texts
+from cardwriter.generation.llama.scoring import ScoringContext, likelihood_texts, score_texts
 from cardwriter.generation.model_files import check_model_file, resolve_model
 from cardwriter.generation.presets import SamplerPreset, get_preset
 from cardwriter.generation.protocol import EarlyStop, Event, GenerationRequest
@@ -165,6 +166,10 @@ class LlamaEngine:
     def score(self, texts: Sequence[str]) -> list[float]:
         """Mean token log-probability of each text under this model, batched (see ``scoring``)."""
         return score_texts(self, texts)
+
+    def likelihoods(self, texts: Sequence[str]) -> list[TextLikelihood]:
+        """``score`` with the shares of tokens that were the model's top 1 and top 10, from the same one decode."""
+        return likelihood_texts(self, texts)
 
     def scoring_context(self) -> ScoringContext:
         """The context ``score`` decodes in, made on first use (the caller holds the engine's lock)."""

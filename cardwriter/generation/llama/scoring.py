@@ -19,6 +19,12 @@ context, whatever was scored before it. Arrivals are not batched together: a
 text's score moves by up to 0.06 nats with the company it is decoded in, and
 batching saves no decode work. The engine's lock is held throughout, so
 scoring and generating never touch llama.cpp at the same time.
+
+``likelihood_texts`` reads more from the same one decode per text: beside the
+mean log-probability, the shares of the text's tokens that were the model's
+first choice (top 1) and among its ten most likely (top 10) at their position,
+the "rate of words the model finds most likely" the style profile compares
+with the writer's own (``domain.likelihood``).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cardwriter.domain.likelihood import TextLikelihood
 from cardwriter.errors import UserError
 from cardwriter.generation.llama.backend import ContextPointer, ModelPointer
 
@@ -59,6 +66,25 @@ def mean_log_prob(logits: np.ndarray, tokens: Sequence[int]) -> float:
     sums = np.exp(rows - top[:, None]).sum(axis=1, dtype=np.float64)
     picked = rows[np.arange(len(tokens) - 1), np.asarray(tokens[1:])].astype(np.float64)
     return float(np.mean(picked - top - np.log(sums)))
+
+
+def token_likelihood(logits: np.ndarray, tokens: Sequence[int]) -> TextLikelihood:
+    """``mean_log_prob`` of the rows, and how often ``tokens[i + 1]`` was among row ``i``'s top 1 and top 10.
+
+    A token's rank is the number of tokens with a strictly higher logit, so a tie
+    at the top counts as the model's first choice. A text of one token reads
+    (0.0, 0.0, 0.0), as ``mean_log_prob`` scores it 0.0.
+    """
+    if len(tokens) < 2:
+        return TextLikelihood(0.0, 0.0, 0.0)
+    rows = logits[: len(tokens) - 1]
+    picked = rows[np.arange(len(tokens) - 1), np.asarray(tokens[1:])]
+    ranks = (rows > picked[:, None]).sum(axis=1)
+    return TextLikelihood(
+        log_prob=mean_log_prob(logits, tokens),
+        top1=float(np.mean(ranks < 1)),
+        top10=float(np.mean(ranks < 10)),
+    )
 
 
 def _batches(token_lists: list[list[int]]) -> list[list[int]]:
@@ -128,6 +154,19 @@ class ScoringContext:
             for first, toks in zip(rows, texts, strict=True)
         ]
 
+    def likelihood_pass(self, texts: list[list[int]]) -> list[TextLikelihood]:
+        """``token_likelihood`` of each token list, all from one decode from an empty cache (as ``score_pass``)."""
+        lib = self._lib
+        lib.llama_memory_clear(self._memory, True)
+        rows = _fill(self._batch, texts)
+        rc = lib.llama_decode(self.ctx, self._batch)
+        if rc != 0:
+            raise UserError(f"llama.cpp failed to score texts (code {rc}) with {self._name}")
+        return [
+            token_likelihood(_logit_rows(lib, self.ctx, first, len(toks), self._n_vocab), toks)
+            for first, toks in zip(rows, texts, strict=True)
+        ]
+
 
 def score_texts(engine: LlamaEngine, texts: Sequence[str]) -> list[float]:
     """Mean token log-probability of each text under the engine's model (0.0 for an empty text)."""
@@ -143,6 +182,26 @@ def score_texts(engine: LlamaEngine, texts: Sequence[str]) -> list[float]:
             for g, value in zip(group, passed, strict=True):
                 scores[todo[g]] = value
     return scores
+
+
+def likelihood_texts(engine: LlamaEngine, texts: Sequence[str]) -> list[TextLikelihood]:
+    """``score_texts`` with the top-1 and top-10 shares beside each mean log-probability, from the same decode.
+
+    Texts are batched exactly as ``score_texts`` batches them, so each
+    ``log_prob`` equals that text's ``score_texts`` value in the same company.
+    """
+    token_lists = [engine.tokenize(t)[:MAX_TEXT_TOKENS] if t.strip() else [] for t in texts]
+    found = [TextLikelihood(0.0, 0.0, 0.0)] * len(texts)
+    todo = [i for i, t in enumerate(token_lists) if len(t) >= 2]
+    if not todo:
+        return found
+    with engine._lock:
+        context = engine.scoring_context()
+        for group in _batches([token_lists[i] for i in todo]):
+            passed = context.likelihood_pass([token_lists[todo[g]] for g in group])
+            for g, value in zip(group, passed, strict=True):
+                found[todo[g]] = value
+    return found
 
 
 def _fill(batch, texts: list[list[int]]) -> list[int]:
