@@ -141,21 +141,8 @@ class ScoringContext:
             self._lib.llama_free(self.ctx)
             self.ctx = 0
 
-    def score_pass(self, texts: list[list[int]]) -> list[float]:
-        """Mean log-probability of each token list, all decoded in one pass from an empty cache."""
-        lib = self._lib
-        lib.llama_memory_clear(self._memory, True)
-        rows = _fill(self._batch, texts)
-        rc = lib.llama_decode(self.ctx, self._batch)
-        if rc != 0:
-            raise UserError(f"llama.cpp failed to score texts (code {rc}) with {self._name}")
-        return [
-            mean_log_prob(_logit_rows(lib, self.ctx, first, len(toks), self._n_vocab), toks)
-            for first, toks in zip(rows, texts, strict=True)
-        ]
-
     def likelihood_pass(self, texts: list[list[int]]) -> list[TextLikelihood]:
-        """``token_likelihood`` of each token list, all from one decode from an empty cache (as ``score_pass``)."""
+        """``token_likelihood`` of each token list, all decoded in one pass from an empty cache."""
         lib = self._lib
         lib.llama_memory_clear(self._memory, True)
         rows = _fill(self._batch, texts)
@@ -170,25 +157,14 @@ class ScoringContext:
 
 def score_texts(engine: LlamaEngine, texts: Sequence[str]) -> list[float]:
     """Mean token log-probability of each text under the engine's model (0.0 for an empty text)."""
-    token_lists = [engine.tokenize(t)[:MAX_TEXT_TOKENS] if t.strip() else [] for t in texts]
-    scores = [0.0] * len(texts)
-    todo = [i for i, t in enumerate(token_lists) if len(t) >= 2]
-    if not todo:
-        return scores
-    with engine._lock:
-        context = engine.scoring_context()
-        for group in _batches([token_lists[i] for i in todo]):
-            passed = context.score_pass([token_lists[todo[g]] for g in group])
-            for g, value in zip(group, passed, strict=True):
-                scores[todo[g]] = value
-    return scores
+    return [found.log_prob for found in likelihood_texts(engine, texts)]
 
 
 def likelihood_texts(engine: LlamaEngine, texts: Sequence[str]) -> list[TextLikelihood]:
-    """``score_texts`` with the top-1 and top-10 shares beside each mean log-probability, from the same decode.
+    """Each text's mean token log-probability, and the shares of its tokens that were the model's top 1 and top 10.
 
-    Texts are batched exactly as ``score_texts`` batches them, so each
-    ``log_prob`` equals that text's ``score_texts`` value in the same company.
+    Texts of fewer than two tokens read (0.0, 0.0, 0.0). ``score_texts`` is the
+    ``log_prob`` of this: one pass serves both (the ranks cost a few ms beside the decode).
     """
     token_lists = [engine.tokenize(t)[:MAX_TEXT_TOKENS] if t.strip() else [] for t in texts]
     found = [TextLikelihood(0.0, 0.0, 0.0)] * len(texts)

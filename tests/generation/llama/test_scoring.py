@@ -52,7 +52,7 @@ def _fresh_context_score(engine, text: str) -> float:
         engine._lib, engine._model, engine.n_vocab, name="test", n_threads=2, n_threads_batch=2, n_seq_max=1
     )
     try:
-        return context.score_pass([engine.tokenize(text)])[0]
+        return context.likelihood_pass([engine.tokenize(text)])[0].log_prob
     finally:
         context.free()
 
