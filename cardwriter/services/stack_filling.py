@@ -228,9 +228,9 @@ class StackFiller:
                 continue
             fresh, vecs = [fresh[i] for i in on_topic], vecs[on_topic]
             # scored before dedup: a near-duplicate must not be dropped for a sibling the model then drops
-            unfit = unlikely(fresh)
-            result.dropped.extend(Dropped(fresh[d.index], d.reason, d.detail) for d in unfit)
-            likely = [i for i in range(len(fresh)) if i not in {d.index for d in unfit}]
+            unfit = {d.index: d for d in unlikely(fresh)}
+            result.dropped.extend(Dropped(fresh[i], d.reason, d.detail) for i, d in unfit.items())
+            likely = [i for i in range(len(fresh)) if i not in unfit]
             if not likely:
                 continue
             fresh, vecs = [fresh[i] for i in likely], vecs[likely]

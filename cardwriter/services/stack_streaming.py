@@ -206,8 +206,9 @@ class StreamingRound:
                 detail = detail.replace(f"stack item {drop.other}", "another candidate")
             result.dropped.append(Dropped(candidate, reason, detail, drop.cosine))
             return False
-        for improbable in self.unlikely([candidate]):
-            result.dropped.append(Dropped(candidate, improbable.reason, improbable.detail))
+        doubts = self.unlikely([candidate])
+        if doubts:
+            result.dropped.append(Dropped(candidate, doubts[0].reason, doubts[0].detail))
             return False
         self.kept_vecs.append(vec)
         return True
