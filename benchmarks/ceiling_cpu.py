@@ -82,7 +82,7 @@ def main() -> int:
     if binary is None:
         raise SystemExit("build llama-batched-bench first: benchmarks/llama_batched_bench.sh")
     engine = LlamaEngine(n_threads=1)
-    model = str(engine.path)
+    model = str(engine.weights)
     rows = []
     for n in args.n:
         request = GenerationRequest(

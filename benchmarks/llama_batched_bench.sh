@@ -38,7 +38,8 @@ EXTRA=${EXTRA:-}
 
 model=${1:-}
 if [ -z "$model" ]; then
-    model=$("$PYTHON" -c 'from cardwriter.generation.model_files import resolve_model; print(resolve_model())')
+    # the file the engine runs (for the packaged model, its Q8_0 copy: see generation/llama/weights_copy.py)
+    model=$("$PYTHON" -c 'from cardwriter.generation.llama import LlamaEngine; e = LlamaEngine(); print(e.weights); e.close()')
 fi
 [ -f "$model" ] || { echo "no model file at $model" >&2; exit 1; }
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 # Qt must know before the first QApplication (pytest-qt's session-wide qapp) that there is no screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The packaged model's Q8_0 copy (generation/llama/weights_copy) is made once for every test
+# run on this machine, not in each test's own cache folder (145 MB each).
+os.environ.setdefault("CARDWRITER_WEIGHTS_DIR", os.path.join(tempfile.gettempdir(), "cardwriter-test-weights"))
 
 
 @pytest.fixture(autouse=True)

@@ -49,7 +49,7 @@ def run_bench_stack(args: argparse.Namespace) -> int:
 
     paragraphs = load_paragraphs(args.input, args.limit)
     engine = LlamaEngine(args.model, n_threads=args.threads)
-    path = str(engine.path)
+    path = str(engine.weights)  # the file the engine runs: both sides on the same weights
     plain = None if args.no_plain else (lambda: open_plain_llama(path, args.threads))
     bench = run_stack_bench(
         engine,

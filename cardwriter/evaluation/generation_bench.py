@@ -140,7 +140,7 @@ def run_generation_bench(
     gc.collect()
 
     n_ctx = -(-(prompt_tokens + tokens + 64) // 256) * 256
-    llm = open_plain_llama(str(engine.path), threads, n_ctx, repeat_last_n=chosen.repeat_last_n)
+    llm = open_plain_llama(str(engine.weights), threads, n_ctx, repeat_last_n=chosen.repeat_last_n)
     options = sampling(chosen, banned=eog)
 
     def plain(budget: int) -> tuple[float, int]:
@@ -161,7 +161,13 @@ def run_generation_bench(
     ceiling = None
     if binary is not None:
         ceiling = measure_ceiling(
-            binary, engine.path, n=n, prompt_tokens=prompt_tokens, tokens=tokens, threads=threads, flash_attn=flash_attn
+            binary,
+            engine.weights,
+            n=n,
+            prompt_tokens=prompt_tokens,
+            tokens=tokens,
+            threads=threads,
+            flash_attn=flash_attn,
         )
     return BenchResult(
         model=engine.model_name,

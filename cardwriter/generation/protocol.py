@@ -57,9 +57,11 @@ class GenerationRequest:
     refills: int = 0
     want_refill: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
     early_stop: EarlyStop | None = field(default=None, compare=False, repr=False)
-    # Ramp (the llama.cpp engine): ``ramp_start`` sequences start (0: all n), one more every ``ramp_every`` steps
+    # Ramp (the llama.cpp engine): ``ramp_start`` sequences start (0: all n); after ``ramp_hold``
+    # steps, one more joins every ``ramp_every`` steps
     ramp_start: int = 0
     ramp_every: int = 1
+    ramp_hold: int = 0
 
     def __post_init__(self) -> None:
         if self.n < 1:

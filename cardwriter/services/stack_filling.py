@@ -89,9 +89,14 @@ class FillRequest:
     max_tokens: int | None = None
     streaming: bool = True  # filter as candidates finish, show variants as they pass, stop early, refill
     pool: float = 1.5  # streaming: stop generating once this many times the variants needed passed
-    # streaming: the batch starts with ramp_start candidates (0: all at once), one more joins every ramp_every steps
+    # streaming: the batch starts with ramp_start candidates (0: all at once); after ramp_hold steps
+    # one more joins every ramp_every steps
     ramp_start: int = 0
     ramp_every: int = 1
+    ramp_hold: int = 0
+    # streaming: candidates still being written count towards the pool at the pass rate seen so far
+    # (times this; 0: only finished ones count, so every slot is refilled until the pool is full)
+    trust_running: float = 1.0
     closeness: Callable[[list[str]], list[float]] | None = None  # "keep my voice": closeness of texts to the writer
     closeness_weight: float = 0.3
     fusion: FusionConfig = FusionConfig()  # fluency (every kind) and fusion (recombine) filters
@@ -210,6 +215,7 @@ class StackFiller:
                     want_refill=streaming.want_refill,
                     ramp_start=request.ramp_start,
                     ramp_every=request.ramp_every,
+                    ramp_hold=request.ramp_hold,
                 )
                 held_texts, held_vecs = streaming.run(generator, generation, cancel, on_piece, round_no)
                 continue

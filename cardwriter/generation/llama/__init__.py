@@ -9,6 +9,7 @@
 - ``context``: the llama.cpp context, its batch, and the prefix on its home sequence.
 - ``backend``: llama.cpp's process-wide set-up and logs.
 - ``model_params``: model parameters that keep llama.cpp off its AMX path where it crashes.
+- ``weights_copy``: the packaged model's weights stored again as Q8_0, once (faster batched on the CPU).
 
 llama.cpp itself is imported only when an engine is made.
 """

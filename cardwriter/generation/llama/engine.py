@@ -30,6 +30,7 @@ from cardwriter.errors import UserError
 from cardwriter.generation import prompts
 from cardwriter.generation.chat_template import ChatTemplate
 from cardwriter.generation.gpu import backend_label
+from cardwriter.generation.llama import weights_copy
 from cardwriter.generation.llama.backend import Backend
 from cardwriter.generation.llama.blend import ControlVector
 from cardwriter.generation.llama.context import DecodingContext
@@ -37,7 +38,7 @@ from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.llama.run import BatchRun
 from cardwriter.generation.llama.samplers import SamplerFactory
 from cardwriter.generation.llama.scoring import ScoringContext, likelihood_texts, score_texts
-from cardwriter.generation.model_files import check_model_file, resolve_model
+from cardwriter.generation.model_files import check_model_file, packaged_model, resolve_model
 from cardwriter.generation.presets import SamplerPreset, get_preset
 from cardwriter.generation.protocol import EarlyStop, Event, GenerationRequest
 
@@ -57,6 +58,9 @@ class LlamaEngine:
     ``reuse_prefix`` True (the default) keeps the last request's shared prompt
     prefix in the KV cache for the next request with the same prefix.
     ``n_threads_batch`` (default ``n_threads``) is for prompt decoding.
+    ``fast_weights`` True (the default) runs the packaged default model, on the
+    CPU, from its Q8_0 copy (``weights_copy``: the same weights, faster batched);
+    ``weights`` is the file llama.cpp loaded.
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class LlamaEngine:
         flash_attn: bool | None = False,
         reuse_prefix: bool = True,
         gpu_layers: int = 0,
+        fast_weights: bool = True,
         verbose: bool = False,
     ) -> None:
         self.path = resolve_model(model)
@@ -86,7 +91,14 @@ class LlamaEngine:
         self._lib = lib = Backend.ensure(verbose)
         params = default_model_params(lib)  # without llama.cpp's crashing AMX buffers
         params.n_gpu_layers = gpu_layers  # -1: all; a CPU build offloads none whatever it is asked
-        self._model = lib.llama_model_load_from_file(str(self.path).encode(), params)
+        self.weights = self.path
+        if fast_weights and gpu_layers == 0 and self.path == packaged_model():
+            self.weights = weights_copy.q8_0_copy(self.path, lib)
+        self._model = lib.llama_model_load_from_file(str(self.weights).encode(), params)
+        if not self._model and self.weights != self.path:  # a damaged copy: drop it, use the original
+            weights_copy.discard(self.weights)
+            self.weights = self.path
+            self._model = lib.llama_model_load_from_file(str(self.path).encode(), params)
         if not self._model:
             raise UserError(
                 f"llama.cpp could not load model file {self.path}: it is damaged, incomplete, or of an "
@@ -210,6 +222,7 @@ class LlamaEngine:
             want_refill=request.want_refill,
             ramp_start=request.ramp_start,
             ramp_every=request.ramp_every,
+            ramp_hold=request.ramp_hold,
             control=control,
         )
 
@@ -229,6 +242,7 @@ class LlamaEngine:
         want_refill: Callable[[], bool] | None = None,
         ramp_start: int = 0,
         ramp_every: int = 1,
+        ramp_hold: int = 0,
         control: ControlVector | None = None,
     ) -> Iterator[Event]:
         """Generate one sequence per prompt text, all in one batch per step.
@@ -237,7 +251,8 @@ class LlamaEngine:
         ``width`` (default: all) sequences run at once; each later prompt takes the
         slot of one that ended, while ``want_refill()`` (default: always) says so.
         ``early_stop(index, text)`` True ends a sequence at once (``FINISH_EARLY``).
-        ``ramp_start`` (0: all ``width``) sequences start; one more joins every ``ramp_every`` steps.
+        ``ramp_start`` (0: all ``width``) sequences start; after ``ramp_hold`` steps one more
+        joins every ``ramp_every`` steps.
         ``control`` steers the run with a control vector (see ``blend``); None runs unsteered.
 
         The generator owns the context from its first event until it ends, is
@@ -265,6 +280,7 @@ class LlamaEngine:
             want_refill=want_refill,
             ramp_start=ramp_start,
             ramp_every=ramp_every,
+            ramp_hold=ramp_hold,
         )
         if run.longest > self.n_ctx_train:
             raise UserError(

@@ -16,10 +16,13 @@ A run is made by ``LlamaEngine.stream_prompts`` and driven by its generator:
    (``want_refill``), the next waiting prompt takes its slot: a copy of the
    prefix, and its tail decoded in the same ``llama_decode`` as the others'
    next tokens, so the batch stays full.
-4. Ramp (``ramp_start`` > 0): only that many sequences start; one more joins
-   every ``ramp_every`` steps (in a free slot, the same way as a refill) until
-   ``n`` run at once. A step costs more the more sequences it holds, so the
-   first sequences finish sooner and the rest arrive one by one behind them.
+4. Ramp (``ramp_start`` > 0): only that many sequences start; after
+   ``ramp_hold`` steps, or as soon as one of them finishes (not stopped
+   early), one more joins every ``ramp_every`` steps (in a free
+   slot, the same way as a refill) until ``n`` run at once. A step costs more
+   the more sequences it holds, so the first sequences finish sooner and the
+   rest arrive behind them. A slot left empty because the caller wanted no
+   refill then is free again: a later step fills it if the caller asks again.
 
 Who may touch the context. The engine's lock guards every llama.cpp call of
 a run, and is never held while an event is out with the consumer. A run owns
@@ -57,7 +60,8 @@ class BatchRun:
 
     ``width`` (default: all of them) is how many run at once; the other prompts
     wait for a slot (continuous batching). ``ramp_start`` (0: no ramp) of them
-    start, and one more every ``ramp_every`` steps until ``width`` run.
+    start, and after ``ramp_hold`` steps (or the first to finish) one more every ``ramp_every``
+    steps until ``width`` run.
     """
 
     def __init__(
@@ -79,14 +83,19 @@ class BatchRun:
         want_refill: Callable[[], bool] | None = None,
         ramp_start: int = 0,
         ramp_every: int = 1,
+        ramp_hold: int = 0,
     ) -> None:
         n = min(width or len(token_lists), len(token_lists))
-        if ramp_start < 0 or ramp_every < 1:
-            raise ValueError(f"ramp_start must be at least 0 and ramp_every at least 1, not {ramp_start}, {ramp_every}")
+        if ramp_start < 0 or ramp_every < 1 or ramp_hold < 0:
+            raise ValueError(
+                "ramp_start and ramp_hold must be at least 0 and ramp_every at least 1, "
+                f"not {ramp_start}, {ramp_hold}, {ramp_every}"
+            )
         self.token_lists = token_lists
         self.n = n  # slots: sequences at once
         self._starting = min(ramp_start, n) if ramp_start else n  # sequences in the first batch
         self._ramp_every = ramp_every
+        self._ramp_hold = ramp_hold if ramp_start else 0
         self._free_slots = list(range(self._starting, n))  # slots no sequence has taken yet (the ramp)
         self._steps = 0
         self._early_stop = early_stop
@@ -181,6 +190,8 @@ class BatchRun:
                 if text:
                     yield TextPiece(seq.index, text)
                 if seq.finish_reason is not None:
+                    if seq.finish_reason != FINISH_EARLY:
+                        self._ramp_hold = min(self._ramp_hold, self._steps)  # a finished one ends the hold
                     self._retire(seq)
                     yield seq.done(seq.finish_reason, self._elapsed())
             self._decode_next()
@@ -205,11 +216,13 @@ class BatchRun:
     def _decode_next(self) -> None:
         """Decode the token each live sequence just took, all in one batch."""
         with self._lock:
-            if self.evicted or not self.live:
+            if self.evicted:
                 return
             assert self._ctx is not None
             self._steps += 1
             self._ramp_up()
+            if not self.live:
+                return
             entries: list[tuple[int, int, int, bool]] = []
             for seq in self.live:
                 if seq.tail:  # joined the batch in a freed slot: its prompt tail first
@@ -222,8 +235,15 @@ class BatchRun:
             self._ctx.decode()
 
     def _ramp_up(self) -> None:
-        """On every ``ramp_every``-th step, one waiting prompt joins in a slot not yet taken."""
-        if not self._free_slots or not self._waiting or self._steps % self._ramp_every:
+        """After ``ramp_hold`` steps, on every ``ramp_every``-th, one waiting prompt joins in a free slot.
+
+        Also the way back for a slot left empty when the caller wanted no refill: if it asks
+        again later, a step fills it (at once when nothing else runs).
+        """
+        held = self._steps - self._ramp_hold
+        if not self._free_slots or not self._waiting:
+            return
+        if self.live and (held < 0 or held % self._ramp_every):  # an empty batch refills at once
             return
         if self._want_refill():
             fresh = self._new_sequence(self._waiting.pop(0), slot=self._free_slots.pop(0))
@@ -243,6 +263,7 @@ class BatchRun:
                 self.sequences.append(fresh)
                 self.live[at] = fresh
                 return
+            self._free_slots.append(seq.slot)  # a later step may fill it, if the caller asks again
         self.live.remove(seq)
 
     def _cancel_live(self) -> Iterator[Event]:

@@ -68,3 +68,29 @@ def test_a_ramp_stops_growing_when_the_caller_wants_no_more(engine):
 def test_a_bad_ramp_is_refused(engine):
     with pytest.raises(ValueError, match="ramp_every"):
         list(engine.stream(ramped(ramp_every=0)))
+
+
+def test_a_held_ramp_adds_nobody_until_the_hold_is_over(engine):
+    events = list(engine.stream(ramped(n=3, ramp_hold=6, ramp_every=1, max_tokens=12)))
+    starts = [first_piece(events, i) for i in range(3)]
+    pieces_of_0_before_1 = sum(1 for e in events[: starts[1]] if isinstance(e, TextPiece) and e.index == 0)
+    assert pieces_of_0_before_1 >= 6  # sequence 1 joined after the sixth step, not before
+    assert starts[1] < starts[2]
+
+
+def test_a_slot_left_empty_is_filled_again_when_the_caller_asks_once_more(engine):
+    answers = iter([False])  # "no more" when the first sequence ends, then "yes" (StopIteration -> default)
+
+    def want_refill() -> bool:
+        return next(answers, True)
+
+    request = ramped(ramp_start=0, n=1, refills=2, want_refill=want_refill)
+    done = [e.index for e in engine.stream(request) if isinstance(e, SequenceDone)]
+    assert done == [0, 1, 2]  # the batch of one ran dry, and still the caller got what it asked for next
+
+
+def test_the_first_sequence_to_finish_ends_the_hold(engine):
+    events = list(engine.stream(ramped(n=3, ramp_hold=1000, ramp_every=1, max_tokens=8)))
+    done = {e.index for e in events if isinstance(e, SequenceDone)}
+    assert done == {0, 1, 2}  # not held for 1000 steps: the ramp went on once sequence 0 was done
+    assert done_at(events, 0) < first_piece(events, 1) < first_piece(events, 2)
