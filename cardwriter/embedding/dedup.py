@@ -244,24 +244,39 @@ def degenerate_reason(
         return DropReason.LOOPING, (
             f"looping: {share:.0%} of its word {config.loop_n}-grams repeat, one occurs {top} times"
         )
-    lowered = " ".join(text.lower().split()).replace("\u2019", "'")
-    source_lowered = " ".join(source.lower().split()).replace("\u2019", "'")
-    for phrase in config.echo_phrases:
-        if phrase.lower() in lowered and phrase.lower() not in source_lowered:
-            return DropReason.ECHOES_PROMPT, f"echoes the prompt: contains {phrase!r}"
-    for pattern in config.echo_patterns:
-        found = re.search(pattern, lowered)
-        if found and not re.search(pattern, source_lowered):
-            return DropReason.ECHOES_PROMPT, f"echoes the prompt: talks about the text ({found.group(0)!r})"
-    opening = lowered.lstrip(" \"'\u201c*#>-")
-    for phrase in config.echo_openings:
-        if opening.startswith(phrase.lower()):
-            return DropReason.ECHOES_PROMPT, f"echoes the prompt: starts with {phrase!r}"
+    echo = echo_reason(text, source, config)
+    if echo is not None:
+        return DropReason.ECHOES_PROMPT, echo
     if kind in config.copy_kinds:
         copied = containment(shingles(text, config.overlap_n), shingles(source, config.overlap_n))
         if copied >= config.copy_containment:
             detail = f"copies the source: {copied:.0%} of its word {config.overlap_n}-grams are in it"
             return DropReason.COPIES_SOURCE, detail
+    return None
+
+
+def echo_reason(text: str, source: str, config: DedupConfig = DedupConfig(), *, complete: bool = True) -> str | None:
+    """Why ``text`` echoes the prompt or talks about the task instead of doing it, or None.
+
+    ``complete`` False: ``text`` is the start of a text still being written. A
+    phrase or an opening found in it stays in the whole text, so the verdict
+    holds; a pattern must end before the text does (more letters could still
+    change the word it ends on).
+    """
+    lowered = " ".join(text.lower().split()).replace("\u2019", "'")
+    source_lowered = " ".join(source.lower().split()).replace("\u2019", "'")
+    for phrase in config.echo_phrases:
+        if phrase.lower() in lowered and phrase.lower() not in source_lowered:
+            return f"echoes the prompt: contains {phrase!r}"
+    for pattern in config.echo_patterns:
+        found = re.search(pattern, lowered)
+        if found and (complete or found.end() < len(lowered)) and not re.search(pattern, source_lowered):
+            return f"echoes the prompt: talks about the text ({found.group(0)!r})"
+    opening = lowered.lstrip(" \"'\u201c*#>-")
+    source_opening = source_lowered.lstrip(" \"'\u201c*#>-")
+    for phrase in config.echo_openings:
+        if opening.startswith(phrase.lower()) and not source_opening.startswith(phrase.lower()):
+            return f"echoes the prompt: starts with {phrase!r}"
     return None
 
 

@@ -53,6 +53,8 @@ LABEL_OPENINGS: tuple[str, ...] = (
     r"(?:in )?(?:this|the) (?:rewritten|revised|new|fused|combined) (?:paragraph|version|text)\b",
     r"i (?:think|would|will|can|have)\b",
     r"as an ai\b",
+    # a first line of at most five words ending in a colon: "Preamble:", "The scene:", "Sentence:"
+    r"(?:[^\s:]+[ \t]+){0,4}[^\s:]+:[ \t]*\n",
 )
 """Regular expressions for openings that label the text or talk about the task (case-insensitive)."""
 
@@ -108,11 +110,27 @@ def wrong_language(text: str, parents: Sequence[str]) -> str | None:
     return None
 
 
-def label_opening(text: str) -> str | None:
-    """The label or meta opening ``text`` starts with ("Original:", "Here is", ...), or None."""
-    opening = text.strip().lstrip(" \"'\u201c\u2018*#>-_").replace("\u2019", "'")
+def label_opening(text: str, *, sources: Sequence[str] = (), complete: bool = True) -> str | None:
+    """The label or meta opening ``text`` starts with ("Original:", "Here is", ...), or None.
+
+    An opening one of ``sources`` starts with too is the writer's own, not a label.
+    ``complete`` False: ``text`` is the start of a text still being written, and a
+    label counts only if it ends before the text does ("Sure" could yet become "Surely").
+    """
+    opening = _opening(text)
+    if complete:
+        opening = opening.rstrip()
     found = _LABEL_RE.match(opening)
-    return found.group(0) if found else None
+    if found is None or (not complete and found.end() >= len(opening)):
+        return None
+    label = found.group(0).strip()
+    if any(_opening(s).lower().startswith(label.lower()) for s in sources):
+        return None
+    return label
+
+
+def _opening(text: str) -> str:
+    return text.lstrip().lstrip(" \"'\u201c\u2018*#>-_").replace("\u2019", "'")
 
 
 def content_words(text: str) -> set[str]:

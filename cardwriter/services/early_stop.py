@@ -7,7 +7,12 @@ would throw away. Each rule here only fires on text the end filters
 (``embedding.dedup``) would drop or that adds nothing to the stack:
 
 - a label or a chatty preamble at the start ("Sure, ...", "Here is ...",
-  "Rewrite:", "Original:");
+  "Rewrite:", "Preamble:" on a line of its own): the end filter's own
+  ``fluency.label_opening``, asked of the text so far;
+- talk about the task instead of doing it ("In the paragraph, ...", "The
+  following rewritten paragraph ...", "1. This paragraph starts with ..."): the
+  end filter's own ``dedup.echo_reason``, asked of the text so far (what it
+  finds there stays in the finished text, so the end filter would drop it);
 - an opening a sibling already took (the same first ``OPENING_WORDS`` words):
   a near-duplicate in the making;
 - a loop: one word n-gram repeated as often as dedup's looping rule allows
@@ -21,10 +26,10 @@ compared with.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from cardwriter.embedding.dedup import DedupConfig
+from cardwriter.embedding.dedup import DedupConfig, echo_reason
+from cardwriter.embedding.fluency import label_opening
 from cardwriter.embedding.tokens import max_ngram_count, words
 
 OPENING_WORDS = 4
@@ -32,13 +37,6 @@ OPENING_WORDS = 4
 
 MIN_SCRIPT_LETTERS = 12
 """Letters needed before the script is judged."""
-
-_PREAMBLE = re.compile(
-    r"^(?:(?:sure|certainly|of course|okay|ok|absolutely)\b\s*[,.!:]"
-    r"|here(?:'s| is| are)\b"
-    r"|(?:[a-z]+ ){0,2}(?:rewrite|rewritten|original|output|variant|paragraph|version|text|answer|revision)\s*:)",
-)
-_LEAD = " \"'\u201c*#>-"
 
 
 def opening(text: str, toks: list[str] | None = None) -> tuple[str, ...] | None:
@@ -66,13 +64,14 @@ def early_stop_reason(
     config: DedupConfig = DedupConfig(),
 ) -> str | None:
     """Why the candidate whose raw text so far is ``text`` should stop now, or None to go on."""
-    lowered = " ".join(text.lower().split()).replace("\u2019", "'").lstrip(_LEAD)
-    if not lowered:
+    if not text.strip():
         return None
-    source_lowered = " ".join(source.lower().split()).replace("\u2019", "'").lstrip(_LEAD)
-    found = _PREAMBLE.match(lowered)
-    if found and not source_lowered.startswith(found.group(0)):
-        return f"starts with a preamble or label ({found.group(0)!r})"
+    label = label_opening(text, sources=(source,), complete=False)
+    if label is not None:
+        return f"starts with a preamble or label ({label!r})"
+    echo = echo_reason(text, source, config, complete=False)
+    if echo is not None:
+        return echo
     toks = words(text)  # once per call: this runs after every token of every candidate
     mine = opening(text, toks)
     if mine is not None and mine in set(taken_openings):

@@ -92,7 +92,7 @@ class Screened:
 
 def fluency_reason(text: str, parents: Sequence[str]) -> tuple[DropReason, str] | None:
     """Why ``text`` is not fluent prose in its parents' language (language, label), or None."""
-    label = label_opening(text)
+    label = label_opening(text, sources=parents)
     if label is not None:
         return DropReason.LABEL_OPENING, f"opens with a label: {label!r}"
     language = wrong_language(text, parents)

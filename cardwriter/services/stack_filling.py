@@ -94,9 +94,6 @@ class FillRequest:
     ramp_start: int = 0
     ramp_every: int = 1
     ramp_hold: int = 0
-    # streaming: candidates still being written count towards the pool at the pass rate seen so far
-    # (times this; 0: only finished ones count, so every slot is refilled until the pool is full)
-    trust_running: float = 1.0
     closeness: Callable[[list[str]], list[float]] | None = None  # "keep my voice": closeness of texts to the writer
     closeness_weight: float = 0.3
     fusion: FusionConfig = FusionConfig()  # fluency (every kind) and fusion (recombine) filters

@@ -6,7 +6,7 @@ from cardwriter.domain.model import VariantKind
 from cardwriter.embedding.dedup import DropReason
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
-from cardwriter.generation.protocol import SequenceDone, TextPiece
+from cardwriter.generation.protocol import SequenceDone
 from cardwriter.services.stack_filling import FillRequest, StackFiller
 
 SOURCE = "The old lighthouse keeper climbed the stairs every evening, counting each step in the silence."
@@ -130,35 +130,3 @@ def test_the_model_scores_only_what_every_cheaper_filter_kept():
             assert len(generator.scored) == 1
         else:  # all at once, before dedup (a duplicate must not lose to a sibling the model then drops)
             assert len(generator.scored) == len(result.candidates)
-
-
-class TwoPassTwoRunning:
-    """Four candidates start; two finish (distinct, on topic), then the filler is asked for a fresh one."""
-
-    model_name = "asking"
-
-    def __init__(self):
-        self.answers: list[bool] = []
-
-    def stream(self, request, cancel=None):
-        texts = [
-            "At dusk the keeper climbed the winding stair, step after step, to light the lamp.",
-            "Every night the old man went up to the lantern room, counting aloud in the quiet tower.",
-        ]
-        for i in range(4):
-            yield TextPiece(i, "The")
-        for i, text in enumerate(texts):
-            yield SequenceDone(i, text, 20, "stop", 0.1)
-        self.answers.append(request.want_refill())
-
-
-def test_candidates_still_being_written_count_towards_the_pool():
-    def asked(trust: float) -> bool:
-        generator = TwoPassTwoRunning()
-        request = FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1, min_source_cosine=0.0, trust_running=trust)
-        StackFiller(FakeEmbedder()).fill(generator, request)
-        return generator.answers[0]
-
-    # pool of 3: two passed, and the two still running pass at 3 in 4 so far: no fresh candidate
-    assert asked(1.0) is False
-    assert asked(0.0) is True  # counting only finished ones, a fifth would start (and be cut off half-written)
