@@ -6,7 +6,7 @@ usage:
 
 A way is ``base`` (the app's defaults) or comma-separated ``FIELD=VALUE`` changes of
 ``FillRequest`` (``pool``, ``overgenerate``, ``ramp_start``, ``ramp_every``, ``mmr_lambda``,
-``max_tokens`` ...), or of its ``FusionConfig`` as ``fusion.FIELD=VALUE`` (``none`` is
+``max_tokens``, ``streaming=false`` for the classic way ...), or of its ``FusionConfig`` as ``fusion.FIELD=VALUE`` (``none`` is
 None: ``fusion.rescore_below=none`` scores every candidate afresh). ``--half
 tune`` takes the paragraphs with even ids (NNNN-00, -02 ...), ``report`` the odd ones:
 choose on one half, report on the other.
@@ -58,11 +58,21 @@ def parse_way(text: str) -> dict[str, object]:
         name = name.removeprefix("fusion.")
         if not hasattr(defaults, name):
             raise SystemExit(f"{type(defaults).__name__} has no field {name!r}")
-        default = getattr(defaults, name)
-        target[name] = None if value == "none" else type(default)(value) if default is not None else float(value)
+        target[name] = _typed(value, getattr(defaults, name))
     if fusion:
         changes["fusion"] = dataclasses.replace(FusionConfig(), **fusion)  # type: ignore[arg-type]
     return changes
+
+
+def _typed(value: str, default: object) -> object:
+    """``value`` as the type of the field's ``default``: ``none`` is None, ``false``/``true`` a bool."""
+    if value == "none":
+        return None
+    if isinstance(default, bool):
+        if value.lower() not in ("true", "false"):
+            raise SystemExit(f"{value!r} is not true or false")
+        return value.lower() == "true"
+    return type(default)(value) if default is not None else float(value)
 
 
 def in_half(paragraph_id: str, half: str | None) -> bool:

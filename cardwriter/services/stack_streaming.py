@@ -114,8 +114,12 @@ class StreamingRound:
         return True
 
     def want_refill(self) -> bool:
-        """Start another candidate? Until ``target`` passed (those still running finish at full speed:
-        letting the batch drain instead measured slower, 2026-11-29)."""
+        """Start another candidate? Yes until ``target`` passed.
+
+        Counting the candidates still running towards the pool (at the pass rate
+        seen so far) and letting the batch drain measured slower: a smaller batch
+        writes fewer tokens a second than a full one whose last ones are cut off.
+        """
         return not self.enough()
 
     def enough(self) -> bool:

@@ -77,7 +77,10 @@ def test_a_streaming_fill_shows_variants_before_it_returns(engine, minilm):
 
 
 def test_a_ramped_fill_shows_its_first_variant_sooner_in_steps_and_repeats_itself(engine, minilm):
-    """With a ramp the first variant comes after fewer decoded tokens, and the same seed gives the same stack."""
+    """With a ramp the first variant comes after fewer decoded tokens, and the same seed gives the same stack.
+
+    Whether the first few candidates pass is chance, so the pieces are summed over three seeds.
+    """
 
     class Counting(Watched):
         def __init__(self, inner) -> None:
@@ -90,11 +93,11 @@ def test_a_ramped_fill_shows_its_first_variant_sooner_in_steps_and_repeats_itsel
                     self.pieces += 1
                 yield event
 
-    def fill(ramp_start: int) -> tuple[list[str], int]:
+    def fill(ramp_start: int, seed: int) -> tuple[list[str], int]:
         generator = Counting(engine)
         pieces_at_first: list[int] = []
         request = FillRequest(
-            SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=9, max_rounds=1, ramp_start=ramp_start, ramp_every=6
+            SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=seed, max_rounds=1, ramp_start=ramp_start, ramp_hold=40
         )
         result = StackFiller(minilm).fill(
             generator, request, on_variant=lambda v: pieces_at_first.append(generator.pieces)
@@ -102,7 +105,9 @@ def test_a_ramped_fill_shows_its_first_variant_sooner_in_steps_and_repeats_itsel
         assert result.variants, result.dropped
         return [v.text for v in result.variants], pieces_at_first[0]
 
-    ramped, ramped_pieces = fill(ramp_start=2)
-    together, together_pieces = fill(ramp_start=0)
+    seeds = (9, 10, 11)
+    ramped = [fill(ramp_start=2, seed=s) for s in seeds]
+    together = [fill(ramp_start=0, seed=s) for s in seeds]
+    ramped_pieces, together_pieces = sum(p for _, p in ramped), sum(p for _, p in together)
     assert ramped_pieces < together_pieces, (ramped_pieces, together_pieces)  # less text written before it
-    assert fill(ramp_start=2)[0] == ramped
+    assert fill(ramp_start=2, seed=seeds[0])[0] == ramped[0][0]

@@ -1,7 +1,8 @@
 """A llama.cpp context sized for a run, its batch, and the prompt prefix kept on its home sequence.
 
-Sequences ``0..n_seq_max-2`` are the working sequences of a run; the last one,
-``home``, holds the shared prompt prefix. A run copies the home sequence's KV
+Sequences ``0..n_seq_max-2`` are the working sequences of a run (and the
+homes of its shared prompt tails, see ``run``); the last one, ``home``, holds
+the shared prompt prefix. A run copies the home sequence's KV
 cache to each working sequence (``llama_memory_seq_cp``) instead of decoding
 the prefix N times, and the home sequence keeps it afterwards for the next run
 with exactly the same prefix.
@@ -144,7 +145,11 @@ class DecodingContext:
 
     def share_prefix(self, seq: int) -> None:
         """Give sequence ``seq`` a copy of the home sequence's cells (the prefix)."""
-        self._lib.llama_memory_seq_cp(self._memory, self.home, seq, -1, -1)
+        self.copy(self.home, seq)
+
+    def copy(self, source: int, seq: int) -> None:
+        """Give sequence ``seq`` (empty) a copy of all of sequence ``source``'s cells."""
+        self._lib.llama_memory_seq_cp(self._memory, source, seq, -1, -1)
 
     # -- the batch ---------------------------------------------------------------
 

@@ -49,8 +49,12 @@ _FLASH_ATTN = {None: -1, False: 0, True: 1}
 class LlamaEngine:
     """A local GGUF model with batched, streaming, cancellable multi-variant generation.
 
-    ``kv_unified`` False (the default) gives each sequence its own KV stream,
-    which llama.cpp recommends when sequences share only a short prefix.
+    ``kv_unified`` True (the default) keeps every sequence in one KV stream;
+    False gives each its own. With own streams a step slows down threefold once
+    the live sequences sit in slots with gaps between them (8 of 16 left in
+    every other slot: 134 ms a step against 43 ms for 8 side by side), as
+    they do whenever a batch drains; one stream took 42 ms either way, and
+    58-64 ms against 65-70 ms with all 16 (``benchmarks/kv_gaps.py``).
     ``flash_attn`` False (the default) turns flash attention off, None lets llama.cpp
     decide (it turns it on for the CPU), True forces it on. Off measured 20-30% more
     tokens per CPU second with the default model on the CPU at N = 4 and 8
@@ -69,7 +73,7 @@ class LlamaEngine:
         *,
         n_threads: int | None = None,
         n_threads_batch: int | None = None,
-        kv_unified: bool = False,
+        kv_unified: bool = True,
         flash_attn: bool | None = False,
         reuse_prefix: bool = True,
         gpu_layers: int = 0,
@@ -323,10 +327,10 @@ class LlamaEngine:
         that is big enough is kept, and with it the prefix cached on its home
         sequence.
         """
-        if self.context is not None and self.context.fits(run.n, run.per_seq, run.total, self.kv_unified):
+        if self.context is not None and self.context.fits(run.n_seq, run.per_seq, run.total, self.kv_unified):
             return self.context
         self._free_context()
-        n_seq_max = run.n + 1
+        n_seq_max = run.n_seq + 1
         self.context = DecodingContext(
             self._lib,
             self._model,

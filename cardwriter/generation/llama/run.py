@@ -6,7 +6,10 @@ A run is made by ``LlamaEngine.stream_prompts`` and driven by its generator:
    prompts is held on the context's home sequence (decoded unless the cache
    already holds exactly it), copied to every working sequence, and the N
    short tails decoded together in one ``llama_decode`` with logits at each
-   tail's last token.
+   tail's last token. A tail that several prompts share (the same angle's
+   instruction) is decoded once, but for its last token, on a sequence of its
+   own (its *tail home*); a sequence with that tail starts from a copy of it
+   and decodes only the last token, at the start and at every refill.
 2. ``events``: each step samples every live sequence, emits its new text,
    retires the sequences that finished (their KV cells and sampler chain are
    freed at once, so they leave the batch), then decodes the next token of
@@ -38,6 +41,8 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import insort
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
 from cardwriter.generation.llama.context import DecodingContext
@@ -114,11 +119,19 @@ class BatchRun:
         self._ban_eog = ban_eog
         # every sequence keeps a tail of at least one token, to have logits to sample from
         self.prefix = min(_common_prefix(token_lists), min(len(t) for t in token_lists) - 1)
+        # tails that two or more prompts share get a home sequence each, after the n slots
+        counts = Counter(tuple(t[self.prefix :]) for t in token_lists)
+        shared = [tail for tail, count in counts.items() if count > 1 and len(tail) > 1]
+        self._tail_homes = {tail: n + k for k, tail in enumerate(shared)}
+        self._held_homes: list[int] = []  # tail homes holding cells now
+        self.n_seq = n + len(shared)  # sequences the context must hold, besides the prefix's home
         lengths = sorted((len(t) + m for t, m in zip(token_lists, max_tokens, strict=True)), reverse=True)
         self.longest = lengths[0]
         self.per_seq = _round_up(self.longest + 1, _CTX_ROUND)  # cells a sequence needs of its own stream
         # of a unified stream: the n longest at once (a refill reuses the cells of the one it replaces)
-        self.total = _round_up(self.prefix + sum(lengths[:n]) - self.prefix * n + n, _CTX_ROUND)
+        self.total = _round_up(
+            self.prefix + sum(lengths[:n]) - self.prefix * n + n + sum(len(t) for t in shared), _CTX_ROUND
+        )
         self.sequences: list[SequenceState] = []
         self.live: list[SequenceState] = []
         self.evicted = False
@@ -133,9 +146,10 @@ class BatchRun:
         self._ctx = ctx
         self._started = started
         try:
-            for s in range(self.n):  # left over only if an earlier run died half-way (or a ramp's slot)
+            for s in range(self.n_seq):  # left over only if an earlier run died half-way (or a ramp's slot)
                 ctx.drop(s)
             ctx.hold_prefix(self.token_lists[0][: self.prefix], reuse_prefix)
+            self._decode_tail_homes()
             self.sequences = [self._new_sequence(s, slot=s) for s in range(self._starting)]
             self.live = list(self.sequences)
             self._decode_tails()
@@ -150,6 +164,18 @@ class BatchRun:
             index, chain, self._max_tokens[index], n_past=len(tokens), slot=slot, tail=tuple(tokens[self.prefix :])
         )
 
+    def _decode_tail_homes(self) -> None:
+        """Each shared tail but its last token, on its home sequence after a copy of the prefix."""
+        assert self._ctx is not None
+        entries: list[tuple[int, int, int, bool]] = []
+        for tail, home in self._tail_homes.items():
+            self._held_homes.append(home)
+            self._ctx.share_prefix(home)
+            entries.extend((token, self.prefix + p, home, False) for p, token in enumerate(tail[:-1]))
+        if entries:
+            self._ctx.fill(entries)
+            self._ctx.decode()
+
     def _decode_tails(self) -> None:
         """Every sequence starts from a copy of the prefix; all tails then go in one batch."""
         assert self._ctx is not None
@@ -160,12 +186,21 @@ class BatchRun:
         self._ctx.decode()
 
     def _add_tail(self, seq: SequenceState, entries: list[tuple[int, int, int, bool]]) -> None:
-        """Give ``seq``'s slot a copy of the prefix and put its prompt tail in ``entries``."""
+        """Give ``seq``'s slot a copy of the prefix and put its prompt tail in ``entries``.
+
+        A shared tail is on its home already but for its last token: the slot gets a
+        copy of the home, and only that token goes in.
+        """
         assert self._ctx is not None
-        self._ctx.share_prefix(seq.slot)
-        start = seq.n_past - len(seq.tail)
-        last = len(seq.tail) - 1  # logits only at the tail's last token
-        entries.extend((token, start + p, seq.slot, p == last) for p, token in enumerate(seq.tail))
+        home = self._tail_homes.get(seq.tail)
+        if home is not None:
+            self._ctx.copy(home, seq.slot)
+            entries.append((seq.tail[-1], seq.n_past - 1, seq.slot, True))
+        else:
+            self._ctx.share_prefix(seq.slot)
+            start = seq.n_past - len(seq.tail)
+            last = len(seq.tail) - 1  # logits only at the tail's last token
+            entries.extend((token, start + p, seq.slot, p == last) for p, token in enumerate(seq.tail))
         seq.row = len(entries) - 1
         seq.tail = ()
 
@@ -263,8 +298,8 @@ class BatchRun:
                 self.sequences.append(fresh)
                 self.live[at] = fresh
                 return
-            self._free_slots.append(seq.slot)  # a later step may fill it, if the caller asks again
-        self.live.remove(seq)
+            del self.live[at]
+            insort(self._free_slots, seq.slot)  # a later step may fill it, if the caller asks again
 
     def _cancel_live(self) -> Iterator[Event]:
         with self._lock:
@@ -283,6 +318,10 @@ class BatchRun:
         """Free every chain and KV cell the run still holds (the caller holds the lock)."""
         for seq in self.sequences:
             self._free(seq)
+        if self._ctx is not None:  # once only: after an eviction these sequences are another run's
+            for home in self._held_homes:
+                self._ctx.drop(home)
+        self._held_homes = []
 
     def evict(self) -> None:
         """A newer run takes the context: free what this run holds; its open sequences end cancelled."""

@@ -32,10 +32,12 @@ def test_smaller_requests_reuse_the_context_and_larger_ones_get_a_new_one(engine
     preset = get_preset("faithful")
     list(engine.stream_prompts(["Tell me about the sea."] * 6, seeds=list(range(6)), preset=preset, max_tokens=[3] * 6))
     context = engine.context
-    assert context.fits(6, 64, 64 * 6, unified=False)
+    assert context.unified  # the engine's default: one KV stream for all
+    assert context.fits(6, 64, context.n_ctx, unified=True)
     list(engine.stream_prompts(["Tell me about the sea."] * 2, seeds=[1, 2], preset=preset, max_tokens=[3] * 2))
     assert engine.context is context
-    assert not context.fits(context.n_seq_max, 64, 64, unified=False)  # one more than it has room for
+    assert not context.fits(context.n_seq_max, 64, 64, unified=True)  # one more than it has room for
+    assert not context.fits(2, 64, context.n_ctx + 1, unified=True)  # more cells than it has
     list(engine.stream_prompts(["Tell me about the sea."] * 9, seeds=list(range(9)), preset=preset, max_tokens=[3] * 9))
     assert engine.context is not context
     assert engine.context.n_seq_max == 10

@@ -1,0 +1,53 @@
+"""Prompts that share an instruction decode it once: a sequence starts from a copy and decodes one token."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cardwriter.generation import prompts
+from cardwriter.generation.llama.context import DecodingContext
+from cardwriter.generation.protocol import GenerationRequest, SequenceDone
+
+from ..conftest import SOURCE
+
+pytestmark = pytest.mark.slow
+
+
+def test_sequences_that_share_an_instruction_decode_only_its_last_token(engine, monkeypatch):
+    fills: list[list[tuple[int, int, int, bool]]] = []
+    original = DecodingContext.fill
+
+    def spy(self, entries):
+        fills.append(list(entries))
+        original(self, entries)
+
+    monkeypatch.setattr(DecodingContext, "fill", spy)
+    # four angles, eight prompts: each instruction is shared by two, one running, one a refill
+    request = GenerationRequest(source=SOURCE, n=4, refills=4, seed=5, max_tokens=6, angles=prompts.REWRITE_MIX)
+    engine.clear_cache()
+    done = [e for e in engine.stream(request) if isinstance(e, SequenceDone)]
+    assert len(done) == 8 and all(d.text.strip() for d in done)
+
+    plans = prompts.plan(dataclasses.replace(request, n=request.total))
+    lengths = {len(engine.tokenize(engine.render(p))) for p in plans}
+    entries = [e for batch in fills for e in batch]
+    working = [e for e in entries if e[2] < request.n]
+    # in the working slots every prompt token but the last came from a copy, never from a decode
+    assert not [e for e in working if e[1] < min(lengths) - 1]
+    homes = {e[2] for e in entries if request.n <= e[2] < engine.context.home}
+    assert len(homes) == len(prompts.REWRITE_MIX)  # one home per instruction, each decoded once
+    per_home = [sorted(e[1] for e in entries if e[2] == h) for h in homes]
+    assert all(positions == sorted(set(positions)) for positions in per_home)
+
+
+def test_a_shared_instruction_writes_what_a_cold_run_writes(engine):
+    request = GenerationRequest(source=SOURCE, n=4, refills=4, seed=9, max_tokens=12, angles=prompts.REWRITE_MIX)
+
+    def texts() -> dict[int, str]:
+        return {e.index: e.text for e in engine.stream(request) if isinstance(e, SequenceDone)}
+
+    engine.clear_cache()
+    cold = texts()
+    assert texts() == cold  # the prefix reused, the tail homes made again: the same text
