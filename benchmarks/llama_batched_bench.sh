@@ -2,9 +2,8 @@
 # The ceiling for `cardwriter bench generation`: llama.cpp's own llama-batched-bench,
 # built from the llama.cpp sources vendored in the llama-cpp-python sdist we depend
 # on, run on the default model the way our bench runs: 2 threads, one shared prompt
-# of PP tokens decoded once (-pps), TG new tokens per sequence, N = 1, 4, 8, 16, the
-# KV cache split per sequence (llama.cpp's default, as in LlamaEngine), flash
-# attention left on auto (as in LlamaEngine).
+# of PP tokens decoded once (-pps), TG new tokens per sequence, N = 1, 4, 8, 16, one
+# unified KV stream (-kvu, as in LlamaEngine), flash attention off (as in LlamaEngine).
 # Not run in CI (the build takes several minutes on 2 cores).
 #
 # usage: benchmarks/llama_batched_bench.sh [MODEL.gguf]
@@ -57,8 +56,7 @@ if [ ! -x "$bench" ]; then
     cmake --build build --target llama-batched-bench -j "$(nproc)"
 fi
 
-# one KV stream per sequence (no -kvu): every stream must hold the prompt and the new
-# tokens, so the context is max(N) * (PP + TG), rounded up to 256
+# room for every sequence's prompt and new tokens: max(N) * (PP + TG), rounded up to 256
 max_npl=$(echo "$NPL" | tr ',' '\n' | sort -n | tail -1)
 ctx=$(( (max_npl * (PP + TG) + 255) / 256 * 256 ))
 
@@ -70,7 +68,7 @@ echo "model: $model"
 echo "threads: $THREADS, shared prompt $PP tokens, $TG new tokens per sequence, N = $NPL, context $ctx ${EXTRA:+, extra flags: $EXTRA}"
 out=$WORK/batched-bench.jsonl
 # shellcheck disable=SC2086  # EXTRA is a list of flags
-"$bench" -m "$model" -t "$THREADS" -tb "$THREADS" -c "$ctx" -b 2048 -ub 512 \
+"$bench" -m "$model" -t "$THREADS" -tb "$THREADS" -c "$ctx" -b 2048 -ub 512 -kvu -fa off \
     -npp "$PP" -ntg "$TG" -npl "$NPL" -pps --output-format jsonl $EXTRA 2>&1 | grep --line-buffered '^{' > "$out"
 
 "$PYTHON" - "$out" <<'EOF'

@@ -77,13 +77,16 @@ def measure_ceiling(
     tokens: int,
     threads: int,
     flash_attn: bool | None,
+    unified: bool = False,
 ) -> Ceiling | None:
     """Run llama-batched-bench the way the script does, for one N; None if it fails or prints no row."""
-    ctx = -(-(n * (prompt_tokens + tokens)) // 256) * 256  # one KV stream per sequence, as the engine
+    ctx = -(-(n * (prompt_tokens + tokens)) // 256) * 256  # room for every sequence's prompt and tokens
     fa = {None: "auto", False: "off", True: "on"}[flash_attn]
     command = [str(binary), "-m", str(model), "-t", str(threads), "-tb", str(threads), "-c", str(ctx)]
     command += ["-b", "2048", "-ub", "512", "-npp", str(prompt_tokens), "-ntg", str(tokens), "-npl", str(n)]
     command += ["-pps", "-fa", fa, "--output-format", "jsonl"]
+    if unified:
+        command.append("-kvu")  # one KV stream for all sequences, as the engine has it
     if avoid_extra_buffers():
         command.append("--no-repack")  # the engine's weights stay in plain CPU buffers here too
     try:

@@ -135,7 +135,7 @@ def run_generation_bench(
     rss_batched = peak_rss_mb()
     prompt_tokens = max(len(engine.tokenize(t)) for t in texts)
     eog = list(engine.eog_tokens)
-    flash_attn = engine.flash_attn
+    flash_attn, unified = engine.flash_attn, engine.kv_unified
     engine.close()
     gc.collect()
 
@@ -168,6 +168,7 @@ def run_generation_bench(
             tokens=tokens,
             threads=threads,
             flash_attn=flash_attn,
+            unified=unified,
         )
     return BenchResult(
         model=engine.model_name,

@@ -56,7 +56,10 @@ def test_the_bench_runs_with_the_engines_settings(tmp_path, monkeypatch):
     assert passed[passed.index("-npl") + 1] == "8" and passed[passed.index("-npp") + 1] == "167"
     assert passed[passed.index("-ntg") + 1] == "96" and passed[passed.index("-t") + 1] == "2"
     assert passed[passed.index("-fa") + 1] == "off"  # as the engine decodes
-    assert int(passed[passed.index("-c") + 1]) >= 8 * (167 + 96)  # a KV stream per sequence
+    assert int(passed[passed.index("-c") + 1]) >= 8 * (167 + 96)  # room for every sequence
+    assert "-kvu" not in passed
+    measure_ceiling(script, tmp_path / "m.gguf", n=8, prompt_tokens=167, tokens=96, threads=2, flash_attn=False, unified=True)
+    assert "-kvu" in args.read_text().split()  # one KV stream, as the engine has it by default
 
 
 def test_a_failing_bench_gives_no_ceiling(tmp_path):
