@@ -37,7 +37,7 @@ import time
 from cardwriter.cli.generation_commands import open_embedder
 from cardwriter.domain.model import Variant, VariantKind
 from cardwriter.evaluation.diversity_input import load_paragraphs
-from cardwriter.evaluation.stack_bench import StackBench, _scored, format_table, summarise_ways
+from cardwriter.evaluation.stack_bench import StackBench, _scored, format_table, model_label, summarise_ways
 from cardwriter.generation.llama import LlamaEngine
 from cardwriter.services.fusion_filters import FusionConfig
 from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
@@ -143,7 +143,7 @@ def main() -> int:
     embedder = open_embedder()
     filler = StackFiller(embedder)
     template = FillRequest(source="", wanted=args.n, kind=VariantKind.REWRITE, streaming=True)
-    bench = StackBench(model=engine.model_name, n=args.n, preset=template.preset, overgenerate=template.overgenerate)
+    bench = StackBench(model=model_label(engine), n=args.n, preset=template.preset, overgenerate=template.overgenerate)
     vectors = {p.id: embedder.encode([p.text])[0] for p in paragraphs}
     warm = dataclasses.replace(template, source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4)
     filler.fill(engine, warm)

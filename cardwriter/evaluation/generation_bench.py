@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.evaluation.batched_ceiling import bench_binary, measure_ceiling
+from cardwriter.evaluation.stack_bench import model_label
 from cardwriter.evaluation.plain_calls import completion, open_plain_llama, sampling
 from cardwriter.generation import prompts
 from cardwriter.generation.llama import LlamaEngine
@@ -171,7 +172,7 @@ def run_generation_bench(
             unified=unified,
         )
     return BenchResult(
-        model=engine.model_name,
+        model=model_label(engine),
         n=n,
         tokens_per_sequence=tokens,
         prompt_tokens=prompt_tokens,

@@ -141,6 +141,15 @@ def fill_timed(
     )
 
 
+def model_label(engine: object) -> str:
+    """The model's name, and when llama.cpp runs another file of it (the Q8_0 copy), which."""
+    name = str(getattr(engine, "model_name", "?"))
+    weights, path = getattr(engine, "weights", None), getattr(engine, "path", None)
+    if weights is not None and path is not None and weights != path:
+        return f"{name} (run from its Q8_0 copy)"
+    return name
+
+
 def run_stack_bench(
     engine: TextGenerator,
     embedder: Embedder,
@@ -159,7 +168,7 @@ def run_stack_bench(
     """
     template = FillRequest(source="", wanted=n)
     filler = StackFiller(embedder)
-    bench = StackBench(model=engine.model_name, n=n, preset=template.preset, overgenerate=template.overgenerate)
+    bench = StackBench(model=model_label(engine), n=n, preset=template.preset, overgenerate=template.overgenerate)
     ways = [STACK, CLASSIC] if compare else [STACK]
     vectors = {p.id: embedder.encode([p.text])[0] for p in paragraphs}
     filler.fill(

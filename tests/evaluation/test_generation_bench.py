@@ -17,3 +17,16 @@ def test_both_ways_generate_every_token_of_their_budget(preset):
     # equal token counts: the tokens/s ratio is the ratio of wall times
     assert result.speedup == pytest.approx(result.plain_seconds / result.batched_seconds, rel=0.02)
     assert result.batched_cold_seconds > 0 and result.peak_rss_mb >= result.peak_rss_mb_batched > 0
+
+
+def test_a_bench_says_when_llama_cpp_runs_the_models_q8_0_copy():
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from cardwriter.evaluation.stack_bench import model_label
+
+    source = Path("/m/SmolLM2.Q4_1.gguf")
+    copy = SimpleNamespace(model_name="SmolLM2.Q4_1", path=source, weights=Path("/c/SmolLM2.Q4_1.1-2.q8_0.gguf"))
+    assert model_label(copy) == "SmolLM2.Q4_1 (run from its Q8_0 copy)"
+    assert model_label(SimpleNamespace(model_name="mine", path=source, weights=source)) == "mine"
+    assert model_label(SimpleNamespace(model_name="http://host:8080")) == "http://host:8080"  # a server
