@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.evaluation.batched_ceiling import bench_binary, measure_ceiling
-from cardwriter.evaluation.stack_bench import model_label
 from cardwriter.evaluation.plain_calls import completion, open_plain_llama, sampling
+from cardwriter.evaluation.stack_bench import model_label
 from cardwriter.generation import prompts
 from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.presets import DEFAULT_PRESET, get_preset

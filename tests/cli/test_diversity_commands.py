@@ -165,7 +165,8 @@ def test_the_real_pipeline_end_to_end(tmp_path):
         assert 0 < detail["shown"] <= 3 and detail["tokens"] > 0
         assert all(v.strip() for v in detail["variants"])
     ours = report["details"][0]
-    assert ours["preset"] == "ours" and ours["candidates"] >= 6
+    # over-generated: generation stops once the pool (1.5x the 3 shown) passed the filters
+    assert ours["preset"] == "ours" and ours["candidates"] >= 5
     assert ours["usable"] == ours["shown"], "the pipeline shows only on-topic, non-degenerate variants"
     assert plot.read_bytes().startswith(b"\x89PNG")
     assert b"4/4" in result.stderr, "progress bar"

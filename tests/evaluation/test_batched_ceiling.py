@@ -58,7 +58,9 @@ def test_the_bench_runs_with_the_engines_settings(tmp_path, monkeypatch):
     assert passed[passed.index("-fa") + 1] == "off"  # as the engine decodes
     assert int(passed[passed.index("-c") + 1]) >= 8 * (167 + 96)  # room for every sequence
     assert "-kvu" not in passed
-    measure_ceiling(script, tmp_path / "m.gguf", n=8, prompt_tokens=167, tokens=96, threads=2, flash_attn=False, unified=True)
+    measure_ceiling(
+        script, tmp_path / "m.gguf", n=8, prompt_tokens=167, tokens=96, threads=2, flash_attn=False, unified=True
+    )
     assert "-kvu" in args.read_text().split()  # one KV stream, as the engine has it by default
 
 
