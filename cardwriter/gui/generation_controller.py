@@ -128,7 +128,8 @@ class GenerationController(QObject):
             self.queue = self._make_queue(load)
 
     def _make_queue(self, load: Callable[[], Any]) -> GenerationQueue:
-        queue = GenerationQueue(load, self)
+        # the embedder loads with the model, not with the first stack (it took seconds of the first fill)
+        queue = GenerationQueue(load, self, warm_up=lambda: self.filler.embedder.encode(["Ready."]))
         queue.model_state.connect(self.model_state)
         queue.started.connect(self._started)
         queue.progress.connect(self._progress)

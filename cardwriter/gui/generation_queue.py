@@ -50,9 +50,11 @@ class GenerationQueue(QObject):
     cancelled = Signal(str)  # key
     queue_changed = Signal(int)  # jobs queued or running
 
-    def __init__(self, load: Callable[[], Any], parent=None):
+    def __init__(self, load: Callable[[], Any], parent=None, warm_up: Callable[[], object] | None = None):
+        """``load`` makes the generator; ``warm_up`` (run after it, before the first job) readies the rest."""
         super().__init__(parent)
         self._load = load
+        self._warm_up = warm_up
         self._generator: Any = None
         self._load_error = ""
         self._jobs: deque[Job] = deque()
@@ -136,6 +138,11 @@ class GenerationQueue(QObject):
             self._load_error = f"{type(exc).__name__}: {exc}"
             log.exception("the model could not be loaded")
             self.model_state.emit("failed", self._load_error)
+        if self._warm_up is not None:
+            try:
+                self._warm_up()
+            except Exception:  # the first job will load what failed here, and report it
+                log.exception("warming up for the first job failed")
         while True:
             with self._lock:
                 while not self._jobs and not self._stopping:

@@ -258,3 +258,17 @@ def test_keep_my_voice_without_a_baseline_fills_as_usual_and_says_why_once(qtbot
         assert sum("three paragraphs of your own" in m for m in messages) == 1
     finally:
         controller.shutdown()
+
+
+def test_the_embedder_is_ready_before_the_first_stack_is_asked_for(qtbot, model):
+    class Counting(FakeEmbedder):
+        calls = 0
+
+        def encode(self, texts):
+            Counting.calls += 1
+            return super().encode(texts)
+
+    controller = GenerationController(StackFiller(Counting()), lambda: FakeGenerator(delay=0.002), Preferences())
+    controller.set_model(model)
+    qtbot.waitUntil(lambda: Counting.calls == 1, timeout=5000)  # loaded with the model, no stack asked for
+    controller.shutdown()

@@ -135,3 +135,30 @@ def test_ready_says_which_backend_the_model_runs_on(qtbot):
         queue.start()
     assert ready.args == ["ready", "SmolLM2 (CPU)"]
     queue.shutdown()
+
+
+def test_the_warm_up_runs_after_the_model_loads_and_before_the_first_job(qtbot):
+    order = []
+    queue = GenerationQueue(lambda: order.append("load") or "generator", warm_up=lambda: order.append("warm up"))
+    queue.start()
+
+    def run(generator, cancel, on_progress):
+        order.append("job")
+        return ["done"]
+
+    with qtbot.waitSignal(queue.finished, timeout=5000):
+        queue.submit("card", run)
+    assert order == ["load", "warm up", "job"]
+    queue.shutdown()
+
+
+def test_a_failing_warm_up_still_lets_jobs_run(qtbot):
+    def broken() -> None:
+        raise RuntimeError("no embedder")
+
+    queue = GenerationQueue(lambda: "generator", warm_up=broken)
+    queue.start()
+    with qtbot.waitSignal(queue.finished, timeout=5000) as finished:
+        queue.submit("card", lambda generator, cancel, on_progress: ["done"])
+    assert finished.args[1] == ["done"]
+    queue.shutdown()
