@@ -41,8 +41,13 @@ REWRITE_ANGLES: dict[str, str] = {
     "fresh words": "Rewrite the paragraph in other words, keeping its meaning but finding new words for its key ideas.",
     "new opening": "Rewrite the paragraph in other words, keeping its meaning but beginning with a different detail.",
 }
-REWRITE_MIX: tuple[str | None, ...] = (None, "restructured", "fresh words", "new opening")
-"""What the pipeline cycles through for rewrites when no angle is asked for."""
+REWRITE_MIX: tuple[str | None, ...] = ("fresh words", None, "restructured", "new opening")
+"""What the pipeline cycles through for rewrites when no angle is asked for.
+
+"fresh words" first: the stack's first candidate runs alone (the ramp), and this
+instruction's candidates passed the filters most often (77 of 89 finished, 0.87,
+against 0.66-0.76 for the others; tune half, ``cardwriter bench stack`` seeds).
+"""
 
 # Fusion angles: what recombine takes from the note, cycled across candidates so that
 # siblings fuse differently. Each prompt also names key words of both parents.

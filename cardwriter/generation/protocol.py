@@ -58,10 +58,12 @@ class GenerationRequest:
     want_refill: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
     early_stop: EarlyStop | None = field(default=None, compare=False, repr=False)
     # Ramp (the llama.cpp engine): ``ramp_start`` sequences start (0: all n); after ``ramp_hold``
-    # steps, one more joins every ``ramp_every`` steps
+    # steps, one more joins every ``ramp_every`` steps. The hold ends sooner: when the first
+    # sequence finishes or, if ``hold_while`` is given, instead as soon as it says False
     ramp_start: int = 0
     ramp_every: int = 1
     ramp_hold: int = 0
+    hold_while: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.n < 1:

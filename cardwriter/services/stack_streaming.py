@@ -93,6 +93,9 @@ class StreamingRound:
         self.stopped: set[int] = set()
         # each candidate's first words once it has them (they never change after): asked after every token
         self.openings: dict[int, tuple[str, ...]] = {}
+        self.ended: set[int] = set()  # candidates that finished or were stopped
+        self.judged = 0  # finished candidates judged (stopped early ones count as failed)
+        self.passed = 0
 
     # -- asked by the engine while it writes ---------------------------------
 
@@ -114,14 +117,28 @@ class StreamingRound:
         return True
 
     def want_refill(self) -> bool:
-        """Start another candidate? Yes until ``target`` passed.
+        """Start another candidate? Not once ``target`` passed, nor (``FillRequest.drain``)
+        while the candidates running will likely make up the rest.
 
-        Counting the candidates still running towards the pool (at the pass rate
-        seen so far) and letting the batch drain measured slower (14.89 against 14.68 s
-        and 19.41 against 17.72 s), but with a KV stream per sequence, where a draining
-        batch's gaps cost threefold; with the one stream used now it is worth measuring again.
+        "Likely": each running candidate counts at the pass rate seen so far in the
+        round (a prior of one half: (passed + 1) / (judged + 2); a stopped one
+        failed). A fresh candidate started then would mostly be cut off when the
+        pool fills; without it the batch is narrower and each step quicker, so
+        the running ones finish sooner. If they fail, the rate falls and the free
+        slots fill again. On the tune half (10 paragraphs, the same candidates
+        written either way): full stack 15.07 -> 14.08 s median.
         """
-        return not self.enough()
+        if self.enough():
+            return False
+        if not self.request.drain:
+            return True
+        running = len(self.texts.keys() - self.ended - self.stopped)
+        pass_rate = (self.passed + 1) / (self.judged + 2)
+        return self.shown + len(self.kept) + pass_rate * running < self.target
+
+    def no_variant_yet(self) -> bool:
+        """The ramp holds the batch narrow until the round showed its first variant."""
+        return self.shown == 0
 
     def enough(self) -> bool:
         return self.shown + len(self.kept) >= self.target
@@ -160,8 +177,10 @@ class StreamingRound:
         result = self.result
         result.tokens += event.tokens
         result.seconds += event.seconds
+        self.ended.add(event.index)
         if event.finish_reason == FINISH_CANCELLED:
             return
+        self.judged += 1
         if event.finish_reason == FINISH_EARLY:
             result.stopped_early += 1
             return
@@ -170,6 +189,7 @@ class StreamingRound:
         )
         result.candidates.append(candidate)
         if self._passes(candidate):
+            self.passed += 1
             self.kept.append(candidate)
             if self.shown < self.eager:
                 self._show(len(self.kept) - 1)

@@ -6,7 +6,7 @@ from cardwriter.domain.model import VariantKind
 from cardwriter.embedding.dedup import DropReason
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
-from cardwriter.generation.protocol import SequenceDone
+from cardwriter.generation.protocol import SequenceDone, TextPiece
 from cardwriter.services.stack_filling import FillRequest, StackFiller
 
 SOURCE = "The old lighthouse keeper climbed the stairs every evening, counting each step in the silence."
@@ -130,3 +130,61 @@ def test_the_model_scores_only_what_every_cheaper_filter_kept():
             assert len(generator.scored) == 1
         else:  # all at once, before dedup (a duplicate must not lose to a sibling the model then drops)
             assert len(generator.scored) == len(result.candidates)
+
+
+class Probe:
+    """Starts ``running`` candidates (a first piece each), finishes ``failing`` of them off topic,
+    and notes what ``want_refill`` said after each step."""
+
+    model_name = "probe"
+
+    def __init__(self, running: int, failing: int = 0):
+        self.running, self.failing = running, failing
+        self.answers: list[bool] = []
+
+    def stream(self, request, cancel=None):
+        for i in range(self.running):
+            yield TextPiece(i, "Bananas")
+        self.answers.append(request.want_refill())
+        for i in range(self.failing):
+            yield SequenceDone(i, "Bananas are yellow and grow in warm countries far from any sea.", 12, "stop", 0.1)
+            self.answers.append(request.want_refill())
+
+
+def test_no_fresh_candidate_while_those_running_will_likely_fill_the_pool():
+    filler = StackFiller(FakeEmbedder())
+    full = Probe(running=8)  # 2 wanted, a pool of 3: 8 running at a likely pass rate of one half are enough
+    filler.fill(full, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1))
+    assert full.answers == [False]
+    few = Probe(running=2)
+    filler.fill(few, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1))
+    assert few.answers == [True]
+    always = Probe(running=8)
+    filler.fill(always, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1, drain=False))
+    assert always.answers == [True]
+
+
+def test_running_candidates_count_for_less_as_their_siblings_fail():
+    probe = Probe(running=8, failing=6)
+    StackFiller(FakeEmbedder()).fill(probe, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1))
+    assert probe.answers[0] is False and probe.answers[-1] is True, probe.answers
+
+
+def test_the_ramp_holds_until_the_first_variant_is_shown():
+    held = []
+
+    class Watching(Recording):
+        def stream(self, request, cancel=None):
+            held.append(request.hold_while())
+            for event in super().stream(request, cancel):
+                yield event
+                held.append(request.hold_while())
+
+    seen = []
+    StackFiller(FakeEmbedder()).fill(
+        Watching(FakeGenerator()),
+        FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=2, seed=3, max_rounds=1),
+        on_variant=lambda v: seen.append(len(held)),
+    )
+    assert held[0] is True and seen
+    assert all(held[: seen[0]]) and not any(held[seen[0] :])  # held until the first variant, never after

@@ -227,6 +227,7 @@ class LlamaEngine:
             ramp_start=request.ramp_start,
             ramp_every=request.ramp_every,
             ramp_hold=request.ramp_hold,
+            hold_while=request.hold_while,
             control=control,
         )
 
@@ -247,6 +248,7 @@ class LlamaEngine:
         ramp_start: int = 0,
         ramp_every: int = 1,
         ramp_hold: int = 0,
+        hold_while: Callable[[], bool] | None = None,
         control: ControlVector | None = None,
     ) -> Iterator[Event]:
         """Generate one sequence per prompt text, all in one batch per step.
@@ -256,7 +258,8 @@ class LlamaEngine:
         slot of one that ended, while ``want_refill()`` (default: always) says so.
         ``early_stop(index, text)`` True ends a sequence at once (``FINISH_EARLY``).
         ``ramp_start`` (0: all ``width``) sequences start; after ``ramp_hold`` steps one more
-        joins every ``ramp_every`` steps.
+        joins every ``ramp_every`` steps; the hold ends sooner when the first sequence
+        finishes or, if ``hold_while`` is given, instead when it says False.
         ``control`` steers the run with a control vector (see ``blend``); None runs unsteered.
 
         The generator owns the context from its first event until it ends, is
@@ -285,6 +288,7 @@ class LlamaEngine:
             ramp_start=ramp_start,
             ramp_every=ramp_every,
             ramp_hold=ramp_hold,
+            hold_while=hold_while,
         )
         if run.longest > self.n_ctx_train:
             raise UserError(

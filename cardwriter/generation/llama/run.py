@@ -21,7 +21,8 @@ A run is made by ``LlamaEngine.stream_prompts`` and driven by its generator:
    next tokens, so the batch stays full.
 4. Ramp (``ramp_start`` > 0): only that many sequences start; after
    ``ramp_hold`` steps, or as soon as one of them finishes (not stopped
-   early), one more joins every ``ramp_every`` steps (in a free
+   early), or, when the caller gives ``hold_while``, as soon as that says
+   False (the stack filler: once a variant passed), one more joins every ``ramp_every`` steps (in a free
    slot, the same way as a refill) until ``n`` run at once. A step costs more
    the more sequences it holds, so the first sequences finish sooner and the
    rest arrive behind them. A slot left empty because the caller wanted no
@@ -89,6 +90,7 @@ class BatchRun:
         ramp_start: int = 0,
         ramp_every: int = 1,
         ramp_hold: int = 0,
+        hold_while: Callable[[], bool] | None = None,
     ) -> None:
         n = min(width or len(token_lists), len(token_lists))
         if ramp_start < 0 or ramp_every < 1 or ramp_hold < 0:
@@ -101,6 +103,7 @@ class BatchRun:
         self._starting = min(ramp_start, n) if ramp_start else n  # sequences in the first batch
         self._ramp_every = ramp_every
         self._ramp_hold = ramp_hold if ramp_start else 0
+        self._hold_while = hold_while  # None: the hold ends at the first finish
         self._free_slots = list(range(self._starting, n))  # slots no sequence has taken yet (the ramp)
         self._steps = 0
         self._early_stop = early_stop
@@ -225,7 +228,7 @@ class BatchRun:
                 if text:
                     yield TextPiece(seq.index, text)
                 if seq.finish_reason is not None:
-                    if seq.finish_reason != FINISH_EARLY:
+                    if seq.finish_reason != FINISH_EARLY and self._hold_while is None:
                         self._ramp_hold = min(self._ramp_hold, self._steps)  # a finished one ends the hold
                     self._retire(seq)
                     yield seq.done(seq.finish_reason, self._elapsed())
@@ -275,6 +278,8 @@ class BatchRun:
         Also the way back for a slot left empty when the caller wanted no refill: if it asks
         again later, a step fills it (at once when nothing else runs).
         """
+        if self._hold_while is not None and self._steps < self._ramp_hold and not self._hold_while():
+            self._ramp_hold = self._steps
         held = self._steps - self._ramp_hold
         if not self._free_slots or not self._waiting:
             return

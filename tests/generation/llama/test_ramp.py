@@ -94,3 +94,21 @@ def test_the_first_sequence_to_finish_ends_the_hold(engine):
     done = {e.index for e in events if isinstance(e, SequenceDone)}
     assert done == {0, 1, 2}  # not held for 1000 steps: the ramp went on once sequence 0 was done
     assert done_at(events, 0) < first_piece(events, 1) < first_piece(events, 2)
+
+
+def test_the_caller_can_hold_the_ramp_past_a_finish_and_end_it_at_will(engine):
+    finished: list[int] = []
+
+    def hold_while() -> bool:
+        return len(finished) < 2  # held until two sequences are done (as a filler holds until one passes)
+
+    request = ramped(n=3, refills=3, ramp_hold=1000, max_tokens=6, hold_while=hold_while)
+    events = []
+    for event in engine.stream(request):
+        events.append(event)
+        if isinstance(event, SequenceDone):
+            finished.append(event.index)
+    # one at a time while held: sequence 0 finished, the next prompt took its slot alone
+    assert done_at(events, 0) < first_piece(events, 1) and done_at(events, 1) < first_piece(events, 2)
+    # then the hold ended (not after 1000 steps): the batch widened, 2 and 3 ran side by side
+    assert first_piece(events, 3) < done_at(events, 2)
