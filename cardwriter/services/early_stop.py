@@ -26,7 +26,9 @@ compared with.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from cardwriter.embedding.dedup import DedupConfig, echo_reason
 from cardwriter.embedding.fluency import label_opening
@@ -49,11 +51,21 @@ def opening(text: str, toks: list[str] | None = None) -> tuple[str, ...] | None:
     return tuple(toks[:OPENING_WORDS]) if len(toks) > OPENING_WORDS else None
 
 
-def _foreign_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    return sum(1 for c in letters if ord(c) > 0x24F) / len(letters)
+# a letter, and a letter outside the Latin alphabets (past Latin Extended-B): regular
+# expressions, since this runs on the whole text so far after every token
+_LETTER = re.compile(r"[^\W\d_]")
+_FOREIGN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f]")
+
+
+def _foreign_share(text: str, letters: int | None = None) -> float:
+    letters = len(_LETTER.findall(text)) if letters is None else letters
+    return len(_FOREIGN_LETTER.findall(text)) / letters if letters else 0.0
+
+
+@lru_cache(maxsize=16)
+def _latin_source(source: str) -> bool:
+    """Whether ``source`` is mostly in Latin script (asked once per source, not per token)."""
+    return _foreign_share(source) <= 0.3
 
 
 def early_stop_reason(
@@ -79,7 +91,7 @@ def early_stop_reason(
     top = max_ngram_count(toks, config.loop_n)
     if top >= config.loop_max_repeats:
         return f"looping: one word {config.loop_n}-gram {top} times"
-    letters = sum(1 for c in text if c.isalpha())
-    if letters >= MIN_SCRIPT_LETTERS and _foreign_share(text) > 0.3 and _foreign_share(source) <= 0.3:
+    letters = len(_LETTER.findall(text))
+    if letters >= MIN_SCRIPT_LETTERS and _foreign_share(text, letters) > 0.3 and _latin_source(source):
         return "another script than the source's"
     return None
