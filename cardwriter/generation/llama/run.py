@@ -9,7 +9,10 @@ A run is made by ``LlamaEngine.stream_prompts`` and driven by its generator:
    tail's last token. A tail that several prompts share (the same angle's
    instruction) is decoded once, but for its last token, on a sequence of its
    own (its *tail home*); a sequence with that tail starts from a copy of it
-   and decodes only the last token, at the start and at every refill.
+   and decodes only the last token, at the start and at every refill. A home
+   is decoded when a sequence first needs it: at the start only those of the
+   first batch (with a ramp of one, one home of about 18 tokens instead of four),
+   so the first token comes sooner.
 2. ``events``: each step samples every live sequence, emits its new text,
    retires the sequences that finished (their KV cells and sampler chain are
    freed at once, so they leave the batch), then decodes the next token of
@@ -152,8 +155,8 @@ class BatchRun:
             for s in range(self.n_seq):  # left over only if an earlier run died half-way (or a ramp's slot)
                 ctx.drop(s)
             ctx.hold_prefix(self.token_lists[0][: self.prefix], reuse_prefix)
-            self._decode_tail_homes()
             self.sequences = [self._new_sequence(s, slot=s) for s in range(self._starting)]
+            self._decode_tail_homes([seq.tail for seq in self.sequences])
             self.live = list(self.sequences)
             self._decode_tails()
         except BaseException:
@@ -167,11 +170,19 @@ class BatchRun:
             index, chain, self._max_tokens[index], n_past=len(tokens), slot=slot, tail=tuple(tokens[self.prefix :])
         )
 
-    def _decode_tail_homes(self) -> None:
-        """Each shared tail but its last token, on its home sequence after a copy of the prefix."""
+    def _decode_tail_homes(self, tails: Sequence[tuple[int, ...]]) -> None:
+        """Those of ``tails`` that are shared and not on their home yet, but their last token,
+        each on its home sequence after a copy of the prefix (one ``llama_decode``).
+
+        Called between steps (the last step's logits were sampled already), so the
+        batch is free.
+        """
         assert self._ctx is not None
         entries: list[tuple[int, int, int, bool]] = []
-        for tail, home in self._tail_homes.items():
+        for tail in dict.fromkeys(tails):
+            home = self._tail_homes.get(tail)
+            if home is None or home in self._held_homes:
+                continue
             self._held_homes.append(home)
             self._ctx.share_prefix(home)
             entries.extend((token, self.prefix + p, home, False) for p, token in enumerate(tail[:-1]))
@@ -191,12 +202,14 @@ class BatchRun:
     def _add_tail(self, seq: SequenceState, entries: list[tuple[int, int, int, bool]]) -> None:
         """Give ``seq``'s slot a copy of the prefix and put its prompt tail in ``entries``.
 
-        A shared tail is on its home already but for its last token: the slot gets a
-        copy of the home, and only that token goes in.
+        A shared tail is on its home but for its last token (decoded there first if no
+        sequence needed it before): the slot gets a copy of the home, and only that
+        token goes in.
         """
         assert self._ctx is not None
         home = self._tail_homes.get(seq.tail)
         if home is not None:
+            self._decode_tail_homes([seq.tail])  # the first sequence with this tail: its home now
             self._ctx.copy(home, seq.slot)
             entries.append((seq.tail[-1], seq.n_past - 1, seq.slot, True))
         else:

@@ -51,3 +51,31 @@ def test_a_shared_instruction_writes_what_a_cold_run_writes(engine):
     engine.clear_cache()
     cold = texts()
     assert texts() == cold  # the prefix reused, the tail homes made again: the same text
+
+
+def test_a_home_is_decoded_when_a_sequence_first_needs_it(engine, monkeypatch):
+    fills: list[list[tuple[int, int, int, bool]]] = []
+    original = DecodingContext.fill
+
+    def spy(self, entries):
+        fills.append(list(entries))
+        original(self, entries)
+
+    monkeypatch.setattr(DecodingContext, "fill", spy)
+    # one sequence starts alone (a ramp of one), the others join one a step
+    request = GenerationRequest(
+        source=SOURCE, n=4, refills=4, seed=5, max_tokens=6, angles=prompts.REWRITE_MIX, ramp_start=1
+    )
+    engine.clear_cache()
+    done = [e for e in engine.stream(request) if isinstance(e, SequenceDone)]
+    assert len(done) == 8
+
+    def homes_in(batch):
+        return {e[2] for e in batch if request.n <= e[2] < engine.context.home}
+
+    prefix, first_home, first_token = fills[0], fills[1], fills[2]
+    assert {e[2] for e in prefix} == {engine.context.home}
+    assert len({e[2] for e in first_home}) == 1 and homes_in(first_home)  # only the first sequence's home
+    assert [e[2] for e in first_token] == [0]  # then the first sequence's last prompt token, alone
+    decoded = [h for batch in fills for h in homes_in(batch)]
+    assert sorted(decoded) == sorted(set(decoded)) and len(set(decoded)) == len(prompts.REWRITE_MIX)
