@@ -93,10 +93,13 @@ class FillRequest:
     # once the round showed its first variant, one more joins every ramp_every steps. One alone first
     # (a failed one is replaced by the next, still alone): a step of one costs a fifth of a step of
     # sixteen, so the first variant shows sooner (tune half, benchmarks/stack_ab.py: first 2.72 -> 1.92 s
-    # against three held as long, full stack 13.90 -> 13.12 s)
+    # against three held as long, full stack 13.90 -> 13.12 s). A hold of 250 steps rather than 120: a
+    # first candidate of 150-185 tokens is no longer slowed fivefold by the widening near its end (tune
+    # half, 20 paragraphs: the four slowest firsts 3.44-7.41 -> 2.76-5.18 s, medians 1.55 and 1.72 s,
+    # full 11.34 and 11.41 s)
     ramp_start: int = 1
     ramp_every: int = 1
-    ramp_hold: int = 120
+    ramp_hold: int = 250
     drain: bool = True  # streaming: no fresh candidate while those running will likely fill the pool
     closeness: Callable[[list[str]], list[float]] | None = None  # "keep my voice": closeness of texts to the writer
     closeness_weight: float = 0.3
