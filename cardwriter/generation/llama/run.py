@@ -25,7 +25,7 @@ A run is made by ``LlamaEngine.stream_prompts`` and driven by its generator:
 4. Ramp (``ramp_start`` > 0): only that many sequences start; after
    ``ramp_hold`` steps, or as soon as one of them finishes (not stopped
    early), or, when the caller gives ``hold_while``, as soon as that says
-   False (the stack filler: once a variant passed), one more joins every ``ramp_every`` steps (in a free
+   False (the stack filler: once it showed a variant), one more joins every ``ramp_every`` steps (in a free
    slot, the same way as a refill) until ``n`` run at once. A step costs more
    the more sequences it holds, so the first sequences finish sooner and the
    rest arrive behind them. A slot left empty because the caller wanted no
