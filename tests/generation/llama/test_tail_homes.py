@@ -15,15 +15,21 @@ from ..conftest import SOURCE
 pytestmark = pytest.mark.slow
 
 
-def test_sequences_that_share_an_instruction_decode_only_its_last_token(engine, monkeypatch):
-    fills: list[list[tuple[int, int, int, bool]]] = []
+@pytest.fixture
+def fills(monkeypatch) -> list[list[tuple[int, int, int, bool]]]:
+    """Every batch put into a llama_batch from now on, in order: (token, position, sequence, logits)."""
+    batches: list[list[tuple[int, int, int, bool]]] = []
     original = DecodingContext.fill
 
     def spy(self, entries):
-        fills.append(list(entries))
+        batches.append(list(entries))
         original(self, entries)
 
     monkeypatch.setattr(DecodingContext, "fill", spy)
+    return batches
+
+
+def test_sequences_that_share_an_instruction_decode_only_its_last_token(engine, fills):
     # four angles, eight prompts: each instruction is shared by two, one running, one a refill
     request = GenerationRequest(source=SOURCE, n=4, refills=4, seed=5, max_tokens=6, angles=prompts.REWRITE_MIX)
     engine.clear_cache()
@@ -53,15 +59,7 @@ def test_a_shared_instruction_writes_what_a_cold_run_writes(engine):
     assert texts() == cold  # the prefix reused, the tail homes made again: the same text
 
 
-def test_a_home_is_decoded_when_a_sequence_first_needs_it(engine, monkeypatch):
-    fills: list[list[tuple[int, int, int, bool]]] = []
-    original = DecodingContext.fill
-
-    def spy(self, entries):
-        fills.append(list(entries))
-        original(self, entries)
-
-    monkeypatch.setattr(DecodingContext, "fill", spy)
+def test_a_home_is_decoded_when_a_sequence_first_needs_it(engine, fills):
     # one sequence starts alone (a ramp of one), the others join one a step
     request = GenerationRequest(
         source=SOURCE, n=4, refills=4, seed=5, max_tokens=6, angles=prompts.REWRITE_MIX, ramp_start=1
