@@ -95,7 +95,6 @@ class StreamingRound:
         self.openings: dict[int, tuple[str, ...]] = {}
         self.ended: set[int] = set()  # candidates that finished or were stopped
         self.judged = 0  # finished candidates judged (stopped early ones count as failed)
-        self.passed = 0
 
     # -- asked by the engine while it writes ---------------------------------
 
@@ -133,15 +132,19 @@ class StreamingRound:
         if not self.request.drain:
             return True
         running = len(self.texts.keys() - self.ended - self.stopped)
-        pass_rate = (self.passed + 1) / (self.judged + 2)
-        return self.shown + len(self.kept) + pass_rate * running < self.target
+        return self.passed + (self.passed + 1) / (self.judged + 2) * running < self.target
 
     def no_variant_yet(self) -> bool:
         """The ramp holds the batch narrow until the round showed its first variant."""
         return self.shown == 0
 
+    @property
+    def passed(self) -> int:
+        """Candidates of this round that passed every filter: each is shown or kept."""
+        return self.shown + len(self.kept)
+
     def enough(self) -> bool:
-        return self.shown + len(self.kept) >= self.target
+        return self.passed >= self.target
 
     # -- the round ---------------------------------------------------------------
 
@@ -189,7 +192,6 @@ class StreamingRound:
         )
         result.candidates.append(candidate)
         if self._passes(candidate):
-            self.passed += 1
             self.kept.append(candidate)
             if self.shown < self.eager:
                 self._show(len(self.kept) - 1)
