@@ -1,7 +1,8 @@
 """Progress of a stack being filled, without letting any candidate's text out of the worker.
 
-The window shows "3 of 8" while a stack fills: candidates finished of
-candidates asked for. Candidates are raw model output, and many are then
+The window shows "checked 3 of 8" while a stack fills: candidates finished
+(and judged) of candidates asked for; "writing…" until the first one ends, so
+the peek never reads as "0 written" while the model is at work. Candidates are raw model output, and many are then
 dropped by the filters (off topic, a duplicate, chatter about the task), so
 their text must never reach the column. ``CountingGenerator`` stands between
 the stack filler and the real generator in the worker thread: it passes every
@@ -45,5 +46,7 @@ class CountingGenerator:
 
 
 def progress_label(done: int, total: int) -> str:
-    """What the peek says while a stack fills."""
-    return f"writing {done} of {total}" if total else "queued…"
+    """What the peek says while a stack fills: "queued…", "writing…", then "checked 3 of 8"."""
+    if not total:
+        return "queued…"
+    return f"checked {done} of {total}" if done else "writing…"

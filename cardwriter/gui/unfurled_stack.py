@@ -70,7 +70,7 @@ class UnfurledStack(QFrame):
         self.setBackgroundRole(QPalette.ColorRole.Window)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        # "4 variants · writing 3 of 8", shortened (to "4 variants", then "4") before the buttons are squeezed.
+        # "4 variants · checked 3 of 8", shortened (to "4 variants", then "4") before the buttons are squeezed.
         self.title = FittedLabel(keep_last=False)
         self.title.setObjectName("title")
         bold = self.title.font()

@@ -35,7 +35,9 @@ def test_counting_passes_every_event_on_and_reports_only_numbers():
     assert reports == [(0, 3), (1, 3), (2, 3), (3, 3)]
     list(counting.stream(GenerationRequest("One two three four five.", n=2), threading.Event()))
     assert reports[-3:] == [(3, 5), (4, 5), (5, 5)], "a top-up round adds to the total"
-    assert progress_label(3, 8) == "writing 3 of 8" and progress_label(0, 0) == "queued…"
+    assert progress_label(3, 8) == "checked 3 of 8" and progress_label(0, 0) == "queued…"
+    # nothing finished yet: the model is at work, not "0 written"
+    assert progress_label(0, 8) == "writing…"
 
 
 def everything_the_model_says(model: CardListModel) -> list[str]:

@@ -81,7 +81,7 @@ def test_empty_and_busy_states_explain_themselves(qtbot):
     panel.show_stack([], "A paragraph.", busy=False, progress=None)
     assert "No variants yet" in panel.empty.text() and panel.empty.isVisibleTo(panel)
     panel.show_stack([], "A paragraph.", busy=True, progress=(3, 8))
-    assert "writing 3 of 8" in panel.title.text() and panel.cancel.isVisibleTo(panel)
+    assert "checked 3 of 8" in panel.title.text() and panel.cancel.isVisibleTo(panel)
     assert "once they pass the filters" in panel.empty.text()
 
 
