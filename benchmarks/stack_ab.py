@@ -85,7 +85,8 @@ def in_half(paragraph_id: str, half: str | None) -> bool:
 
 def timed_fill(filler: StackFiller, engine: LlamaEngine, request: FillRequest) -> tuple:
     """``stack_bench.fill_timed``'s figures, CPU seconds to the first shown variant and to the full stack,
-    and where the tokens went: ``{"shown": tokens, "stopped early": tokens, <drop reason>: tokens ...}``."""
+    where the tokens went: ``{"shown": tokens, "stopped early": tokens, <drop reason>: tokens ...}``, and the
+    wall seconds at which each variant was shown."""
     wall0, cpu0 = time.perf_counter(), time.process_time()
     walls: list[float] = []
     cpus: list[float] = []
@@ -107,6 +108,7 @@ def timed_fill(filler: StackFiller, engine: LlamaEngine, request: FillRequest) -
         cpus[0] if cpus else float("nan"),
         cpus[full_at] if len(cpus) > full_at else end_cpu,
         tokens_by_fate(result),
+        walls,
     )
 
 
@@ -153,14 +155,18 @@ def main() -> int:
         for k in range(len(names)):
             way = names[(number + k) % len(names)]
             request = dataclasses.replace(template, source=paragraph.text, seed=para_seed, **ways[way])  # type: ignore[arg-type]
-            texts, first, full, candidates, tokens, seconds, cpu_first, cpu_full, fates = timed_fill(
+            texts, first, full, candidates, tokens, seconds, cpu_first, cpu_full, fates, arrivals = timed_fill(
                 filler, engine, request
             )
             row = _scored(way, paragraph, texts, first, full, candidates, tokens, seconds, vectors, embedder, args.n)
             bench.results.append(row)
             cpu_times.setdefault(way, []).append((cpu_first, cpu_full))
             line = dict(
-                row.as_dict(), first_cpu_s=round(cpu_first, 2), full_cpu_s=round(cpu_full, 2), tokens_by_fate=fates
+                row.as_dict(),
+                first_cpu_s=round(cpu_first, 2),
+                full_cpu_s=round(cpu_full, 2),
+                tokens_by_fate=fates,
+                arrivals=[round(t, 2) for t in arrivals],
             )
             print(json.dumps(line), file=sys.stderr, flush=True)
     engine.close()
