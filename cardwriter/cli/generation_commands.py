@@ -265,5 +265,11 @@ def run_bench_generation(args: argparse.Namespace) -> int:
         )
     else:
         print("ceiling          not measured: build it with benchmarks/llama_batched_bench.sh")
+    if result.decode_tokens_per_s is not None and result.batched_decode_share is not None:
+        share = f": {result.decode_ceiling_ratio:.0%} of the ceiling" if result.decode_ceiling_ratio is not None else ""
+        print(
+            f"decode alone     {result.decode_tokens_per_s:7.1f} tok/s inside llama_decode, "
+            f"{result.batched_decode_share:.0%} of (b)'s time{share}; the rest is sampling and bookkeeping"
+        )
     print(f"peak RSS         {result.peak_rss_mb_batched:.0f} MB after (b), {result.peak_rss_mb:.0f} MB overall")
     return 0

@@ -24,6 +24,13 @@ sequence's own tail of the prompt. (b) is also timed cold, its cache cleared
 first (``batched_cold_*``): the shared prompt decoded too, as for a new
 paragraph. (b) runs first, so ``peak_rss_mb_batched`` is the engine's peak
 alone. ``speedup`` is (b)'s tokens/s over (a)'s, both warm.
+
+Where (b)'s time goes: ``batched_decode_share`` is the part of its warm run
+inside ``llama_decode`` (the rest is sampling and Python bookkeeping), and
+``decode_tokens_per_s`` the pace of its generation steps' decodes alone (one
+new token a sequence; the prompt tails' decode left out, as the bench's warm
+figure leaves out its prompt), which llama.cpp's own ``llama-batched-bench``
+(which samples nothing) is the measure for: ``decode_ceiling_ratio``.
 """
 
 from __future__ import annotations
@@ -81,6 +88,11 @@ class BenchResult:
     ceiling_cold_tokens_per_s: float | None = None
     ceiling_ratio: float | None = None
     ceiling_cold_ratio: float | None = None
+    # (b) warm: the share of its wall time inside llama_decode (its prompt tails' decode too), and the
+    # tokens a second of its generation steps' decodes alone: llama-batched-bench's warm figure, ours
+    batched_decode_share: float | None = None
+    decode_tokens_per_s: float | None = None
+    decode_ceiling_ratio: float | None = None  # decode_tokens_per_s over the ceiling: llama.cpp's own pace
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -121,18 +133,25 @@ def run_generation_bench(
     chosen = get_preset(preset)
     seeds = [p.seed for p in plans]
 
-    def batched(budget: int) -> tuple[float, int]:
+    def batched(budget: int) -> tuple[float, int, float, float]:
+        """Wall seconds, tokens, seconds inside ``llama_decode``, and its generation steps' tokens a second."""
+        ctx = engine.context
+        before = (ctx.decode_seconds, ctx.step_seconds, ctx.step_tokens) if ctx is not None else (0.0, 0.0, 0)
         t0 = time.perf_counter()
         events = engine.stream_prompts(
             texts, seeds=seeds, preset=chosen, max_tokens=[budget] * n, ban_eog=True, stop_at_paragraph_end=False
         )
         count = sum(e.tokens for e in events if isinstance(e, SequenceDone))
-        return time.perf_counter() - t0, count
+        seconds = time.perf_counter() - t0
+        ctx = engine.context
+        assert ctx is not None
+        step_rate = (ctx.step_tokens - before[2]) / max(ctx.step_seconds - before[1], 1e-9)
+        return seconds, count, ctx.decode_seconds - before[0], step_rate
 
     batched(4)
     engine.clear_cache()
-    c_seconds, c_tokens = batched(tokens)
-    b_seconds, b_tokens = batched(tokens)
+    c_seconds, c_tokens, _, _ = batched(tokens)
+    b_seconds, b_tokens, b_decoding, decode_rate = batched(tokens)
     rss_batched = peak_rss_mb()
     prompt_tokens = max(len(engine.tokenize(t)) for t in texts)
     eog = list(engine.eog_tokens)
@@ -193,4 +212,7 @@ def run_generation_bench(
         ceiling_cold_tokens_per_s=ceiling.cold_tokens_per_s if ceiling else None,
         ceiling_ratio=round(b_rate / ceiling.warm_tokens_per_s, 3) if ceiling else None,
         ceiling_cold_ratio=round(c_rate / ceiling.cold_tokens_per_s, 3) if ceiling else None,
+        batched_decode_share=round(b_decoding / b_seconds, 3),
+        decode_tokens_per_s=round(decode_rate, 1),
+        decode_ceiling_ratio=round(decode_rate / ceiling.warm_tokens_per_s, 3) if ceiling else None,
     )

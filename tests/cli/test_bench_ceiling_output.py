@@ -47,6 +47,28 @@ def test_the_ceiling_ratio_is_printed_when_measured(monkeypatch, capsys):
     assert "ceiling            213.3 tok/s warm, 170.7 cold (llama-batched-bench): (b) at 90% warm, 90% cold" in out
 
 
+def test_the_decode_alone_is_set_against_the_ceiling(monkeypatch, capsys):
+    """What is llama.cpp's own pace and what is ours: the decode's rate and its share of the run."""
+    measured = dataclasses.replace(
+        RESULT,
+        ceiling_tokens_per_s=213.3,
+        ceiling_cold_tokens_per_s=170.7,
+        ceiling_ratio=0.9,
+        ceiling_cold_ratio=0.9,
+        batched_decode_share=0.85,
+        decode_tokens_per_s=205.0,
+        decode_ceiling_ratio=0.961,
+    )
+    out = run_with(monkeypatch, capsys, measured)
+    assert (
+        "decode alone       205.0 tok/s inside llama_decode, 85% of (b)'s time: 96% of the ceiling; "
+        "the rest is sampling and bookkeeping"
+    ) in out
+    unmeasured = dataclasses.replace(RESULT, batched_decode_share=0.85, decode_tokens_per_s=205.0)
+    out = run_with(monkeypatch, capsys, unmeasured)
+    assert "85% of (b)'s time; the rest" in out and "of the ceiling" not in out
+
+
 def test_without_the_binary_the_bench_says_how_to_get_the_ceiling(monkeypatch, capsys):
     out = run_with(monkeypatch, capsys, RESULT)
     assert "ceiling          not measured: build it with benchmarks/llama_batched_bench.sh" in out

@@ -17,6 +17,9 @@ def test_both_ways_generate_every_token_of_their_budget(preset):
     # equal token counts: the tokens/s ratio is the ratio of wall times
     assert result.speedup == pytest.approx(result.plain_seconds / result.batched_seconds, rel=0.02)
     assert result.batched_cold_seconds > 0 and result.peak_rss_mb >= result.peak_rss_mb_batched > 0
+    # the decode is a part of the batched run, and alone it writes faster than the whole run does
+    assert result.batched_decode_share is not None and 0 < result.batched_decode_share < 1
+    assert result.decode_tokens_per_s is not None and result.decode_tokens_per_s > result.batched_tokens_per_s
 
 
 def test_a_bench_says_when_llama_cpp_runs_the_models_q8_0_copy():

@@ -11,6 +11,7 @@ with exactly the same prefix.
 from __future__ import annotations
 
 import ctypes
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -73,6 +74,12 @@ class DecodingContext:
         self._memory = lib.llama_get_memory(ctx)
         self._batch = lib.llama_batch_init(self.n_ctx, 0, 1)
         self.control: ControlVector | None = None  # the control vector llama.cpp applies now
+        # wall time inside llama_decode so far, for benchmarks: all calls, and those of generation steps
+        # (one new token a sequence, every one with logits; no prompt tokens), with their tokens
+        self.decode_seconds = 0.0
+        self.step_seconds = 0.0
+        self.step_tokens = 0
+        self._batch_is_step = False
 
     def steer(self, control: ControlVector | None) -> None:
         """Apply ``control`` (None or strength 0: none) from the next decode on.
@@ -167,10 +174,17 @@ class DecodingContext:
             seq_id[i][0] = seq
             logits[i] = wants_logits
         batch.n_tokens = len(entries)
+        self._batch_is_step = all(entry[3] for entry in entries)
 
     def decode(self) -> None:
         """Run the model over the batch (one ``llama_decode``)."""
+        started = time.perf_counter()
         rc = self._lib.llama_decode(self.ctx, self._batch)
+        took = time.perf_counter() - started
+        self.decode_seconds += took
+        if self._batch_is_step:
+            self.step_seconds += took
+            self.step_tokens += self._batch.n_tokens
         if rc != 0:
             raise UserError(
                 f"llama.cpp failed to decode (code {rc}) with {self._model_file.name}; try fewer variants or shorter ones"
