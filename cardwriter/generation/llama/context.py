@@ -176,6 +176,12 @@ class DecodingContext:
         batch.n_tokens = len(entries)
         self._batch_is_step = all(entry[3] for entry in entries)
 
+    @property
+    def step_rows(self) -> int:
+        """Logit rows of the last decode when its batch was a step (one token a sequence, each with
+        logits, so output row i is entry i); 0 otherwise."""
+        return self._batch.n_tokens if self._batch_is_step else 0
+
     def decode(self) -> None:
         """Run the model over the batch (one ``llama_decode``)."""
         started = time.perf_counter()

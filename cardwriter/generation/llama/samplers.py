@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import ModuleType
 
 import numpy as np
 
 from cardwriter.generation.llama.backend import ContextPointer, SamplerPointer, VocabPointer
+from cardwriter.generation.llama.step_sampling import SplitChain, StepLogits, StepSampler
 from cardwriter.generation.presets import DRY_SEQUENCE_BREAKERS, SamplerPreset
 
 NEG_INF = float("-inf")
@@ -37,6 +38,11 @@ class SamplerFactory:
         self._dry_breakers = (ctypes.c_char_p * len(DRY_SEQUENCE_BREAKERS))(
             *(b.encode() for b in DRY_SEQUENCE_BREAKERS)
         )
+        self.step = StepSampler(lib)  # samples with a ``split`` chain from a ``step_logits``
+
+    def step_logits(self, ctx: ContextPointer, n_rows: int) -> StepLogits:
+        """The last decode's ``n_rows`` rows of logits, for ``step.sample`` (valid until the next decode)."""
+        return StepLogits.read(self._lib, ctx, n_rows, self._n_vocab)
 
     def close(self) -> None:
         for proto in self._dry_prototypes.values():
@@ -48,36 +54,71 @@ class SamplerFactory:
 
         ``ban_eog`` bans end-of-generation on every token (the sequence runs to its budget).
         """
-        lib = self._lib
         chain = self._empty_chain()
-        add = lib.llama_sampler_chain_add
-        if ban_eog and self.eog_tokens:
-            add(chain, self._bans(self.eog_tokens))
-        if preset.repeat_penalty != 1.0:
-            add(
-                chain,
-                lib.llama_sampler_init_penalties(self._n_vocab, preset.repeat_last_n, preset.repeat_penalty, 0.0, 0.0),
-            )
-        if preset.dry_multiplier > 0:
-            add(chain, lib.llama_sampler_clone(self._dry_prototype(preset)))
-        if preset.top_n_sigma is not None:
-            add(chain, lib.llama_sampler_init_top_n_sigma(preset.top_n_sigma))
-        if preset.top_k > 0:
-            add(chain, lib.llama_sampler_init_top_k(preset.top_k))
-        if preset.typical_p < 1.0:
-            add(chain, lib.llama_sampler_init_typical(preset.typical_p, 1))
-        if preset.top_p < 1.0:
-            add(chain, lib.llama_sampler_init_top_p(preset.top_p, 1))
-        if preset.min_p > 0:
-            add(chain, lib.llama_sampler_init_min_p(preset.min_p, 1))
-        if preset.xtc_probability > 0:
-            add(chain, lib.llama_sampler_init_xtc(preset.xtc_probability, preset.xtc_threshold, 1, seed))
-        add(chain, lib.llama_sampler_init_temp(preset.temperature))
-        if preset.mirostat_tau is not None:
-            add(chain, lib.llama_sampler_init_mirostat_v2(seed, preset.mirostat_tau, preset.mirostat_eta))
-        else:
-            add(chain, lib.llama_sampler_init_dist(seed))
+        for _kind, make in self._parts(preset, seed, ban_eog):
+            self._lib.llama_sampler_chain_add(chain, make())
         return chain
+
+    def split(self, preset: SamplerPreset, ban_eog: bool = False) -> SplitChain | None:
+        """Where top-nσ sits in ``chain(preset, ...)``'s samplers (None: llama.cpp samples every token).
+
+        ``step_sampling`` does the bans and top-nσ itself, for all sequences at once,
+        and has llama.cpp apply the samplers before it (repetition penalty, DRY) and
+        after it to the few tokens top-nσ keeps.
+        """
+        kinds = [kind for kind, _make in self._parts(preset, 0, ban_eog)]
+        if preset.top_n_sigma is None:
+            return None
+        at = kinds.index("top-n-sigma")
+        # only where the outcome is the same as over the whole vocabulary: min-p first after top-nσ drops
+        # the tokens it set to -inf, and what follows sees the same short array either way
+        rest = kinds[at + 1 :]
+        if rest[:1] != ["min-p"] or not set(rest[1:]) <= {"xtc", "temp", "dist"}:
+            return None
+        return SplitChain(
+            n_sigma=preset.top_n_sigma,
+            banned=self.eog_tokens if ban_eog else (),
+            before=tuple(i for i, kind in enumerate(kinds[:at]) if kind != "bans"),
+            after=tuple(range(at + 1, len(kinds))),
+        )
+
+    def _parts(self, preset: SamplerPreset, seed: int, ban_eog: bool) -> list[tuple[str, Callable[[], SamplerPointer]]]:
+        """The chain's samplers in order, each as its kind and a function that makes it."""
+        lib = self._lib
+        p = preset
+        parts: list[tuple[str, Callable[[], SamplerPointer]]] = []
+        if ban_eog and self.eog_tokens:
+            parts.append(("bans", lambda: self._bans(self.eog_tokens)))
+        if p.repeat_penalty != 1.0:
+            parts.append(
+                (
+                    "penalties",
+                    lambda: lib.llama_sampler_init_penalties(
+                        self._n_vocab, p.repeat_last_n, p.repeat_penalty, 0.0, 0.0
+                    ),
+                )
+            )
+        if p.dry_multiplier > 0:
+            parts.append(("dry", lambda: lib.llama_sampler_clone(self._dry_prototype(p))))
+        if p.top_n_sigma is not None:
+            parts.append(("top-n-sigma", lambda: lib.llama_sampler_init_top_n_sigma(p.top_n_sigma)))
+        if p.top_k > 0:
+            parts.append(("top-k", lambda: lib.llama_sampler_init_top_k(p.top_k)))
+        if p.typical_p < 1.0:
+            parts.append(("typical", lambda: lib.llama_sampler_init_typical(p.typical_p, 1)))
+        if p.top_p < 1.0:
+            parts.append(("top-p", lambda: lib.llama_sampler_init_top_p(p.top_p, 1)))
+        if p.min_p > 0:
+            parts.append(("min-p", lambda: lib.llama_sampler_init_min_p(p.min_p, 1)))
+        if p.xtc_probability > 0:
+            parts.append(("xtc", lambda: lib.llama_sampler_init_xtc(p.xtc_probability, p.xtc_threshold, 1, seed)))
+        parts.append(("temp", lambda: lib.llama_sampler_init_temp(p.temperature)))
+        if p.mirostat_tau is not None:
+            tau = p.mirostat_tau
+            parts.append(("mirostat", lambda: lib.llama_sampler_init_mirostat_v2(seed, tau, p.mirostat_eta)))
+        else:
+            parts.append(("dist", lambda: lib.llama_sampler_init_dist(seed)))
+        return parts
 
     def sample(self, chain: SamplerPointer, ctx: ContextPointer, row: int) -> int:
         """Sample (and accept) a token from logits row ``row`` of the last decode."""
