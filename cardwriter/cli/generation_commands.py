@@ -271,5 +271,15 @@ def run_bench_generation(args: argparse.Namespace) -> int:
             f"decode alone     {result.decode_tokens_per_s:7.1f} tok/s inside llama_decode, "
             f"{result.batched_decode_share:.0%} of (b)'s time{share}; the rest is sampling and bookkeeping"
         )
+    if result.generating_tokens_per_s is not None and result.batched_prompt_seconds is not None:
+        share = (
+            f": {result.generating_ceiling_ratio:.0%} of the ceiling"
+            if result.generating_ceiling_ratio is not None
+            else ""
+        )
+        print(
+            f"(b) generating   {result.generating_tokens_per_s:7.1f} tok/s without its {result.batched_prompt_seconds:.2f} s "
+            f"of prompt tails (the ceiling is without its prompt){share}"
+        )
     print(f"peak RSS         {result.peak_rss_mb_batched:.0f} MB after (b), {result.peak_rss_mb:.0f} MB overall")
     return 0

@@ -58,8 +58,15 @@ def test_the_decode_alone_is_set_against_the_ceiling(monkeypatch, capsys):
         batched_decode_share=0.85,
         decode_tokens_per_s=205.0,
         decode_ceiling_ratio=0.961,
+        batched_prompt_seconds=0.41,
+        generating_tokens_per_s=199.4,
+        generating_ceiling_ratio=0.934,
     )
     out = run_with(monkeypatch, capsys, measured)
+    assert (
+        "(b) generating     199.4 tok/s without its 0.41 s of prompt tails (the ceiling is without its prompt): "
+        "93% of the ceiling"
+    ) in out
     assert (
         "decode alone       205.0 tok/s inside llama_decode, 85% of (b)'s time: 96% of the ceiling; "
         "the rest is sampling and bookkeeping"
