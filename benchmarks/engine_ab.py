@@ -193,8 +193,14 @@ def profile(n: int, threads: int) -> dict[str, float]:
     def own(test: Callable[[str, str], bool]) -> float:
         return sum(tt for (file, _, name), (_, _, tt, _, _) in stats.items() if test(file, name))
 
+    def cumulative(test: Callable[[str, str], bool]) -> float:
+        return sum(ct for (file, _, name), (_, _, _, ct, _) in stats.items() if test(file, name))
+
     decode = own(lambda f, name: f.endswith("llama/context.py") and name == "decode")
+    # llama.cpp's sampling through ctypes (its time is the wrapper's own), and the step sampler's numpy
+    # passes and the chain it hands the few kept tokens (all of it under StepSampler.sample)
     sampling = own(lambda f, name: f.endswith("llama/samplers.py") and name in ("sample", "sample_first"))
+    sampling += cumulative(lambda f, name: f.endswith("llama/step_sampling.py") and name == "sample")
     total = sum(tt for (_, _, tt, _, _) in stats.values())
     engine.close()
     return {
