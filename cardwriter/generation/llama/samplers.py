@@ -66,9 +66,9 @@ class SamplerFactory:
         and has llama.cpp apply the samplers before it (repetition penalty, DRY) and
         after it to the few tokens top-nσ keeps.
         """
-        kinds = [kind for kind, _make in self._parts(preset, 0, ban_eog)]
         if preset.top_n_sigma is None:
             return None
+        kinds = [kind for kind, _make in self._parts(preset, 0, ban_eog)]
         at = kinds.index("top-n-sigma")
         # only where the outcome is the same as over the whole vocabulary: min-p first after top-nσ drops
         # the tokens it set to -inf, and what follows sees the same short array either way
