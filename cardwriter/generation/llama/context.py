@@ -79,6 +79,7 @@ class DecodingContext:
         self.decode_seconds = 0.0
         self.step_seconds = 0.0
         self.step_tokens = 0
+        self.decodes = 0  # llama_decode calls so far: what was read of the logits is stale once this moves
         self._batch_is_step = False
 
     def steer(self, control: ControlVector | None) -> None:
@@ -187,6 +188,7 @@ class DecodingContext:
         started = time.perf_counter()
         rc = self._lib.llama_decode(self.ctx, self._batch)
         took = time.perf_counter() - started
+        self.decodes += 1
         self.decode_seconds += took
         if self._batch_is_step:
             self.step_seconds += took

@@ -125,7 +125,8 @@ class BatchRun:
         self._stop_at_paragraph_end = stop_at_paragraph_end
         self._ban_eog = ban_eog
         self._split = samplers.split(preset, ban_eog)  # None: every token through llama_sampler_sample
-        self._step_logits: StepLogits | None = None  # the last decode's logits, once a sequence asked
+        # the logits of the context's decode number N, read once a sequence of that step asked
+        self._step_logits: tuple[int, StepLogits] | None = None
         # every sequence keeps a tail of at least one token, to have logits to sample from
         self.prefix = min(_common_prefix(token_lists), min(len(t) for t in token_lists) - 1)
         # tails that two or more prompts share get a home sequence each, after the n slots
@@ -201,7 +202,6 @@ class BatchRun:
             self._add_tail(seq, entries)
         self._ctx.fill(entries)
         self._ctx.decode()
-        self._step_logits = None
 
     def _add_tail(self, seq: SequenceState, entries: list[tuple[int, int, int, bool]]) -> None:
         """Give ``seq``'s slot a copy of the prefix and put its prompt tail in ``entries``.
@@ -258,9 +258,10 @@ class BatchRun:
                 return None
             assert self._ctx is not None and seq.chain is not None
             if seq.tokens > 0 and self._split is not None and self._ctx.step_rows:
-                if self._step_logits is None:
-                    self._step_logits = self._samplers.step_logits(self._ctx.ctx, self._ctx.step_rows)
-                token = self._samplers.step.sample(seq.chain, self._split, self._step_logits, seq.row)
+                if self._step_logits is None or self._step_logits[0] != self._ctx.decodes:
+                    step = self._samplers.step_logits(self._ctx.ctx, self._ctx.step_rows)
+                    self._step_logits = (self._ctx.decodes, step)
+                token = self._samplers.step.sample(seq.chain, self._split, self._step_logits[1], seq.row)
             elif seq.tokens > 0:
                 token = self._samplers.sample(seq.chain, self._ctx.ctx, seq.row)
             else:
@@ -292,7 +293,6 @@ class BatchRun:
                     seq.n_past += 1
             self._ctx.fill(entries)
             self._ctx.decode()
-            self._step_logits = None
 
     def _ramp_up(self) -> None:
         """After ``ramp_hold`` steps, on every ``ramp_every``-th, one waiting prompt joins in a free slot.

@@ -32,6 +32,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -75,9 +76,9 @@ class StepLogits:
                 cut = m[:, list(banned)]
                 total = total - cut.sum(axis=1)
                 squares = squares - np.einsum("ij,ij->i", cut, cut)
+                keep = np.ones(m.shape[1], bool)
+                keep[list(banned)] = False
                 for row in np.flatnonzero(cut.max(axis=1) >= top):  # a banned token was the largest
-                    keep = np.ones(m.shape[1], bool)
-                    keep[list(banned)] = False
                     top[row] = m[row, keep].max()
             mean = total / count
             spread = np.sqrt(np.maximum(squares / count - mean * mean, 0.0))
@@ -112,9 +113,7 @@ class StepSampler:
                 break
             data = np.sort(np.concatenate([data, self._lowered(chain, split, more, logits)]), order="id")
         data = data[data["logit"] >= highest - width]
-        array = lib.llama_token_data_array(
-            data.ctypes.data_as(ctypes.POINTER(lib.llama_token_data)), data.size, -1, False
-        )
+        array = self._array(data)
         for index in split.after:
             lib.llama_sampler_apply(lib.llama_sampler_chain_get(chain, index), ctypes.byref(array))
         token = int(array.data[array.selected].id)  # XTC may have moved the array's start: read through it
@@ -134,9 +133,14 @@ class StepSampler:
         data["id"] = ids
         data["logit"] = logits[ids]
         if split.before and ids.size:
-            array = lib.llama_token_data_array(
-                data.ctypes.data_as(ctypes.POINTER(lib.llama_token_data)), data.size, -1, False
-            )
+            array = self._array(data)
             for index in split.before:
                 lib.llama_sampler_apply(lib.llama_sampler_chain_get(chain, index), ctypes.byref(array))
         return data
+
+    def _array(self, data: np.ndarray) -> Any:
+        """A ``llama_token_data_array`` over ``data`` (not sorted, nothing selected): llama.cpp works in place."""
+        lib = self._lib
+        return lib.llama_token_data_array(
+            data.ctypes.data_as(ctypes.POINTER(lib.llama_token_data)), data.size, -1, False
+        )
