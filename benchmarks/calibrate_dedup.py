@@ -47,7 +47,7 @@ from cardwriter.embedding.tokens import (
     words,
 )
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl"
 DEFAULT_REWRITES = Path(__file__).resolve().parent / "calibration_rewrites.jsonl"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 

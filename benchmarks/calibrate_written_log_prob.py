@@ -41,7 +41,7 @@ from cardwriter.generation.prompts import REWRITE_MIX
 from cardwriter.generation.protocol import FINISH_CANCELLED, GenerationRequest, SequenceDone
 from cardwriter.services.fusion_filters import DEFAULT_MIN_LOG_PROB
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+DEV = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl"
 REWRITES, FUSIONS = 8, 4
 GATES = (-1.5, -2.0, -2.25, -2.5, -3.0)
 

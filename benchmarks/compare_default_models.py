@@ -20,7 +20,7 @@ from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.protocol import GenerationRequest
 from cardwriter.generation.results import collect
 
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev_paragraphs.jsonl"
+DEV = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl"
 
 
 def words(text: str) -> set[str]:

@@ -39,7 +39,8 @@ from cardwriter.storage.project import Project
 
 DEV = Path(
     os.environ.get(
-        "CARDWRITER_DEV_PARAGRAPHS", Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+        "CARDWRITER_DEV_PARAGRAPHS",
+        Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl",
     )
 )
 TICK_MS = 5

@@ -24,6 +24,7 @@ import json
 import pstats
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.embedding.cache import CachedEmbedder
@@ -33,7 +34,7 @@ from cardwriter.generation.llama import LlamaEngine
 from cardwriter.generation.model_files import packaged_model
 from cardwriter.services.stack_filling import FillRequest, StackFiller
 
-DEV = "/work/shared/eval/dev_paragraphs.jsonl"
+DEV = str(Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl")
 
 
 def main() -> None:

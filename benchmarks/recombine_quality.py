@@ -36,7 +36,7 @@ from cardwriter.evaluation.second_embedder import load_second_embedder
 from cardwriter.generation.factory import open_generator
 from cardwriter.services.stack_filling import StackFiller
 
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev_paragraphs.jsonl"
+DEV = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl"
 
 
 def main(argv: list[str] | None = None) -> int:

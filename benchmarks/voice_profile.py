@@ -296,7 +296,9 @@ def keep_my_voice_table(authors: dict[str, list[str]], filler, engine, embedder,
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
-        "--input", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+        "--input",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl",
     )
     parser.add_argument("--no-model", action="store_true", help="only the AUC table (no model, seconds)")
     parser.add_argument("--old-commit", default=OLD_COMMIT, help="the commit whose profile is 'old'")

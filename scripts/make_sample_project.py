@@ -4,7 +4,7 @@
 
 Run once by a maintainer; the app only reads the result (Help ▸ Open Sample Project
 imports it into a fresh copy). Four public-domain paragraphs from Frankenstein
-(Project Gutenberg #84, from ../shared/eval/dev_paragraphs.jsonl) become a draft,
+(Project Gutenberg #84, from benchmarks/data/dev_paragraphs.jsonl) become a draft,
 three other passages become notes, and the first three paragraphs get stacks
 filled by SmolLM2 through the same StackFiller the app uses.
 """
@@ -24,7 +24,7 @@ from cardwriter.services import project_json
 from cardwriter.services.stack_filling import FillRequest
 from cardwriter.storage.project import Project
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+DEV = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl"
 DRAFT_IDS = ("84-00", "84-03", "84-06", "84-02")
 NOTE_IDS = ("1661-04", "3261-02", "1342-04")
 FILLS = ((0, VariantKind.REWRITE, None), (1, VariantKind.RESTYLE, None), (2, VariantKind.REWRITE, None))

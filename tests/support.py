@@ -33,8 +33,8 @@ def run_as_unprivileged(code: str) -> subprocess.CompletedProcess:
     )
 
 
-# The project's public-domain dev paragraphs: shared/ sits beside the repository (as in CI).
-DEV_PARAGRAPHS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_paragraphs.jsonl"
+# The project's public-domain dev paragraphs, kept in the repository (benchmarks/data/README.md).
+DEV_PARAGRAPHS = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl"
 
 
 # A writer of short, plain sentences, and a paragraph far from that voice (the voice meter's tests).

@@ -27,8 +27,8 @@ The empty query
 A query with no word in it (empty, spaces, punctuation) returns no hits: the caller
 shows its ordinary list of notes instead. Searching is a filter, not a second listing.
 
-Thresholds (all-MiniLM-L6-v2, measured on ../shared/eval/dev_paragraphs.jsonl)
------------------------------------------------------------------------------
+Thresholds (all-MiniLM-L6-v2, measured on benchmarks/data/dev_paragraphs.jsonl)
+--------------------------------------------------------------------------------
 Between paragraphs of different novels the cosine has median 0.26 and 90th
 percentile 0.38 (same novel: median 0.38), so related notes need 0.4. A short query
 against a ~100-word note scores lower (0.3 to 0.36 for the right paragraph), so
