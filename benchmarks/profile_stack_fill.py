@@ -9,11 +9,16 @@ Loads the packaged model and MiniLM once, warms both up, then fills one stack of
 - ``llama_decode``: own time of ``DecodingContext.decode`` (ctypes calls are not
   profiled on their own, so their time is the own time of the thin method making them);
 - ``sampling``: own time of ``SamplerFactory.sample`` and ``sample_first``;
-- ``early_stop``: ``StreamingRound.early_stop`` with everything it calls;
+- ``early_stop``: ``StreamingRound.early_stop`` with everything it calls (the fact guard too);
 - ``embedding``: ``Embedder.encode`` of arriving candidates (cumulative);
-- ``fluency_scoring``: the model scoring arrivals for the fluency filter (``score_texts``);
-- ``filters``: the rest of the filtering and the final MMR pick;
+- ``fluency_scoring``: the model scoring arrivals for its verdict (``score_texts``);
+- ``filters``: the rest of the candidate chain (``fill_chain.CandidateChain.judge`` and
+  ``accept``, in the streaming and the classic way alike) and the MMR pick (``Picker.pick``);
 - ``python_bookkeeping``: everything else (the step loop, events, pieces, callbacks).
+
+Two stages of the chain are also given whole (inside ``filters`` and ``embedding``):
+``text_rules`` (``text_rules.apply``) and ``keepability`` (``KeepabilityJudge.judge``,
+its sentence embeddings included).
 """
 
 from __future__ import annotations
@@ -55,13 +60,14 @@ def main() -> None:
     def fill_all() -> int:
         shown = 0
         for p in paragraphs:
-            request = FillRequest(
-                p.text, kind=VariantKind.REWRITE, wanted=args.n, seed=args.seed, streaming=not args.classic
+            request = FillRequest.build(
+                source=p.text, kind=VariantKind.REWRITE, wanted=args.n, seed=args.seed, streaming=not args.classic
             )
             shown += len(filler.fill(engine, request).variants)
         return shown
 
-    filler.fill(engine, FillRequest("A short warm-up sentence about the sea.", wanted=2, seed=1, max_rounds=1))
+    warm_up = FillRequest.build(source="A short warm-up sentence about the sea.", wanted=2, seed=1, max_rounds=1)
+    filler.fill(engine, warm_up)
     profiler = cProfile.Profile()
     t0 = time.perf_counter()
     shown = profiler.runcall(fill_all)
@@ -80,21 +86,22 @@ def main() -> None:
     decode = own(lambda f, name: f.endswith("llama/context.py") and name == "decode")
     sampling = own(lambda f, name: f.endswith("llama/samplers.py") and name in ("sample", "sample_first"))
     early = cumulative(lambda f, name: f.endswith("stack_streaming.py") and name == "early_stop")
-    passes = cumulative(lambda f, name: f.endswith("stack_streaming.py") and name == "_passes")
-    picking = cumulative(lambda f, name: f.endswith("stack_streaming.py") and name == "_pick_the_rest")
+    # the chain judges each candidate as it finishes (streaming) or after the round (classic): the same calls
+    passes = cumulative(lambda f, name: f.endswith("fill_chain.py") and name in ("judge", "accept"))
+    picking = cumulative(lambda f, name: f.endswith("stack_filling.py") and name == "pick")
+    text_rules = cumulative(lambda f, name: f.endswith("text_rules.py") and name == "apply")
+    keepability = cumulative(lambda f, name: f.endswith("keepability.py") and name == "judge")
     embedding = cumulative(lambda f, name: f.endswith("embedding/cache.py") and name == "encode")
-    # the part of it inside the filters (the rest: the source and the warm-up, outside them)
+    # the part of it inside the chain (the rest: the source, the stack and the warm-up, set up once a fill)
     embedding_in_filters = sum(
         caller_ct
         for (file, _, name), (_, _, _, _, callers) in stats.items()
         if file.endswith("embedding/cache.py") and name == "encode"
         for (caller_file, _, caller), (_, _, _, caller_ct) in callers.items()
-        if caller in ("_passes", "fill") and caller_file.endswith(("stack_streaming.py", "stack_filling.py"))
+        if (caller_file.endswith("fill_chain.py") and caller == "judge")
+        or (caller_file.endswith("keepability.py") and caller == "alignment")
     )
     scoring = cumulative(lambda f, name: f.endswith("llama/scoring.py") and name == "score_texts")
-    if args.classic:  # the classic way filters all candidates at the round's end, in fill itself
-        fill = cumulative(lambda f, name: f.endswith("stack_filling.py") and name == "fill")
-        passes = fill - cumulative(lambda f, name: f.endswith("stack_filling.py") and name == "_generate")
     report = {
         "way": "classic" if args.classic else "streaming",
         "paragraphs": len(paragraphs),
@@ -108,6 +115,8 @@ def main() -> None:
         "embedding_s": round(embedding, 3),
         "fluency_scoring_s": round(scoring, 3),
         "filters_s": round(passes + picking - embedding_in_filters - scoring, 3),
+        "text_rules_s": round(text_rules, 3),
+        "keepability_s": round(keepability, 3),
         "python_bookkeeping_s": round(
             total - decode - sampling - early - (passes + picking) - (embedding - embedding_in_filters), 3
         ),

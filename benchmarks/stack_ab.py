@@ -5,9 +5,11 @@ usage:
         [--ways base pool=1.0 ramp_start=2,ramp_every=8 ...] [--threads 1]
 
 A way is ``base`` (the app's defaults) or comma-separated ``FIELD=VALUE`` changes of
-``FillRequest`` (``pool``, ``overgenerate``, ``ramp_start``, ``ramp_every``, ``mmr_lambda``,
-``max_tokens``, ``streaming=false`` for the classic way ...), or of its ``FusionConfig`` as ``fusion.FIELD=VALUE`` (``none`` is
-None: ``fusion.rescore_below=none`` scores every candidate afresh). ``--half
+a field of ``FillRequest``'s parts (``pool``, ``overgenerate``, ``ramp_start``, ``ramp_every``,
+``mmr_lambda``, ``max_candidates``, ``preset``, ``max_tokens``, ``streaming=false`` for the classic
+way ...), of its ``Selection.fusion`` as ``fusion.FIELD=VALUE`` (``none`` is None:
+``fusion.rescore_below=none`` scores every candidate afresh) or of its ``Selection.keep`` as
+``keep.FIELD=VALUE`` (``keep.meaning=false`` lets rewrites that lose the meaning through). ``--half
 tune`` takes the paragraphs with even ids (NNNN-00, -02 ...), ``report`` the odd ones:
 choose on one half, report on the other.
 
@@ -39,40 +41,63 @@ from cardwriter.domain.model import Variant, VariantKind
 from cardwriter.evaluation.diversity_input import load_paragraphs
 from cardwriter.evaluation.stack_bench import StackBench, _scored, format_table, model_label, summarise_ways
 from cardwriter.generation.llama import LlamaEngine
+from cardwriter.generation.presets import preset_for
 from cardwriter.services.fusion_filters import FusionConfig
+from cardwriter.services.keepability import KeepConfig
 from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
+
+NESTED = {"fusion": FusionConfig, "keep": KeepConfig}
+"""``PREFIX.FIELD=VALUE`` changes a field of the ``Selection`` field ``PREFIX``, a config of these types."""
 
 
 def parse_way(text: str) -> dict[str, object]:
     """``base`` -> no change; ``pool=1.0,ramp_start=2`` -> those ``FillRequest`` fields, typed as their defaults.
 
-    ``fusion.NAME=VALUE`` changes a field of the request's ``FusionConfig``; ``none`` is None.
+    ``fusion.NAME=VALUE`` changes a field of the request's ``FusionConfig`` (``Selection.fusion``),
+    ``keep.NAME=VALUE`` one of its ``KeepConfig`` (``Selection.keep``); ``none`` is None. The result
+    goes to ``FillRequest.changed``.
     """
     if text == "base":
         return {}
     changes: dict[str, object] = {}
-    fusion: dict[str, object] = {}
+    nested: dict[str, dict[str, object]] = {}
     for part in text.split(","):
         name, value = part.split("=")
-        target, defaults = (fusion, FusionConfig()) if name.startswith("fusion.") else (changes, FillRequest(source=""))
-        name = name.removeprefix("fusion.")
-        if not hasattr(defaults, name):
-            raise SystemExit(f"{type(defaults).__name__} has no field {name!r}")
-        target[name] = _typed(value, getattr(defaults, name))
-    if fusion:
-        changes["fusion"] = dataclasses.replace(FusionConfig(), **fusion)  # type: ignore[arg-type]
+        prefix, dot, field = name.partition(".")
+        if dot:
+            config = NESTED.get(prefix)
+            if config is None:
+                raise SystemExit(f"{prefix!r} is not one of {', '.join(NESTED)}")
+            defaults = config()
+            if not hasattr(defaults, field):
+                raise SystemExit(f"{config.__name__} has no field {field!r}")
+            nested.setdefault(prefix, {})[field] = _typed(value, getattr(defaults, field))
+            continue
+        try:
+            default = FillRequest.field_default(name)
+        except KeyError:
+            raise SystemExit(f"FillRequest has no field {name!r}") from None
+        changes[name] = _typed(value, default)
+    for prefix, fields in nested.items():
+        changes[prefix] = dataclasses.replace(NESTED[prefix](), **fields)  # type: ignore[arg-type]
     return changes
 
 
 def _typed(value: str, default: object) -> object:
-    """``value`` as the type of the field's ``default``: ``none`` is None, ``false``/``true`` a bool."""
+    """``value`` as the type of the field's ``default``: ``none`` is None, ``false``/``true`` a bool; a field
+    whose default is None (``max_tokens``, ``seed``) takes a whole number, or else a float."""
     if value == "none":
         return None
     if isinstance(default, bool):
         if value.lower() not in ("true", "false"):
             raise SystemExit(f"{value!r} is not true or false")
         return value.lower() == "true"
-    return type(default)(value) if default is not None else float(value)
+    if default is None:
+        try:
+            return int(value)
+        except ValueError:
+            return float(value)
+    return type(default)(value)
 
 
 def in_half(paragraph_id: str, half: str | None) -> bool:
@@ -97,7 +122,7 @@ def timed_fill(filler: StackFiller, engine: LlamaEngine, request: FillRequest) -
 
     result = filler.fill(engine, request, on_variant=arrived)
     end_wall, end_cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    full_at = request.wanted - 1
+    full_at = request.ask.wanted - 1
     return (
         [v.text for v in result.variants],
         walls[0] if walls else float("nan"),
@@ -113,11 +138,12 @@ def timed_fill(filler: StackFiller, engine: LlamaEngine, request: FillRequest) -
 
 
 def tokens_by_fate(result: FillResult) -> dict[str, int]:
-    """Generated tokens by what became of their candidate (the rest were cut off when the stack was full)."""
+    """Generated tokens by what became of their candidate. The rest were stopped early or cancelled once the
+    stack was full (not the drop reason "cut off mid-sentence": a candidate that ran out of tokens)."""
     fates: dict[str, int] = {"shown": sum(c.tokens for c in result.picked)}
     for dropped in result.dropped:
         fates[dropped.reason.label] = fates.get(dropped.reason.label, 0) + dropped.candidate.tokens
-    fates["stopped early or cut off"] = result.tokens - sum(fates.values())
+    fates["stopped early or cancelled"] = result.tokens - sum(fates.values())
     return fates
 
 
@@ -144,17 +170,18 @@ def main() -> int:
     engine = LlamaEngine(n_threads=args.threads)
     embedder = open_embedder()
     filler = StackFiller(embedder)
-    template = FillRequest(source="", wanted=args.n, kind=VariantKind.REWRITE, streaming=True)
-    bench = StackBench(model=model_label(engine), n=args.n, preset=template.preset, overgenerate=template.overgenerate)
+    template = FillRequest.build(source="", wanted=args.n, kind=VariantKind.REWRITE, streaming=True)
+    preset = preset_for(template.ask.preset, engine)  # "auto": what the stack samples this model with
+    bench = StackBench(model=model_label(engine), n=args.n, preset=preset, overgenerate=template.selection.overgenerate)
     vectors = {p.id: embedder.encode([p.text])[0] for p in paragraphs}
-    warm = dataclasses.replace(template, source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4)
+    warm = template.changed(source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4)
     filler.fill(engine, warm)
     cpu_times: dict[str, list[tuple[float, float]]] = {}
     for number, paragraph in enumerate(paragraphs):
         para_seed = (args.seed + 1009 * number) & 0x3FFFFFFF  # as cardwriter bench stack
         for k in range(len(names)):
             way = names[(number + k) % len(names)]
-            request = dataclasses.replace(template, source=paragraph.text, seed=para_seed, **ways[way])  # type: ignore[arg-type]
+            request = template.changed(source=paragraph.text, seed=para_seed, **ways[way])
             texts, first, full, candidates, tokens, seconds, cpu_first, cpu_full, fates, arrivals = timed_fill(
                 filler, engine, request
             )

@@ -44,7 +44,6 @@ word-habit smoothing were chosen on the tuning half only.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib.util
 import json
 import statistics
@@ -69,6 +68,7 @@ from cardwriter.evaluation.voice_auc import (
     model_features_tables,
     profile_maker,
 )
+from cardwriter.generation.presets import preset_for
 from cardwriter.services.english_reference import english_reference
 from cardwriter.services.stack_filling import FillRequest
 
@@ -155,7 +155,7 @@ def rewrites_table(
         distances = {label: make(tune[author]) for label, make in profiles.items()}
         got: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in profiles}
         for i, text in enumerate(texts):
-            request = FillRequest(source=text, wanted=per_paragraph, seed=SEED + 100 * number + i)
+            request = FillRequest.build(source=text, wanted=per_paragraph, seed=SEED + 100 * number + i)
             variants = [v.text for v in filler.fill(engine, request).variants]
             print(json.dumps({"author": author, "odd": i, "rewrites": variants}), file=sys.stderr, flush=True)
             for label, measure in distances.items():
@@ -257,7 +257,7 @@ def keep_my_voice_table(authors: dict[str, list[str]], filler, engine, embedder,
             paragraph = Paragraph(f"{author} odd {i}", texts[i])
             source_vec = embedder.encode([paragraph.text])[0]
             for setting in ("off", "on"):
-                request = FillRequest(
+                request = FillRequest.build(
                     source=paragraph.text,
                     wanted=n,
                     seed=SEED + 100 * number + i,
@@ -306,7 +306,9 @@ def main() -> None:
     parser.add_argument("--rewrite-limit", type=int, default=5, help="rewritten paragraphs per author (default 5)")
     parser.add_argument("--limit", type=int, default=1, help="keep-my-voice paragraphs per author (default 1)")
     parser.add_argument("--n", type=int, default=8, help="variants per keep-my-voice stack (default 8)")
-    parser.add_argument("--weight", type=float, default=FillRequest.closeness_weight, help="closeness weight")
+    parser.add_argument(
+        "--weight", type=float, default=FillRequest.field_default("closeness_weight"), help="closeness weight"
+    )
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--skip-rewrites", action="store_true", help="only the keep-my-voice comparison")
     parser.add_argument("--skip-keep", action="store_true", help="only the rewrites table")
@@ -354,8 +356,9 @@ def main() -> None:
 
     embedder = open_embedder()
     filler = StackFiller(embedder)
-    filler.fill(engine, dataclasses.replace(FillRequest(source="Warm up.", wanted=1), max_rounds=1, max_tokens=4))
-    print(f"\nModel: {engine.model_name}; the stack filler's defaults (preset {FillRequest.preset}).", flush=True)
+    filler.fill(engine, FillRequest.build(source="Warm up.", wanted=1, max_rounds=1, max_tokens=4))
+    preset = preset_for(FillRequest.field_default("preset"), engine)
+    print(f"\nModel: {engine.model_name}; the stack filler's defaults (preset {preset}).", flush=True)
     if not args.skip_rewrites:
         profiles = {"new": new_profile, "new + model": with_model, "model groups at 1": model_at_1, "old": old}
         rewrites_table(authors, filler, engine, args.rewrites, profiles, args.rewrite_limit)

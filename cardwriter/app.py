@@ -14,7 +14,7 @@ import platformdirs
 from cardwriter.embedding.cache import CachedEmbedder
 from cardwriter.embedding.embedder import SentenceTransformerEmbedder
 from cardwriter.generation.factory import open_generator
-from cardwriter.generation.presets import PRESETS
+from cardwriter.generation.presets import AUTO, PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.generation.protocol import TextGenerator
 from cardwriter.gui import launch
@@ -50,7 +50,7 @@ def build_backend() -> Backend:
     return Backend(
         filler=StackFiller(embedder),
         loader_for=generator_loader,
-        presets=list(PRESETS),
+        presets=[AUTO, *PRESETS],
         angles=list(ANGLES),
         notes=NoteFinder(embedder),
     )

@@ -44,7 +44,7 @@ def main() -> int:
             project.add_notes(Note(rows[i]["text"], source=rows[i]["source"]) for i in NOTE_IDS if i in rows)
             for offset, kind, angle in FILLS:
                 card = draft.cards[1 + offset]  # after the heading
-                request = FillRequest(source=card.text, kind=kind, angle=angle, wanted=4, seed=1000 + offset)
+                request = FillRequest.build(source=card.text, kind=kind, angle=angle, wanted=4, seed=1000 + offset)
                 result = backend.filler.fill(generator, request)
                 print(f"card {offset + 1}: {len(result.variants)} variants", file=sys.stderr)
                 project.add_variants(card.id, result.variants)

@@ -160,7 +160,9 @@ def run_diversity(args: argparse.Namespace) -> int:
         raise UserError(f"--overgenerate must be between 1 and 8, not {args.overgenerate:g}")
     if not 0 <= args.mmr_lambda <= 1:
         raise UserError(f"--mmr-lambda must be between 0 and 1, not {args.mmr_lambda:g}")
-    ours = FillRequest(source="", preset=args.ours_preset, overgenerate=args.overgenerate, mmr_lambda=args.mmr_lambda)
+    ours = FillRequest.build(
+        source="", preset=args.ours_preset, overgenerate=args.overgenerate, mmr_lambda=args.mmr_lambda
+    )
     config = diversity_run.ReportConfig(n=args.n, presets=presets, seed=args.seed, ours=ours)
 
     # Whatever happens (a failure, Ctrl+C), the details file is closed, the model released

@@ -15,7 +15,7 @@ import sys
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
-from cardwriter.generation.presets import DEFAULT_PRESET, PRESETS
+from cardwriter.generation.presets import AUTO, DEFAULT_PRESET, PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.generation.protocol import GenerationRequest
 from cardwriter.generation.results import Generated
@@ -75,7 +75,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help=f"an angle for restyle (repeat to give each variant its own): {', '.join(ANGLES)}",
     )
     parser.add_argument(
-        "--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET, help=f"sampler preset (default {DEFAULT_PRESET})"
+        "--preset",
+        choices=[AUTO, *sorted(PRESETS)],
+        default=AUTO,
+        help=f"sampler preset (default {AUTO}: faithful for a small model, {DEFAULT_PRESET} for a larger one)",
     )
     parser.add_argument("--seed", type=int, help="seed of the first variant (default: random; variant i uses seed+i)")
     parser.add_argument("--max-tokens", type=int, help="token budget per variant (default: scaled with the paragraph)")
@@ -150,7 +153,7 @@ def _fill(generator, request: GenerationRequest) -> list[Generated]:  # a TextGe
 
     fill = StackFiller(open_embedder()).fill(
         generator,
-        FillRequest(
+        FillRequest.build(
             source=request.source,
             kind=request.kind,
             angles=tuple(a for a in request.angles if a),

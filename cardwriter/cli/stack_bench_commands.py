@@ -7,7 +7,7 @@ import json
 import sys
 
 from cardwriter.errors import UserError
-from cardwriter.services.stack_filling import FillRequest
+from cardwriter.services.fill_request import WriterAsk
 
 
 def register_target(targets: argparse._SubParsersAction) -> None:
@@ -16,14 +16,23 @@ def register_target(targets: argparse._SubParsersAction) -> None:
         help="fill stacks with the app's defaults: first variant, full stack, cost and quality, against plain calls",
     )
     stack.add_argument(
-        "--input", required=True, metavar="FILE.jsonl", help='paragraphs, one JSON object with a "text" a line'
+        "--input",
+        required=True,
+        action="append",
+        metavar="FILE.jsonl",
+        help='paragraphs, one JSON object with a "text" a line (repeat for several files)',
+    )
+    stack.add_argument(
+        "--half",
+        choices=("tune", "report"),
+        help="only the paragraphs whose id ends in an even number (tune) or an odd one (report)",
     )
     stack.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
     stack.add_argument(
         "-n",
         type=int,
-        default=FillRequest.wanted,
-        help=f"variants in the stack (default {FillRequest.wanted}, as the app)",
+        default=WriterAsk.wanted,
+        help=f"variants in the stack (default {WriterAsk.wanted}, as the app)",
     )
     stack.add_argument(
         "--compare", action="store_true", help="also the classic way (no early stopping, no continuous batching)"
@@ -32,6 +41,11 @@ def register_target(targets: argparse._SubParsersAction) -> None:
     stack.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
     stack.add_argument("--seed", type=int, default=1234)
     stack.add_argument("--model", metavar="PATH", help="a .gguf file (default: the packaged model)")
+    stack.add_argument(
+        "--no-judge",
+        action="store_true",
+        help="do not judge the shown variants (our keepability rule and all-mpnet-base-v2 as a second judge)",
+    )
     stack.add_argument("--json", action="store_true", help="print JSON (with every paragraph's variants)")
     stack.set_defaults(handler=run_bench_stack)
 
@@ -42,24 +56,34 @@ def run_bench_stack(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UserError(f"--limit must be at least 1, not {args.limit}")
     from cardwriter.cli.generation_commands import open_embedder
-    from cardwriter.evaluation.diversity_input import load_paragraphs
+    from cardwriter.evaluation.diversity_input import half_of, load_paragraphs
+    from cardwriter.evaluation.keep_judge import KeepJudge
     from cardwriter.evaluation.plain_calls import open_plain_llama
+    from cardwriter.evaluation.second_embedder import load_second_embedder
     from cardwriter.evaluation.stack_bench import format_table, run_stack_bench
     from cardwriter.generation.llama import LlamaEngine
 
-    paragraphs = load_paragraphs(args.input, args.limit)
+    paragraphs = [p for path in args.input for p in load_paragraphs(path)]
+    if args.half is not None:
+        paragraphs = half_of(paragraphs, args.half)
+    paragraphs = paragraphs[: args.limit] if args.limit is not None else paragraphs
+    if not paragraphs:
+        raise UserError(f"no paragraphs in the {args.half} half of the input")
+    embedder = open_embedder()
+    keep = None if args.no_judge else KeepJudge(embedder, load_second_embedder())
     engine = LlamaEngine(args.model, n_threads=args.threads)
     path = str(engine.weights)  # the file the engine runs: both sides on the same weights
     plain = None if args.no_plain else (lambda: open_plain_llama(path, args.threads))
     bench = run_stack_bench(
         engine,
-        open_embedder(),
+        embedder,
         paragraphs,
         n=args.n,
         seed=args.seed,
         compare=args.compare,
         plain=plain,
         progress=lambda label: print(label, file=sys.stderr),
+        keep=keep,
     )
     if args.json:
         json.dump(bench.as_dict(), sys.stdout, indent=2, ensure_ascii=False)

@@ -50,3 +50,16 @@ def word_diff(original: str, variant: str) -> list[Span]:
 def changed_words(original: str, variant: str) -> list[str]:
     """The variant's changed words, in order (for captions and tests)."""
     return [word for span in word_diff(original, variant) if span.changed for word in span.text.split()]
+
+
+def word_distance(original: str, variant: str) -> int:
+    """How many words differ between two texts: for each changed stretch, the longer side's word count."""
+    a, b = original.split(), variant.split()
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+
+
+def changed_share(original: str, variant: str) -> float:
+    """``word_distance`` as a share of the longer text's words (0.0: the same words; 1.0: none shared)."""
+    longest = max(len(original.split()), len(variant.split()))
+    return word_distance(original, variant) / longest if longest else 0.0

@@ -119,7 +119,8 @@ class DropReason(StrEnum):
     ``filter_candidates`` gives the first eight; the stack filler adds ``OFF_TOPIC`` (a
     rewrite that drifted from the source's subject), the fluency and fusion reasons of
     ``services.fusion_filters`` (``WRONG_LANGUAGE``, ``LABEL_OPENING``, ``IMPROBABLE``,
-    ``IGNORES_PARENT``) and ``NOT_PICKED`` (it survived the filters but selection
+    ``IGNORES_PARENT``), the stack chain's text rules and keepability (``CUT_OFF``, ``SUMMARY``,
+    ``LIST``, ``INVENTS_FACTS``, ``LOSES_MEANING``) and ``NOT_PICKED`` (it survived the filters but selection
     preferred more varied ones).
     """
 
@@ -136,6 +137,11 @@ class DropReason(StrEnum):
     LABEL_OPENING = "label_opening"
     IMPROBABLE = "improbable"
     IGNORES_PARENT = "ignores_parent"
+    CUT_OFF = "cut_off"
+    SUMMARY = "summary"
+    LIST = "list"
+    INVENTS_FACTS = "invents_facts"
+    LOSES_MEANING = "loses_meaning"
     NOT_PICKED = "not_picked"
 
     @property
@@ -158,6 +164,11 @@ _LABELS = {
     DropReason.LABEL_OPENING: "opens with a label or talks about the task",
     DropReason.IMPROBABLE: "the model finds it improbable (not fluent)",
     DropReason.IGNORES_PARENT: "does not take from both parents",
+    DropReason.CUT_OFF: "cut off mid-sentence",
+    DropReason.SUMMARY: "summarises or talks about the text",
+    DropReason.LIST: "a list where the paragraph is prose",
+    DropReason.INVENTS_FACTS: "invents or changes a name, number or title",
+    DropReason.LOSES_MEANING: "does not keep the paragraph's meaning",
     DropReason.NOT_PICKED: "not picked: the others were more varied",
 }
 

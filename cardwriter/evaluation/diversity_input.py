@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,4 +48,20 @@ def load_paragraphs(path: str | Path, limit: int | None = None) -> list[Paragrap
             break
     if not found:
         raise UserError(f"input file {path} holds no paragraphs")
+    return found
+
+
+def half_of(paragraphs: list[Paragraph], half: str) -> list[Paragraph]:
+    """The ``tune`` half (ids ending in an even number: 1342-00, essay-02) or the ``report`` half (odd).
+
+    Choose settings on one half, report on the other. Ids without a number at the end are in neither.
+    """
+    if half not in ("tune", "report"):
+        raise UserError(f"a half is 'tune' or 'report', not {half!r}")
+    wanted = 0 if half == "tune" else 1
+    found = []
+    for paragraph in paragraphs:
+        digits = re.search(r"(\d+)$", paragraph.id)
+        if digits is not None and int(digits.group(1)) % 2 == wanted:
+            found.append(paragraph)
     return found

@@ -17,7 +17,6 @@ and tests drive it.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from collections import Counter
@@ -61,7 +60,7 @@ class ReportConfig:
     n: int = 8
     presets: tuple[str, ...] = DEFAULT_PRESETS
     seed: int = 1234
-    ours: FillRequest = FillRequest(
+    ours: FillRequest = FillRequest.build(
         source="",
         preset=OURS_PRESET,
         overgenerate=OURS_OVERGENERATE,
@@ -165,12 +164,12 @@ def run_report(
 def ours_settings(ours: FillRequest) -> dict[str, object]:
     """The pipeline settings the report names (in its JSON and under its Markdown table)."""
     return {
-        "preset": ours.preset,
-        "overgenerate": ours.overgenerate,
-        "max_rounds": ours.max_rounds,
-        "mmr_lambda": ours.mmr_lambda,
-        "min_source_cosine": ours.min_source_cosine,
-        "duplicate_cosine": ours.duplicate_cosine,
+        "preset": ours.ask.preset,
+        "overgenerate": ours.selection.overgenerate,
+        "max_rounds": ours.schedule.max_rounds,
+        "mmr_lambda": ours.selection.mmr_lambda,
+        "min_source_cosine": ours.selection.min_source_cosine,
+        "duplicate_cosine": ours.selection.duplicate_cosine,
     }
 
 
@@ -182,9 +181,7 @@ def _run_ours(
     seed: int,
     cancel: threading.Event,
 ) -> _Generated:
-    request = dataclasses.replace(
-        config.ours, source=paragraph.text, wanted=config.n, seed=seed, kind=VariantKind.REWRITE
-    )
+    request = config.ours.changed(source=paragraph.text, wanted=config.n, seed=seed, kind=VariantKind.REWRITE)
     fill = filler.fill(generator, request, cancel)
     return _Generated(
         texts=[v.text for v in fill.variants],

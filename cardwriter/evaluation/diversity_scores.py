@@ -25,6 +25,7 @@ from cardwriter.embedding import metrics
 from cardwriter.embedding.dedup import DropReason
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.evaluation.diversity_input import Paragraph
+from cardwriter.evaluation.keep_judge import KeepJudge
 
 OURS = "ours"
 """The name of our own stack-filling pipeline among the compared presets."""
@@ -61,6 +62,14 @@ class ParagraphResult:
     collapsed: bool
     candidates: int = 0
     dropped: dict[DropReason, int] = field(default_factory=dict)
+    # judged as a writer would (``keep_judge``), when a judge was given; nan otherwise
+    keepable: float = math.nan  # shown variants our rule and the second judge both keep
+    keepable_distinct: float = math.nan  # ... counted once among near-duplicates
+    rule_kept: float = math.nan  # shown variants our rule keeps
+    second_kept: float = math.nan  # shown variants whose meaning the second judge finds kept
+    invents: float = math.nan  # shown variants that invent a name, number or title
+    labels: float = math.nan  # shown variants that open with a label
+    verdicts: list[str] = field(default_factory=list)  # per shown variant: "keep", or why not
 
     @property
     def shown(self) -> int:
@@ -89,6 +98,12 @@ class PresetSummary:
     seconds_per_paragraph: float
     candidates: float
     dropped: dict[DropReason, int]
+    keepable_distinct: float = math.nan  # mean per paragraph
+    keepable_share: float = math.nan  # of what was shown
+    rule_share: float = math.nan
+    second_share: float = math.nan
+    invents_share: float = math.nan
+    label_share: float = math.nan
 
 
 @dataclass
@@ -145,9 +160,19 @@ def scaled_goal(name: str, goal: float, n: int) -> float:
 
 
 def score(
-    paragraph: Paragraph, preset: str, texts: Sequence[str], source_vec: np.ndarray, embedder: Embedder, *, n: int
+    paragraph: Paragraph,
+    preset: str,
+    texts: Sequence[str],
+    source_vec: np.ndarray,
+    embedder: Embedder,
+    *,
+    n: int,
+    keep: KeepJudge | None = None,
 ) -> ParagraphResult:
-    """The metrics of one paragraph's shown variants (timings and counts are the caller's)."""
+    """The metrics of one paragraph's shown variants (timings and counts are the caller's).
+
+    With ``keep``, each shown variant is also judged as a writer would (``keep_judge``).
+    """
     texts = list(texts)
     if texts:
         vecs = embedder.encode(texts)
@@ -160,7 +185,7 @@ def score(
         usable = distinct = 0
         mean_cos = vendi = math.nan
         collapsed = False
-    return ParagraphResult(
+    result = ParagraphResult(
         paragraph=paragraph.id,
         preset=preset,
         variants=texts,
@@ -176,11 +201,38 @@ def score(
         overrepresentation=metrics.top_k_overrepresentation(paragraph.text, texts, k=10),
         collapsed=collapsed,
     )
+    if keep is not None:
+        _judge(result, keep, paragraph.text, texts)
+    return result
+
+
+def _judge(result: ParagraphResult, keep: KeepJudge, source: str, texts: list[str]) -> None:
+    """Fill ``result``'s keep figures: each shown variant judged by our rule and the second judge."""
+    judged = keep.judge(source, texts)
+    result.keepable = sum(j.keepable for j in judged)
+    result.keepable_distinct = keep.distinct_keepable(judged)
+    result.rule_kept = sum(j.rule is None for j in judged)
+    result.second_kept = sum(j.second_keeps_meaning for j in judged)
+    result.invents = sum(j.invents for j in judged)
+    result.labels = sum(j.label for j in judged)
+    result.verdicts = [
+        "keep"
+        if j.keepable
+        else (j.rule or f"second judge: support {j.second_support:.2f}, coverage {j.second_coverage:.2f}")
+        for j in judged
+    ]
 
 
 def _mean(values: Sequence[float]) -> float:
     vals = [v for v in values if not math.isnan(v)]
     return float(np.mean(vals)) if vals else math.nan
+
+
+def _share(rows: Sequence[ParagraphResult], name: str) -> float:
+    """Of all variants shown in ``rows``, the share counted by field ``name`` (nan when not judged)."""
+    judged = [r for r in rows if not math.isnan(getattr(r, name))]
+    shown = sum(r.shown for r in judged)
+    return sum(getattr(r, name) for r in judged) / shown if shown else math.nan
 
 
 def summarise(results: Sequence[ParagraphResult], presets: Sequence[str], n: int) -> list[PresetSummary]:
@@ -214,6 +266,12 @@ def summarise(results: Sequence[ParagraphResult], presets: Sequence[str], n: int
                 seconds_per_paragraph=sum(r.total_seconds for r in rows) / len(rows),
                 candidates=sum(r.candidates for r in rows) / len(rows),
                 dropped=dict(dropped.most_common()),
+                keepable_distinct=_mean([r.keepable_distinct for r in rows]),
+                keepable_share=_share(rows, "keepable"),
+                rule_share=_share(rows, "rule_kept"),
+                second_share=_share(rows, "second_kept"),
+                invents_share=_share(rows, "invents"),
+                label_share=_share(rows, "labels"),
             )
         )
     reference = next((s for s in summaries if s.preset == REFERENCE), None)

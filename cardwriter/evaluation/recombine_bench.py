@@ -79,7 +79,7 @@ def fusion_mode(filler: StackFiller, **overrides) -> Mode:
     def run(generator: TextGenerator, a: dict, b: dict, n: int, seed: int) -> tuple[list[str], int]:
         fill = filler.fill(
             generator,
-            FillRequest(
+            FillRequest.build(
                 source=a["text"],
                 kind=VariantKind.RECOMBINE,
                 notes=(b["text"],),
@@ -103,7 +103,7 @@ def blend_mode(filler: StackFiller, strength: float) -> Mode:
         if not isinstance(generator, LlamaEngine):
             raise UserError("the blend needs a local model (llama.cpp), not a server")
         blended = BlendedGenerator.for_note(generator, b["text"], strength)
-        fill = filler.fill(blended, FillRequest(source=a["text"], kind=VariantKind.REWRITE, wanted=n, seed=seed))
+        fill = filler.fill(blended, FillRequest.build(source=a["text"], kind=VariantKind.REWRITE, wanted=n, seed=seed))
         return [v.text for v in fill.variants], fill.shortfall
 
     return run

@@ -10,14 +10,18 @@ is made in up to three ways, in one run, on one loaded model:
 - ``stack-classic`` (with ``compare``): the same filler with early stopping and
   continuous batching off, every candidate generated to its end (today's way);
 - ``plain``: ``n`` plain calls of llama-cpp-python's ``create_chat_completion``,
-  one after the other, as looms and swipes do it (shown as they come, unfiltered).
+  one after the other, as looms and swipes do it (shown as they come, unfiltered),
+  with llama.cpp's default sampler (``llamacpp-default``) and the plain rewrite
+  instruction: what a writer gets from llama.cpp without Cardwriter.
 
 Per paragraph and way: seconds to the first shown variant and to the full
 stack (from the request, the model loaded), candidates and tokens per shown
 variant, tokens/s, and the quality of what was shown, scored with the
 diversity report's own functions (``diversity_scores.score`` and
-``summarise``, so no threshold is retyped here). The summary gives medians of
-the times and the report's means of the quality figures.
+``summarise``, so no threshold is retyped here), with every shown variant
+judged as a writer would (``keep_judge``: our rule and a second judge, when
+``keep`` is given). The summary gives medians of the times and the report's
+means of the quality figures.
 """
 
 from __future__ import annotations
@@ -39,11 +43,15 @@ from cardwriter.evaluation.diversity_scores import (
     score,
     summarise,
 )
+from cardwriter.evaluation.keep_judge import KeepJudge
 from cardwriter.evaluation.plain_calls import completion, sampling
 from cardwriter.generation import prompts
-from cardwriter.generation.presets import get_preset
+from cardwriter.generation.presets import get_preset, preset_for
 from cardwriter.generation.protocol import GenerationRequest, TextGenerator
-from cardwriter.services.stack_filling import FillRequest, StackFiller
+from cardwriter.services.stack_filling import FillRequest, StackFiller, WriterAsk
+
+PLAIN_PRESET = "llamacpp-default"
+"""The plain calls sample as llama.cpp does by default."""
 
 STACK = "stack"
 CLASSIC = "stack-classic"
@@ -69,6 +77,9 @@ class WayResult:
         row["usable"] = self.quality.usable
         row["usable_distinct"] = self.quality.usable_distinct
         row["vendi"] = self.quality.vendi
+        row["keepable"] = self.quality.keepable
+        row["keepable_distinct"] = self.quality.keepable_distinct
+        row["verdicts"] = self.quality.verdicts
         return json_ready(row)  # type: ignore[return-value]
 
 
@@ -84,6 +95,13 @@ class WaySummary:
     usable_distinct: float
     usable_share: float
     vendi: float
+    shown: float = math.nan  # mean variants shown per stack
+    keepable_distinct: float = math.nan
+    keepable_share: float = math.nan
+    rule_share: float = math.nan
+    second_share: float = math.nan
+    invents_share: float = math.nan
+    label_share: float = math.nan
 
 
 @dataclass
@@ -128,8 +146,9 @@ def fill_timed(
     result = filler.fill(generator, request, on_variant=clock.arrived)
     full = time.perf_counter() - clock.started
     first = clock.arrivals[0] if clock.arrivals else float("nan")
-    if len(result.variants) >= request.wanted and len(clock.arrivals) >= request.wanted:
-        full = clock.arrivals[request.wanted - 1]  # the stack was full then, whatever came after
+    wanted = request.ask.wanted
+    if len(result.variants) >= wanted and len(clock.arrivals) >= wanted:
+        full = clock.arrivals[wanted - 1]  # the stack was full then, whatever came after
     total = time.perf_counter() - clock.started
     return (
         [v.text for v in result.variants],
@@ -155,35 +174,37 @@ def run_stack_bench(
     embedder: Embedder,
     paragraphs: Sequence[Paragraph],
     *,
-    n: int = FillRequest.wanted,
+    n: int = WriterAsk.wanted,
     seed: int = 1234,
     compare: bool = False,
     plain: Callable[[], object] | None = None,
     progress: Callable[[str], None] | None = None,
+    keep: KeepJudge | None = None,
 ) -> StackBench:
     """Bench the filler (and, with ``compare``, its classic way) on ``engine``; then the plain calls.
 
     ``plain`` makes llama-cpp-python's ``Llama`` (called after ``engine`` is
     closed, so the two never hold memory at once); None skips the baseline.
     """
-    template = FillRequest(source="", wanted=n)
+    template = FillRequest.build(source="", wanted=n)
     filler = StackFiller(embedder)
-    bench = StackBench(model=model_label(engine), n=n, preset=template.preset, overgenerate=template.overgenerate)
+    preset = preset_for(template.ask.preset, engine)
+    bench = StackBench(model=model_label(engine), n=n, preset=preset, overgenerate=template.selection.overgenerate)
     ways = [STACK, CLASSIC] if compare else [STACK]
     vectors = {p.id: embedder.encode([p.text])[0] for p in paragraphs}
     filler.fill(
         engine,
-        dataclasses.replace(template, source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4, seed=seed),
+        template.changed(source=paragraphs[0].text, wanted=1, max_rounds=1, max_tokens=4, seed=seed),
     )  # warm-up
     for number, paragraph in enumerate(paragraphs):
         para_seed = (seed + 1009 * number) & 0x3FFFFFFF
         for way in ways:
-            request = dataclasses.replace(
-                template, source=paragraph.text, seed=para_seed, kind=VariantKind.REWRITE, streaming=(way == STACK)
+            request = template.changed(
+                source=paragraph.text, seed=para_seed, kind=VariantKind.REWRITE, streaming=(way == STACK)
             )
             texts, first, full, candidates, tokens, gen_seconds = fill_timed(filler, engine, request)
             bench.results.append(
-                _scored(way, paragraph, texts, first, full, candidates, tokens, gen_seconds, vectors, embedder, n)
+                _scored(way, paragraph, texts, first, full, candidates, tokens, gen_seconds, vectors, embedder, n, keep)
             )
             if progress is not None:
                 progress(f"{paragraph.id} {way}")
@@ -194,7 +215,7 @@ def run_stack_bench(
         gc.collect()
         llm = plain()
         try:
-            _plain_calls(llm, paragraphs, template, seed, vectors, embedder, bench, progress)
+            _plain_calls(llm, paragraphs, seed, vectors, embedder, bench, progress, keep)
         finally:
             llm.close()  # type: ignore[attr-defined]
     bench.summaries = summarise_ways(bench.results, [*ways, PLAIN], n)
@@ -213,8 +234,9 @@ def _scored(
     vectors: dict,
     embedder: Embedder,
     n: int,
+    keep: KeepJudge | None = None,
 ) -> WayResult:
-    quality = score(paragraph, way, texts, vectors[paragraph.id], embedder, n=n)
+    quality = score(paragraph, way, texts, vectors[paragraph.id], embedder, n=n, keep=keep)
     quality.tokens, quality.seconds, quality.total_seconds, quality.candidates = tokens, gen_seconds, full, candidates
     return WayResult(way, paragraph.id, first, full, len(texts), candidates, tokens, quality)
 
@@ -222,15 +244,16 @@ def _scored(
 def _plain_calls(
     llm: object,
     paragraphs: Sequence[Paragraph],
-    template: FillRequest,
     seed: int,
     vectors: dict,
     embedder: Embedder,
     bench: StackBench,
     progress: Callable[[str], None] | None,
+    keep: KeepJudge | None,
 ) -> None:
-    """``n`` plain chat completions per paragraph, one after the other, with the same preset's sampling."""
-    options = sampling(get_preset(template.preset))
+    """``n`` plain chat completions per paragraph, one after the other: the plain rewrite instruction,
+    llama.cpp's default sampler, the stack's seeds."""
+    options = sampling(get_preset(PLAIN_PRESET))
     for number, paragraph in enumerate(paragraphs):
         para_seed = (seed + 1009 * number) & 0x3FFFFFFF
         request = GenerationRequest(
@@ -238,8 +261,8 @@ def _plain_calls(
             kind=VariantKind.REWRITE,
             n=bench.n,
             seed=para_seed,
-            preset=template.preset,
-            angles=StackFiller._angles(dataclasses.replace(template, source=paragraph.text)),
+            preset=PLAIN_PRESET,
+            angles=(None,),
         )
         started = time.perf_counter()
         texts: list[str] = []
@@ -266,6 +289,7 @@ def _plain_calls(
                 vectors,
                 embedder,
                 bench.n,
+                keep,
             )
         )
         if progress is not None:
@@ -299,21 +323,37 @@ def summarise_ways(results: Sequence[WayResult], ways: Sequence[str], n: int) ->
                 usable_distinct=q.usable_distinct,
                 usable_share=q.usable_share,
                 vendi=q.vendi,
+                shown=q.shown,
+                keepable_distinct=q.keepable_distinct,
+                keepable_share=q.keepable_share,
+                rule_share=q.rule_share,
+                second_share=q.second_share,
+                invents_share=q.invents_share,
+                label_share=q.label_share,
             )
         )
     return summaries
 
 
 def format_table(bench: StackBench) -> str:
-    """The summary as a fixed-width table (one row per way)."""
-    head = f"{'way':<14}{'paras':>6}{'first s':>9}{'full s':>8}{'cand/shown':>11}{'tok/shown':>10}{'tok/s':>7}{'usable dist':>12}{'usable %':>9}{'vendi':>7}"
+    """The summary as a fixed-width table (one row per way); the keep columns when variants were judged."""
+    head = (
+        f"{'way':<14}{'paras':>6}{'first s':>9}{'full s':>8}{'shown':>7}{'cand/shown':>11}{'tok/s':>7}"
+        f"{'keep dist':>10}{'keep %':>8}{'rule %':>8}{'2nd %':>7}{'invent %':>9}{'label %':>8}{'vendi':>7}"
+    )
     lines = [
         f"model {bench.model}, stack of {bench.n}, preset {bench.preset}, overgenerate {bench.overgenerate:g}",
         head,
     ]
     for s in bench.summaries:
         lines.append(
-            f"{s.way:<14}{s.paragraphs:>6}{s.first_median:>9.2f}{s.full_median:>8.2f}{s.candidates_per_shown:>11.2f}"
-            f"{s.tokens_per_shown:>10.1f}{s.tokens_per_s:>7.1f}{s.usable_distinct:>12.2f}{s.usable_share:>9.0%}{s.vendi:>7.2f}"
+            f"{s.way:<14}{s.paragraphs:>6}{s.first_median:>9.2f}{s.full_median:>8.2f}{s.shown:>7.2f}"
+            f"{s.candidates_per_shown:>11.2f}{s.tokens_per_s:>7.1f}{s.keepable_distinct:>10.2f}"
+            f"{s.keepable_share:>8.0%}{s.rule_share:>8.0%}{s.second_share:>7.0%}{s.invents_share:>9.1%}"
+            f"{s.label_share:>8.1%}{s.vendi:>7.2f}"
         )
+    stack, plain = bench.summary(STACK), bench.summary(PLAIN)
+    if stack is not None and plain is not None and plain.keepable_distinct > 0:
+        ratio = stack.keepable_distinct / plain.keepable_distinct
+        lines.append(f"distinct keepable variants per stack: {ratio:.2f}x plain llama.cpp-default requests")
     return "\n".join(lines)

@@ -1,9 +1,11 @@
 """A deterministic ``TextGenerator`` for testing the logic around generation.
 
-It writes each variant by shuffling the source's words with the sequence's
-seed (and prefixing its angle), streams them a word at a time, honours the
-token budget and the cancel event, and can be told to fail. It is a stand-in
-for tests of callers, never for tests of generation itself.
+It writes each variant by shuffling the words of each of the source's
+sentences with the sequence's seed, a sentence's last word kept last (so a
+variant has the source's sentences, each ending as it did, as a finished
+rewrite does), and prefixes its angle. It streams the words one at a time,
+honours the token budget and the cancel event, and can be told to fail. It is
+a stand-in for tests of callers, never for tests of generation itself.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections.abc import Iterator
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.domain.sentences import sentence_texts
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
 from cardwriter.generation.protocol import (
@@ -39,10 +42,16 @@ class FakeGenerator:
     def text_for(self, plan: prompts.SequencePlan, request: GenerationRequest) -> list[str]:
         """The words sequence ``plan.index`` writes."""
         if request.kind is VariantKind.RECOMBINE:  # a fusion draws on every parent
-            words = " ".join((request.source, *request.notes)).split()
+            text = " ".join((request.source, *request.notes))
         else:
-            words = (request.source or " ".join(request.notes)).split()
-        random.Random(plan.seed).shuffle(words)
+            text = request.source or " ".join(request.notes)
+        shuffle = random.Random(plan.seed).shuffle
+        words: list[str] = []
+        for sentence in sentence_texts(text) or [text]:  # each sentence ends as it did, as in a rewrite
+            body = sentence.split()
+            inner = body[:-1]
+            shuffle(inner)
+            words += inner + body[-1:]
         head = [f"[{plan.angle}]"] if plan.angle else []
         return head + words
 

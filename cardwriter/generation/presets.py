@@ -113,7 +113,36 @@ PRESETS: dict[str, SamplerPreset] = {
 }
 
 DEFAULT_PRESET = "balanced"
-"""The preset the app, the command line and a bare ``GenerationRequest`` use unless told otherwise."""
+"""The preset a bare ``GenerationRequest`` uses unless told otherwise."""
+
+AUTO = "auto"
+"""Not a preset but a choice by the model's size (``preset_for``): what a stack fill uses unless told otherwise."""
+
+SMALL_MODEL_PARAMS = 1_000_000_000
+"""Below this many parameters a model gets the ``faithful`` preset under ``auto``.
+
+SmolLM2-135M pushed by the balanced preset (top-nσ at temperature 1, XTC) and
+the rewrite angles invents names and numbers and drifts from the paragraph's
+meaning; with the faithful preset more of its candidates keep the facts and the
+meaning (tune half, ``benchmarks/calibrate_keepability.py``). A larger model keeps
+its meaning under the push and gets its freedom: ``balanced``."""
+
+
+def is_small_model(generator: object) -> bool:
+    """Whether ``generator`` says its model has fewer than ``SMALL_MODEL_PARAMS`` parameters."""
+    params = getattr(generator, "n_params", None)
+    return isinstance(params, int) and 0 < params < SMALL_MODEL_PARAMS
+
+
+def preset_for(name: str, generator: object) -> str:
+    """The preset to sample with: ``name``, or for ``auto`` the one that suits ``generator``'s model.
+
+    A generator that does not say its size (a server) gets ``DEFAULT_PRESET``.
+    """
+    if name != AUTO:
+        return name
+    return "faithful" if is_small_model(generator) else DEFAULT_PRESET
+
 
 BASELINES: dict[str, SamplerPreset] = {
     p.name: p
@@ -147,8 +176,8 @@ BASELINES: dict[str, SamplerPreset] = {
 
 
 def get_preset(name: str) -> SamplerPreset:
-    """A preset of ``PRESETS`` or ``BASELINES`` by name."""
-    found = PRESETS.get(name) or BASELINES.get(name)
+    """A preset of ``PRESETS`` or ``BASELINES`` by name (``auto`` without a model: ``DEFAULT_PRESET``)."""
+    found = PRESETS.get(DEFAULT_PRESET if name == AUTO else name) or BASELINES.get(name)
     if found is None:
         raise UserError(f"unknown sampler preset {name!r}; choose one of: {', '.join(PRESETS)}")
     return found

@@ -50,6 +50,9 @@ class GenerationRequest:
     seed: int = 0
     max_tokens: int | None = None
     distinct_openings: bool = True  # a first token taken by a sibling is banned
+    # Close rewrites (rewrite and restyle; generators that can, the llama.cpp engine): the answer copies
+    # the paragraph and the model rewords it at a few places (``llama.close_run``); others write freely
+    close: bool = False
     # Continuous batching (generators that can, the llama.cpp engine; others ignore these):
     # when a sequence ends, up to ``refills`` more sequences (indices n, n+1, ..., with
     # their own seeds and the next angles) take its slot in the batch, each only while

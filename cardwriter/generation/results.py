@@ -37,6 +37,7 @@ class Generated:
     note_ids: tuple[str, ...] = ()
     round: int = 0
     log_prob: float | None = None  # mean over its tokens, as the model wrote them (``SequenceDone.log_prob``)
+    close: bool = False  # a close rewrite: the paragraph copied, reworded at a few places
 
     def to_variant(self, parent_id: str | None = None) -> Variant:
         """A stack variant holding this text, its provenance recorded (a child of ``parent_id``)."""
@@ -87,6 +88,7 @@ def from_done(
         note_ids=note_ids,
         round=round_no,
         log_prob=done.log_prob,
+        close=request.close and request.kind in (VariantKind.REWRITE, VariantKind.RESTYLE),
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from cardwriter.embedding.dedup import DUPLICATE_COSINE
-from cardwriter.generation.presets import DEFAULT_PRESET
+from cardwriter.generation.presets import AUTO
 
 MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER = "default", "file", "server"
 RECENT_LIMIT = 10
@@ -19,7 +19,7 @@ class Preferences:
     model_source: str = MODEL_DEFAULT  # the packaged model, a GGUF file, or a server
     model_path: str = ""
     server_url: str = ""
-    preset: str = DEFAULT_PRESET
+    preset: str = AUTO  # "auto": by the model's size (presets.preset_for)
     variants_shown: int = 4  # how many a stack gains per fill
     overgenerate: float = 2.0  # candidates made per variant kept
     dedup_threshold: float = DUPLICATE_COSINE  # cosine at or above which a candidate is a duplicate

@@ -166,7 +166,7 @@ class GenerationController(QObject):
             self.message.emit("Write something in the card first.", 4000)
             return False
         before, after = session.neighbours(card_id)
-        request = FillRequest(
+        request = FillRequest.build(
             source=source,
             kind=kind,
             angle=angle,

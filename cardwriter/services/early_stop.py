@@ -18,7 +18,9 @@ would throw away. Each rule here only fires on text the end filters
 - a loop: one word n-gram repeated as often as dedup's looping rule allows
   (that count only grows, so the end filter would drop it too);
 - another script: mostly letters outside the Latin alphabets, for a source in
-  Latin script.
+  Latin script;
+- a name or number the candidate was not given (``FactGuard``, the keepability
+  stage's own check of invented facts, asked of its complete words so far).
 
 ``early_stop_reason`` is a pure function of the text so far and what it is
 compared with.
@@ -30,6 +32,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from cardwriter.domain.facts import NUMBER_WORDS, ORDINALS, SPANS, invented
+from cardwriter.domain.model import VariantKind
 from cardwriter.embedding.dedup import DedupConfig, echo_reason
 from cardwriter.embedding.fluency import label_opening
 from cardwriter.embedding.tokens import max_ngram_count, words
@@ -95,3 +99,51 @@ def early_stop_reason(
     if letters >= MIN_SCRIPT_LETTERS and _foreign_share(text, letters) > 0.3 and _latin_source(source):
         return "another script than the source's"
     return None
+
+
+_CHECK_WORD = re.compile(  # a capital (case-sensitive: a name), a digit, or a number word in any case
+    r"(?:^|\s)[\"'“‘(]*(?:[A-Z]|\d|(?i:" + "|".join(sorted(NUMBER_WORDS | set(SPANS) | set(ORDINALS))) + r")\b)"
+)
+_NUMBER_WORD = "(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
+_GROWING_NUMBER = re.compile(
+    r"\b" + _NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?" + _NUMBER_WORD + r")*(?:\s+and)?$", re.IGNORECASE
+)
+"""Number words at the end of the text so far: the number may still grow ("two" of "two thousand")."""
+
+
+class FactGuard:
+    """Stops a candidate as soon as it states a name or number it was not given (the keepability check).
+
+    Asked after every token of every candidate, so it looks only at words that
+    are complete (a space after them) and new since the last look, and runs the
+    full check (``domain.facts.invented``, the keepability stage's own) only when
+    one of them is capitalised or a number: most tokens cost a slice and a search.
+    """
+
+    def __init__(self, given: Iterable[str], *, kind: VariantKind, enabled: bool = True) -> None:
+        self.given = [t for t in given if t.strip()]
+        self.numbers = kind is not VariantKind.CONTINUE
+        self.enabled = enabled and bool(self.given)
+        self._checked: dict[int, int] = {}  # candidate -> length of its text checked so far
+
+    def reason(self, index: int, text: str) -> str | None:
+        """Why candidate ``index`` (its raw text so far) must stop, or None."""
+        if not self.enabled:
+            return None
+        end = max(text.rfind(" "), text.rfind("\n"))
+        start = self._checked.get(index, 0)
+        if end <= start:
+            return None
+        if not _CHECK_WORD.search(text, max(0, start - 1), end):
+            self._checked[index] = end
+            return None
+        growing = _GROWING_NUMBER.search(text, 0, end)
+        if growing is not None:  # judged once the next word shows the number whole
+            end = growing.start()
+            if end <= start:
+                return None
+        self._checked[index] = end
+        from cardwriter.services.keepability import everyday_word
+
+        found = invented(text[:end], self.given, everyday_word, numbers=self.numbers)
+        return found.describe() if found else None

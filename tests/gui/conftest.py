@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
-from cardwriter.generation.presets import PRESETS
+from cardwriter.generation.presets import AUTO, PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui.app_settings import AppSettings
 from cardwriter.gui.backend import Backend
@@ -61,7 +61,8 @@ def fake_backend(generator=None, fail_load: str | None = None, embedder=None) ->
         return load
 
     embedder = embedder or FakeEmbedder()
-    return Backend(StackFiller(embedder), loader_for, list(PRESETS), list(ANGLES), NoteFinder(embedder))
+    presets = [AUTO, *PRESETS]  # as the app offers them
+    return Backend(StackFiller(embedder), loader_for, presets, list(ANGLES), NoteFinder(embedder))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from cardwriter.gui.fill_progress import CountingGenerator, progress_label
 from cardwriter.gui.generation_controller import GenerationController
 from cardwriter.services.stack_filling import StackFiller
 
-CHATTY = "Sure, here is your rewrite: I'm excited to assist you in refining your writing style"
+CHATTY = "Sure, here is your rewrite: I'm excited to assist you in refining your writing style."
 
 
 class ChattyFirstGenerator(FakeGenerator):

@@ -192,7 +192,7 @@ class RecordingFiller(StackFiller):
     def fill(self, generator, request, cancel=None, on_piece=None, on_variant=None):
         import threading
 
-        closeness = request.closeness([TERSE, ORNATE]) if request.closeness else None
+        closeness = request.selection.closeness([TERSE, ORNATE]) if request.selection.closeness else None
         self.seen.append((request, threading.current_thread(), closeness))
         return super().fill(generator, request, cancel, on_piece, on_variant)
 
@@ -230,12 +230,14 @@ def test_keep_my_voice_gives_each_fill_the_writers_profile_built_on_the_gui_thre
         assert asked == [threading.main_thread()], "the profile is taken once, before dispatch, on the GUI thread"
         request, thread, closeness = filler.seen[0]
         assert thread is not threading.main_thread(), "the fill ran on the worker"
-        assert request.closeness is not None and closeness[0] > closeness[1], "the writer's terse voice is closer"
+        assert request.selection.closeness is not None and closeness[0] > closeness[1], (
+            "the writer's terse voice is closer"
+        )
 
         controller.set_preferences(Preferences(keep_my_voice=False, variants_shown=2))
         with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
             assert controller.generate(card_id, VariantKind.REWRITE)
-        assert filler.seen[1][0].closeness is None and len(asked) == 1, "off: no closeness, no profile"
+        assert filler.seen[1][0].selection.closeness is None and len(asked) == 1, "off: no closeness, no profile"
     finally:
         controller.shutdown()
 
@@ -253,7 +255,7 @@ def test_keep_my_voice_without_a_baseline_fills_as_usual_and_says_why_once(qtbot
         for _ in range(2):
             with qtbot.waitSignal(controller.queue.finished, timeout=20_000):
                 assert controller.generate(card_id, VariantKind.REWRITE)
-        assert [r.closeness for r, _t, _c in filler.seen] == [None, None]
+        assert [r.selection.closeness for r, _t, _c in filler.seen] == [None, None]
         assert len(session.card(card_id).stack()) == 4
         assert sum("three paragraphs of your own" in m for m in messages) == 1
     finally:

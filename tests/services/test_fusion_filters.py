@@ -128,7 +128,8 @@ def test_the_stack_never_shows_labelled_foreign_or_one_sided_fusions():
         ]
     )
     result = StackFiller(FakeEmbedder()).fill(
-        generator, FillRequest(PARAGRAPH, kind=VariantKind.RECOMBINE, notes=(NOTE,), wanted=2, seed=1, max_rounds=1)
+        generator,
+        FillRequest.build(source=PARAGRAPH, kind=VariantKind.RECOMBINE, notes=(NOTE,), wanted=2, seed=1, max_rounds=1),
     )
     assert result.variants == []
     reasons = {d.reason for d in result.dropped}
@@ -138,6 +139,9 @@ def test_the_stack_never_shows_labelled_foreign_or_one_sided_fusions():
 def test_two_notes_are_both_parents():
     generator = ScriptedGenerator([ONLY_PARAGRAPH])
     result = StackFiller(FakeEmbedder()).fill(
-        generator, FillRequest("", kind=VariantKind.RECOMBINE, notes=(PARAGRAPH, NOTE), wanted=1, seed=1, max_rounds=1)
+        generator,
+        FillRequest.build(
+            source="", kind=VariantKind.RECOMBINE, notes=(PARAGRAPH, NOTE), wanted=1, seed=1, max_rounds=1
+        ),
     )
     assert result.variants == [] and {d.reason for d in result.dropped} == {DropReason.IGNORES_PARENT}

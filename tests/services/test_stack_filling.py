@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from cardwriter.domain.model import VariantKind
 from cardwriter.embedding.dedup import DropReason
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.prompts import REWRITE_MIX
 from cardwriter.generation.protocol import SequenceDone, TextPiece
+from cardwriter.services.fill_chain import STAGES
 from cardwriter.services.fusion_filters import FusionConfig
+from cardwriter.services.keepability import KeepConfig
 from cardwriter.services.stack_filling import FillRequest, StackFiller
 
 SOURCE = (
@@ -44,7 +48,7 @@ def test_fills_the_wanted_number_with_provenance():
     pieces = []
     result = StackFiller(FakeEmbedder()).fill(
         FakeGenerator(),
-        FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=3, seed=11, preset="bold", streaming=False),
+        FillRequest.build(source=SOURCE, kind=VariantKind.RESTYLE, wanted=3, seed=11, preset="bold", streaming=False),
         on_piece=lambda i, text: pieces.append((i, text)),
     )
     assert len(result.variants) == 3 and result.shortfall == 0
@@ -59,14 +63,15 @@ def test_fills_the_wanted_number_with_provenance():
     )
 
 
+# A rewrite that keeps the paragraph's facts and meaning (as the fake embedder sees meaning: shared
+# words) without copying it: every stage but the duplicates one lets it through.
+PARAPHRASE = "Every evening the old keeper climbed the winding lighthouse stairs, counting aloud so the silence would not swallow him."
+
+
 def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
-    generator = SameTextGenerator(
-        "Each evening the keeper went up the spiral steps, saying their number out loud against the quiet."
-    )
-    # The fake embedder knows words, not meaning: this paraphrase shares few words with
-    # the source, so the on-topic filter is switched off to test dedup alone.
+    generator = SameTextGenerator(PARAPHRASE)
     result = StackFiller(FakeEmbedder()).fill(
-        generator, FillRequest(SOURCE, wanted=4, seed=1, max_rounds=2, min_source_cosine=0.0, streaming=False)
+        generator, FillRequest.build(source=SOURCE, wanted=4, seed=1, max_rounds=2, streaming=False)
     )
     assert len(result.variants) == 1
     assert result.shortfall == 3
@@ -77,20 +82,20 @@ def test_identical_candidates_collapse_to_one_and_the_shortfall_is_reported():
 
 
 def test_what_the_stack_holds_is_never_offered_again():
-    text = "Each evening the keeper went up the spiral steps, saying their number out loud against the quiet."
     result = StackFiller(FakeEmbedder()).fill(
-        SameTextGenerator(text), FillRequest(SOURCE, wanted=2, existing=(text,), max_rounds=1, min_source_cosine=0.0)
+        SameTextGenerator(PARAPHRASE), FillRequest.build(source=SOURCE, wanted=2, existing=(PARAPHRASE,), max_rounds=1)
     )
     assert result.variants == []
     assert result.dropped and all(d.reason is DropReason.DUPLICATES_STACK for d in result.dropped)
+    assert {d.stage for d in result.dropped} == {"duplicates"}
 
 
 def test_refined_variants_name_their_parent_and_notes():
     result = StackFiller(FakeEmbedder()).fill(
         FakeGenerator(),
         # the fake only shuffles the paragraph's words, so the both-parents check is relaxed here
-        FillRequest(
-            SOURCE,
+        FillRequest.build(
+            source=SOURCE,
             kind=VariantKind.RECOMBINE,
             notes=("The sea is blue.",),
             note_ids=("n1",),
@@ -106,7 +111,7 @@ def test_refined_variants_name_their_parent_and_notes():
 def test_cancel_stops_without_variants():
     cancel = threading.Event()
     cancel.set()
-    result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest(SOURCE, wanted=3), cancel)
+    result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest.build(source=SOURCE, wanted=3), cancel)
     assert result.cancelled and result.variants == []
 
 
@@ -128,30 +133,45 @@ class ListGenerator:
             yield SequenceDone(i, text, 12, "stop", 0.01)
 
 
-ON_TOPIC = "Every evening the old keeper went up the winding lighthouse stairs, counting aloud so the silence would not swallow him."
-OFF_TOPIC = "Shares in the mining company fell sharply on Tuesday after the quarterly report disappointed investors."
+ON_TOPIC = PARAPHRASE
+OFF_TOPIC = "Shares in the mining company fell sharply after the quarterly report disappointed investors."
+MOVES_ON = "At the top he lit the great lamp and stood by the window, watching the dark water below."
 
 
 def test_off_topic_candidates_are_dropped_for_rewrites_and_kept_for_continuations():
     embedder = FakeEmbedder()
-    src, on, off = embedder.encode([SOURCE, ON_TOPIC, OFF_TOPIC])
-    assert on @ src >= 0.5 > off @ src, "the fixture texts must straddle the threshold"
+    src, on, off, moves_on = embedder.encode([SOURCE, ON_TOPIC, OFF_TOPIC, MOVES_ON])
+    assert on @ src >= 0.5 > moves_on @ src > off @ src, "the fixture texts must straddle the threshold"
     rewrite = StackFiller(embedder).fill(
-        ListGenerator([ON_TOPIC, OFF_TOPIC]), FillRequest(SOURCE, wanted=1, overgenerate=2, seed=3, max_rounds=1)
+        ListGenerator([ON_TOPIC, OFF_TOPIC]),
+        FillRequest.build(source=SOURCE, wanted=1, overgenerate=2, seed=3, max_rounds=1),
     )
     assert [v.text for v in rewrite.variants] == [ON_TOPIC]
-    (off,) = [d for d in rewrite.dropped if d.reason is DropReason.OFF_TOPIC]
-    assert off.candidate.text == OFF_TOPIC and off.cosine < 0.5 and off.detail.startswith("off topic")
-    cont = StackFiller(embedder).fill(
-        ListGenerator([OFF_TOPIC]),
-        FillRequest(SOURCE, kind=VariantKind.CONTINUE, wanted=1, overgenerate=1, seed=3, max_rounds=1),
+    (lost,) = rewrite.dropped
+    assert lost.candidate.text == OFF_TOPIC and lost.reason is DropReason.LOSES_MEANING, "keepability sees it first"
+    # with the meaning check off, the topic check still keeps it out of the stack
+    topic_only = StackFiller(embedder).fill(
+        ListGenerator([ON_TOPIC, OFF_TOPIC]),
+        FillRequest.build(
+            source=SOURCE, wanted=1, overgenerate=2, seed=3, max_rounds=1, keep=KeepConfig(meaning=False)
+        ),
     )
-    assert [v.text for v in cont.variants] == [OFF_TOPIC], "a continuation moves on; it is not held to the source"
+    assert [v.text for v in topic_only.variants] == [ON_TOPIC]
+    (off,) = [d for d in topic_only.dropped if d.reason is DropReason.OFF_TOPIC]
+    assert off.candidate.text == OFF_TOPIC and off.cosine < 0.5 and off.detail.startswith("off topic")
+    assert off.stage == "on topic"
+    cont = StackFiller(embedder).fill(
+        ListGenerator([MOVES_ON]),
+        FillRequest.build(source=SOURCE, kind=VariantKind.CONTINUE, wanted=1, overgenerate=1, seed=3, max_rounds=1),
+    )
+    assert [v.text for v in cont.variants] == [MOVES_ON], "a continuation moves on; it is not held to the source"
 
 
 def test_all_off_topic_rounds_top_up_and_report_the_shortfall():
     generator = ListGenerator([OFF_TOPIC])
-    result = StackFiller(FakeEmbedder()).fill(generator, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=3))
+    result = StackFiller(FakeEmbedder()).fill(
+        generator, FillRequest.build(source=SOURCE, wanted=2, seed=1, max_rounds=3)
+    )
     assert result.variants == [] and result.shortfall == 2 and result.rounds == 3
     assert len(generator.requests) == 3
     assert len({r.seed for r in generator.requests}) == 3, "each top-up round samples with fresh seeds"
@@ -160,18 +180,19 @@ def test_all_off_topic_rounds_top_up_and_report_the_shortfall():
 def test_rewrites_mix_intents_unless_an_angle_is_asked_for():
     generator = FakeGenerator()
     filler = StackFiller(FakeEmbedder())
-    filler.fill(generator, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1))
+    filler.fill(generator, FillRequest.build(source=SOURCE, wanted=2, seed=1, max_rounds=1))
     assert generator.requests[-1].angles == REWRITE_MIX
-    filler.fill(generator, FillRequest(SOURCE, wanted=2, seed=1, max_rounds=1, mix_rewrites=False))
+    filler.fill(generator, FillRequest.build(source=SOURCE, wanted=2, seed=1, max_rounds=1, mix_rewrites=False))
     assert generator.requests[-1].angles == ()
     filler.fill(
-        generator, FillRequest(SOURCE, kind=VariantKind.RESTYLE, angles=("terser", "warmer"), wanted=2, max_rounds=1)
+        generator,
+        FillRequest.build(source=SOURCE, kind=VariantKind.RESTYLE, angles=("terser", "warmer"), wanted=2, max_rounds=1),
     )
     assert generator.requests[-1].angles == ("terser", "warmer")
 
 
 def test_picked_candidates_line_up_with_the_variants():
-    result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest(SOURCE, wanted=3, seed=5))
+    result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest.build(source=SOURCE, wanted=3, seed=5))
     assert len(result.picked) == len(result.variants) == 3
     for variant, candidate in zip(result.variants, result.picked, strict=True):
         assert variant.text == candidate.text and variant.provenance.seed == candidate.seed
@@ -181,21 +202,29 @@ def test_picked_candidates_line_up_with_the_variants():
 
 
 def test_every_candidate_is_either_picked_or_dropped_for_one_reason():
-    result = StackFiller(FakeEmbedder()).fill(FakeGenerator(), FillRequest(SOURCE, wanted=3, seed=5, overgenerate=3))
-    dropped = [d.candidate for d in result.dropped]
-    assert sorted(map(id, result.picked + dropped)) == sorted(map(id, result.candidates))
-    assert all(isinstance(d.reason, DropReason) for d in result.dropped)
-    assert {c.round for c in result.candidates} <= set(range(result.rounds))
+    for streaming in (True, False):
+        result = StackFiller(FakeEmbedder()).fill(
+            FakeGenerator(), FillRequest.build(source=SOURCE, wanted=3, seed=5, overgenerate=3, streaming=streaming)
+        )
+        # the chain may trim a candidate to its last whole sentence: a candidate is its round and index
+        written = {(c.round, c.index): c.text for c in result.candidates}
+        judged = [*result.picked, *(d.candidate for d in result.dropped)]
+        assert sorted((c.round, c.index) for c in judged) == sorted(written)
+        assert all(written[c.round, c.index].startswith(c.text) for c in judged)
+        assert all(isinstance(d.reason, DropReason) for d in result.dropped)
+        assert all(d.stage in (*STAGES, "selection") for d in result.dropped)
+        assert {c.round for c in result.candidates} <= set(range(result.rounds))
 
 
 def test_keep_my_voice_passes_closeness_into_the_selection():
     """A closeness function that favours one candidate's text puts it in a one-variant stack."""
     # the whole pool, then selection: streaming shows its first arrivals before any selection
     plain = StackFiller(FakeEmbedder()).fill(
-        FakeGenerator(), FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=1, seed=11, max_rounds=1, streaming=False)
+        FakeGenerator(),
+        FillRequest.build(source=SOURCE, kind=VariantKind.RESTYLE, wanted=1, seed=11, max_rounds=1, streaming=False),
     )
-    candidates = [c.text for c in plain.candidates]
-    favourite = next(t for t in candidates if t != plain.variants[0].text)
+    # a candidate that passed every stage, and that MMR alone did not pick
+    favourite = next(d.candidate.text for d in plain.dropped if d.reason is DropReason.NOT_PICKED)
     seen = []
 
     def closeness(texts):
@@ -204,8 +233,8 @@ def test_keep_my_voice_passes_closeness_into_the_selection():
 
     kept = StackFiller(FakeEmbedder()).fill(
         FakeGenerator(),
-        FillRequest(
-            SOURCE,
+        FillRequest.build(
+            source=SOURCE,
             kind=VariantKind.RESTYLE,
             wanted=1,
             seed=11,
@@ -217,3 +246,37 @@ def test_keep_my_voice_passes_closeness_into_the_selection():
     )
     assert seen and favourite in seen[0]
     assert [v.text for v in kept.variants] == [favourite]
+
+
+def test_the_default_preset_suits_the_model_size():
+    """A small model that says its size samples faithfully; a larger one, or one that cannot say, gets balanced."""
+
+    class Sized(FakeGenerator):
+        def __init__(self, n_params):
+            super().__init__()
+            self.n_params = n_params
+
+    for generator, preset in ((Sized(135_000_000), "faithful"), (Sized(7_000_000_000), "balanced")):
+        result = StackFiller(FakeEmbedder()).fill(generator, FillRequest.build(source=SOURCE, wanted=2, seed=1))
+        assert {r.preset for r in generator.requests} == {preset}
+        assert result.variants and all(v.provenance.preset == preset for v in result.variants)
+    plain = FakeGenerator()
+    StackFiller(FakeEmbedder()).fill(plain, FillRequest.build(source=SOURCE, wanted=2, seed=1))
+    assert {r.preset for r in plain.requests} == {"balanced"}
+    chosen = Sized(135_000_000)
+    StackFiller(FakeEmbedder()).fill(chosen, FillRequest.build(source=SOURCE, wanted=2, seed=1, preset="bold"))
+    assert {r.preset for r in chosen.requests} == {"bold"}, "a preset asked for by name is kept"
+
+
+def test_a_request_is_built_and_changed_by_its_fields_names_wherever_they_live():
+    request = FillRequest.build(source=SOURCE, wanted=3, mmr_lambda=0.5, pool=2.0)
+    assert (request.ask.wanted, request.selection.mmr_lambda, request.schedule.pool) == (3, 0.5, 2.0)
+    changed = request.changed(source="Another paragraph.", streaming=False, keep=KeepConfig(facts=False))
+    assert changed.ask.source == "Another paragraph." and changed.ask.wanted == 3
+    assert changed.schedule.streaming is False and changed.selection.keep.facts is False
+    assert request.ask.source == SOURCE and request.schedule.streaming is True, "the original is left as it was"
+    assert FillRequest.field_default("pool") == 1.5 and FillRequest.field_default("preset") == "auto"
+    with pytest.raises(TypeError, match="no field 'wnated'"):
+        request.changed(wnated=2)
+    with pytest.raises(KeyError):
+        FillRequest.field_default("wnated")

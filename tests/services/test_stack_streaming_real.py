@@ -47,6 +47,11 @@ class Watched:
         self.written: set[int] = set()
         self.last_finish = 0.0
 
+    def __getattr__(self, name: str):
+        # the engine's size (the "auto" preset) and its scoring (the model's verdict), as the app's own wrapper
+        # (gui.fill_progress.CountingGenerator) passes them on
+        return getattr(self.inner, name)
+
     def stream(self, request, cancel=None):
         for event in self.inner.stream(request, cancel):
             if isinstance(event, SequenceDone) and event.finish_reason != FINISH_CANCELLED:
@@ -63,11 +68,12 @@ def test_a_streaming_fill_shows_variants_before_it_returns(engine, minilm):
     started = time.perf_counter()
     result = StackFiller(minilm).fill(
         generator,
-        FillRequest(SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=5, max_rounds=2),
+        FillRequest.build(source=SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=5, max_rounds=2),
         on_variant=lambda v: arrivals.append((v, generator.finished, time.perf_counter() - started)),
     )
 
     assert len(result.variants) >= 2, result.dropped
+    assert {v.provenance.preset for v in result.variants} == {"faithful"}, "auto: a model under 1B samples faithfully"
     assert [v for v, _, _ in arrivals] == result.variants, "each variant delivered once, in order, none taken back"
     first, finished_then, at = arrivals[0]
     assert first.text.strip() and first.text != SOURCE
@@ -96,8 +102,14 @@ def test_a_ramped_fill_shows_its_first_variant_sooner_in_steps_and_repeats_itsel
     def fill(ramp_start: int, seed: int) -> tuple[list[str], int]:
         generator = Counting(engine)
         pieces_at_first: list[int] = []
-        request = FillRequest(
-            SOURCE, kind=VariantKind.RESTYLE, wanted=4, seed=seed, max_rounds=1, ramp_start=ramp_start, ramp_hold=40
+        request = FillRequest.build(
+            source=SOURCE,
+            kind=VariantKind.RESTYLE,
+            wanted=4,
+            seed=seed,
+            max_rounds=1,
+            ramp_start=ramp_start,
+            ramp_hold=40,
         )
         result = StackFiller(minilm).fill(
             generator, request, on_variant=lambda v: pieces_at_first.append(generator.pieces)

@@ -40,7 +40,9 @@ class DecodingContext:
         n_threads: int,
         n_threads_batch: int,
         flash_attn: int,
+        n_outputs: int | None = None,
     ) -> None:
+        """``n_outputs``: logit rows one decode may ask for (default one per sequence)."""
         self._lib = lib
         self._model_file = model_file
         params = lib.llama_context_default_params()
@@ -51,9 +53,9 @@ class DecodingContext:
         params.n_batch = n_ctx
         params.n_ubatch = min(n_ctx, 512)
         params.n_seq_max = n_seq_max
-        # at most one logit row per sequence per call: keeps the reserved compute buffer
-        # from sizing a vocabulary-wide output for every token of a micro-batch
-        params.n_outputs_max = n_seq_max
+        # at most one logit row per sequence per call (a close rewrite: two): keeps the reserved
+        # compute buffer from sizing a vocabulary-wide output for every token of a micro-batch
+        params.n_outputs_max = n_outputs or n_seq_max
         params.n_threads = n_threads
         params.n_threads_batch = n_threads_batch
         params.kv_unified = unified
@@ -68,6 +70,7 @@ class DecodingContext:
         self.ctx: ContextPointer = ctx
         self.n_ctx: int = lib.llama_n_ctx(ctx)
         self.n_seq_max = n_seq_max
+        self.n_outputs = n_outputs or n_seq_max
         self.unified = unified
         self.home = n_seq_max - 1
         self.cached: list[int] = []  # the prompt tokens held on the home sequence
@@ -104,9 +107,10 @@ class DecodingContext:
         self.control = control
         self.forget_prefix()
 
-    def fits(self, n_seq: int, per_seq: int, total: int, unified: bool) -> bool:
-        """Whether ``n_seq`` working sequences of ``per_seq`` cells (``total`` in all) fit here."""
-        if unified != self.unified or self.n_seq_max < n_seq + 1:
+    def fits(self, n_seq: int, per_seq: int, total: int, unified: bool, n_outputs: int = 0) -> bool:
+        """Whether ``n_seq`` working sequences of ``per_seq`` cells (``total`` in all) fit here,
+        with ``n_outputs`` logit rows a decode (0: one per sequence)."""
+        if unified != self.unified or self.n_seq_max < n_seq + 1 or self.n_outputs < n_outputs:
             return False
         return self.n_ctx >= total if unified else self.n_ctx // self.n_seq_max >= per_seq
 
@@ -129,6 +133,10 @@ class DecodingContext:
     def drop(self, seq: int) -> None:
         """Free sequence ``seq``'s cells."""
         self._lib.llama_memory_seq_rm(self._memory, seq, -1, -1)
+
+    def drop_from(self, seq: int, position: int) -> None:
+        """Free sequence ``seq``'s cells from ``position`` on (a close rewrite rolling a place back)."""
+        self._lib.llama_memory_seq_rm(self._memory, seq, position, -1)
 
     def last_position(self, seq: int) -> int:
         """The last KV position sequence ``seq`` holds (-1: none)."""

@@ -21,11 +21,16 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+import numpy as np
+
+from cardwriter.domain.facts import NUMBER_WORDS, ORDINALS
 from cardwriter.domain.likelihood import TextLikelihood
+from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
 from cardwriter.generation.chat_template import ChatTemplate
@@ -33,6 +38,7 @@ from cardwriter.generation.gpu import backend_label
 from cardwriter.generation.llama import weights_copy
 from cardwriter.generation.llama.backend import Backend
 from cardwriter.generation.llama.blend import ControlVector
+from cardwriter.generation.llama.close_run import CloseRun, CloseSettings
 from cardwriter.generation.llama.context import DecodingContext
 from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.llama.run import BatchRun
@@ -41,6 +47,27 @@ from cardwriter.generation.llama.scoring import ScoringContext, likelihood_texts
 from cardwriter.generation.model_files import check_model_file, packaged_model, resolve_model
 from cardwriter.generation.presets import SamplerPreset, get_preset
 from cardwriter.generation.protocol import EarlyStop, Event, GenerationRequest
+
+_RISKY = re.compile(r"\s*[A-Z0-9]")  # a token that could start a name or a number
+_PRONOUN_I = re.compile(r"\s*I(?:'\w*)?\s*$")
+_SHAPE = re.compile(r"[^ A-Za-z',.;:!?()\u2019-]")  # quotation marks, line breaks, markup, symbols, digits
+_QUOTE = re.compile(r"\s*'(?!(?:t|s|d|ll|re|ve|m)\b)")  # a single quotation mark, not a contraction
+_EDITABLE = re.compile(r" [a-z]")  # a word start in lower case: a place a close rewrite may reword
+# words a close rewrite never rewords nor writes of its own: who (pronouns), whether (negations),
+# how many and how long (number words, units of time)
+_FIXED_WORDS = (
+    frozenset(
+        "he she it they we you i him her them us me his hers its their theirs our ours your yours my mine "
+        "himself herself itself themselves ourselves myself yourself not no never nor "
+        "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
+        "century centuries one once twice half both before after up down out off over under above below "
+        "more less most least early late always only all every any none nothing everything "
+        "father mother son daughter brother sister husband wife uncle aunt cousin friend man woman boy girl "
+        "n't 't".split()
+    )
+    | NUMBER_WORDS
+    | frozenset(ORDINALS)
+)
 
 # llama.cpp's flash-attention setting: None lets llama.cpp decide (LLAMA_FLASH_ATTN_TYPE_AUTO)
 _FLASH_ATTN = {None: -1, False: 0, True: 1}
@@ -111,6 +138,7 @@ class LlamaEngine:
         self._vocab = lib.llama_model_get_vocab(self._model)
         self.n_vocab: int = lib.llama_vocab_n_tokens(self._vocab)
         self.n_ctx_train: int = lib.llama_model_n_ctx_train(self._model)
+        self.n_params: int = int(lib.llama_model_n_params(self._model))  # presets.preset_for chooses by it
         self.eog_tokens = tuple(t for t in range(self.n_vocab) if lib.llama_vocab_is_eog(self._vocab, t))
         self._bos = self._special_piece(lib.llama_vocab_bos(self._vocab))
         self._eos = self._special_piece(lib.llama_vocab_eos(self._vocab))
@@ -121,7 +149,8 @@ class LlamaEngine:
         self._scoring: ScoringContext | None = None  # made by the first ``score``, kept until ``close``
         # guards every llama.cpp call on the context; never held while an event is with a consumer
         self._lock = threading.RLock()
-        self._owner: BatchRun | None = None  # the run that may use the context now
+        self._owner: BatchRun | CloseRun | None = None  # the run that may use the context now
+        self._plain: np.ndarray | None = None  # made by the first close rewrite
         self._cancelled = threading.Event()
 
     # -- lifetime -----------------------------------------------------------
@@ -212,6 +241,9 @@ class LlamaEngine:
     def stream(
         self, request: GenerationRequest, cancel: threading.Event | None = None, control: ControlVector | None = None
     ) -> Iterator[Event]:
+        if request.close and request.kind in (VariantKind.REWRITE, VariantKind.RESTYLE) and request.source.strip():
+            yield from self.stream_close(request, cancel)
+            return
         # the refills' prompts too: sequence i of ``total`` has the seed and angle plan(i) gives it
         plans = prompts.plan(dataclasses.replace(request, n=request.total) if request.refills else request)
         yield from self.stream_prompts(
@@ -230,6 +262,63 @@ class LlamaEngine:
             hold_while=request.hold_while,
             control=control,
         )
+
+    def stream_close(
+        self, request: GenerationRequest, cancel: threading.Event | None = None, settings: CloseSettings | None = None
+    ) -> Iterator[Event]:
+        """Close rewrites of the request's paragraph, one per sequence (``close_run``); no refills, no ramp."""
+        plans = prompts.plan(request)
+        source = self.tokenize(request.source.strip(), parse_special=False)
+        if source and source[0] == self._lib.llama_vocab_bos(self._vocab):
+            source = source[1:]
+        pieces = [self.piece(t).decode("utf-8", errors="replace") for t in source]
+        editable = [
+            p > 0 and bool(_EDITABLE.match(piece)) and piece.strip().lower() not in _FIXED_WORDS
+            for p, piece in enumerate(pieces)
+        ]
+        # what the model's words may never replace: names, numbers, pronouns, negations, quotation marks
+        protected = [bool(_RISKY.match(x) or _SHAPE.search(x)) or x.strip().lower() in _FIXED_WORDS for x in pieces]
+        user_cancel = cancel.is_set if cancel is not None else (lambda: False)
+        run = CloseRun(
+            self._lib,
+            [self.tokenize(self.render(p)) for p in plans],
+            source=source,
+            seeds=[p.seed for p in plans],
+            n_vocab=self.n_vocab,
+            piece=self.piece,
+            allowed_new=self._plain_tokens(),
+            editable=editable,
+            protected=protected,
+            lock=self._lock,
+            stop_requested=lambda: self._cancelled.is_set() or user_cancel(),
+            settings=settings or CloseSettings(),
+            eog=self.eog_tokens,  # no early stop: every close rewrite opens as the paragraph does
+            ramp_start=request.ramp_start,
+            ramp_hold=request.ramp_hold,
+        )
+        yield from self._drive(run, None)
+
+    def _plain_tokens(self) -> np.ndarray:
+        """Per vocabulary token: whether a close rewrite may write it at a place.
+
+        Not a token that starts (after spaces) with a capital letter or a digit (a name or
+        a number: the paragraph's own stay where they are, none is added or swapped; "I"
+        may be written), nor one with a quotation mark or a line break (dialogue keeps its
+        shape), nor a pronoun, a negation, a number word or a unit of time (who, whether and
+        how long stay the paragraph's). Made once per engine (a pass over the vocabulary).
+        """
+        if self._plain is None:
+            texts = [self.piece(t).decode("utf-8", errors="replace") for t in range(self.n_vocab)]
+            self._plain = np.array(
+                [
+                    (not _RISKY.match(x) or _PRONOUN_I.match(x) is not None)
+                    and not _SHAPE.search(x)
+                    and not _QUOTE.match(x)
+                    and x.strip().lower() not in _FIXED_WORDS
+                    for x in texts
+                ]
+            )
+        return self._plain
 
     def stream_prompts(
         self,
@@ -290,6 +379,10 @@ class LlamaEngine:
             ramp_hold=ramp_hold,
             hold_while=hold_while,
         )
+        yield from self._drive(run, control)
+
+    def _drive(self, run: BatchRun | CloseRun, control: ControlVector | None) -> Iterator[Event]:
+        """Run ``run`` on the context: it owns the context until it ends, is closed, or is evicted."""
         if run.longest > self.n_ctx_train:
             raise UserError(
                 f"the prompt and budget ({run.longest} tokens) exceed what {self.path.name} can read "
@@ -323,7 +416,7 @@ class LlamaEngine:
 
     # -- the context ------------------------------------------------------------
 
-    def _context_for(self, run: BatchRun) -> DecodingContext:
+    def _context_for(self, run: BatchRun | CloseRun) -> DecodingContext:
         """A context for the run's sequences plus the home sequence of the cached prefix.
 
         Non-unified: every sequence has its own KV stream of ``per_seq`` cells.
@@ -331,7 +424,8 @@ class LlamaEngine:
         that is big enough is kept, and with it the prefix cached on its home
         sequence.
         """
-        if self.context is not None and self.context.fits(run.n_seq, run.per_seq, run.total, self.kv_unified):
+        outputs = getattr(run, "n_outputs", 0)  # a close rewrite asks two rows a sequence
+        if self.context is not None and self.context.fits(run.n_seq, run.per_seq, run.total, self.kv_unified, outputs):
             return self.context
         self._free_context()
         n_seq_max = run.n_seq + 1
@@ -345,6 +439,7 @@ class LlamaEngine:
             n_threads=self.n_threads,
             n_threads_batch=self.n_threads_batch,
             flash_attn=_FLASH_ATTN[self.flash_attn],
+            n_outputs=max(outputs, n_seq_max),
         )
         return self.context
 
