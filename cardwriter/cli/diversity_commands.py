@@ -16,7 +16,7 @@ from cardwriter.evaluation.diversity_input import load_paragraphs
 from cardwriter.evaluation.diversity_plot import plot
 from cardwriter.evaluation.diversity_render import format_markdown, format_table
 from cardwriter.evaluation.diversity_scores import ParagraphResult
-from cardwriter.generation.presets import PRESETS
+from cardwriter.generation.presets import AUTO, PRESETS
 from cardwriter.services.stack_filling import FillRequest
 
 if TYPE_CHECKING:
@@ -79,6 +79,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
     parser.add_argument("--threads", type=int, help="CPU threads for the local model")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    parser.add_argument(
+        "--judge",
+        action="store_true",
+        help="judge every shown variant as a writer would: our keepability rule and all-mpnet-base-v2 as a "
+        "second judge (keepable, invented names and numbers, labels)",
+    )
     parser.set_defaults(handler=run_diversity)
 
 
@@ -154,7 +160,7 @@ def run_diversity(args: argparse.Namespace) -> int:
         raise UserError(f"--plot writes a PNG; give a file name ending in .png, not {args.plot}")
     presets = diversity_run.check_presets(args.presets.split(","))
     paragraphs = load_paragraphs(args.input, args.limit)
-    if args.ours_preset not in PRESETS:
+    if args.ours_preset not in PRESETS and args.ours_preset != AUTO:
         raise UserError(f"--ours-preset must be one of our presets: {', '.join(PRESETS)}")
     if not 1 <= args.overgenerate <= 8:
         raise UserError(f"--overgenerate must be between 1 and 8, not {args.overgenerate:g}")
@@ -174,6 +180,12 @@ def run_diversity(args: argparse.Namespace) -> int:
         if close is not None:
             cleanup.callback(close)
         embedder = open_embedder()
+        keep = None
+        if args.judge:
+            from cardwriter.evaluation.keep_judge import KeepJudge
+            from cardwriter.evaluation.second_embedder import load_second_embedder
+
+            keep = KeepJudge(embedder, load_second_embedder())
         bar = ProgressBar(len(paragraphs) * len(presets), enabled=not args.no_progress)
         cleanup.callback(bar.close)
         cancel = threading.Event()
@@ -185,7 +197,7 @@ def run_diversity(args: argparse.Namespace) -> int:
 
         try:
             report = diversity_run.run_report(
-                generator, embedder, paragraphs, config, progress=bar.step, on_result=save, cancel=cancel
+                generator, embedder, paragraphs, config, progress=bar.step, on_result=save, cancel=cancel, keep=keep
             )
         except KeyboardInterrupt:
             cancel.set()

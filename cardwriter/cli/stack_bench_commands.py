@@ -27,6 +27,7 @@ def register_target(targets: argparse._SubParsersAction) -> None:
         choices=("tune", "report"),
         help="only the paragraphs whose id ends in an even number (tune) or an odd one (report)",
     )
+    stack.add_argument("--ids", nargs="+", metavar="ID", help="only the paragraphs with these ids")
     stack.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
     stack.add_argument(
         "-n",
@@ -66,6 +67,8 @@ def run_bench_stack(args: argparse.Namespace) -> int:
     paragraphs = [p for path in args.input for p in load_paragraphs(path)]
     if args.half is not None:
         paragraphs = half_of(paragraphs, args.half)
+    if args.ids:
+        paragraphs = [p for p in paragraphs if p.id in set(args.ids)]
     paragraphs = paragraphs[: args.limit] if args.limit is not None else paragraphs
     if not paragraphs:
         raise UserError(f"no paragraphs in the {args.half} half of the input")

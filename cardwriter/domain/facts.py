@@ -205,7 +205,8 @@ def invented(
     """The names, numbers and titles of ``variant`` that none of ``sources`` has.
 
     A name counts as given when any source has the word, capitalised or not (a
-    variant may capitalise "the Drawing-Room"). ``numbers`` False lets new numbers
+    variant may capitalise "the Drawing-Room"), or its plural or singular ("on
+    Mondays" for "every Monday"). ``numbers`` False lets new numbers
     pass (a continuation may move the clock on).
     """
     given = list(sources)
@@ -213,10 +214,15 @@ def invented(
     given_numbers: set[str] = set().union(*(find_numbers(s) for s in given)) if given else set()
     given_text = " ".join(" ".join(s.split()) for s in given).casefold()  # casefold: "Σ" lowers by context
     mine = find_facts(variant, is_common)
-    new_names = tuple(surface for key, surface in mine.names.items() if key not in given_words)
+    new_names = tuple(surface for key, surface in mine.names.items() if not _given_name(key, given_words))
     new_numbers = tuple(sorted(n for n in mine.numbers if n not in given_numbers)) if numbers else ()
     new_titles = tuple(sorted(t for t in mine.titles if t.casefold() not in given_text))
     return Invented(new_names, new_numbers, new_titles)
+
+
+def _given_name(key: str, given_words: set[str]) -> bool:
+    """Whether a source has the name, or its plural or singular ("Mondays" for "every Monday", "the Bennets")."""
+    return key in given_words or key + "s" in given_words or (key.endswith("s") and key[:-1] in given_words)
 
 
 def _after_opening_quote(text: str, at: int) -> bool:

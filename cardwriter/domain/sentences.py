@@ -21,7 +21,7 @@ ABBREVIATIONS = frozenset(
 )
 """Words that end with a full stop without ending the sentence (lower case, without the stop)."""
 
-_END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s|$)")
+_END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+(?![a-z])|\s*$)")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 
 

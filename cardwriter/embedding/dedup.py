@@ -120,7 +120,7 @@ class DropReason(StrEnum):
     rewrite that drifted from the source's subject), the fluency and fusion reasons of
     ``services.fusion_filters`` (``WRONG_LANGUAGE``, ``LABEL_OPENING``, ``IMPROBABLE``,
     ``IGNORES_PARENT``), the stack chain's text rules and keepability (``CUT_OFF``, ``SUMMARY``,
-    ``LIST``, ``INVENTS_FACTS``, ``LOSES_MEANING``) and ``NOT_PICKED`` (it survived the filters but selection
+    ``LIST``, ``NOT_A_WORD``, ``INVENTS_FACTS``, ``LOSES_MEANING``) and ``NOT_PICKED`` (it survived the filters but selection
     preferred more varied ones).
     """
 
@@ -140,6 +140,7 @@ class DropReason(StrEnum):
     CUT_OFF = "cut_off"
     SUMMARY = "summary"
     LIST = "list"
+    NOT_A_WORD = "not_a_word"
     INVENTS_FACTS = "invents_facts"
     LOSES_MEANING = "loses_meaning"
     NOT_PICKED = "not_picked"
@@ -167,6 +168,7 @@ _LABELS = {
     DropReason.CUT_OFF: "cut off mid-sentence",
     DropReason.SUMMARY: "summarises or talks about the text",
     DropReason.LIST: "a list where the paragraph is prose",
+    DropReason.NOT_A_WORD: "a misspelt or made-up word, or one written twice",
     DropReason.INVENTS_FACTS: "invents or changes a name, number or title",
     DropReason.LOSES_MEANING: "does not keep the paragraph's meaning",
     DropReason.NOT_PICKED: "not picked: the others were more varied",

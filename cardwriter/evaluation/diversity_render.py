@@ -129,6 +129,20 @@ def format_markdown(report: DiversityReport, command: str | None = None) -> str:
         + ", ".join(f"{k} {v}" for k, v in report.ours_settings.items())
         + "; the others are one plain rewrite request for n sequences with that app's default sampler."
     )
+    judged = [sm for sm in report.summaries if not math.isnan(sm.keepable_share)]
+    if judged:
+        out += [
+            "",
+            "## As a writer would judge them (our keepability rule and all-mpnet-base-v2)",
+            "",
+            "| preset | shown | keepable distinct | keepable | our rule | second judge | invents a name or number | label |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        out += [
+            f"| {sm.preset} | {sm.shown:.2f} | {sm.keepable_distinct:.2f} | {sm.keepable_share:.0%} | "
+            f"{sm.rule_share:.0%} | {sm.second_share:.0%} | {sm.invents_share:.1%} | {sm.label_share:.1%} |"
+            for sm in judged
+        ]
     checks = report.goal_checks()
     if checks:
         out += ["", "## Goals (ours)", "", "| goal | target | ours | met |", "|---|---:|---:|---|"]

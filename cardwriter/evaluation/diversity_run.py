@@ -29,7 +29,8 @@ from cardwriter.embedding.embedder import Embedder
 from cardwriter.errors import UserError
 from cardwriter.evaluation.diversity_input import Paragraph
 from cardwriter.evaluation.diversity_scores import OURS, DiversityReport, ParagraphResult, score, summarise
-from cardwriter.generation.presets import BASELINES, PRESETS
+from cardwriter.evaluation.keep_judge import KeepJudge
+from cardwriter.generation.presets import AUTO, BASELINES, PRESETS
 from cardwriter.generation.protocol import Event, GenerationRequest, SequenceDone, TextGenerator
 from cardwriter.services.stack_filling import FillRequest, StackFiller
 
@@ -38,7 +39,7 @@ DEFAULT_PRESETS: tuple[str, ...] = (OURS, "llamacpp-default", "ollama-default", 
 # How the report runs ``ours`` by default: the bold preset's candidates, three times as
 # many as wanted, MMR leaning to novelty. Measured on dev paragraphs against balanced,
 # 2x and lambda 0.5 (see docs/diversity-report.md); each is a command-line option.
-OURS_PRESET = "bold"
+OURS_PRESET = AUTO  # the app's own: faithful close rewrites for a small model, balanced for a larger one
 OURS_OVERGENERATE = 3.0
 OURS_MMR_LAMBDA = 0.3
 
@@ -115,8 +116,11 @@ def run_report(
     progress: Progress | None = None,
     on_result: Callable[[ParagraphResult], None] | None = None,
     cancel: threading.Event | None = None,
+    keep: KeepJudge | None = None,
 ) -> DiversityReport:
     """Generate and score ``config.n`` variants per paragraph and preset.
+
+    ``keep`` judges every shown variant as a writer would (``keep_judge``).
 
     ``progress`` is called after each (paragraph, preset) step with a short label;
     there are ``len(paragraphs) * len(config.presets)`` steps. ``on_result`` gets each
@@ -139,7 +143,7 @@ def run_report(
             else:
                 made = _run_baseline(timed, config, paragraph, preset, seed, cancel)
             total = time.perf_counter() - started
-            result = score(paragraph, preset, made.texts, source_vec, embedder, n=config.n)
+            result = score(paragraph, preset, made.texts, source_vec, embedder, n=config.n, keep=keep)
             result.tokens, result.seconds, result.total_seconds = made.tokens, timed.seconds, total
             result.candidates, result.dropped = made.candidates, dict(made.dropped)
             results.append(result)

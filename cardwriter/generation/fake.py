@@ -51,7 +51,7 @@ class FakeGenerator:
             body = sentence.split()
             inner = body[:-1]
             shuffle(inner)
-            words += inner + body[-1:]
+            words += _apart(inner) + body[-1:]
         head = [f"[{plan.angle}]"] if plan.angle else []
         return head + words
 
@@ -92,3 +92,13 @@ class FakeGenerator:
                     continue
                 still.append(i)
             live = still
+
+
+def _apart(words: list[str]) -> list[str]:
+    """``words`` reordered so that no word comes right after the same word (a shuffle can make "the the",
+    which no rewrite has): each next word is the first left that differs from the one before, when one does."""
+    left, out = list(words), []
+    while left:
+        at = next((k for k, w in enumerate(left) if not out or w.lower() != out[-1].lower()), 0)
+        out.append(left.pop(at))
+    return out

@@ -296,11 +296,7 @@ class GenerationController(QObject):
         if later:
             self.model.add_variants(card_id, later)
         if result.shortfall:
-            self.message.emit(
-                f"Found {len(result.variants)} variants worth showing; the other candidates repeated "
-                "the stack or drifted off topic.",
-                6000,
-            )
+            self.message.emit(result.shortfall_message(), 6000)
         self.stacks_changed.emit()
 
     def _failed(self, card_id: str, message: str) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import random
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -89,6 +90,14 @@ class FillResult:
     @property
     def shortfall(self) -> int:
         return max(0, self.wanted - len(self.variants))
+
+    def shortfall_message(self) -> str:
+        """What a writer is told when fewer variants passed than were asked for: how many, and the
+        two commonest reasons the others were not shown (a stack shows fewer rather than worse)."""
+        reasons = Counter(d.reason for d in self.dropped if d.reason is not DropReason.NOT_PICKED)
+        why = " and ".join(r.label for r, _ in reasons.most_common(2)) or "none was different enough"
+        found = len(self.variants)
+        return f"Found {found} variant{'s' if found != 1 else ''} worth keeping of {self.wanted} asked for; the others: {why}."
 
 
 class Picker:

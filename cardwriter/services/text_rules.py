@@ -7,6 +7,10 @@ A candidate that breaks one never reaches a stack, whatever its kind:
 - **a summary or talk about the text** instead of the text: "This story is
   about…", "A story about…", "The scene unfolds…", "This writing piece explores…",
   "…is a poignant reminder of…" (unless the source itself talks that way);
+- **a word that is no word**: not in the everyday English list (pyspellchecker's,
+  ``english_reference``) nor in what it was made from ("furtures", "gracilic",
+  "takesaway"), British and American spellings alike; or a word written twice in a
+  row where the source does not ("dear dear");
 - **a list** where the source is prose ("1. I will create a new paragraph…");
 - **a label or a chatty opening**, **another language** (``fusion_filters.fluency_reason``);
 - **degenerate** (``embedding.dedup.degenerate_reason``): empty, too short,
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.sentences import ends_a_sentence, last_sentence_end
 from cardwriter.embedding.dedup import DedupConfig, DropReason, degenerate_reason
+from cardwriter.services.english_reference import english_reference
 from cardwriter.services.fusion_filters import fluency_reason
 
 SUMMARY_PATTERNS: tuple[str, ...] = (
@@ -81,6 +86,46 @@ def summary_reason(text: str, sources: Sequence[str]) -> str | None:
     return None
 
 
+_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
+_SPELLINGS = (
+    ("ise", "ize"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("isation", "ization"),
+    ("our", "or"),
+    ("tre", "ter"),
+    ("ll", "l"),
+)
+
+
+def _known(word: str, given: set[str], reference: dict[str, float]) -> bool:
+    low = word.lower().replace("\u2019", "'")
+    base = low.split("'")[0]
+    if low in given or base in given or reference.get(low) or reference.get(base):
+        return True
+    # the other side of the Atlantic: "scrutinising" is "scrutinizing"
+    return any(base.replace(a, b) in reference or base.replace(b, a) in reference for a, b in _SPELLINGS)
+
+
+def word_reason(text: str, sources: Sequence[str]) -> str | None:
+    """Why ``text`` has a word that is no word, or one written twice in a row, or None."""
+    given = {w.lower().replace("\u2019", "'") for s in sources for w in _WORD.findall(s)}
+    given |= {w.split("'")[0] for w in given}
+    reference = english_reference()
+    unknown = [w for w in _WORD.findall(text) if not _known(w, given, reference)]
+    if unknown:
+        listed = ", ".join(f'"{w}"' for w in unknown[:3])
+        return f"not a word: {listed}"
+    found = [w.lower() for w in _WORD.findall(text)]
+    pairs = {
+        (a.lower(), b.lower()) for s in sources for a, b in zip(_WORD.findall(s), _WORD.findall(s)[1:], strict=False)
+    }
+    for a, b in zip(found, found[1:], strict=False):
+        if a == b and (a, b) not in pairs:
+            return f'repeats a word: "{a} {b}"'
+    return None
+
+
 def list_reason(text: str, sources: Sequence[str]) -> str | None:
     """Why ``text`` is a list where the sources are prose, or None."""
     lines = _LIST_LINE.findall(text)
@@ -115,6 +160,9 @@ def apply(
     summary = summary_reason(trimmed, parents)
     if summary is not None:
         return RuleBroken(DropReason.SUMMARY, summary)
+    word = word_reason(trimmed, parents)
+    if word is not None:
+        return RuleBroken(DropReason.NOT_A_WORD, word)
     degenerate = degenerate_reason(trimmed, source, kind, config)
     if degenerate is not None:
         return RuleBroken(*degenerate)

@@ -126,7 +126,9 @@ def test_variants_reads_stdin_and_passes_options_through(run):
 
 
 def test_recombine_with_notes(run):
-    code, out, _ = run("recombine", "--note", "The sea forgets.", "--note", "Ships remember.", "-n", "1", "--json")
+    code, out, _ = run(
+        "recombine", "--note", "The sea forgets.", "--note", "Ships remember.", "-n", "1", "--seed", "3", "--json"
+    )
     assert code == 0
     request = run.fake.requests[-1]
     assert request.notes == ("The sea forgets.", "Ships remember.") and request.source == ""

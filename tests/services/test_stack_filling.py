@@ -280,3 +280,28 @@ def test_a_request_is_built_and_changed_by_its_fields_names_wherever_they_live()
         request.changed(wnated=2)
     with pytest.raises(KeyError):
         FillRequest.field_default("wnated")
+
+
+def test_a_short_stack_says_how_many_passed_and_the_commonest_reasons_the_others_did_not():
+    from cardwriter.generation.results import Generated
+    from cardwriter.services.fill_chain import Dropped
+    from cardwriter.services.stack_filling import FillResult
+
+    def candidate(i: int) -> Generated:
+        return Generated(i, f"text {i}", VariantKind.REWRITE, None, "faithful", i, "m", 10, "stop", 0.1)
+
+    result = FillResult(wanted=8)
+    result.dropped = [
+        Dropped(candidate(0), DropReason.INVENTS_FACTS),
+        Dropped(candidate(1), DropReason.INVENTS_FACTS),
+        Dropped(candidate(2), DropReason.LOSES_MEANING),
+        Dropped(candidate(3), DropReason.NOT_PICKED),
+        Dropped(candidate(4), DropReason.NOT_PICKED),
+        Dropped(candidate(5), DropReason.NOT_PICKED),
+        Dropped(candidate(6), DropReason.LIST),
+    ]
+    message = result.shortfall_message()
+    assert message.startswith("Found 0 variants worth keeping of 8 asked for")
+    # the two commonest reasons a candidate failed, never "not picked" (those passed)
+    assert DropReason.INVENTS_FACTS.label in message and DropReason.LOSES_MEANING.label in message
+    assert DropReason.NOT_PICKED.label not in message and DropReason.LIST.label not in message

@@ -69,7 +69,7 @@ class CloseSettings:
     """A place may replace at most this many paragraph tokens more than it writes."""
     join_check: int = 3
     """Paragraph tokens after a rejoin that the model must find likely enough."""
-    min_join_log_prob: float = -4.5
+    min_join_log_prob: float = -4.0
     """A seam where the model finds a rejoined token less likely than this (nats) is rolled back."""
     min_allowed_mass: float = 0.25
     """A place is given up when what the model may write there holds less of its probability than this
