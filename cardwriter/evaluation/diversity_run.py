@@ -86,6 +86,11 @@ class _TimedGenerator:
     def model_name(self) -> str:
         return self.inner.model_name
 
+    def __getattr__(self, name: str) -> object:
+        """Everything else is the generator's own: its size (``n_params``, which chooses the preset and close
+        rewrites under "auto") and whether it can score texts."""
+        return getattr(self.inner, name)
+
     def stream(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Iterator[Event]:
         started = time.perf_counter()
         try:

@@ -12,9 +12,16 @@ the same way, after the fact:
   select, aligns the variant's sentences with the paragraph's on its own
   (``SECOND_MIN_SUPPORT``, ``SECOND_MIN_COVERAGE``, set on labelled candidates of
   the tune half, ``benchmarks/calibrate_keepability.py``);
-- **keepable**: passes both. **Distinct keepable**: the keepable ones that are not
-  near-duplicates of one another (a cosine of ``DISTINCT_COSINE`` or more by the
-  second judge, or half their word 3-grams shared).
+- **changes enough**: at least ``MIN_CLOSE_CHANGE`` of the paragraph's words
+  changed (word-level diff), for every way alike: a reader calls a candidate a copy
+  when it changes "only a word or two" (benchmarks/data/keep_labels.jsonl), not when
+  it keeps half its word 3-grams (the free-rewrite rule the pipeline applies to free
+  candidates), which every close rewrite does;
+- **keepable**: passes all three. **Distinct keepable**: the keepable ones that
+  differ from each other as a variant must differ from the paragraph: in at least
+  ``MIN_CLOSE_CHANGE`` of their words. (Counted by the second judge's cosine of
+  ``DISTINCT_COSINE`` or half their word 3-grams shared instead, two close rewrites of
+  one paragraph are always the same variant: ``distinct_keepable(..., by_words=False)``.)
 
 Also counted on their own: variants that invent a name or number, and variants that
 open with a label, whatever else is wrong with them.
@@ -28,10 +35,13 @@ from dataclasses import dataclass
 from cardwriter.domain.facts import invented
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.sentences import sentence_texts
+from cardwriter.domain.word_diff import changed_share
+from cardwriter.embedding.dedup import DedupConfig
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.embedding.fluency import label_opening
 from cardwriter.embedding.tokens import overlap_coefficient, shingles
 from cardwriter.services import text_rules
+from cardwriter.services.fill_chain import MIN_CLOSE_CHANGE
 from cardwriter.services.keepability import KeepabilityJudge, align, everyday_word
 
 SECOND_MIN_SUPPORT = 0.45
@@ -71,6 +81,7 @@ class KeepJudge:
         """``embedder``: the pipeline's (our rule); ``second``: an embedder the pipeline never uses."""
         self.embedder = embedder
         self.second = second
+        self._config = DedupConfig(copy_kinds=frozenset())  # how much changed is judged by words, below
 
     def judge(self, source: str, texts: Sequence[str], kind: VariantKind = VariantKind.REWRITE) -> list[Judgement]:
         rule = KeepabilityJudge(self.embedder, source=source, kind=kind)
@@ -78,7 +89,7 @@ class KeepJudge:
         source_vecs = self.second.encode(source_sentences) if source_sentences else None
         found = []
         for text in texts:
-            ruled = text_rules.apply(text, source=source, parents=(source,), kind=kind)
+            ruled = text_rules.apply(text, source=source, parents=(source,), kind=kind, config=self._config)
             if isinstance(ruled, text_rules.RuleBroken):
                 why: str | None = f"{ruled.reason.value}: {ruled.detail}"
                 shown = text
@@ -86,6 +97,8 @@ class KeepJudge:
                 unkept = rule.judge(ruled)
                 why = None if unkept is None else f"{unkept.reason.value}: {unkept.detail}"
                 shown = ruled
+                if why is None and changed_share(source, shown) < MIN_CLOSE_CHANGE:
+                    why = f"copies_source: changes {changed_share(source, shown):.0%} of the words"
             sentences = sentence_texts(shown)
             if sentences and source_vecs is not None:
                 alignment = align(self.second.encode(sentences), source_vecs)
@@ -104,11 +117,17 @@ class KeepJudge:
             )
         return found
 
-    def distinct_keepable(self, judgements: Sequence[Judgement]) -> int:
+    def distinct_keepable(self, judgements: Sequence[Judgement], by_words: bool = True) -> int:
         """How many keepable variants remain once near-duplicates of an earlier one are counted once."""
         keepable = [j.text for j in judgements if j.keepable]
         if not keepable:
             return 0
+        if by_words:
+            apart: list[str] = []
+            for text in keepable:
+                if all(changed_share(other, text) >= MIN_CLOSE_CHANGE for other in apart):
+                    apart.append(text)
+            return len(apart)
         vecs = self.second.encode(keepable)
         grams = [shingles(t, 3) for t in keepable]
         kept: list[int] = []
