@@ -97,7 +97,7 @@ class FakeGenerator:
 def _apart(words: list[str]) -> list[str]:
     """``words`` reordered so that no word comes right after the same word (a shuffle can make "the the",
     which no rewrite has): each next word is the first left that differs from the one before, when one does."""
-    left, out = list(words), []
+    left, out = list(words), list[str]()
     while left:
         at = next((k for k, w in enumerate(left) if not out or w.lower() != out[-1].lower()), 0)
         out.append(left.pop(at))

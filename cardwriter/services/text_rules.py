@@ -22,7 +22,7 @@ A candidate that breaks one never reaches a stack, whatever its kind:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cardwriter.domain.model import VariantKind
@@ -98,7 +98,7 @@ _SPELLINGS = (
 )
 
 
-def _known(word: str, given: set[str], reference: dict[str, float]) -> bool:
+def _known(word: str, given: set[str], reference: Mapping[str, float]) -> bool:
     low = word.lower().replace("\u2019", "'")
     base = low.split("'")[0]
     if low in given or base in given or reference.get(low) or reference.get(base):
