@@ -35,7 +35,7 @@ import numpy as np
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.word_diff import changed_share
-from cardwriter.embedding.dedup import DedupConfig, DropReason, filter_candidates
+from cardwriter.embedding.dedup import REWRITE_KINDS, DedupConfig, DropReason, filter_candidates
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.generation.results import Generated
 from cardwriter.services import text_rules
@@ -49,7 +49,7 @@ MIN_CLOSE_CHANGE = 0.08
 """A close rewrite must change at least this share of the paragraph's words, and differ as much from each
 variant in the stack (word-level diff): fewer, and the writer sees the same paragraph twice."""
 
-ON_TOPIC_KINDS = frozenset({VariantKind.REWRITE, VariantKind.RESTYLE})
+ON_TOPIC_KINDS = REWRITE_KINDS
 """Kinds whose variants must stay about what the source is about (continue and recombine move on)."""
 
 

@@ -34,7 +34,7 @@ import numpy as np
 from cardwriter.domain.facts import invented
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.sentences import sentence_texts
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.dedup import REWRITE_KINDS, DropReason
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.services.english_reference import english_reference
 
@@ -55,7 +55,7 @@ def everyday_word(word: str) -> bool:
     return english_reference().get(word, 0.0) >= EVERYDAY_SHARE or word.endswith(EVERYDAY_ENDINGS)
 
 
-MEANING_KINDS = frozenset({VariantKind.REWRITE, VariantKind.RESTYLE})
+MEANING_KINDS = REWRITE_KINDS
 """Kinds whose variants must say what the paragraph says (a refine is a rewrite of a variant)."""
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cardwriter.domain.model import Variant, VariantKind
-from cardwriter.embedding.dedup import DedupConfig, DropReason
+from cardwriter.embedding.dedup import REWRITE_KINDS, DedupConfig, DropReason
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.embedding.selection import mmr_select
 from cardwriter.generation.presets import AUTO, is_small_model, preset_for
@@ -66,7 +66,7 @@ __all__ = [
     "WriterAsk",
 ]
 
-CLOSE_KINDS = frozenset({VariantKind.REWRITE, VariantKind.RESTYLE})
+CLOSE_KINDS = REWRITE_KINDS
 """Kinds a small model writes as close rewrites."""
 
 ROUND_SEED_STEP = 7919  # seeds of a top-up round start far from the last round's

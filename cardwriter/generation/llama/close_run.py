@@ -41,6 +41,7 @@ from types import ModuleType
 import numpy as np
 
 from cardwriter.generation.llama.context import DecodingContext
+from cardwriter.generation.llama.run import _CTX_ROUND, _common_prefix, _round_up
 from cardwriter.generation.protocol import (
     FINISH_CANCELLED,
     FINISH_EARLY,
@@ -51,7 +52,6 @@ from cardwriter.generation.protocol import (
     TextPiece,
 )
 
-_CTX_ROUND = 256
 MAX_COPY_SPAN = 32  # paragraph tokens one sequence decodes in one step
 
 
@@ -145,7 +145,8 @@ class CloseRun:
         self._stop_requested = stop_requested
         self.settings = settings
         self._early_stop = early_stop
-        self.prefix = _common_prefix(token_lists)
+        # every sequence keeps a tail of at least one token, to have logits to sample its first token from
+        self.prefix = min(_common_prefix(token_lists), min(len(t) for t in token_lists) - 1)
         self.sequences = [
             _Sequence(
                 index=i,
@@ -456,16 +457,3 @@ class CloseRun:
     def _free(self, seq: _Sequence) -> None:
         if self._ctx is not None and not self.evicted:
             self._ctx.drop(seq.slot)
-
-
-def _round_up(value: int, step: int) -> int:
-    return -(-value // step) * step
-
-
-def _common_prefix(token_lists: Sequence[Sequence[int]]) -> int:
-    first = token_lists[0]
-    n = min(len(t) for t in token_lists)
-    for i in range(n):
-        if any(other[i] != first[i] for other in token_lists[1:]):
-            return i
-    return max(0, n - 1)
