@@ -3,12 +3,16 @@
 Each command module holds ``register(subparsers)``, which adds its commands
 with ``set_defaults(handler=...)``; a handler takes the parsed arguments and
 returns the exit status. Messages go to stderr. Exit 2 means a usage error,
-1 a failure; a ``UserError`` is printed as its message, never a traceback.
+1 a failure; a ``UserError`` is printed as its message, never a traceback,
+and so is an ``OSError`` no command turned into one (a file name too long,
+say). Names that are not UTF-8 are printed with backslash escapes
+(``output.py``), never as a UnicodeEncodeError.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import traceback
@@ -23,6 +27,7 @@ from cardwriter.cli import (
     project_commands,
     voice_commands,
 )
+from cardwriter.cli.output import use_escapes
 from cardwriter.errors import UserError
 
 COMMAND_MODULES = [
@@ -53,6 +58,7 @@ def error(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_escapes()
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser, commands = build_parser()
     if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
@@ -68,16 +74,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
-    except Exception:  # a bug, not the user's fault: say so and where to report it
-        error("internal error; please report it with the details below")
-        traceback.print_exc()
+    except OSError as exc:  # the system refused a file operation no command checked for
+        if exc.filename is None:
+            return internal_error()
+        error(os_error_message(exc))
         return 1
+    except Exception:
+        return internal_error()
+
+
+def internal_error() -> int:
+    """A bug, not the user's fault: say so and where to report it (call it while handling the exception)."""
+    error("internal error; please report it with the details below")
+    traceback.print_exc()
+    return 1
+
+
+def os_error_message(exc: OSError) -> str:
+    """A failed file operation in plain words, naming the file."""
+    name = exc.filename
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if exc.errno == errno.ENAMETOOLONG:
+        longest = max((len(os.fsencode(part)) for part in str(name).split(os.sep)), default=0)
+        return (
+            f"cannot use {name}: the name is too long ({longest} bytes in one part; "
+            "most file systems allow at most 255); choose a shorter name"
+        )
+    if exc.errno == errno.ENOSPC:
+        return f"cannot write {name}: the disk is full; free some space and try again"
+    return f"cannot use {name}: {exc.strerror or exc}"
 
 
 def open_app(args_list: list[str]) -> int:
     """``cardwriter [PROJECT]``: open the desktop app."""
     if len(args_list) > 1:
-        error(f"unknown command {args_list[0]!r}; see 'cardwriter --help'")
+        error(f"unknown command '{args_list[0]}'; see 'cardwriter --help'")
         return 2
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")

@@ -8,8 +8,10 @@ import json
 import shlex
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from cardwriter.cli.numbers import FROM_ONE, MMR_LAMBDA, OVERGENERATE, REPORT_VARIANTS, number, whole
 from cardwriter.errors import UserError
 from cardwriter.evaluation import diversity_run
 from cardwriter.evaluation.diversity_input import load_paragraphs
@@ -17,6 +19,8 @@ from cardwriter.evaluation.diversity_plot import plot
 from cardwriter.evaluation.diversity_render import format_markdown, format_table
 from cardwriter.evaluation.diversity_scores import ParagraphResult
 from cardwriter.generation.presets import AUTO, PRESETS
+from cardwriter.generation.setting_ranges import SEED, THREADS
+from cardwriter.safe_write import check_target, open_append
 from cardwriter.services.stack_filling import FillRequest
 
 if TYPE_CHECKING:
@@ -40,14 +44,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--input", required=True, metavar="FILE.jsonl", help='paragraphs, one JSON object with "text" a line'
     )
-    parser.add_argument("-n", type=int, default=8, help="variants per paragraph and preset (default 8)")
+    parser.add_argument(
+        "-n", type=whole(REPORT_VARIANTS), default=8, help="variants per paragraph and preset, 2 to 64 (default 8)"
+    )
     parser.add_argument(
         "--presets",
         default=",".join(diversity_run.DEFAULT_PRESETS),
         metavar="LIST",
         help=f"comma-separated presets to compare (default {','.join(diversity_run.DEFAULT_PRESETS)})",
     )
-    parser.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
+    parser.add_argument("--limit", type=whole(FROM_ONE), metavar="K", help="only the first K paragraphs")
     parser.add_argument(
         "--ours-preset",
         default=diversity_run.OURS_PRESET,
@@ -56,19 +62,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--overgenerate",
-        type=float,
+        type=number(OVERGENERATE),
         default=diversity_run.OURS_OVERGENERATE,
         metavar="X",
         help=f"the pipeline generates X times the variants wanted per round (default {diversity_run.OURS_OVERGENERATE:g})",
     )
     parser.add_argument(
         "--mmr-lambda",
-        type=float,
+        type=number(MMR_LAMBDA),
         default=diversity_run.OURS_MMR_LAMBDA,
         metavar="L",
         help=f"MMR weight of relevance against novelty, 0 to 1 (default {diversity_run.OURS_MMR_LAMBDA:g})",
     )
-    parser.add_argument("--seed", type=int, default=1234, help="base seed (default 1234)")
+    parser.add_argument("--seed", type=whole(SEED), default=1234, help="base seed (default 1234)")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the whole report (with every variant) as JSON")
     out.add_argument("--markdown", action="store_true", help="print the report as Markdown")
@@ -77,7 +83,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--details", metavar="OUT.jsonl", help="append each paragraph's scored variants here as they finish"
     )
     parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
-    parser.add_argument("--threads", type=int, help="CPU threads for the local model")
+    parser.add_argument(
+        "--threads", type=whole(THREADS), help="CPU threads for the local model (1 to this computer's cores)"
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.add_argument(
         "--judge",
@@ -152,20 +160,19 @@ def _clock(seconds: float) -> str:
 
 
 def run_diversity(args: argparse.Namespace) -> int:
-    if not 2 <= args.n <= 64:
-        raise UserError(f"-n must be between 2 and 64, not {args.n}")
-    if args.limit is not None and args.limit < 1:
-        raise UserError(f"--limit must be at least 1, not {args.limit}")
+    REPORT_VARIANTS.check(args.n, "-n")  # the parser checks the numbers already: for a caller with its own
+    if args.limit is not None:
+        FROM_ONE.check(args.limit, "--limit")
     if args.plot and not args.plot.lower().endswith(".png"):
         raise UserError(f"--plot writes a PNG; give a file name ending in .png, not {args.plot}")
+    if args.plot:
+        check_target(Path(args.plot))  # refused now, not after the whole run
     presets = diversity_run.check_presets(args.presets.split(","))
     paragraphs = load_paragraphs(args.input, args.limit)
     if args.ours_preset not in PRESETS and args.ours_preset != AUTO:
         raise UserError(f"--ours-preset must be one of our presets: {', '.join(PRESETS)}")
-    if not 1 <= args.overgenerate <= 8:
-        raise UserError(f"--overgenerate must be between 1 and 8, not {args.overgenerate:g}")
-    if not 0 <= args.mmr_lambda <= 1:
-        raise UserError(f"--mmr-lambda must be between 0 and 1, not {args.mmr_lambda:g}")
+    OVERGENERATE.check(args.overgenerate, "--overgenerate")
+    MMR_LAMBDA.check(args.mmr_lambda, "--mmr-lambda")
     ours = FillRequest.build(
         source="", preset=args.ours_preset, overgenerate=args.overgenerate, mmr_lambda=args.mmr_lambda
     )
@@ -174,7 +181,7 @@ def run_diversity(args: argparse.Namespace) -> int:
     # Whatever happens (a failure, Ctrl+C), the details file is closed, the model released
     # and the bar's line ended: the cleanup runs in the reverse order of these steps.
     with contextlib.ExitStack() as cleanup:
-        details = cleanup.enter_context(open(args.details, "a", encoding="utf-8")) if args.details else None
+        details = cleanup.enter_context(open_append(args.details)) if args.details else None
         generator = open_generator(args.model, args.threads)
         close = getattr(generator, "close", None)
         if close is not None:

@@ -20,15 +20,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=cmd_list)
 
-    rename = commands.add_parser("rename", help="give a draft a new title")
+    rename = commands.add_parser(
+        "rename", help="give a draft a new title (one no other draft has; a title in use is refused)"
+    )
     rename.add_argument("project", type=Path)
-    rename.add_argument("draft", metavar="TITLE", help="the draft's title (or id)")
+    rename.add_argument("draft", metavar="TITLE", help="the draft's title (or id, when drafts share a title)")
     rename.add_argument("new_title", metavar="NEW_TITLE")
     rename.set_defaults(handler=cmd_rename)
 
     delete = commands.add_parser("delete", help="delete a draft with its cards and their stacks")
     delete.add_argument("project", type=Path)
-    delete.add_argument("draft", metavar="TITLE", help="the draft's title (or id)")
+    delete.add_argument("draft", metavar="TITLE", help="the draft's title (or id, when drafts share a title)")
     delete.set_defaults(handler=cmd_delete)
 
 
@@ -40,8 +42,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
+    shared = {d.title for d in found if sum(other.title == d.title for other in found) > 1}
     for number, draft in enumerate(found, 1):
-        print(f"{number:>5}  {draft.title}  ({draft.card_count} cards)")
+        name_by = f"  id {draft.id}" if draft.title in shared else ""  # a title two drafts share names neither
+        print(f"{number:>5}  {draft.title}  ({draft.card_count} cards){name_by}")
     print(f"{len(found)} drafts", file=sys.stderr)
     return 0
 
@@ -49,12 +53,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_rename(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         renamed = drafts.rename_draft(project, args.draft, args.new_title)
-    print(f"renamed {args.draft!r} to {renamed.title!r}", file=sys.stderr)
+    print(f"renamed '{args.draft}' to '{renamed.title}'", file=sys.stderr)
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         gone = drafts.delete_draft(project, args.draft)
-    print(f"deleted {gone.title!r} ({gone.card_count} cards) from {args.project}", file=sys.stderr)
+    print(f"deleted '{gone.title}' ({gone.card_count} cards) from {args.project}", file=sys.stderr)
     return 0

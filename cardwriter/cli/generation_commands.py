@@ -13,12 +13,15 @@ import json
 import random
 import sys
 
+from cardwriter.cli.numbers import whole
 from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
 from cardwriter.generation.presets import AUTO, DEFAULT_PRESET, PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.generation.protocol import GenerationRequest
 from cardwriter.generation.results import Generated
+from cardwriter.generation.setting_ranges import SEED, THREADS, TOKENS, VARIANTS, cpu_cores
+from cardwriter.services.text_decoding import decode_text
 
 GENERATED_KINDS = ("rewrite", "restyle", "continue")
 
@@ -29,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write N variants of a paragraph with the local model (or a server)",
         description="Write N variants of a paragraph. Reads the paragraph from TEXT, or from stdin with '-'.",
     )
-    variants.add_argument("-n", type=int, default=4, help="how many variants (default 4)")
+    variants.add_argument("-n", type=whole(VARIANTS), default=4, help="how many variants, 1 to 64 (default 4)")
     variants.add_argument("--kind", choices=GENERATED_KINDS, default="rewrite", help="what to do (default rewrite)")
     _common(variants)
     variants.set_defaults(handler=run_variants)
@@ -40,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Fuse each --note into the paragraph; with no paragraph and two notes, join the notes.",
     )
     recombine.add_argument("--note", action="append", required=True, metavar="TEXT", help="a note (repeat for two)")
-    recombine.add_argument("-n", type=int, default=4, help="how many variants (default 4)")
+    recombine.add_argument("-n", type=whole(VARIANTS), default=4, help="how many variants, 1 to 64 (default 4)")
     _common(recombine)
     recombine.set_defaults(handler=run_recombine)
 
@@ -52,10 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run the same prompts, seeds and budgets as N plain create_chat_completion calls "
         "and through the batched engine; print wall times, tokens/s, peak RSS and the speedup.",
     )
-    generation.add_argument("-n", type=int, default=4, help="sequences (default 4)")
-    generation.add_argument("--tokens", type=int, default=96, help="new tokens per sequence (default 96)")
-    generation.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
-    generation.add_argument("--seed", type=int, default=1234)
+    generation.add_argument("-n", type=whole(VARIANTS), default=4, help="sequences, 1 to 64 (default 4)")
+    generation.add_argument("--tokens", type=whole(TOKENS), default=96, help="new tokens per sequence (default 96)")
+    threads = min(2, cpu_cores())
+    generation.add_argument("--threads", type=whole(THREADS), default=threads, help=f"CPU threads (default {threads})")
+    generation.add_argument("--seed", type=whole(SEED), default=1234)
     generation.add_argument("--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET)
     generation.add_argument("--model", metavar="PATH", help="a .gguf file (default: the packaged model)")
     generation.add_argument("--json", action="store_true", help="print JSON")
@@ -80,10 +84,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
         default=AUTO,
         help=f"sampler preset (default {AUTO}: faithful for a small model, {DEFAULT_PRESET} for a larger one)",
     )
-    parser.add_argument("--seed", type=int, help="seed of the first variant (default: random; variant i uses seed+i)")
-    parser.add_argument("--max-tokens", type=int, help="token budget per variant (default: scaled with the paragraph)")
+    parser.add_argument(
+        "--seed", type=whole(SEED), help="seed of the first variant (default: random; variant i uses seed+i)"
+    )
+    parser.add_argument(
+        "--max-tokens", type=whole(TOKENS), help="token budget per variant (default: scaled with the paragraph)"
+    )
     parser.add_argument("--model", metavar="PATH|URL", help="a .gguf file, or an OpenAI-compatible server URL")
-    parser.add_argument("--threads", type=int, help="CPU threads for the local model")
+    parser.add_argument(
+        "--threads", type=whole(THREADS), help="CPU threads for the local model (1 to this computer's cores)"
+    )
     parser.add_argument(
         "--gpu-layers",
         default="auto",
@@ -104,9 +114,18 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+def read_stdin() -> str:
+    """Standard input as text: bytes that are not UTF-8 are refused as they are in a file."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # already text (a test's StringIO)
+        return sys.stdin.read()
+    text = decode_text(raw.read(), "standard input").text
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
+
+
 def read_text(arg: str | None, required: bool = True) -> str:
     if arg == "-" or (arg is None and not sys.stdin.isatty() and required):
-        text = sys.stdin.read()
+        text = read_stdin()
     else:
         text = arg or ""
     if required and not text.strip():
@@ -115,10 +134,10 @@ def read_text(arg: str | None, required: bool = True) -> str:
 
 
 def _check_counts(n: int, max_tokens: int | None) -> None:
-    if not 1 <= n <= 64:
-        raise UserError(f"-n must be between 1 and 64, not {n}")
-    if max_tokens is not None and max_tokens < 1:
-        raise UserError(f"--max-tokens must be at least 1, not {max_tokens}")
+    """The parser checks them already; this is for a caller that builds its own arguments."""
+    VARIANTS.check(n, "-n")
+    if max_tokens is not None:
+        TOKENS.check(max_tokens, "--max-tokens")
 
 
 def open_embedder():  # an Embedder
@@ -239,10 +258,8 @@ def run_recombine(args: argparse.Namespace) -> int:
 
 
 def run_bench_generation(args: argparse.Namespace) -> int:
-    if not 1 <= args.n <= 64:
-        raise UserError(f"-n must be between 1 and 64, not {args.n}")
-    if args.tokens < 1:
-        raise UserError(f"--tokens must be at least 1, not {args.tokens}")
+    VARIANTS.check(args.n, "-n")
+    TOKENS.check(args.tokens, "--tokens")
     from cardwriter.evaluation.generation_bench import run_generation_bench
 
     print(f"benchmarking {args.n} sequences x {args.tokens} tokens, {args.threads} threads ...", file=sys.stderr)

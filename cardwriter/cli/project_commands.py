@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cardwriter.cli.numbers import BACKUPS, FROM_ONE, NOTES, WIDTH, whole
 from cardwriter.domain.counts import Counts, count_draft, count_project
 from cardwriter.domain.model import Note
 from cardwriter.errors import UserError
@@ -51,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = notes_sub.add_parser("list", help="list the notes, numbered, with their sources and tags")
     listing.add_argument("project", type=Path)
-    listing.add_argument("--width", type=int, default=72, help="characters of each note to show")
+    listing.add_argument("--width", type=whole(WIDTH), default=72, help="characters of each note to show")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=cmd_notes_list)
 
@@ -63,19 +64,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     search.add_argument("project", type=Path)
     search.add_argument("query")
-    search.add_argument("-k", type=int, default=10, help="at most this many notes (default 10)")
-    search.add_argument("--width", type=int, default=72, help="characters of each note to show")
+    search.add_argument("-k", type=whole(NOTES), default=10, help="at most this many notes (default 10)")
+    search.add_argument("--width", type=whole(WIDTH), default=72, help="characters of each note to show")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(handler=cmd_notes_search)
 
     related = notes_sub.add_parser("related", help="the notes nearest in meaning to a card of a draft")
     related.add_argument("project", type=Path)
     related.add_argument(
-        "--card", type=int, required=True, metavar="N", help="card number, as 'cardwriter show' numbers them"
+        "--card",
+        type=whole(FROM_ONE),
+        required=True,
+        metavar="N",
+        help="card number, as 'cardwriter show' numbers them",
     )
     related.add_argument("--draft", metavar="TITLE", help="which draft, when the project has several")
-    related.add_argument("-k", type=int, default=3, help="at most this many notes (default 3)")
-    related.add_argument("--width", type=int, default=72, help="characters of each note to show")
+    related.add_argument("-k", type=whole(NOTES), default=3, help="at most this many notes (default 3)")
+    related.add_argument("--width", type=whole(WIDTH), default=72, help="characters of each note to show")
     related.add_argument("--json", action="store_true", help="print JSON")
     related.set_defaults(handler=cmd_notes_related)
 
@@ -103,13 +108,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backup.add_argument("project", type=Path)
     backup.add_argument("dest", type=Path, nargs="?", help="a new file, or an existing folder")
     backup.add_argument(
-        "--keep", type=int, default=DEFAULT_KEEP, help=f"copies kept in the backups folder (default {DEFAULT_KEEP})"
+        "--keep",
+        type=whole(BACKUPS),
+        default=DEFAULT_KEEP,
+        help=f"copies kept in the backups folder (default {DEFAULT_KEEP})",
     )
     backup.set_defaults(handler=cmd_backup)
 
     show = subparsers.add_parser("show", help="list a project's drafts and cards with their stack sizes, and counts")
     show.add_argument("project", type=Path)
-    show.add_argument("--width", type=int, default=72, help="characters of each card to show")
+    show.add_argument("--width", type=whole(WIDTH), default=72, help="characters of each card to show")
     show.set_defaults(handler=cmd_show)
 
 
@@ -149,6 +157,8 @@ def choose_draft(project: Project, title: str | None) -> str:
         return transfer.choose_draft(project, title)
     except transfer.DraftChoiceNeeded as exc:
         raise UserError(f"{exc}: choose one with --draft TITLE") from exc
+    except transfer.AmbiguousDraft as exc:
+        raise UserError(f"{exc} (--draft ID)") from exc
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -290,8 +300,7 @@ def _print_hits(args: argparse.Namespace, found: ProjectSearch) -> None:
 
 
 def _check_k(k: int) -> None:
-    if k < 1:
-        raise UserError(f"-k must be at least 1, not {k}")
+    NOTES.check(k, "-k")  # the parser checks it already: for a caller with its own arguments
 
 
 def cmd_notes_search(args: argparse.Namespace) -> int:

@@ -6,7 +6,9 @@ import argparse
 import json
 import sys
 
+from cardwriter.cli.numbers import FROM_ONE, STACK_VARIANTS, whole
 from cardwriter.errors import UserError
+from cardwriter.generation.setting_ranges import SEED, THREADS, cpu_cores
 from cardwriter.services.fill_request import WriterAsk
 
 
@@ -28,19 +30,20 @@ def register_target(targets: argparse._SubParsersAction) -> None:
         help="only the paragraphs whose id ends in an even number (tune) or an odd one (report)",
     )
     stack.add_argument("--ids", nargs="+", metavar="ID", help="only the paragraphs with these ids")
-    stack.add_argument("--limit", type=int, metavar="K", help="only the first K paragraphs")
+    stack.add_argument("--limit", type=whole(FROM_ONE), metavar="K", help="only the first K paragraphs")
     stack.add_argument(
         "-n",
-        type=int,
+        type=whole(STACK_VARIANTS),
         default=WriterAsk.wanted,
-        help=f"variants in the stack (default {WriterAsk.wanted}, as the app)",
+        help=f"variants in the stack, 1 to 32 (default {WriterAsk.wanted}, as the app)",
     )
     stack.add_argument(
         "--compare", action="store_true", help="also the classic way (no early stopping, no continuous batching)"
     )
     stack.add_argument("--no-plain", action="store_true", help="skip the plain-calls baseline")
-    stack.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
-    stack.add_argument("--seed", type=int, default=1234)
+    threads = min(2, cpu_cores())
+    stack.add_argument("--threads", type=whole(THREADS), default=threads, help=f"CPU threads (default {threads})")
+    stack.add_argument("--seed", type=whole(SEED), default=1234)
     stack.add_argument("--model", metavar="PATH", help="a .gguf file (default: the packaged model)")
     stack.add_argument(
         "--no-judge",
@@ -52,10 +55,9 @@ def register_target(targets: argparse._SubParsersAction) -> None:
 
 
 def run_bench_stack(args: argparse.Namespace) -> int:
-    if not 1 <= args.n <= 32:
-        raise UserError(f"-n must be between 1 and 32, not {args.n}")
-    if args.limit is not None and args.limit < 1:
-        raise UserError(f"--limit must be at least 1, not {args.limit}")
+    STACK_VARIANTS.check(args.n, "-n")  # the parser checks them already: for a caller with its own arguments
+    if args.limit is not None:
+        FROM_ONE.check(args.limit, "--limit")
     from cardwriter.cli.generation_commands import open_embedder
     from cardwriter.evaluation.diversity_input import half_of, load_paragraphs
     from cardwriter.evaluation.keep_judge import KeepJudge

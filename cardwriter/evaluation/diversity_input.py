@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cardwriter import json_input
 from cardwriter.errors import UserError
 
 
@@ -34,10 +35,14 @@ def load_paragraphs(path: str | Path, limit: int | None = None) -> list[Paragrap
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = json_input.loads(line)
         except json.JSONDecodeError as exc:
             raise UserError(
                 f'{path}, line {number}: not JSON ({exc.msg}); expected one object with "text" a line'
+            ) from None
+        except ValueError as exc:  # nested too deep, a number with too many digits
+            raise UserError(
+                f'{path}, line {number}: unusable JSON ({str(exc)[:120]}); expected one object with "text" a line'
             ) from None
         if isinstance(item, str):
             item = {"text": item}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cardwriter.errors import UserError
 from cardwriter.evaluation.diversity_scores import GOALS, OURS, REFERENCE, DiversityReport, scaled_goal
+from cardwriter.safe_write import check_target, write_rendered
 
 PLOT_METRICS: tuple[tuple[str, str], ...] = (
     ("usable_distinct", "usable distinct (of n)"),
@@ -43,6 +44,7 @@ def plot(report: DiversityReport, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".png":
         raise UserError(f"the chart is written as PNG; give a file name ending in .png, not {path.name}")
+    check_target(path)  # before drawing: a refused name costs no work
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -75,9 +77,10 @@ def plot(report: DiversityReport, path: str | Path) -> Path:
         ax.tick_params(axis="y", labelsize=8)
     fig.suptitle(f"{report.model}: {report.paragraphs} paragraphs, n = {report.n} (dashed: goal for ours)", fontsize=11)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fig.savefig(path, format="png")
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot write the chart to {path}: {exc}") from None
+        raise UserError(f"cannot write the chart to {path}: {exc.strerror or exc}") from None
+    # drawn into memory, then written by the one write path: matplotlib never gets the user's path
+    write_rendered(path, lambda out: fig.savefig(out, format="png"))
     return path

@@ -8,10 +8,17 @@ Only scalar and string values are kept; arrays (the vocabulary) are skipped.
 Layout (little-endian): ``b"GGUF"``, uint32 version (2 or 3), uint64 tensor
 count, uint64 metadata count, then each entry as a string key (uint64 length
 + UTF-8 bytes), a uint32 value type and the value.
+
+``check_hyperparameters`` refuses the model settings llama.cpp does not check
+but asserts on, or computes nonsense from, later: a NaN or negative norm
+epsilon loads and then aborts the process at the first decode
+(``GGML_ASSERT(eps >= 0.0f)``), more than 512 layers or more experts used than
+there are abort the load, and a NaN or non-positive rope base gives NaN logits.
 """
 
 from __future__ import annotations
 
+import math
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +39,10 @@ _MAX_ENTRIES = 1_000_000
 
 class NotGGUF(UserError):
     """The file is not a (readable) GGUF model."""
+
+
+class ImpossibleSettings(UserError):
+    """A GGUF model whose settings llama.cpp would crash on (or compute nothing but NaN with)."""
 
 
 @dataclass(frozen=True)
@@ -124,3 +135,63 @@ def _skip(f: BinaryIO, n: int, path: Path) -> None:
     if here + n > end:
         raise NotGGUF(f"{path} is cut short (its GGUF header ends early): the download or copy is incomplete")
     f.seek(here + n)
+
+
+# -- the model's settings -----------------------------------------------------------
+
+MAX_LAYERS = 512  # llama.cpp's LLAMA_MAX_LAYERS: more aborts the load
+# architectures without attention: their converters write a head count of 0
+_NO_ATTENTION = frozenset({"mamba", "mamba2", "rwkv6", "rwkv6qwen2", "rwkv7", "arwkv7"})
+# counts (under the architecture's prefix) that are at least 1 in any model llama.cpp can run
+_AT_LEAST_ONE = frozenset(
+    {
+        "context_length",
+        "embedding_length",
+        "block_count",
+        "vocab_size",
+        "attention.head_count",
+        "attention.head_count_kv",
+        "attention.key_length",
+        "attention.value_length",
+    }
+)
+_HEAD_COUNTS = frozenset({"attention.head_count", "attention.head_count_kv"})
+_FREQ_BASES = frozenset({"rope.freq_base", "rope.freq_base_swa"})
+# rope scaling: 0 means "none" to llama.cpp (it reads it as a factor of 1), below 0 is nonsense
+_SCALES = frozenset({"rope.scale_linear", "rope.scaling.factor"})
+
+
+def check_hyperparameters(header: GGUFHeader, path: Path) -> None:
+    """Raise ``ImpossibleSettings`` for a setting llama.cpp asserts on or turns into NaN; arrays are not read."""
+    arch = header.get_str("general.architecture")
+    if not arch:
+        return  # llama.cpp refuses it with an error of its own
+    prefix = arch + "."
+    for key, value in header.metadata.items():
+        if not key.startswith(prefix) or isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        name = key[len(prefix) :]
+        if isinstance(value, float) and not math.isfinite(value):
+            _refuse(path, key, value, "a finite number")
+        if name.endswith("epsilon") and value < 0:
+            _refuse(path, key, value, "0 or more")
+        if name in _FREQ_BASES and value <= 0:
+            _refuse(path, key, value, "more than 0")
+        if name in _SCALES and value < 0:
+            _refuse(path, key, value, "0 (none) or more")
+        if name in _AT_LEAST_ONE and value < 1 and not (value == 0 and name in _HEAD_COUNTS and arch in _NO_ATTENTION):
+            _refuse(path, key, value, "at least 1")
+        if name == "block_count" and value > MAX_LAYERS:
+            _refuse(path, key, value, f"at most {MAX_LAYERS} (llama.cpp's limit)")
+    experts = header.metadata.get(prefix + "expert_count", 0)
+    used = header.metadata.get(prefix + "expert_used_count", 0)
+    if isinstance(used, int) and isinstance(experts, int) and used > max(experts, 0):
+        _refuse(path, prefix + "expert_used_count", used, f"at most {prefix}expert_count ({experts})")
+
+
+def _refuse(path: Path, key: str, value: int | float, wanted: str) -> None:
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    raise ImpossibleSettings(
+        f"model file {path} sets {key} to {shown}, where it must be {wanted}: llama.cpp would crash on it "
+        "(or compute nothing but NaN); the file is damaged or was converted wrongly; choose another model"
+    )

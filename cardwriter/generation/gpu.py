@@ -10,6 +10,7 @@ otherwise. A CPU-only build offloads nothing whatever is asked, so the layers
 from __future__ import annotations
 
 from cardwriter.errors import UserError
+from cardwriter.generation.setting_ranges import GPU_LAYERS
 
 AUTO = "auto"
 ALL_LAYERS = -1  # llama.cpp's n_gpu_layers for "every layer"
@@ -26,15 +27,18 @@ def supports_gpu_offload() -> bool:
 
 
 def parse_gpu_layers(value: str | int | None) -> str | int:
-    """ "auto" or a whole number of layers from 0 up; a ``UserError`` for anything else."""
+    """ "auto" or a whole number of layers in ``GPU_LAYERS``; a ``UserError`` for anything else."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", AUTO)):
         return AUTO
     try:
         layers = int(str(value).strip())
     except ValueError:
         layers = -2
-    if layers < 0:
-        raise UserError(f"GPU layers must be 'auto' or a whole number from 0 up (0: CPU only), not {value!r}")
+    if GPU_LAYERS.problem(layers):
+        raise UserError(
+            f"GPU layers must be 'auto' or a whole number from 0 up to {GPU_LAYERS.upper()} (0: CPU only), "
+            f"not {value!r}"
+        )
     return layers
 
 

@@ -25,9 +25,12 @@ too, so a server's own defaults (llama-server's top-k 40, top-p 0.95) never
 apply behind the writer's back. Servers ignore the fields they do not know.
 
 Reads are bounded (``http_limits``): a stream is cut after about
-``max_tokens`` tokens' worth of text or bytes, or at a wall-clock deadline
-(``max_seconds``, by default ``timeout`` plus a second per token); the sequence then
-ends with the text it has (finish reason "length"), or a clear error if none.
+``max_tokens`` tokens' worth of text or bytes (counted after gzip or deflate
+is undone), or at a wall-clock deadline (``max_seconds``, by default
+``timeout`` plus a second per token); the sequence then ends with the text it
+has (finish reason "length"), or a clear error if none. Every event is
+checked for shape before use (``_parse_chunk``): JSON nested too deep, or a
+field of the wrong type, is a ``ServerError``, never a traceback.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -43,9 +47,11 @@ from pathlib import PurePath
 import httpx
 from httpx_sse import EventSource, SSEError
 
+from cardwriter import json_input
 from cardwriter.generation import prompts
 from cardwriter.generation.http_errors import ENV_API_KEY, Retry, check_status, too_slow, unreachable
 from cardwriter.generation.http_limits import (
+    ACCEPT_ENCODING,
     BYTES_PER_TOKEN,
     CHARS_PER_TOKEN,
     MAX_BODY,
@@ -54,10 +60,11 @@ from cardwriter.generation.http_limits import (
     SECONDS_PER_TOKEN,
     TEXT_SLACK,
     TOKEN_SLACK,
-    BoundedStream,
     Deadline,
     Overflow,
     ServerError,
+    Undecodable,
+    bound_response,
     check_server_url,
     read_capped,
 )
@@ -75,6 +82,7 @@ from cardwriter.generation.protocol import (
 
 CHAT = "chat"
 COMPLETION = "completion"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class HttpGenerator:
@@ -133,16 +141,30 @@ class HttpGenerator:
         """The first model id the server lists at ``/v1/models``."""
         status, body = self._get("/v1/models")
         try:
-            return str(json.loads(body)["data"][0]["id"])
-        except (ValueError, KeyError, IndexError, TypeError):
+            models = json_input.loads(body)
+        except json_input.TooDeep as exc:
+            raise ServerError(
+                f"{self.url}/v1/models answered JSON {exc}; is this an OpenAI-compatible server?"
+            ) from None
+        except ValueError:
+            models = None
+        listed = models.get("data") if isinstance(models, dict) else None
+        first = listed[0] if isinstance(listed, list) and listed else None
+        model_id = first.get("id") if isinstance(first, dict) else None
+        if not isinstance(model_id, str):
             raise ServerError(
                 f"{self.url}/v1/models did not list any model (HTTP {status}); is this an OpenAI-compatible server?"
-            ) from None
+            )
+        return _printable(model_id)
 
     # -- HTTP -----------------------------------------------------------------
 
     def _headers(self) -> dict[str, str]:
-        headers = {"Content-Type": "application/json", "Accept": "text/event-stream, application/json"}
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream, application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,  # what http_limits decodes itself, counting the decoded bytes
+        }
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers
@@ -167,6 +189,8 @@ class HttpGenerator:
             ) from None
         except httpx.TransportError as exc:
             raise unreachable(self.url, exc) from None
+        except Undecodable as exc:
+            raise ServerError(f"the server at {self.url} {exc}") from None
         if len(body) > MAX_BODY:
             raise ServerError(
                 f"the server at {self.url} answered more than {MAX_BODY // 1024} KiB to {path}; is it an OpenAI-compatible server?"
@@ -300,7 +324,7 @@ class HttpGenerator:
                         read_capped(response, MAX_ERROR_BODY, deadline),
                         path,
                     )
-                response.stream = BoundedStream(response.stream, max_bytes, deadline)
+                bound_response(response, max_bytes, deadline)
                 try:
                     for event in EventSource(response).iter_sse():
                         if stop.is_set():
@@ -328,11 +352,15 @@ class HttpGenerator:
                             finished = True
                             reason = FINISH_LENGTH if finish == "length" else FINISH_STOP
                 except SSEError:
-                    body = response.read()[:MAX_ERROR_BODY].decode("utf-8", errors="replace").strip()
+                    body = read_capped(response, MAX_ERROR_BODY, deadline).decode("utf-8", errors="replace").strip()
                     kind = response.headers.get("Content-Type", "")
                     raise ServerError(
                         f"the server at {self.url} did not stream its answer (Content-Type {kind!r}): {body[:120]!r}"
                     ) from None
+        except Undecodable as exc:
+            if not text:
+                raise ServerError(f"the server at {self.url} {exc}") from None
+            reason = FINISH_LENGTH  # keep what was decoded before the damage
         except Overflow:
             if not text:
                 raise ServerError(
@@ -359,21 +387,60 @@ class HttpGenerator:
         events.put(SequenceDone(plan.index, prompts.clean(text), tokens, reason, time.perf_counter() - started))
 
     def _parse_chunk(self, payload: str, path: str) -> tuple[str, str | None]:
+        """The text piece and finish reason of one event; a ``ServerError`` for anything not shaped as expected."""
+
+        def refuse(why: str = "") -> ServerError:
+            return ServerError(
+                f"the server at {self.url} sent something that is not an OpenAI-compatible stream from {path}"
+                f"{why}: {payload[:120]!r}"
+            )
+
         try:
-            chunk = json.loads(payload)
-            if "error" in chunk and not chunk.get("choices"):
-                raise ServerError(f"the server at {self.url} reported an error: {chunk['error']}")
-            choice = chunk["choices"][0]
-            if self.mode == CHAT:
-                piece = (choice.get("delta") or {}).get("content") or ""
-            else:
-                piece = choice.get("text") or ""
-            return piece, choice.get("finish_reason")
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-            raise ServerError(
-                f"the server at {self.url} sent something that is not an OpenAI-compatible stream from {path}: "
-                f"{payload[:120]!r}"
-            ) from None
+            chunk = json_input.loads(payload)
+        except json_input.TooDeep as exc:
+            raise refuse(f" (JSON {exc})") from None
+        except ValueError:
+            raise refuse() from None
+        if not isinstance(chunk, dict):
+            raise refuse()
+        choices = chunk.get("choices")
+        if "error" in chunk and not choices:
+            raise ServerError(f"the server at {self.url} reported an error: {_error_text(chunk['error'])}")
+        if not isinstance(choices, list):
+            raise refuse()
+        if not choices:  # a chunk with no choice (usage figures, a keep-alive): nothing to add
+            return "", None
+        choice = choices[0]
+        if not isinstance(choice, dict):
+            raise refuse()
+        if self.mode == CHAT:
+            delta = choice.get("delta")
+            if delta is None:
+                delta = {}
+            if not isinstance(delta, dict):
+                raise refuse()
+            piece = delta.get("content")
+        else:
+            piece = choice.get("text")
+        finish = choice.get("finish_reason")
+        if piece is None:
+            piece = ""
+        if not isinstance(piece, str) or not (finish is None or isinstance(finish, str)):
+            raise refuse(" (a field of the wrong type)")
+        return _printable(piece), finish
+
+
+def _error_text(error: object) -> str:
+    """A server's error field, short: its message where it is an OpenAI-style object."""
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        error = error["message"]
+    text = error if isinstance(error, str) else json.dumps(error, ensure_ascii=False)[:200]
+    return _printable(text[:200])
+
+
+def _printable(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate ("\\ud800" in JSON) as U+FFFD: no file or screen takes those."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _short_name(model_id: str) -> str:

@@ -9,13 +9,12 @@ QSettings, because the command line must not need Qt. A damaged file reads as
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import platformdirs
 
 from cardwriter.errors import UserError
-from cardwriter.generation.json_store import write_json
+from cardwriter.generation.json_store import read_json_object, write_json
 
 CONFIG_NAME = "config.json"
 KEY = "default_model"
@@ -26,11 +25,7 @@ def config_path() -> Path:
 
 
 def _read() -> dict[str, object]:
-    try:
-        data = json.loads(config_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_json_object(config_path())
 
 
 def default_model() -> Path | None:

@@ -38,7 +38,9 @@ from cardwriter.errors import UserError
 from cardwriter.generation import download_errors as errors
 from cardwriter.generation.download_errors import DownloadError
 from cardwriter.generation.download_progress import Progress
+from cardwriter.generation.json_store import read_json_object
 from cardwriter.generation.model_catalog import DownloadSpec
+from cardwriter.safe_write import write_text_atomically
 
 FREE_SPACE_MARGIN = 16 * 1024 * 1024  # leave the disk a little room beyond the file itself
 PROGRESS_EVERY = 0.1  # seconds between progress reports
@@ -84,11 +86,7 @@ def sidecar_path(dest: Path) -> Path:
 
 def download_info(dest: Path) -> dict[str, object]:
     """The sidecar of a downloaded model ({} for a file Cardwriter did not download)."""
-    try:
-        data = json.loads(sidecar_path(dest).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_json_object(sidecar_path(dest))
 
 
 def partial_size(folder: Path, spec: DownloadSpec) -> int:
@@ -187,11 +185,8 @@ class _Job:
         if not self.part.exists():
             self.meta.unlink(missing_ok=True)
             return 0, ""
-        try:
-            meta = json.loads(self.meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
-        if not isinstance(meta, dict) or meta.get("url") != self.spec.url:
+        meta = read_json_object(self.meta)
+        if meta.get("url") != self.spec.url:
             self._discard()  # a partial copy of something else
             return 0, ""
         return self._size(), str(meta.get("validator", ""))
@@ -249,7 +244,7 @@ class _Job:
         validator = response.headers.get("ETag", "")
         if not validator or validator.startswith("W/"):
             validator = response.headers.get("Last-Modified", "")
-        self.meta.write_text(json.dumps({"url": self.spec.url, "validator": validator}), encoding="utf-8")
+        write_text_atomically(self.meta, json.dumps({"url": self.spec.url, "validator": validator}))
 
     def _write(self, response: httpx.Response, offset: int) -> DownloadResult | None:
         last = 0.0
@@ -310,7 +305,8 @@ class _Job:
                 self._discard()
                 raise errors.checksum_mismatch(self.spec.url, digest, self.spec.sha256)
             verified = True
-        sidecar_path(self.dest).write_text(
+        write_text_atomically(
+            sidecar_path(self.dest),
             json.dumps(
                 {
                     "name": self.spec.name,
@@ -320,7 +316,6 @@ class _Job:
                     "licence": self.spec.licence,
                 }
             ),
-            encoding="utf-8",
         )
         os.replace(self.part, self.dest)
         self.meta.unlink(missing_ok=True)

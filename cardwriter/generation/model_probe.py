@@ -5,12 +5,15 @@ llama.cpp checks much of a GGUF file with ``GGML_ASSERT``, which calls
 the whole process (the CLI, or the GUI with the writer's unsaved typing). So
 the first time a file is used, a short child process (this module, run with
 ``sys.executable``) reads its header, renders its chat template with sample
-messages and loads the model with llama.cpp, under a time limit. A crash
-there (a negative return code: SIGABRT, SIGSEGV...), a timeout or an error
-becomes a ``ModelError`` naming the file and saying what to do.
+messages, loads the model with llama.cpp and decodes a few tokens with it (some
+files load and then abort at the first decode), under a time limit. A crash
+there (a negative return code: SIGABRT, SIGSEGV...), a timeout, an error or
+logits that are not numbers becomes a ``ModelError`` naming the file and
+saying what to do.
 
-The verdict is cached by resolved path, size, modification time and the
-llama-cpp-python version, in ``model_probe.json`` in the user cache folder, so
+The verdict is cached by resolved path and ``fingerprint`` (size, modification
+time, a hash of the file's first ``HASHED_BYTES``, the llama-cpp-python version
+and ``PROBE_VERSION``), in ``model_probe.json`` in the user cache folder, so
 a good model costs one probe (about a second for the default model) and a bad
 one is refused at once the next time. The packaged default model is probed
 like any other: it costs that one second once, and an interrupted install or
@@ -24,7 +27,9 @@ problem, not the file's).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import os
 import signal
 import subprocess
@@ -32,11 +37,12 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 from cardwriter.errors import UserError
-from cardwriter.generation.json_store import write_json
+from cardwriter.generation.json_store import read_json_object, write_json
 from cardwriter.generation.llama.model_params import default_model_params
 from cardwriter.generation.model_files import check_model_file
 
@@ -45,6 +51,10 @@ CACHE_NAME = "model_probe.json"
 CACHE_LIMIT = 64  # entries kept; the oldest go first
 _CRASH_SIGNALS_CACHED = {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE}
 _RESULT_PREFIX = "CARDWRITER-PROBE "  # marks the child's one line of JSON on stdout
+_DECODING = "CARDWRITER-PROBE-DECODING"  # the child's line on stdout once the model has loaded
+PROBE_VERSION = 2  # 2: the child also decodes; verdicts of an older probe are not trusted
+HASHED_BYTES = 8 * 1024 * 1024  # the GGUF header (metadata, vocabulary, tensor table) of most models
+_PROBE_TEXT = b"The lamp was lit at dusk."
 
 
 class ModelError(UserError):
@@ -104,7 +114,8 @@ def run_probe(path: Path, *, timeout: float = PROBE_TIMEOUT, code: str | None = 
             result = json.loads(line[len(_RESULT_PREFIX) :])
             return Verdict(bool(result["ok"]), str(result.get("message", "")), bool(result.get("cacheable", True)))
     if done.returncode < 0:
-        return _crash_verdict(path, -done.returncode, done.stderr)
+        decoding = _DECODING in done.stdout.decode("utf-8", errors="replace")
+        return _crash_verdict(path, -done.returncode, done.stderr, decoding)
     detail = _last_line(done.stderr) or f"exit status {done.returncode}"
     return Verdict(
         False,
@@ -113,7 +124,7 @@ def run_probe(path: Path, *, timeout: float = PROBE_TIMEOUT, code: str | None = 
     )
 
 
-def _crash_verdict(path: Path, number: int, stderr: bytes) -> Verdict:
+def _crash_verdict(path: Path, number: int, stderr: bytes, decoding: bool = False) -> Verdict:
     try:
         sig = signal.Signals(number)
         name = sig.name
@@ -128,9 +139,10 @@ def _crash_verdict(path: Path, number: int, stderr: bytes) -> Verdict:
         )
     assertion = next((line for line in _lines(stderr) if "GGML_ASSERT" in line), "")
     why = f": {assertion[assertion.index('GGML_ASSERT') :][:200]}" if assertion else ""
+    when = f"on the first test decode with {path}" if decoding else f"while loading {path}"
     return Verdict(
         False,
-        f"llama.cpp crashed while loading {path} ({name}{why}); the file is damaged or not supported by this "
+        f"llama.cpp crashed {when} ({name}{why}); the file is damaged or not supported by this "
         "llama.cpp; choose another model",
         cacheable=sig in _CRASH_SIGNALS_CACHED,
     )
@@ -156,11 +168,24 @@ def _child_pythonpath() -> str:
 
 
 def _cache_key(path: Path) -> str:
+    return json.dumps([str(path), *fingerprint(path)])
+
+
+def fingerprint(path: Path) -> list[object]:
+    """What a verdict on ``path`` holds for: its size, modification time and first bytes, llama.cpp, this probe.
+
+    A file rewritten in place changes its modification time, one cut short its
+    size; the hash of its first ``HASHED_BYTES`` (a few milliseconds) also catches
+    a header damaged with its time kept. What llama.cpp asserts on is in the
+    header; the tensor data after it is read as numbers, never checked.
+    """
     try:
         stat = path.stat()
+        with open(path, "rb") as f:
+            head = hashlib.sha256(f.read(HASHED_BYTES)).hexdigest()
     except OSError as exc:
         raise UserError(f"cannot read model file {path}: {exc.strerror or exc}") from None
-    return json.dumps([str(path), stat.st_size, stat.st_mtime_ns, _llama_version()])
+    return [stat.st_size, stat.st_mtime_ns, head, _llama_version(), PROBE_VERSION]
 
 
 def _llama_version() -> str:
@@ -171,11 +196,8 @@ def _llama_version() -> str:
 
 
 def _read_cache() -> dict[str, dict[str, object]]:
-    try:
-        data = json.loads(cache_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # no cache yet, or a damaged one: probe again
-    return data if isinstance(data, dict) else {}
+    entries = read_json_object(cache_path())  # {} for no cache yet, or a damaged one: probe again
+    return {key: entry for key, entry in entries.items() if isinstance(entry, dict)}  # a damaged entry: probe again
 
 
 def _remember(key: str, verdict: Verdict) -> None:
@@ -187,7 +209,7 @@ def _remember(key: str, verdict: Verdict) -> None:
     target = cache_path()
     try:
         write_json(target, entries)
-    except OSError:
+    except (OSError, UserError):
         pass
 
 
@@ -232,8 +254,48 @@ def _child_main() -> None:
             "this version does not support; choose another model",
         )
         return
+    sys.stdout.write(_DECODING + "\n")  # a crash from here on is the decode's
+    sys.stdout.flush()
+    problem, cacheable = _test_decode(llama_cpp, model, path)
     llama_cpp.llama_model_free(model)
-    _report(True)
+    _report(not problem, problem, cacheable)
+
+
+def _test_decode(lib: Any, model: Any, path: Path) -> tuple[str, bool]:
+    """Decode a short text as the engine would (flash attention off, one KV stream); "" if the logits are numbers."""
+    vocab = lib.llama_model_get_vocab(model)
+    n_vocab = lib.llama_vocab_n_tokens(vocab)
+    tokens = (lib.llama_token * 32)()
+    n = lib.llama_tokenize(vocab, _PROBE_TEXT, len(_PROBE_TEXT), tokens, 32, True, False)
+    if n <= 0:  # a vocabulary that cannot spell plain text still has token 0
+        tokens[0], n = 0, 1
+    params = lib.llama_context_default_params()
+    params.n_ctx = params.n_batch = params.n_ubatch = 64
+    params.n_seq_max = 1
+    params.n_threads = params.n_threads_batch = 1
+    params.kv_unified = True
+    params.flash_attn_type = 0
+    params.no_perf = True
+    ctx = lib.llama_init_from_model(model, params)
+    if not ctx:
+        return f"llama.cpp could not make a small context for model file {path}: is memory short?", False
+    try:
+        rc = lib.llama_decode(ctx, lib.llama_batch_get_one(tokens, n))
+        if rc != 0:
+            return (
+                f"llama.cpp could not decode a first text with model file {path} (code {rc}); choose another model",
+                True,
+            )
+        logits = lib.llama_get_logits_ith(ctx, -1)
+        if n_vocab <= 0 or not all(math.isfinite(logits[i]) for i in range(n_vocab)):
+            return (
+                f"model file {path} computes no numbers (NaN) from a first text: it is damaged or was converted "
+                "wrongly; choose another model",
+                True,
+            )
+    finally:
+        lib.llama_free(ctx)
+    return "", True
 
 
 def _check_in_child(path: Path) -> None:

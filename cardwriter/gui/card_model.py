@@ -5,11 +5,16 @@ every change, asks the session to save it and then tells the views what
 moved. Changes a writer makes go through ``undo_commands`` (which call the
 ``apply_*`` methods here), so each one can be undone.
 
-A save can fail (a full disk, a removed USB stick): the session then raises
-``SaveFailed`` and has changed nothing, in the file or in memory. The
-``apply_*`` methods let it pass to the undo command, which reports it; typed
-text that could not be saved stays here as live text, shown and retried.
-Rows a failed change announced to the views are taken back by a reset.
+A save can fail (a full disk, a removed USB stick). Typing and the edits
+that shape the draft (split, merge, insert, delete, move) are then kept in
+the session's memory (``DraftSession.behind``) and still shown: the model
+reports each such failure on ``save_failed`` (as ``KEPT_UNSAVED``), so the
+window says so and keeps the edits in the recovery file, and
+``save_pending`` writes them once the file can be written again. Changes to
+a stack are refused instead: the session raises ``SaveFailed`` and has
+changed nothing; the ``apply_*`` methods let it pass to the undo command,
+which reports it. Rows a failed change announced to the views are taken
+back by a reset.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelInde
 from cardwriter.domain.model import Card, Variant, VariantState
 from cardwriter.errors import SaveFailed
 from cardwriter.gui.notes_model import NOTE_MIME, note_ids_from
-from cardwriter.services.draft_session import DraftSession
+from cardwriter.services.draft_session import DraftSession, UnsavedEdits
 
 CARD_MIME = "application/x-cardwriter-card-id"
+KEPT_UNSAVED = "Not saved yet"  # what ``save_failed`` names when an edit was kept in memory, not refused
 T = TypeVar("T")
 
 
@@ -175,15 +181,45 @@ class CardListModel(QAbstractListModel):
         return live
 
     def unsaved_texts(self) -> dict[str, str]:
-        """Typed texts not (yet) in the file, by card id: what a recovery file must keep."""
-        return dict(self._live)
+        """Texts not (yet) in the file, by card id: typed and not yet applied, or kept in memory."""
+        return {**self.session.unsaved().texts, **self._live}
+
+    def unsaved_edits(self) -> UnsavedEdits:
+        """All the file lacks of this draft (texts, new and removed cards, order): what a recovery file keeps."""
+        edits = self.session.unsaved()
+        for card_id, text in self._live.items():
+            row = self.row_of(card_id)
+            if row is not None:
+                edits.texts[card_id] = text
+                edits.separators[card_id] = self.card_at(row).separator
+        return edits
+
+    def has_unsaved(self) -> bool:
+        """True while anything shown is not in the project file."""
+        return bool(self._live) or self.session.behind
+
+    def save_pending(self) -> bool:
+        """Try to write the edits kept in memory only; False (and ``save_failed``) if it failed again."""
+        try:
+            self.session.save_pending()
+        except SaveFailed as exc:
+            self.save_failed.emit(KEPT_UNSAVED, str(exc))
+            return False
+        return True
+
+    def _report_kept(self) -> None:
+        """After an edit: if it was kept in memory only (its save failed), say so on ``save_failed``."""
+        failure = self.session.take_failure()
+        if failure is not None:
+            self.save_failed.emit(KEPT_UNSAVED, str(failure))
 
     # -- changes, called by undo commands ------------------------------------
 
     def apply_text(self, card_id: str, text: str) -> None:
         row = self.session.set_text(card_id, text)
-        self._live.pop(card_id, None)  # what is saved now wins over anything typed before it
+        self._live.pop(card_id, None)  # what is applied now wins over anything typed before it
         self._changed(row)
+        self._report_kept()
 
     def apply_split(self, card_id: str, offset: int, new_card_id: str | None) -> str:
         row = self.session.position(card_id)
@@ -191,6 +227,7 @@ class CardListModel(QAbstractListModel):
             self.beginInsertRows, self.endInsertRows, row + 1, lambda: self.session.split(card_id, offset, new_card_id)
         )
         self._changed(row)
+        self._report_kept()
         return new.id
 
     def apply_merge(self, card_id: str) -> tuple[str, list[str]]:
@@ -199,6 +236,7 @@ class CardListModel(QAbstractListModel):
             self.beginRemoveRows, self.endRemoveRows, row, lambda: self.session.merge_with_previous(card_id)
         )
         self._changed(row - 1)
+        self._report_kept()
         return above_id, moved
 
     def apply_unmerge(self, above_id: str, offset: int, card_id: str, variant_ids: list[str]) -> None:
@@ -210,16 +248,19 @@ class CardListModel(QAbstractListModel):
             lambda: self.session.unmerge(above_id, offset, card_id, variant_ids),
         )
         self._changed(row)
+        self._report_kept()
 
     def apply_insert(self, row: int, card: Card) -> None:
         row = max(0, min(row, self.rowCount()))
         self._rows_change(self.beginInsertRows, self.endInsertRows, row, lambda: self.session.insert(row, card))
+        self._report_kept()
 
     def apply_delete(self, card_id: str) -> tuple[int, Card]:
         row = self.session.position(card_id)
         result = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row, lambda: self.session.delete(card_id))
         self._progress.pop(card_id, None)
         self._busy.discard(card_id)
+        self._report_kept()
         return result
 
     def apply_move(self, card_id: str, to_row: int) -> int:
@@ -234,6 +275,7 @@ class CardListModel(QAbstractListModel):
             from_row,
             lambda: self.session.move(card_id, to_row),
         )
+        self._report_kept()
         return from_row
 
     def apply_restore(self, snapshot: Card, current: Card | None) -> None:

@@ -2,9 +2,12 @@
 
 The view owns the undo stack's writer-facing side: typing is shown at once
 and saved (as one undoable step per stretch of typing) after a short pause,
-when the writer leaves the card, or before any other action. Typing that
-cannot be saved (a full disk) stays on screen as unsaved text; an action that
-would need it saved first is not done meanwhile.
+when the writer leaves the card, before any other action, and, while the
+writer keeps typing, at most ``SAVE_AT_LATEST_MS`` after the first unsaved
+keystroke: a crash loses no more than that. Each save writes only the one card
+(one small transaction). Typing and the edits that shape the draft that cannot
+be saved (a full disk) are kept in memory and in the recovery file, and go on
+working; the window's ``SaveGuard`` saves them once it can.
 
 It also keeps rows as tall as they need to be: a list view only measures rows
 when it lays the column out, so when a card's height changes (its editor
@@ -32,7 +35,8 @@ from cardwriter.gui.unfurled_slot import UnfurledSlot
 if TYPE_CHECKING:
     from cardwriter.gui.unfurled_stack import UnfurledStack
 
-SAVE_AFTER_MS = 700
+SAVE_AFTER_MS = 700  # a pause in typing this long saves it (and tells that the writer paused)
+SAVE_AT_LATEST_MS = 600  # typing goes on: saved this long after its first unsaved key anyway (room for a slow fsync)
 
 
 class DraftView(QListView):
@@ -50,6 +54,9 @@ class DraftView(QListView):
         self._card_before_reset = ""
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_AFTER_MS)
         self._save_timer.timeout.connect(self.save_typing)
+        self._latest_timer = QTimer(self, singleShot=True, interval=SAVE_AT_LATEST_MS)
+        self._latest_timer.timeout.connect(lambda: self.save_typing(paused=False))
+        self._not_paused: set[str] = set()  # cards saved while the writer kept typing: no pause told yet
         self.setModel(model)
         delegate = CardDelegate(self)
         delegate.editor_created.connect(self._attach)
@@ -173,26 +180,46 @@ class DraftView(QListView):
             return
         self.card_model().set_live_text(self._editing_id, editor.toPlainText())
         self._save_timer.start()
+        if not self._latest_timer.isActive():  # not restarted by later keys: the deadline holds
+            self._latest_timer.start()
 
-    def save_typing(self) -> bool:
-        """Save what was typed as one undoable step (per card); False if some of it could not be saved."""
-        self._save_timer.stop()
+    def save_typing(self, paused: bool = True) -> bool:
+        """Save what was typed as one undoable step (per card); False while anything is not in the file.
+
+        ``paused`` False: the writer is still typing (the save at the latest), so
+        ``typing_paused`` waits for the real pause.
+        """
+        if paused:  # else the pause still comes, and says so
+            self._save_timer.stop()
+        self._latest_timer.stop()
         model = self.card_model()
+        saved: set[str] = set()
+        tried = False
         for card_id, text in model.take_live_text().items():
             row = model.row_of(card_id)
             if row is not None and model.card_at(row).text != text:
                 command = undo_commands.EditText(model, card_id, model.card_at(row).text, text)
                 self.undo_stack.push(command)
-                if command.failure is None:
-                    self.typing_paused.emit(card_id)
-        return not model.unsaved_texts()
+                tried = True
+                if command.failure is None and not model.session.behind:  # kept unsaved: no fill for it yet
+                    saved.add(card_id)
+        if not tried and model.session.behind:  # edits kept in memory: try the file again
+            model.save_pending()
+        if paused:
+            for card_id in [*(self._not_paused - saved), *saved]:
+                self.typing_paused.emit(card_id)
+            self._not_paused.clear()
+        else:
+            self._not_paused |= saved
+        return not model.has_unsaved()
 
     # -- actions -----------------------------------------------------------
 
     def split_current(self, offset: int) -> None:
         card_id = self._editing_id or self.current_card_id()
-        if not card_id or not self.save_typing():
+        if not card_id:
             return
+        self.save_typing()  # kept in memory if it cannot be saved: the split goes on (as does every edit here)
         command = undo_commands.SplitCard(self.card_model(), card_id, offset)
         self.undo_stack.push(command)
         self.go_to_card(command.new_card_id or card_id, 0 if command.failure is None else offset)
@@ -201,8 +228,9 @@ class DraftView(QListView):
         card_id = self._editing_id or self.current_card_id()
         model = self.card_model()
         row = model.row_of(card_id) if card_id else None
-        if not row or not self.save_typing():  # None or the first card, or typing not saved
+        if not row:  # None or the first card
             return
+        self.save_typing()
         command = undo_commands.MergeWithPrevious(model, card_id)
         self._close_editor()
         self.undo_stack.push(command)
@@ -213,8 +241,7 @@ class DraftView(QListView):
 
     def insert_card_below(self) -> str:
         """Add an empty card below the current one (or at the end), go to it, and return its id."""
-        if not self.save_typing():
-            return ""
+        self.save_typing()
         model = self.card_model()
         row = model.row_of(self.current_card_id()) if self.current_card_id() else model.rowCount() - 1
         card = Card("")
@@ -227,8 +254,9 @@ class DraftView(QListView):
 
     def delete_current(self) -> None:
         card_id = self.current_card_id()
-        if not card_id or not self.save_typing():
+        if not card_id:
             return
+        self.save_typing()
         row = self.card_model().row_of(card_id)
         if row is None:  # the current card is always in the model
             return
@@ -248,8 +276,7 @@ class DraftView(QListView):
         self.move_card_to(card_id, row + step)
 
     def move_card_to(self, card_id: str, to_row: int) -> None:
-        if not self.save_typing():
-            return
+        self.save_typing()
         self._close_editor()
         self.undo_stack.push(undo_commands.MoveCard(self.card_model(), card_id, to_row))
         self.go_to_card(card_id)

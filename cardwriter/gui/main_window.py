@@ -224,9 +224,14 @@ class MainWindow(QMainWindow):
         self._undo_step(undo_commands.redo_step)
 
     def _undo_step(self, step) -> None:
-        """Save the typing first (if that fails, ``step`` is not taken), then undo, redo or push."""
-        if self.save_typing():
-            step(self.undo_stack)
+        """Save the typing first, then undo, redo or push.
+
+        Typing that cannot be saved is still a step of its own (kept in memory, see
+        ``DraftSession``), so the step is taken anyway: typing and the edits that shape the
+        draft undo in memory too; a stack change whose save fails is refused and says so.
+        """
+        self.save_typing()
+        step(self.undo_stack)
         if self.view is not None:
             self.view.refresh_editor()
 

@@ -4,9 +4,11 @@ The card model reports every failed save (``save_failed``). Then:
 
 - the banner above the draft says what failed and what to do, until saving
   works again (a status-bar message would pass unseen);
-- every typed text not yet in the project file goes at once into the
-  recovery file (``RecoveryJournal``, in the user data folder, usually
-  another disk), so it survives the app being closed or crashing;
+- every typed text not yet in the project file, and the cards split,
+  merged, added, deleted or moved meanwhile (those edits go on working,
+  kept in memory), go at once into the recovery file (``RecoveryJournal``,
+  in the user data folder, usually another disk), so they survive the app
+  being closed or crashing;
 - saving is tried again every few seconds and on "Try Again"; when it
   works, the banner goes and the recovery entries written here are removed.
 
@@ -24,8 +26,9 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cardwriter.errors import UserError
-from cardwriter.gui.card_model import CardListModel
+from cardwriter.gui.card_model import KEPT_UNSAVED, CardListModel
 from cardwriter.gui.save_banner import SaveBanner, above
+from cardwriter.services.draft_session import UnsavedEdits
 from cardwriter.services.recovery import RecoveryJournal
 
 if TYPE_CHECKING:
@@ -53,6 +56,8 @@ class SaveGuard(QObject):
         self.timer.timeout.connect(self.retry)
         self.recovery_note = ""  # why the recovery file could not be written, if it could not
         self._kept: dict[Path, set[str]] = {}  # card ids this window put into each project's recovery file
+        self._kept_drafts: dict[Path, set[str]] = {}  # drafts whose order this window put there
+        self._last_kept: tuple[Path, UnsavedEdits] | None = None  # what the recovery file holds from here now
 
     def watch(self, model: CardListModel) -> None:
         """Follow the saves of a newly shown draft (a new model starts with nothing unsaved)."""
@@ -66,8 +71,9 @@ class SaveGuard(QObject):
         """A save failed: keep the unsaved text in the recovery file, say so above the draft, retry."""
         log.warning("%s: %s", what, message)
         unsaved = self._keep_unsaved()
-        # Typing: the message says it all ("...; your text is kept until it can be saved").
-        text = message[:1].upper() + message[1:] if what == TYPING_REFUSED else f"{what}: {message}"
+        # Typing and edits kept: the message says it all ("...; your text is kept until it can be saved").
+        kept = what in (TYPING_REFUSED, KEPT_UNSAVED)
+        text = message[:1].upper() + message[1:] if kept else f"{what}: {message}"
         if self.recovery_note:
             text += f"\n{self.recovery_note}"
         self.banner.show_failure(text, bool(unsaved))
@@ -78,6 +84,11 @@ class SaveGuard(QObject):
         """Typed texts not in the project file, by card id."""
         model = self.window.model
         return model.unsaved_texts() if model is not None else {}
+
+    def unsaved_edits(self) -> UnsavedEdits | None:
+        """All the shown draft's file lacks (texts, new and removed cards, order), or None without a draft."""
+        model = self.window.model
+        return model.unsaved_edits() if model is not None else None
 
     def retry(self) -> bool:
         """Try to save the unsaved text again; True (and the banner goes) when everything is saved."""
@@ -102,14 +113,17 @@ class SaveGuard(QObject):
 
     # -- the recovery file ---------------------------------------------------------
 
-    def _keep_unsaved(self) -> dict[str, str]:
-        texts = self.unsaved()
-        project, session = self.window.project, self.window.session
-        if not texts or project is None or session is None:
-            return texts
+    def _keep_unsaved(self) -> UnsavedEdits | None:
+        edits = self.unsaved_edits()
+        project = self.window.project
+        if not edits or project is None:
+            return edits
         path = Path(project.path)
+        if self._last_kept == (path, edits) and not self.recovery_note:
+            return edits  # the recovery file holds just this already (an edit and the save after it both failed)
+        saved = self._kept.get(path, set()) - set(edits.texts) - set(edits.removed)  # saved since: stale there
         try:
-            written = self.journal.save(path, texts, session.draft.id)
+            written = self.journal.keep(path, edits, saved)
         except UserError as exc:  # a full disk can take the user data folder with it
             log.error("cannot write the recovery file: %s", exc)
             self.recovery_note = (
@@ -118,21 +132,21 @@ class SaveGuard(QObject):
             )
         else:
             self.recovery_note = ""
-            self._kept.setdefault(path, set()).update(texts)
-            log.info("unsaved text of %d card(s) kept in %s", len(texts), written)
-        return texts
+            self._last_kept = (path, edits)
+            self._kept[path] = (self._kept.get(path, set()) - saved) | set(edits.texts) | set(edits.removed)
+            if edits.order is not None:
+                self._kept_drafts.setdefault(path, set()).add(edits.draft_id)
+            log.info("unsaved text of %d card(s) kept in %s", len(edits.texts), written)
+        return edits
 
     def _forget_kept(self, path: Path) -> None:
         """Remove from the recovery file what this window put there and has now saved; keep the rest."""
-        kept = self._kept.pop(path, set())
-        if not kept:
+        self._last_kept = None
+        kept, drafts = self._kept.pop(path, set()), self._kept_drafts.pop(path, set())
+        if not kept and not drafts:
             return
         try:
-            entries = self.journal.pending(path)
-            self.journal.discard(path)
-            for entry in entries:
-                if entry.card_id not in kept:
-                    self.journal.save(path, {entry.card_id: entry.text}, entry.draft_id)
+            self.journal.forget(path, kept, drafts)
         except UserError as exc:  # a damaged or unwritable recovery file: leave it for the next start
             log.warning("cannot tidy the recovery file of %s: %s", path, exc)
 

@@ -3,10 +3,14 @@
 Commands refer to cards by id, never by row, so they stay right however the
 draft changed in between; redo gives re-created cards their old ids back.
 
-A save can fail (``SaveFailed``: a full disk, a removed USB stick). The
-model and the file then still agree (nothing was changed), and the command
-keeps the failure and reports it through the model's ``save_failed`` signal
-instead of raising into Qt. What happens to the step itself:
+A save can fail (``SaveFailed``: a full disk, a removed USB stick). Typing
+and the edits that shape the draft (split, merge, insert, delete, move, and
+their undo and redo) do not fail then: the session keeps them in memory and
+the model reports the failure itself (see ``card_model``). A change to a
+stack does fail: the model and the file then still agree (nothing was
+changed), and the command keeps the failure and reports it through the
+model's ``save_failed`` signal instead of raising into Qt. What happens to
+the step itself:
 
 - a new step whose first run fails is refused: it marks itself obsolete,
   so ``QUndoStack.push`` drops it (typing is the exception: its text stays

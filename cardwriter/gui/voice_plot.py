@@ -9,10 +9,12 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
+from cardwriter.errors import UserError
+from cardwriter.safe_write import check_target, write_bytes_atomically
 from cardwriter.services.voice_meter import DEFAULT_THRESHOLD, VoiceReading
 from cardwriter.storage.voice_records import VoicePoint
 
@@ -58,8 +60,8 @@ def paint_history(painter: QPainter, rect: QRectF, history: list[VoicePoint], th
             painter.drawEllipse(point, 2.5, 2.5)
 
 
-def save_history_png(history: list[VoicePoint], path: Path, threshold: float = DEFAULT_THRESHOLD) -> None:
-    """Write the history plot to ``path`` (works with no screen: Qt's offscreen platform)."""
+def history_png_bytes(history: list[VoicePoint], threshold: float = DEFAULT_THRESHOLD) -> bytes:
+    """The history plot as a PNG file's bytes, drawn in memory (works with no screen: Qt's offscreen platform)."""
     # a QApplication, not a QGuiApplication: widgets made later in the same process need one
     app = QApplication.instance() or QApplication(["cardwriter", "-platform", "offscreen"])
     image = QImage(QSize(640, 320), QImage.Format.Format_ARGB32)
@@ -67,12 +69,20 @@ def save_history_png(history: list[VoicePoint], path: Path, threshold: float = D
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     paint_history(painter, QRectF(0, 0, 640, 320), history, threshold)
     painter.end()
-    writer = QImageWriter(str(path), QByteArray(b"png"))  # PNG whatever the file is called
-    if not writer.write(image):
-        from cardwriter.errors import UserError
-
-        raise UserError(f"cannot write the plot to {path}")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not QImageWriter(buffer, QByteArray(b"png")).write(image):  # PNG whatever the file is called
+        raise UserError("cannot draw the voice plot as PNG")
+    buffer.close()
     del app
+    return bytes(data.data())
+
+
+def save_history_png(history: list[VoicePoint], path: Path, threshold: float = DEFAULT_THRESHOLD) -> None:
+    """Write the history plot to ``path`` through the one write path (never onto a project, device or pipe)."""
+    check_target(path)  # before drawing: a refused name costs no work
+    write_bytes_atomically(path, history_png_bytes(history, threshold))
 
 
 class VoiceGauge(QWidget):

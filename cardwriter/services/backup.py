@@ -3,10 +3,11 @@
 A backup is made with SQLite's online backup API from the project's own open
 connection, so it holds everything committed, including changes still in the
 write-ahead log, and the result is a single self-contained ``.cardwriter``
-file that ``Project.open`` opens like any project. It is written to a
-temporary file in the destination folder and then linked into place, which
-fails rather than replacing a file that appeared meanwhile: a backup never
-overwrites the project, nor any existing file.
+file that ``Project.open`` opens like any project. It is written by
+``cardwriter.safe_write.create_file``: to a temporary file in the destination
+folder, fsynced, then linked into place, which fails rather than replacing a
+file that appeared meanwhile: a backup never overwrites the project, nor any
+existing file.
 
 For the GUI: ``rotate(project)`` after a while of editing and on close;
 ``backups(project.path)`` lists what there is, newest first.
@@ -18,7 +19,6 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from pathlib import Path
 import platformdirs
 
 from cardwriter.errors import UserError
+from cardwriter.safe_write import create_file
 from cardwriter.storage.project import Project
 
 DEFAULT_KEEP = 10
@@ -55,38 +56,30 @@ def save_copy(project: Project, dest: Path) -> Path:
 
 
 def _write_copy(project: Project, dest: Path, doing: str) -> Path:
-    """Copy ``project`` to a temporary file beside ``dest``, fsync it, and link it into place.
+    """Copy ``project`` into the new file ``dest`` through ``safe_write.create_file``.
 
-    ``doing`` ("back up", "save a copy") names the operation in the messages.
+    SQLite's backup API writes a temporary file beside ``dest``, which is
+    then fsynced and linked into place. ``doing`` ("back up", "save a copy")
+    names the operation in the messages.
     """
     if os.path.lexists(dest):
         raise UserError(f"will not {doing} to {dest}: it already exists; choose a new file name or a folder")
     if os.path.realpath(dest) == os.path.realpath(project.path):
         raise UserError(f"will not {doing} {project.path} onto itself")
-    folder = dest.parent
-    if not folder.is_dir():
-        raise UserError(f"cannot {doing} to {dest}: the folder {folder} does not exist")
-    temp = folder / f".{dest.name}.{secrets.token_hex(6)}.tmp"
-    try:
+
+    def fill(temp: Path) -> None:
         copy = sqlite3.connect(str(temp))
         try:
             project.db.conn.backup(copy)
         finally:
             copy.close()
-        _fsync(temp)
-        _link_into_place(temp, dest)
-        _fsync_folder(folder)
-    except FileExistsError as exc:
-        raise UserError(f"will not {doing} to {dest}: it appeared meanwhile; choose another name") from exc
-    except (sqlite3.Error, OSError) as exc:
+
+    try:
+        return create_file(dest, fill, doing)
+    except sqlite3.Error as exc:
         raise UserError(
             f"could not {doing} {project.path} to {dest}: {_why(exc)}; the project itself is unchanged"
         ) from exc
-    finally:
-        for leftover in (temp, Path(f"{temp}-journal"), Path(f"{temp}-wal")):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
-    return dest
 
 
 def rotate(project: Project, folder: Path | None = None, keep: int | None = DEFAULT_KEEP) -> Path:
@@ -132,31 +125,6 @@ def _backups_with_keys(project_path: Path, folder: Path | None) -> list[tuple[tu
             if match and entry.is_file() and not entry.is_symlink():
                 found.append(((match.group(1), int(match.group(2) or 1)), entry))
     return sorted(found, reverse=True)
-
-
-def _link_into_place(temp: Path, dest: Path) -> None:
-    """Give the finished file its name, failing if that name is taken (never replacing it)."""
-    try:
-        os.link(temp, dest)
-    except FileExistsError:
-        raise
-    except OSError:  # a filesystem without hard links: check, then rename
-        if os.path.lexists(dest):
-            raise FileExistsError(str(dest)) from None
-        os.rename(temp, dest)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        _fsync(folder)
 
 
 def _why(exc: BaseException) -> str:

@@ -6,18 +6,54 @@ which saves it (one transaction) and then updates the in-memory draft to
 match what was saved. Each method returns what a view needs to refresh.
 Undo and redo are built from these same methods: ``snapshot`` and
 ``restore`` put a card (its text and its stack) back exactly as it was.
+
+A save can fail (a full disk, a removed USB stick). Typing and the edits
+that shape the draft (split, merge, insert, delete, move, and their undo)
+must go on working meanwhile: such an edit is then made in memory only, and
+the session is *behind* the file. ``take_failure`` hands the caller the
+``SaveFailed`` that kept it there, to report it; ``unsaved`` says what the
+file lacks (for the recovery file); ``save_pending`` writes it all in one
+transaction once the file can be written again. Every edit made while
+behind first tries ``save_pending``, so the file catches up at the first
+chance. Changes to a stack (new variants, accept, pin, discard) are refused
+while behind and the save still fails (``SaveFailed`` is raised, nothing
+changes): they can be made again, and the file never needs them replayed.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from cardwriter.domain import attribution
 from cardwriter.domain.model import Card, Draft, Variant, VariantState
-from cardwriter.errors import UserError
+from cardwriter.errors import SaveFailed, UserError
 from cardwriter.services import editing
 from cardwriter.storage.project import Project
+
+T = TypeVar("T")
+
+
+@dataclass
+class UnsavedEdits:
+    """What the project file lacks of a draft while saving fails: what a recovery file must keep.
+
+    ``texts`` and ``separators``: the cards whose text (or the whitespace after it)
+    is not in the file, new cards included. ``order``: every card of the draft, in
+    order, when the file has them in another order or lacks some (else None).
+    ``removed``: cards the file still has that the draft no longer has.
+    """
+
+    draft_id: str
+    texts: dict[str, str] = field(default_factory=dict)
+    separators: dict[str, str] = field(default_factory=dict)
+    order: list[str] | None = None
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.texts or self.order is not None or self.removed)
 
 
 class DraftSession:
@@ -30,6 +66,10 @@ class DraftSession:
         self.on_accept: Callable[[str], None] | None = (
             None  # called with the draft id after each acceptance (the voice meter records a point)
         )
+        # While behind: the card ids the file holds, in its order, and the cards changed in memory only.
+        self._saved_ids: list[str] | None = None
+        self._dirty: set[str] = set()
+        self._failure: SaveFailed | None = None  # what kept the last edit in memory only, until taken
 
     # -- lookups -------------------------------------------------------------
 
@@ -69,17 +109,29 @@ class DraftSession:
         card = self.card(card_id)
         if card.text != text:
             origins = attribution.carry(card.text, card.origins, text, attribution.WRITER)
-            with self.project.transaction():
-                self.project.set_card_text(card_id, text)
-                self.project.set_card_origins(card_id, origins)
-            card.text, card.origins = text, origins
+
+            def save() -> None:
+                with self.project.transaction():
+                    self.project.set_card_text(card_id, text)
+                    self.project.set_card_origins(card_id, origins)
+                card.text, card.origins = text, origins
+
+            def keep() -> None:
+                card.text, card.origins = text, origins
+                self._dirty.add(card_id)
+
+            self._edit(save, keep)
         return self.position(card_id)
 
     def split(self, card_id: str, offset: int, new_card_id: str | None = None) -> Card:
         """Split at ``offset``; the new card below gets ``new_card_id`` when given (for redo)."""
-        with self.project.transaction():
-            new_id = self._save_split(card_id, offset, new_card_id)
-        return self._show_split(card_id, new_id)
+
+        def save() -> Card:
+            with self.project.transaction():
+                new_id = self._save_split(card_id, offset, new_card_id)
+            return self._show_split(card_id, new_id)
+
+        return self._edit(save, lambda: self._split_in_memory(card_id, offset, new_card_id))
 
     def merge_with_previous(self, card_id: str) -> tuple[str, list[str]]:
         """Merge into the card above; returns its id and the ids of the variants that moved up."""
@@ -87,15 +139,31 @@ class DraftSession:
         moved = [v.id for v in card.variants]
         index = self.position(card_id)
         above = self.draft.cards[index - 1] if index else None
-        with self.project.transaction():
-            above_id = editing.merge_with_previous(self.project, card_id)
-            if above is not None:
-                self.project.set_card_origins(
-                    above_id, attribution.join(above.text, above.origins, card.text, card.origins)
-                )
-        del self.draft.cards[self.position(card_id)]
-        self._reload(above_id)
-        return above_id, moved
+
+        def save() -> str:
+            with self.project.transaction():
+                above_id = editing.merge_with_previous(self.project, card_id)
+                if above is not None:
+                    self.project.set_card_origins(
+                        above_id, attribution.join(above.text, above.origins, card.text, card.origins)
+                    )
+            del self.draft.cards[self.position(card_id)]
+            self._reload(above_id)
+            return above_id
+
+        def keep() -> str:
+            if above is None:
+                raise UserError("the first card has no card above it to merge with")
+            above.origins = attribution.join(above.text, above.origins, card.text, card.origins)
+            above.text += card.text
+            above.separator = card.separator
+            above.variants.extend(card.variants)
+            del self.draft.cards[self.position(card_id)]
+            self._dirty.add(above.id)
+            self._dirty.discard(card_id)
+            return above.id
+
+        return self._edit(save, keep), moved
 
     def unmerge(self, above_id: str, offset: int, card_id: str, variant_ids: Iterable[str]) -> Card:
         """Undo a merge: split the card above again and give back the moved variants.
@@ -104,47 +172,86 @@ class DraftSession:
         leave the card split with its stack still on the card above, which
         neither the merged nor the unmerged draft had.
         """
-        with self.project.transaction():
-            self._save_split(above_id, offset, card_id)
-            self.project.move_variants(above_id, card_id, list(variant_ids))
-        return self._show_split(above_id, card_id)
+        moved = list(variant_ids)
+
+        def save() -> Card:
+            with self.project.transaction():
+                self._save_split(above_id, offset, card_id)
+                self.project.move_variants(above_id, card_id, moved)
+            return self._show_split(above_id, card_id)
+
+        def keep() -> Card:
+            new = self._split_in_memory(above_id, offset, card_id)
+            above, wanted = self.card(above_id), set(moved)
+            new.variants = [v for v in above.variants if v.id in wanted]
+            above.variants = [v for v in above.variants if v.id not in wanted]
+            return new
+
+        return self._edit(save, keep)
 
     # -- cards ---------------------------------------------------------------
 
     def insert(self, index: int, card: Card) -> int:
         """Insert a card (with its stack) at ``index``; returns where it went."""
         index = max(0, min(index, len(self.draft.cards)))
-        with self.project.transaction():
-            self.project.insert_card(self.draft.id, index, card)
-            self.project.set_card_origins(card.id, attribution.valid(card.text, card.origins))
-        self.draft.cards.insert(index, self._load_card(card.id))
+
+        def save() -> None:
+            with self.project.transaction():
+                self.project.insert_card(self.draft.id, index, card)
+                self.project.set_card_origins(card.id, attribution.valid(card.text, card.origins))
+            self.draft.cards.insert(index, self._load_card(card.id))
+
+        def keep() -> None:
+            kept = copy.deepcopy(card)
+            kept.origins = attribution.valid(kept.text, kept.origins)
+            self.draft.cards.insert(index, kept)
+            self._dirty.add(kept.id)
+
+        self._edit(save, keep)
         return index
 
     def delete(self, card_id: str) -> tuple[int, Card]:
         """Delete a card; returns where it was and a full copy, to put it back."""
         index = self.position(card_id)
         removed = copy.deepcopy(self.card(card_id))
-        self.project.delete_card(card_id)
-        del self.draft.cards[index]
+
+        def save() -> None:
+            self.project.delete_card(card_id)
+            del self.draft.cards[index]
+
+        def keep() -> None:
+            del self.draft.cards[index]
+            self._dirty.discard(card_id)
+
+        self._edit(save, keep)
         return index, removed
 
     def move(self, card_id: str, to_index: int) -> int:
         """Move a card so it becomes card ``to_index``; returns the index it came from."""
         from_index = self.position(card_id)
         to_index = max(0, min(to_index, len(self.draft.cards) - 1))
-        self.project.move_card(card_id, to_index)
-        card = self.draft.cards.pop(from_index)
-        self.draft.cards.insert(to_index, card)
+
+        def moved() -> None:
+            card = self.draft.cards.pop(from_index)
+            self.draft.cards.insert(to_index, card)
+
+        def save() -> None:
+            self.project.move_card(card_id, to_index)
+            moved()
+
+        self._edit(save, moved)
         return from_index
 
     # -- stacks --------------------------------------------------------------
 
     def add_variants(self, card_id: str, variants: list[Variant]) -> None:
+        self.save_pending()
         self.project.add_variants(card_id, variants)
         self._reload(card_id)
 
     def accept(self, card_id: str, variant_id: str) -> None:
         before = self.card(card_id)
+        self.save_pending()
         with self.project.transaction():
             editing.accept_variant(self.project, card_id, variant_id)
             text = self.project.card(card_id).text
@@ -156,6 +263,7 @@ class DraftSession:
             self.on_accept(self.draft.id)
 
     def set_variant_state(self, card_id: str, variant_id: str, state: VariantState) -> None:
+        self.save_pending()
         self.project.set_variant_state(variant_id, state)
         self._reload(card_id)
 
@@ -171,11 +279,127 @@ class DraftSession:
         """
         keep_ids = {v.id for v in snapshot.variants}
         remove = [v.id for v in (current.variants if current else []) if v.id not in keep_ids]
+        self.save_pending()
         with self.project.transaction():
             self.project.set_card_text(snapshot.id, snapshot.text)
             self.project.set_card_origins(snapshot.id, attribution.valid(snapshot.text, snapshot.origins))
             self.project.restore_variants(snapshot.id, snapshot.variants, remove)
         self._reload(snapshot.id)
+
+    # -- saving what could not be saved ----------------------------------------
+
+    @property
+    def behind(self) -> bool:
+        """True while some edits are in memory only (a save failed and has not worked since)."""
+        return self._saved_ids is not None
+
+    def take_failure(self) -> SaveFailed | None:
+        """The failed save that kept the last edit(s) in memory only, once (then None)."""
+        failure, self._failure = self._failure, None
+        return failure
+
+    def unsaved(self) -> UnsavedEdits:
+        """What the file lacks of this draft (empty when it is saved)."""
+        edits = UnsavedEdits(self.draft.id)
+        if self._saved_ids is None:
+            return edits
+        for card in self.draft.cards:
+            if card.id in self._dirty:
+                edits.texts[card.id] = card.text
+                edits.separators[card.id] = card.separator
+        ids = [card.id for card in self.draft.cards]
+        if ids != self._saved_ids:
+            edits.order = ids
+            shown = set(ids)
+            edits.removed = [card_id for card_id in self._saved_ids if card_id not in shown]
+        return edits
+
+    def save_pending(self) -> None:
+        """Write every edit made in memory only, in one transaction; ``SaveFailed`` if it still fails.
+
+        The file is brought to what the draft holds: new cards inserted, changed
+        cards (text, separator, origins, stack) written, removed cards deleted,
+        and the order put right. Only the cards changed meanwhile are written.
+        """
+        if self._saved_ids is None:
+            return
+        project, draft_id = self.project, self.draft.id
+        with project.transaction():
+            in_file = project.card_ids(draft_id)
+            present = set(in_file)
+            wanted = [card.id for card in self.draft.cards]
+            for card in self.draft.cards:
+                if card.id not in present:  # new since: its stack follows below, as a changed card's does
+                    project.insert_card(draft_id, len(in_file), Card(card.text, card.separator, [], card.id))
+                    in_file.append(card.id)
+            kept = set(wanted)
+            touched = [card_id for card_id in in_file if card_id in self._dirty or card_id not in kept]
+            owner = {v.id: card_id for card_id in touched for v in project.variants(card_id)}  # where stacks moved from
+            changed = [card for card in self.draft.cards if card.id in self._dirty]
+            for card in changed:
+                project.set_card_text(card.id, card.text)
+                project.set_card_separator(card.id, card.separator)
+                project.set_card_origins(card.id, attribution.valid(card.text, card.origins))
+                self._gather_stack(card, owner)
+            for card in changed:  # only once every stack has gathered its variants from the others
+                mine = {v.id for v in card.variants}
+                gone = [v.id for v in project.variants(card.id) if v.id not in mine]
+                if gone:
+                    project.restore_variants(card.id, [], gone)
+            for card_id in [card_id for card_id in in_file if card_id not in kept]:
+                project.delete_card(card_id)
+                in_file.remove(card_id)
+            for index, card_id in enumerate(wanted):
+                if in_file[index] != card_id:
+                    project.move_card(card_id, index)
+                    in_file.remove(card_id)
+                    in_file.insert(index, card_id)
+        self._saved_ids, self._dirty = None, set()
+
+    def _gather_stack(self, card: Card, owner: dict[str, str]) -> None:
+        """Give ``card``'s variants back to it in the file: some may sit on another card, some be missing."""
+        for variant in card.variants:
+            holder = owner.get(variant.id)
+            if holder is None:
+                self.project.add_variants(card.id, [variant])
+            elif holder != card.id:
+                self.project.move_variants(holder, card.id, [variant.id])
+            owner[variant.id] = card.id
+
+    def _edit(self, save: Callable[[], T], keep: Callable[[], T]) -> T:
+        """Make an edit: ``save`` writes it and updates memory; ``keep`` changes memory only.
+
+        ``keep`` runs when the file cannot be written: the session is then behind
+        and the failure waits in ``take_failure``.
+        """
+        if self._saved_ids is not None:
+            try:
+                self.save_pending()
+            except SaveFailed as exc:
+                self._failure = exc
+                return keep()
+        try:
+            return save()
+        except SaveFailed as exc:  # nothing changed: memory still matches the file
+            self._saved_ids = [card.id for card in self.draft.cards]
+            self._failure = exc
+            return keep()
+
+    def _split_in_memory(self, card_id: str, offset: int, new_card_id: str | None) -> Card:
+        """A split as ``editing.split_card`` makes it, in memory only."""
+        old = self.card(card_id)
+        if not 0 <= offset <= len(old.text):
+            raise UserError(f"cannot split at {offset}: the card has {len(old.text)} characters")
+        head, tail = attribution.split(old.text, old.origins, offset)
+        new = Card(text=old.text[offset:], separator=old.separator)
+        if new_card_id is not None:
+            new.id = new_card_id
+        new.origins = tail
+        newline = "\r\n" if "\r\n" in old.separator else "\n"
+        old.text, old.separator, old.origins = old.text[:offset], newline * 2, head
+        self.draft.cards.insert(self.position(card_id) + 1, new)
+        self._dirty.update((card_id, new.id))
+        return new
 
     # -- helpers -------------------------------------------------------------
 

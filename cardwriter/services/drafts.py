@@ -3,7 +3,10 @@
 Chapters and several drafts per project are planned (issue 14); the command line
 (``cardwriter drafts``) uses these now and the GUI will. Editing inside a draft is
 ``DraftSession``'s. A draft is named by its title (or its id); titles stay unique,
-so a title always finds one draft.
+so a title always finds one draft: adding or renaming to a title another draft has
+is refused, and an import takes the next free "title (2)" (``Project.add_draft``).
+A project from before may hold two drafts of one title: naming that title is then
+refused with their ids, and the id names the one meant.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from cardwriter.domain.model import Card
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import UserError
+from cardwriter.services.text_decoding import escaped, has_lone_surrogates
 from cardwriter.services.transfer import find_draft_id
 from cardwriter.storage.project import DraftSummary, Project
 
@@ -44,9 +48,14 @@ def _clean_title(project: Project, new_title: str, draft_id: str = "") -> str:
     title = " ".join(new_title.split())
     if not title:
         raise UserError("a draft needs a title with some words in it")
+    if has_lone_surrogates(title):
+        raise UserError(
+            f"the title '{escaped(title)}' has bytes that are not UTF-8 text (shown as \\x escapes); "
+            "give it in UTF-8 (is the terminal set to UTF-8?)"
+        )
     clash = next((d for d in project.drafts() if d.title == title and d.id != draft_id), None)
     if clash is not None:
-        raise UserError(f"{project.path} already has a draft called {title!r}; choose another title")
+        raise UserError(f"{project.path} already has a draft called '{title}'; choose another title")
     return title
 
 
@@ -66,8 +75,9 @@ def move_draft(project: Project, title_or_id: str, index: int) -> list[DraftSumm
 def rename_draft(project: Project, title_or_id: str, new_title: str) -> DraftSummary:
     """Give a draft a new title; returns it renamed.
 
-    The title is stripped of surrounding whitespace; an empty title or one another
-    draft already has is refused (``UserError``) and nothing changes.
+    The title is stripped of surrounding whitespace; an empty title, one another
+    draft already has, or one with bytes that are not UTF-8 is refused (``UserError``)
+    and nothing changes.
     """
     draft_id = find_draft_id(project, title_or_id)
     title = _clean_title(project, new_title, draft_id)

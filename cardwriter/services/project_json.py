@@ -7,9 +7,11 @@ and provenance). Embeddings are left out: they are a cache, rebuilt on demand.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
+from cardwriter import json_input
 from cardwriter.domain.model import Card, Draft, Note, Provenance, Variant, VariantKind, VariantState
 from cardwriter.errors import ImportRefused
 from cardwriter.storage.project import Project
@@ -25,6 +27,22 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "drafts": [_draft_to_dict(draft) for draft in project.load_drafts()],
         "notes": [_note_to_dict(note) for note in project.notes()],
     }
+
+
+def parse_project_json(text: str, source: str) -> Any:
+    """The JSON value in ``text`` (the file ``source``), read as data from outside; ``ImportRefused`` if it is none.
+
+    Nesting deeper than ``json_input.MAX_DEPTH`` is refused before parsing
+    (an export nests fewer than 10 deep).
+    """
+    try:
+        return json_input.loads(text)
+    except json_input.TooDeep as exc:
+        raise ImportRefused(f"{source} is {exc}, too deep to be a Cardwriter project export") from None
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except ValueError as exc:  # e.g. a number with more digits than Python converts
+        raise ImportRefused(f"{source} is not a usable JSON file ({str(exc)[:200]})") from None
 
 
 def load_project_dict(project: Project, data: Any, source: str) -> None:

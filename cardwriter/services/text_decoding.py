@@ -5,6 +5,11 @@ byte for byte. UTF-16 and UTF-32 files that start with a byte order mark
 (Windows editors write them) are decoded too; the mark is dropped, since
 Cardwriter saves and exports UTF-8. UTF-16 without a mark is recognised by
 its pattern of zero bytes and named, instead of being called "binary".
+
+Names the system hands us (file names, command-line arguments) need not be
+UTF-8: Python carries each byte that is not as a lone surrogate, which can be
+neither printed to a UTF-8 stream nor stored in SQLite. ``escaped`` writes
+such a name with backslash escapes (``caf\\xe9.md``) for showing and storing.
 """
 
 from __future__ import annotations
@@ -30,8 +35,33 @@ class DecodedText:
     encoding: str  # "UTF-8", "UTF-16" or "UTF-32"
 
 
-def decode_text(data: bytes, path: Path) -> DecodedText:
-    """The text in ``data`` (read from ``path``), or ImportRefused saying why it is not text."""
+def escaped(text: str) -> str:
+    """``text`` with each lone surrogate written as a backslash escape, the rest as it is.
+
+    A byte that was not UTF-8 in a name from the system (Python's surrogate
+    escape, U+DC80 to U+DCFF) becomes ``\\xNN``, the byte itself; any other
+    lone surrogate becomes ``\\uNNNN``.
+    """
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        return text
+    return "".join(_escape_char(char) if "\ud800" <= char <= "\udfff" else char for char in text)
+
+
+def has_lone_surrogates(text: str) -> bool:
+    """Whether ``text`` holds characters no UTF-8 file or SQLite text can hold (see ``escaped``)."""
+    return escaped(text) != text
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def decode_text(data: bytes, path: Path | str) -> DecodedText:
+    """The text in ``data``, or ImportRefused saying why it is not text.
+
+    ``path`` names where the bytes came from in the messages: a file, or "standard input".
+    """
     for bom, codec, name in BOMS:
         if data.startswith(bom):
             try:

@@ -1,7 +1,10 @@
 """Import and export: text files become drafts and notes; drafts and projects leave as files.
 
 Importing is all-or-nothing per file: a file that cannot be read adds
-nothing, and the project is left as it was.
+nothing, and the project is left as it was. An imported draft is titled
+after its file name (bytes that are not UTF-8 shown as ``\\xNN``); a title
+the project already has gets a number, "chapter (2)", since a title must
+find one draft.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from cardwriter.domain.paragraphs import draft_from_text, split_paragraphs
 from cardwriter.errors import ImportRefused, UserError
 from cardwriter.services import project_json
 from cardwriter.services.documents import exchange
+from cardwriter.services.text_decoding import escaped, has_lone_surrogates
 from cardwriter.services.text_files import (
     read_text,
     read_text_file,
@@ -33,27 +37,24 @@ def import_draft(project: Project, path: Path, title: str | None = None) -> Draf
     return _import_draft(project, Path(path), title)[0]
 
 
+def title_from_name(path: Path) -> str:
+    """A draft title for the file at ``path``: its name without the suffix, on one line, printable and storable."""
+    return " ".join(escaped(Path(path).stem).split()) or "Draft"
+
+
 def _import_draft(project: Project, path: Path, title: str | None = None) -> tuple[Draft, str]:
     if exchange.is_document(path):  # .docx, .odt
-        return exchange.import_document(project, path, title)[0], "UTF-8"
+        return exchange.import_document(project, path, title or title_from_name(path))[0], "UTF-8"
     decoded = read_text(path)
-    draft = draft_from_text(title or path.stem, decoded.text)
-    project.add_draft(draft)
+    draft = draft_from_text(title or title_from_name(path), decoded.text)
+    project.add_draft(draft)  # gives the draft a free title: "chapter (2)"
     return draft, decoded.encoding
 
 
 def import_project_json(project: Project, path: Path) -> None:
     """Fill an empty project from a JSON export (``export --format json``)."""
     path = Path(path)
-    text = read_text_file(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    except RecursionError as exc:
-        raise ImportRefused(f"{path} is nested too deeply to be a Cardwriter project export") from exc
-    except ValueError as exc:  # e.g. a number with more digits than Python converts
-        raise ImportRefused(f"{path} is not a usable JSON file ({exc})") from exc
+    data = project_json.parse_project_json(read_text_file(path), str(path))
     project_json.load_project_dict(project, data, str(path))
 
 
@@ -66,11 +67,22 @@ def import_file(project: Project, path: Path) -> str:
     if path.suffix.lower() == ".json":
         import_project_json(project, path)
         return f"imported project export {path}"
+    wanted = title_from_name(path)
+    notes = []
     if exchange.is_document(path):
-        return exchange.describe_import(path, *exchange.import_document(project, path))
-    draft, encoding = _import_draft(project, path)
-    note = "" if encoding == "UTF-8" else f"; read as {encoding}, exports will be UTF-8"
-    return f"imported {path} as draft {draft.title!r} ({len(draft.cards)} cards{note})"
+        draft, skipped = exchange.import_document(project, path, wanted)
+        if skipped:
+            notes.append(f"skipped {skipped}")
+    else:
+        draft, encoding = _import_draft(project, path, wanted)
+        if encoding != "UTF-8":
+            notes.append(f"read as {encoding}, exports will be UTF-8")
+    if has_lone_surrogates(path.stem):
+        notes.append("the file name has bytes that are not UTF-8; the title shows them as \\x escapes")
+    if draft.title != wanted:
+        notes.append(f"the project already has a draft called '{wanted}'")
+    extra = "".join(f"; {note}" for note in notes)
+    return f"imported {path} as draft '{draft.title}' ({len(draft.cards)} cards{extra})"
 
 
 @dataclass
@@ -105,7 +117,7 @@ def add_notes_from_paths(project: Project, paths: list[Path], split: bool = Fals
             files.append(path)
     for path in files:
         try:
-            result.added.extend(notes_from_text(read_text_file(path), str(path), split))
+            result.added.extend(notes_from_text(read_text_file(path), escaped(str(path)), split))
         except ImportRefused as exc:
             result.refused.append(str(exc))
     project.add_notes(result.added)
@@ -145,23 +157,39 @@ class DraftChoiceNeeded(UserError):
         self.titles = titles
 
 
+class AmbiguousDraft(UserError):
+    """More than one draft has the title given (a project from before titles were kept unique)."""
+
+
 def choose_draft(project: Project, title_or_id: str | None) -> str:
-    """Which draft an action means: the one named (by title or id), or the only one there is.
+    """Which draft an action means: the one named (by id or title), or the only one there is.
 
     The one rule for "which draft?", shared by the GUI and the command line;
-    its messages name no command-line flag (the CLI adds its own hint).
+    its messages name no command-line flag (the CLI adds its own hint). An id
+    wins over a title; a title that several drafts have is refused with their
+    ids (``AmbiguousDraft``), never settled by guessing. A title given with
+    bytes that are not UTF-8 also finds the draft whose title shows them escaped.
     """
     drafts = project.drafts()
     if title_or_id is not None:
-        for summary in drafts:
-            if title_or_id in (summary.id, summary.title):
-                return summary.id
-        names = ", ".join(repr(d.title) for d in drafts) or "none"
-        raise UserError(f"{project.path} has no draft called {title_or_id!r} (its drafts: {names})")
+        by_id = [d for d in drafts if d.id == title_or_id]
+        if by_id:
+            return by_id[0].id
+        matching = [d for d in drafts if d.title in (title_or_id, escaped(title_or_id))]
+        if len(matching) == 1:
+            return matching[0].id
+        if matching:
+            which = "; ".join(f"id {d.id} ({d.card_count} cards)" for d in matching)
+            raise AmbiguousDraft(
+                f"{project.path} has {len(matching)} drafts called '{escaped(title_or_id)}' ({which}); "
+                "name the one you mean by its id"
+            )
+        names = ", ".join(f"'{d.title}'" for d in drafts) or "none"
+        raise UserError(f"{project.path} has no draft called '{escaped(title_or_id)}' (its drafts: {names})")
     if not drafts:
         raise UserError(f"{project.path} has no drafts yet; import a file first")
     if len(drafts) > 1:
-        names = ", ".join(repr(d.title) for d in drafts)
+        names = ", ".join(f"'{d.title}'" for d in drafts)
         raise DraftChoiceNeeded(
             f"{project.path} has {len(drafts)} drafts ({names}); say which one", [d.title for d in drafts]
         )

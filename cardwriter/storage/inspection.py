@@ -23,11 +23,13 @@ again.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import tempfile
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +68,25 @@ def inspect(path: Path) -> Inspection:
     when the file (or a temporary copy) cannot be read or written, and
     StillChanging when another process keeps writing to it.
     """
+    with read_only_view(path) as conn:
+        return inspect_connection(conn)
+
+
+@contextlib.contextmanager
+def read_only_view(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that reads the database at ``path`` as SQLite would, and cannot change it.
+
+    The file itself when nothing is pending, else a private copy with its log
+    applied (see the module's notes). Raises as ``inspect`` does.
+    """
     companions = pending_companions(path)
     if not companions:
-        return _inspect_connection(_immutable_connection(path))
+        conn = _immutable_connection(path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
     for _attempt in range(3):
         before = _stamps([path, *companions])
         with tempfile.TemporaryDirectory(prefix="cardwriter-check-") as folder:
@@ -78,29 +96,32 @@ def inspect(path: Path) -> Inspection:
                 shutil.copyfile(companion, f"{copy}{companion.name[len(path.name) :]}")
             if _stamps([path, *companions]) != before:
                 continue
-            return _inspect_connection(sqlite3.connect(str(copy)))
+            conn = sqlite3.connect(str(copy))
+            try:
+                yield conn
+            finally:
+                conn.close()
+            return
     raise StillChanging(str(path))
 
 
 def _immutable_connection(path: Path) -> sqlite3.Connection:
-    uri = "file:" + urllib.parse.quote(os.fspath(path)) + "?mode=ro&immutable=1"
+    uri = "file:" + urllib.parse.quote(os.fsencode(path)) + "?mode=ro&immutable=1"  # bytes: any file name
     return sqlite3.connect(uri, uri=True)
 
 
-def _inspect_connection(conn: sqlite3.Connection) -> Inspection:
+def inspect_connection(conn: sqlite3.Connection) -> Inspection:
+    """What ``inspect`` reports, read through ``conn`` (from ``read_only_view``)."""
     # A damaged file can hold invalid UTF-8 even in names and check reports.
     conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
-    try:
-        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-        rows = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        columns = {
-            str(table): frozenset(row[1] for row in conn.execute("SELECT * FROM pragma_table_info(?)", [table]))
-            for table in tables
-        }
-    finally:
-        conn.close()
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    rows = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    columns = {
+        str(table): frozenset(row[1] for row in conn.execute("SELECT * FROM pragma_table_info(?)", [table]))
+        for table in tables
+    }
     problem = None if rows == ["ok"] else "; ".join(str(row) for row in rows)
     return Inspection(application_id, user_version, problem, columns)
 

@@ -103,6 +103,13 @@ class Project(WritingAids, VoiceRecords):
         try:
             with self.db.atomic():
                 yield
+        except UnicodeEncodeError as exc:  # lone surrogates: a name's bytes that were not UTF-8
+            bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+            shown = ", ".join(f"U+{ord(char):04X}" for char in bad[:3])
+            raise ProjectError(
+                f"cannot save to {self.path}: the text holds characters that are not valid Unicode ({shown}), "
+                "such as bytes of a name that is not UTF-8; nothing was saved"
+            ) from exc
         except sqlite3.IntegrityError:
             raise
         except sqlite3.DatabaseError as exc:
@@ -122,8 +129,14 @@ class Project(WritingAids, VoiceRecords):
         return [DraftSummary(*row) for row in rows]
 
     def add_draft(self, draft: Draft) -> None:
-        """Store a new draft with its cards and their variants."""
+        """Store a new draft with its cards and their variants.
+
+        Titles stay unique, so a title finds one draft: one the project already
+        has gets the first free number, "chapter (2)", and ``draft.title`` is
+        changed to the title stored.
+        """
         with self.transaction():
+            draft.title = self.free_title(draft.title)
             position = self.db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM drafts").fetchone()[0]
             self.db.table("drafts").insert(
                 {
@@ -167,8 +180,22 @@ class Project(WritingAids, VoiceRecords):
     def load_drafts(self) -> list[Draft]:
         return [self.load_draft(summary.id) for summary in self.drafts()]
 
+    def free_title(self, title: str) -> str:
+        """``title`` if no draft has it, else the first of "title (2)", "title (3)" ... that none has."""
+        taken = {row[0] for row in self.db.execute("SELECT title FROM drafts")}
+        number = 2
+        free = title
+        while free in taken:
+            free = f"{title} ({number})"
+            number += 1
+        return free
+
     def rename_draft(self, draft_id: str, title: str) -> None:
+        """Give a draft a new title; a title another draft has is refused (``ProjectError``)."""
         with self.transaction():
+            clash = self.db.execute("SELECT 1 FROM drafts WHERE title = ? AND id != ?", [title, draft_id]).fetchone()
+            if clash is not None:
+                raise ProjectError(f"{self.path} already has a draft called '{title}'; choose another title")
             self.db.table("drafts").update(draft_id, {"title": title})
 
     def delete_draft(self, draft_id: str) -> None:

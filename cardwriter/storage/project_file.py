@@ -4,9 +4,13 @@ A project is one SQLite file in WAL mode with foreign keys on and full
 fsync on commit. Before SQLite opens an existing file read-write we check
 it on a view nothing can change (see ``header.py`` and ``inspection.py``),
 so a damaged, foreign or newer file is refused with its -wal and -shm byte
-for byte as they were. The file is opened with an exclusive lock for as long
-as it is open: a second process (another window, a script) is told the
-project is in use instead of racing the first one's edits.
+for byte as they were. An older file is migrated on a copy in memory first;
+only when that works is the file itself migrated, in one transaction and
+still in its own journal mode, and only then switched to WAL: a migration
+that fails leaves the file byte for byte as it was. The file is opened with
+an exclusive lock for as long as it is open: a second process (another
+window, a script) is told the project is in use instead of racing the first
+one's edits.
 
 A project path may be a symbolic link: SQLite works on the file it points
 to (its -wal sits next to that file), and the link itself is never removed
@@ -25,7 +29,13 @@ import sqlite_utils
 
 from cardwriter.errors import ProjectError
 from cardwriter.storage.header import APPLICATION_ID, HeaderProblem, read_header
-from cardwriter.storage.inspection import StillChanging, inspect, pending_companions
+from cardwriter.storage.inspection import (
+    Inspection,
+    StillChanging,
+    inspect_connection,
+    pending_companions,
+    read_only_view,
+)
 from cardwriter.storage.schema import SCHEMA_VERSION, migrate
 
 SUFFIX = ".cardwriter"
@@ -81,7 +91,7 @@ def open_project_file(path: Path) -> sqlite_utils.Database:
     target = real_path(path)
     _check_before_opening(path, target)
     try:
-        db = _connect(target)
+        db = _connect(target, wal=False)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
             raise ProjectError(
@@ -91,12 +101,21 @@ def open_project_file(path: Path) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{path} is damaged and cannot be opened ({exc}); use a backup copy") from exc
     try:
+        # Still in the file's own journal mode: a migration that fails is rolled back and leaves the
+        # file byte for byte as it was; only a file that is up to date is switched to WAL.
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version < SCHEMA_VERSION:
             migrate(db, version)
     except sqlite3.Error as exc:
         db.close()
-        raise ProjectError(f"cannot update {path} to this version of Cardwriter: {_reason(exc)}") from exc
+        raise ProjectError(
+            f"cannot update {path} to this version of Cardwriter: {_reason(exc)}; the file was left as it was"
+        ) from exc
+    try:
+        _use_wal(db)
+    except sqlite3.Error as exc:
+        db.close()
+        raise ProjectError(f"cannot open {path}: {_reason(exc)}") from exc
     return db
 
 
@@ -170,7 +189,11 @@ def _check_before_opening(path: Path, target: Path) -> None:
 
 def _check_contents(path: Path, target: Path) -> None:
     try:
-        found = inspect(target)
+        with read_only_view(target) as conn:
+            found = inspect_connection(conn)
+            _check_found(path, found)
+            if found.user_version < SCHEMA_VERSION:
+                _try_migration(path, conn, found.user_version)
     except StillChanging as exc:
         raise ProjectError(f"{path} is in use by another Cardwriter window or command; close it there first") from exc
     except sqlite3.DatabaseError as exc:
@@ -181,12 +204,31 @@ def _check_contents(path: Path, target: Path) -> None:
         ) from exc
     except OSError as exc:
         raise ProjectError(f"cannot check {path} before opening it: {_reason(exc)}") from exc
+
+
+def _check_found(path: Path, found: Inspection) -> None:
     check_identity(path, found.application_id, found.user_version)
     if found.problem is not None:
         raise ProjectError(
             f"{path} is damaged and cannot be opened (integrity check failed: {found.problem}); use a backup copy"
         )
     _check_tables(path, found.user_version, found.columns)
+
+
+def _try_migration(path: Path, conn: sqlite3.Connection, version: int) -> None:
+    """Run the migrations on a copy in memory first, so one that would fail refuses the file untouched."""
+    trial = sqlite3.connect(":memory:")
+    try:
+        conn.backup(trial)
+        trial.execute("PRAGMA foreign_keys = ON")
+        migrate(sqlite_utils.Database(trial), version)
+    except sqlite3.Error as exc:
+        raise ProjectError(
+            f"cannot update {path} (project format {version}) to this version of Cardwriter: {_reason(exc)}; "
+            "the file was left as it was"
+        ) from exc
+    finally:
+        trial.close()
 
 
 def check_identity(path: Path, application_id: int, user_version: int) -> None:
@@ -206,14 +248,18 @@ def check_identity(path: Path, application_id: int, user_version: int) -> None:
         )
 
 
-def _connect(target: Path) -> sqlite_utils.Database:
-    """Connect read-write with our pragmas, holding the file exclusively until close."""
+def _connect(target: Path, wal: bool = True) -> sqlite_utils.Database:
+    """Connect read-write with our pragmas, holding the file exclusively until close.
+
+    With ``wal`` False the file keeps the journal mode it has until ``_use_wal``.
+    """
     conn = sqlite3.connect(str(target), timeout=0.5, check_same_thread=False)
     try:
         # Exclusive locking before the first read: no shared-memory index, and
         # the lock is held until close, so another process sees "locked".
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-        conn.execute("PRAGMA journal_mode = WAL")
+        if wal:
+            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("BEGIN EXCLUSIVE")
@@ -222,6 +268,12 @@ def _connect(target: Path) -> sqlite_utils.Database:
         conn.close()
         raise
     return sqlite_utils.Database(conn)
+
+
+def _use_wal(db: sqlite_utils.Database) -> None:
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise sqlite3.OperationalError(f"the file cannot be switched to write-ahead logging (it stays in {mode} mode)")
 
 
 def _reason(exc: BaseException) -> str:

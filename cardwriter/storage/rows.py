@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from cardwriter import json_input
 from cardwriter.domain.model import Card, Note, Provenance, Variant, VariantKind, VariantState
 
 VARIANT_COLUMNS = (
@@ -53,7 +54,7 @@ class TextReader:
 
     def json_list(self, value: Any, where: str) -> tuple[str, ...]:
         try:
-            items = json.loads(self.text(value, where))
+            items = json_input.loads(self.text(value, where))  # nested too deep: a ValueError too
         except ValueError:
             self.repairs.append(f"{where}: an unreadable list, shown as empty")
             return ()

@@ -108,8 +108,6 @@ def test_json_markdown_plot_and_details(run, paragraphs, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("-n", "1"), "-n must be between 2 and 64"),
-        (("--limit", "0"), "--limit must be at least 1"),
         (("--presets", "ours,kobold"), "unknown preset 'kobold'"),
         (("--plot", "chart.svg"), "--plot writes a PNG"),
     ],
@@ -178,3 +176,25 @@ def test_the_real_pipeline_end_to_end(tmp_path):
         assert changed_share(shortest["text"], text) >= MIN_CLOSE_CHANGE, text
     assert plot.read_bytes().startswith(b"\x89PNG")
     assert b"4/4" in result.stderr, "progress bar"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-n", "1"), "argument -n: must be a whole number from 2 to 64, not 1"),
+        (("-n", "65"), "argument -n: must be a whole number from 2 to 64, not 65"),
+        (("--limit", "0"), "argument --limit: must be a whole number from 1 up, not 0"),
+        (("--overgenerate", "0.5"), "argument --overgenerate: must be a number from 1 to 8, not '0.5'"),
+        (("--overgenerate", "nan"), "argument --overgenerate: must be a number from 1 to 8, not 'nan'"),
+        (("--mmr-lambda", "inf"), "argument --mmr-lambda: must be a number from 0 to 1, not 'inf'"),
+        (("--mmr-lambda", "-0.1"), "argument --mmr-lambda: must be a number from 0 to 1, not '-0.1'"),
+        (("--seed", "-1"), "argument --seed: must be a whole number from 0 to 2147483647, not -1"),
+        (("--threads", "100000"), "argument --threads: must be a whole number from 1 to "),
+    ],
+)
+def test_numbers_out_of_range_are_usage_errors(run, paragraphs, capsys, args, message):
+    with pytest.raises(SystemExit) as exc:
+        run("diversity", "--input", paragraphs, *args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -9,6 +9,7 @@ import pytest
 import cardwriter.cli as cli
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.storage.project import Project
+from tests.support import fingerprint
 
 
 @pytest.fixture
@@ -48,3 +49,71 @@ def test_unknown_draft_and_clashing_title_are_messages(run, path):
     assert code == 1 and "already has a draft called 'Chapter two'" in err
     with Project.open(path) as project:
         assert [d.title for d in project.drafts()] == ["Chapter one", "Chapter two"]
+
+
+def test_importing_a_file_twice_gives_numbered_titles_that_each_name_one_draft(run, tmp_path):
+    (tmp_path / "chapter.md").write_text("One.\n\nTwo.\n")
+    project = tmp_path / "new.cardwriter"
+    code, _, err = run("import", tmp_path / "chapter.md", project)
+    assert code == 0 and "as draft 'chapter' (2 cards)" in err
+    for number in (2, 3):
+        code, _, err = run("import", tmp_path / "chapter.md", project)
+        assert code == 0 and f"as draft 'chapter ({number})' (2 cards; the project already has a draft called" in err
+    code, out, _ = run("drafts", "list", project)
+    assert out.splitlines() == [
+        "    1  chapter  (2 cards)",
+        "    2  chapter (2)  (2 cards)",
+        "    3  chapter (3)  (2 cards)",
+    ]
+    code, _, err = run("drafts", "delete", project, "chapter")
+    assert code == 0 and "deleted 'chapter' (2 cards)" in err
+    with Project.open(project) as opened:
+        assert [d.title for d in opened.drafts()] == ["chapter (2)", "chapter (3)"]
+    code, _, err = run("drafts", "rename", project, "chapter (2)", "chapter (3)")
+    assert code == 1 and "already has a draft called 'chapter (3)'; choose another title" in err
+
+
+@pytest.fixture
+def twins(tmp_path):
+    """A project from before titles were unique: two drafts called "chapter"."""
+    path = tmp_path / "old.cardwriter"
+    with Project.create(path) as project:
+        project.add_draft(draft_from_text("chapter", "First.\n"))
+        project.add_draft(draft_from_text("other", "Second.\n\nThird.\n"))
+        project.db.execute("UPDATE drafts SET title = 'chapter'")
+        project.db.conn.commit()
+        ids = [d.id for d in project.drafts()]
+    return path, ids
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("drafts", "delete", "{path}", "chapter"),
+        ("drafts", "rename", "{path}", "chapter", "Prologue"),
+        ("export", "{path}", "--draft", "chapter"),
+    ],
+)
+def test_a_title_two_drafts_share_is_refused_with_their_ids(run, twins, command):
+    path, ids = twins
+    before = fingerprint(path)
+    code, out, err = run(*(part.format(path=path) for part in command))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert f"has 2 drafts called 'chapter' (id {ids[0]} (1 cards); id {ids[1]} (2 cards)); name the one you mean" in err
+    assert fingerprint(path) == before
+    if command[0] == "export":
+        assert err.rstrip().endswith("by its id (--draft ID)")
+
+
+def test_an_id_names_one_of_two_drafts_that_share_a_title(run, twins):
+    path, ids = twins
+    code, out, _ = run("export", path, "--draft", ids[1])
+    assert code == 0 and out == "Second.\n\nThird.\n"
+    code, out, _ = run("drafts", "list", path)
+    assert out.splitlines() == [f"    1  chapter  (1 cards)  id {ids[0]}", f"    2  chapter  (2 cards)  id {ids[1]}"]
+    code, _, err = run("drafts", "rename", path, ids[1], "Second chapter")
+    assert code == 0 and f"renamed '{ids[1]}' to 'Second chapter'" in err
+    code, _, err = run("drafts", "delete", path, "chapter")  # one left of that title now
+    assert code == 0 and "deleted 'chapter' (1 cards)" in err
+    with Project.open(path) as project:
+        assert [(d.id, d.title) for d in project.drafts()] == [(ids[1], "Second chapter")]

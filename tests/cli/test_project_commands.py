@@ -186,8 +186,9 @@ def test_notes_related_to_a_card(tmp_path, run_notes):
 
 def test_notes_search_bad_k_and_missing_project(tmp_path, run_notes):
     _notes_project(tmp_path / "p.cardwriter")
-    code, _, err = run_notes("notes", "search", tmp_path / "p.cardwriter", "x", "-k", "0")
-    assert code == 1 and "-k must be at least 1" in err
+    with pytest.raises(SystemExit) as exc:
+        run_notes("notes", "search", tmp_path / "p.cardwriter", "x", "-k", "0")
+    assert exc.value.code == 2
     code, _, err = run_notes("notes", "search", tmp_path / "nope.cardwriter", "x")
     assert code == 1 and "Traceback" not in err
 
@@ -379,3 +380,18 @@ def test_document_export_refuses_the_project_itself(tmp_path):
         "will not write",
     )
     assert (tmp_path / "p.cardwriter").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "p.cardwriter", "--width", "0"), "argument --width: must be a whole number from 10 to 10000, not 0"),
+        (("notes", "list", "p.cardwriter", "--width", "-5"), "argument --width: must be a whole number from 10"),
+        (("notes", "search", "p.cardwriter", "x", "-k", "0"), "argument -k: must be a whole number from 1 to 1000"),
+        (("notes", "related", "p.cardwriter", "--card", "0"), "argument --card: must be a whole number from 1 up"),
+        (("notes", "related", "p.cardwriter", "--card", "1", "-k", "99999"), "argument -k: must be a whole number"),
+        (("backup", "p.cardwriter", "--keep", "0"), "argument --keep: must be a whole number from 1 to 10000, not 0"),
+    ],
+)
+def test_numbers_out_of_range_are_usage_errors_with_a_message(tmp_path, args, message):
+    failed(cardwriter(*args, cwd=tmp_path), 2, message)

@@ -15,7 +15,8 @@ def test_both_ways_generate_every_token_of_their_budget(preset):
     assert result.plain_tokens == result.batched_tokens == result.batched_cold_tokens == 16
     assert result.prompt_tokens > 100
     # equal token counts: the tokens/s ratio is the ratio of wall times
-    assert result.speedup == pytest.approx(result.plain_seconds / result.batched_seconds, rel=0.02)
+    # (the bench rounds its speedup to three decimals)
+    assert result.speedup == pytest.approx(result.plain_seconds / result.batched_seconds, rel=0.02, abs=1e-3)
     assert result.batched_cold_seconds > 0 and result.peak_rss_mb >= result.peak_rss_mb_batched > 0
     # the decode is a part of the batched run, and alone it writes faster than the whole run does
     assert result.batched_decode_share is not None and 0 < result.batched_decode_share < 1

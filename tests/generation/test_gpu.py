@@ -45,3 +45,9 @@ def test_this_build_is_cpu_only():
     """The test machine's llama-cpp-python has no GPU backend: "auto" must mean 0 layers here."""
     assert supports_gpu_offload() is False
     assert layers_to_offload("auto") == 0
+
+
+def test_more_layers_than_any_model_has_is_refused():
+    assert parse_gpu_layers("10000") == 10000
+    with pytest.raises(UserError, match="from 0 up to 10000 .*not '100000'"):
+        parse_gpu_layers("100000")

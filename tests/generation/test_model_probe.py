@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from cardwriter.errors import UserError
 from cardwriter.generation import model_probe
 from cardwriter.generation.gguf_header import NotGGUF
 from cardwriter.generation.model_probe import ModelError, cache_path, probe_model, run_probe
 
-from .hostile_models import aborting_gguf, tensorless_gguf
+from .hostile_models import aborting_gguf, tensorless_gguf, tiny_llama_gguf
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -143,3 +144,55 @@ def test_the_cli_refuses_the_aborting_model_with_a_message(tmp_path):
         assert f"llama.cpp crashed while loading {bad} (SIGABRT" in done.stderr
         assert "Traceback" not in done.stderr
     assert cached_verdicts()[0]["ok"] is False
+
+
+# -- a first decode, and settings llama.cpp asserts on -----------------------------
+
+NAN = float("nan")
+
+
+def test_a_sound_model_passes_the_decode(tmp_path):
+    assert run_probe(tiny_llama_gguf(tmp_path / "tiny.gguf")) == model_probe.Verdict(True)
+
+
+def test_a_model_that_loads_and_aborts_at_the_first_decode_is_refused(tmp_path):
+    model = tiny_llama_gguf(tmp_path / "nan-eps.gguf", layer_norm_rms_eps=NAN)
+    verdict = run_probe(model)  # the child alone: the header check in this process is not asked
+    assert not verdict.ok and verdict.cacheable
+    assert f"llama.cpp crashed on the first test decode with {model} (SIGABRT" in verdict.message
+    assert "GGML_ASSERT(eps >= 0.0f)" in verdict.message
+
+
+def test_a_model_that_decodes_to_nan_is_refused(tmp_path):
+    model = tiny_llama_gguf(tmp_path / "nan-rope.gguf", rope_freq_base=NAN)
+    verdict = run_probe(model)
+    assert not verdict.ok and verdict.cacheable
+    assert f"model file {model} computes no numbers (NaN)" in verdict.message
+
+
+def test_a_nan_epsilon_is_refused_before_any_child(tmp_path, monkeypatch):
+    model = tiny_llama_gguf(tmp_path / "nan-eps.gguf", layer_norm_rms_eps=NAN)
+    monkeypatch.setattr(model_probe.subprocess, "run", no_child)
+    with pytest.raises(UserError, match=r"sets llama\.attention\.layer_norm_rms_epsilon to nan"):
+        probe_model(model)
+
+
+def test_a_header_damaged_with_its_time_kept_is_probed_again(tmp_path, monkeypatch):
+    model = tiny_llama_gguf(tmp_path / "tiny.gguf")
+    probe_model(model)
+    stat = model.stat()
+    data = model.read_bytes()
+    model.write_bytes(data.replace(b"tiny test model", b"tiny test modeL"))  # same size
+    os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    children = []
+    monkeypatch.setattr(model_probe, "run_probe", lambda path, **kw: children.append(path) or model_probe.Verdict(True))
+    probe_model(model)
+    assert children == [model.resolve()]
+
+
+def test_the_cli_refuses_a_model_that_would_abort_at_decode(tmp_path):
+    model = tiny_llama_gguf(tmp_path / "nan-eps.gguf", layer_norm_rms_eps=NAN)
+    done = run_cli("variants", "--raw", "-n", "1", "--max-tokens", "4", "--model", str(model), "a b ab")
+    assert done.returncode == 1, done.stderr
+    assert "sets llama.attention.layer_norm_rms_epsilon to nan" in done.stderr
+    assert "Traceback" not in done.stderr

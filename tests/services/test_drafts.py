@@ -73,3 +73,29 @@ def test_headings_are_the_cards_starting_with_hashes():
     found = drafts.headings(cards)
     assert [(h.level, h.title) for h in found] == [(1, "Part One"), (2, "The Lamp"), (3, "")]
     assert found[0].card_id == cards[0].id
+
+
+def test_the_guis_rename_by_id_keeps_titles_unique_even_among_old_twins(path):
+    """The navigator renames by id through this service: same uniqueness as the command line."""
+    with Project.open(path) as project:
+        project.db.execute("UPDATE drafts SET title = 'Chapter'")  # a project from before titles were unique
+        project.db.conn.commit()
+        first, second = (d.id for d in project.drafts())
+        with pytest.raises(UserError, match=f"2 drafts called 'Chapter' \\(id {first} .*id {second} .*by its id"):
+            drafts.rename_draft(project, "Chapter", "Prologue")
+        with pytest.raises(UserError, match="already has a draft called 'Chapter'"):
+            drafts.rename_draft(project, second, "  Chapter ")  # the other twin has it
+        assert drafts.rename_draft(project, second, "Coda").title == "Coda"
+        assert drafts.rename_draft(project, second, " Coda ").title == "Coda"  # its own title: no clash
+        with pytest.raises(UserError, match="already has a draft called 'Coda'"):
+            drafts.rename_draft(project, first, "Coda")
+        assert [d.title for d in project.drafts()] == ["Chapter", "Coda"]
+
+
+def test_a_title_with_bytes_that_are_not_utf8_is_refused_and_changes_nothing(path):
+    with Project.open(path) as project:
+        with pytest.raises(UserError, match=r"the title '\\xe9t\\xe9' has bytes that are not UTF-8"):
+            drafts.rename_draft(project, "Chapter one", "\udce9t\udce9")  # what Python makes of Latin-1 argv
+        with pytest.raises(UserError, match="not UTF-8"):
+            drafts.add_draft(project, "caf\udce9")
+        assert [d.title for d in drafts.list_drafts(project)] == ["Chapter one", "Chapter two"]

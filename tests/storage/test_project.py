@@ -113,3 +113,29 @@ def test_a_large_draft_round_trips(tmp_path):
     with Project.open(path) as project:
         draft = project.load_draft(project.drafts()[0].id)
         assert len(draft.cards) == 5000 and draft.text() == text
+
+
+def test_a_new_draft_whose_title_is_taken_gets_the_next_free_number(project):
+    for expected in ("Novel (2)", "Novel (3)"):
+        draft = draft_from_text("Novel", "Again.\n")
+        project.add_draft(draft)
+        assert draft.title == expected
+    assert [d.title for d in project.drafts()] == ["Novel", "Novel (2)", "Novel (3)"]
+
+
+def test_renaming_to_a_title_another_draft_has_is_refused_here_too(project):
+    other = draft_from_text("Sequel", "More.\n")
+    project.add_draft(other)
+    with pytest.raises(ProjectError, match="already has a draft called 'Novel'"):
+        project.rename_draft(other.id, "Novel")
+    project.rename_draft(other.id, "Sequel")  # its own title
+    assert [d.title for d in project.drafts()] == ["Novel", "Sequel"]
+
+
+def test_text_that_sqlite_cannot_hold_is_refused_with_a_message_and_saves_nothing(project):
+    """Lone surrogates (a file name's bytes that were not UTF-8) would otherwise be a UnicodeEncodeError."""
+    with pytest.raises(ProjectError, match=r"not valid Unicode \(U\+DCE9\).*nothing was saved"):
+        project.add_notes([Note(text="kept?", source="caf\udce9.md")])
+    with pytest.raises(ProjectError, match="not valid Unicode"):
+        project.add_draft(draft_from_text("caf\udce9", "Lost.\n"))
+    assert project.notes() == [] and [d.title for d in project.drafts()] == ["Novel"]

@@ -25,6 +25,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -47,6 +48,7 @@ from cardwriter.generation.llama.scoring import ScoringContext, likelihood_texts
 from cardwriter.generation.model_files import check_model_file, packaged_model, resolve_model
 from cardwriter.generation.presets import SamplerPreset, get_preset
 from cardwriter.generation.protocol import EarlyStop, Event, GenerationRequest
+from cardwriter.generation.setting_ranges import THREADS, cpu_cores
 
 _RISKY = re.compile(r"\s*[A-Z0-9]")  # a token that could start a name or a number
 _PRONOUN_I = re.compile(r"\s*I(?:'\w*)?\s*$")
@@ -71,6 +73,13 @@ _FIXED_WORDS = (
 
 # llama.cpp's flash-attention setting: None lets llama.cpp decide (LLAMA_FLASH_ATTN_TYPE_AUTO)
 _FLASH_ATTN = {None: -1, False: 0, True: 1}
+
+
+def _probe(path: os.PathLike[str]) -> None:
+    """``model_probe.probe_model`` (imported late: model_probe imports this package's model parameters)."""
+    from cardwriter.generation.model_probe import probe_model
+
+    probe_model(Path(path))
 
 
 class LlamaEngine:
@@ -107,12 +116,16 @@ class LlamaEngine:
         fast_weights: bool = True,
         verbose: bool = False,
     ) -> None:
+        # llama.cpp crashes or hangs on a thread count far above the cores there are
+        n_threads = THREADS.check(n_threads, "CPU threads") if n_threads is not None else min(cpu_cores(), 8)
+        if n_threads_batch is not None:
+            THREADS.check(n_threads_batch, "CPU threads for prompts")
         self.path = resolve_model(model)
         header = check_model_file(self.path)  # magic bytes, header, memory: before llama.cpp sees the file
         template_source = header.get_str("tokenizer.chat_template")
         self.template = ChatTemplate(template_source, str(self.path)) if template_source else None
         self.model_name = self.path.stem
-        self.n_threads = n_threads or min(os.cpu_count() or 2, 8)
+        self.n_threads = n_threads
         self.n_threads_batch = n_threads_batch or self.n_threads
         self.kv_unified = kv_unified
         self.flash_attn = flash_attn
@@ -122,13 +135,18 @@ class LlamaEngine:
         self._lib = lib = Backend.ensure(verbose)
         params = default_model_params(lib)  # without llama.cpp's crashing AMX buffers
         params.n_gpu_layers = gpu_layers  # -1: all; a CPU build offloads none whatever it is asked
+        # every file loaded here was loaded (and decoded with) in a child process first, where
+        # an abort is a message: the copy by weights_copy (recorded beside it), others by model_probe
         self.weights = self.path
         if fast_weights and gpu_layers == 0 and self.path == packaged_model():
             self.weights = weights_copy.q8_0_copy(self.path, lib)
+        if self.weights == self.path:
+            _probe(self.path)
         self._model = lib.llama_model_load_from_file(str(self.weights).encode(), params)
         if not self._model and self.weights != self.path:  # a damaged copy: drop it, use the original
             weights_copy.discard(self.weights)
             self.weights = self.path
+            _probe(self.path)
             self._model = lib.llama_model_load_from_file(str(self.path).encode(), params)
         if not self._model:
             raise UserError(
