@@ -41,6 +41,11 @@ METADATA_DISTRIBUTIONS = (
     "PySide6-Essentials",
 )
 
+# Packages whose own data files (not code) their code opens at run time: each package's non-Python files
+# go in whole. Found by running the frozen app (packaging/smoke.sh), not by guessing: transformers 5.x
+# imports kernels (Hugging Face's hub kernels), which reads kernels/_internals/python_depends.json on import.
+RUNTIME_DATA_PACKAGES = ("kernels",)
+
 # Imported only by name at run time (by a string in a model's config), so PyInstaller cannot see them.
 HIDDEN_IMPORT_PACKAGES = (
     "cardwriter",
@@ -94,6 +99,13 @@ _TORCH_TOOLS_KEPT = ("torch_shm_manager",)  # `import torch` fails without it
 _UNNEEDED_LIBRARIES = ("libtorchbind_test", "libaoti_custom_ops", "libbackend_with_compiler", "libjitbackend_test")
 _GPU_RUNTIMES = ("libcudart", "libcuda.", "libcublas", "libnvrtc", "libcudnn", "libamdhip", "libhiprtc", "librocm")
 
+# Shared libraries whose symbol tables (.symtab, .strtab: names for debuggers and profilers, never
+# read when the library is loaded, which uses .dynsym) build.sh strips after PyInstaller, by glob in
+# the app's _internal/ folder: 89 MB of libtorch_cpu.so's 434 MB, 17 MB of libpython's 23 MB, 9 MB of
+# libtorch_python.so. Only these: other libraries carry little, and the ones auditwheel patched
+# (numpy.libs, scipy.libs) are best left as their wheels made them.
+STRIPPED_LIBRARIES = ("torch/lib/libtorch_cpu.so", "torch/lib/libtorch_python.so", "libpython3*.so*")
+
 # Files of the data distributions that PyInstaller collects otherwise (code) or never needs.
 _SKIPPED_SUFFIXES = (".py", ".pyc", ".pyi")
 
@@ -130,3 +142,10 @@ def is_unneeded(dest: str) -> bool:
 def bundled_data() -> list[tuple[str, str]]:
     """Every data pair of ``DATA_DISTRIBUTIONS``."""
     return [pair for name in DATA_DISTRIBUTIONS for pair in data_files(name)]
+
+
+def libraries_to_strip(internal: str | Path) -> list[Path]:
+    """The files of ``STRIPPED_LIBRARIES`` in a built app's ``_internal`` folder (links left out)."""
+    folder = Path(internal)
+    found = {path for pattern in STRIPPED_LIBRARIES for path in folder.glob(pattern)}
+    return sorted(path for path in found if path.is_file() and not path.is_symlink())

@@ -7,11 +7,16 @@
 #      libraries it depends on), checks the files it put in place, and removes it at the end.
 # tar: unpacks dist/cardwriter-*.tar.gz into a fresh temporary folder.
 # Then, with an empty environment (env -i: no virtualenv, a minimal PATH, HOME in a temporary
-# folder) and no network (unshare -n, where it works), it runs `cardwriter --version` and
-# `cardwriter variants -n 2`, and opens a project from the command line in the window under
-# Xvfb at 1366x768: it measures the time until the window (titled with the project's file
-# name) is on screen, and saves a screenshot to dist/smoke-screenshot-MODE.png.
-# Needs: xvfb-run, xdotool, ImageMagick's import (apt-get install xvfb xdotool imagemagick).
+# folder) and no network (unshare -n, where it works), it runs `cardwriter --version`, an import
+# check of the embedding and generation paths inside the frozen app (`cardwriter -c CODE`: every
+# library they import, one embedding, the packaged model's tokenizer), `cardwriter notes search`
+# (the embedder on a project's notes) and `cardwriter variants -n 2`, and opens a project from the
+# command line in the window under Xvfb at 1366x768: it measures the time until the window (titled
+# with the project's file name) is on screen, and saves a screenshot to
+# dist/smoke-screenshot-MODE.png. Any traceback in any output fails it, as does a failed step.
+# Each step prints the seconds it took; the report goes to dist/smoke-MODE.txt.
+# Needs: xvfb-run, xdotool, ImageMagick's import (apt-get install xvfb xdotool imagemagick),
+# and Qt's xcb libraries (libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0).
 set -euo pipefail
 
 MODE=${1:-deb}
@@ -23,6 +28,8 @@ SHOT="$ROOT/dist/smoke-screenshot-$MODE.png"
 
 say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 fail() { say "FAILED: $*"; exit 1; }
+step_start=$(date +%s.%N)
+took() { say "$1 took $(printf '%.1f' "$(echo "$(date +%s.%N) - $step_start" | bc)") s"; step_start=$(date +%s.%N); }
 
 cleanup() {
     if [[ $MODE == deb ]] && dpkg -s cardwriter >/dev/null 2>&1; then
@@ -32,8 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in xvfb-run xdotool import; do
-    command -v "$tool" >/dev/null || fail "$tool is missing: apt-get install -y xvfb xdotool imagemagick"
+for tool in xvfb-run xdotool import bc; do
+    command -v "$tool" >/dev/null || fail "$tool is missing: apt-get install -y xvfb xdotool imagemagick bc"
 done
 
 case $MODE in
@@ -70,22 +77,69 @@ clean() {
     env -i PATH=/usr/bin:/bin HOME="$WORK/home" LANG=C.UTF-8 XDG_RUNTIME_DIR="$WORK/home" "$@"
 }
 
+# run NAME COMMAND...: run a step of the test in the clean environment, its stdout and stderr
+# kept in $WORK/NAME.out and .err (scanned for tracebacks at the end); fail if it fails.
+run() {
+    local name=$1
+    shift
+    clean "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || {
+        cat "$WORK/$name.out" "$WORK/$name.err" | tee -a "$REPORT"
+        fail "$name failed"
+    }
+    tee -a "$REPORT" <"$WORK/$name.out"
+}
+
+took "installing the package ($MODE)"
+
 say "--- cardwriter --version"
-clean "${OFFLINE[@]}" "$BIN" --version | tee -a "$REPORT"
+run version "${OFFLINE[@]}" "$BIN" --version
+grep -q '^cardwriter [0-9]' "$WORK/version.out" || fail "--version printed no version"
+took "--version"
 
-say "--- cardwriter variants -n 2 (${OFFLINE[*]:-network not cut})"
-start=$(date +%s.%N)
-clean "${OFFLINE[@]}" "$BIN" variants -n 2 --seed 7 \
-    "The old keeper climbed the stairs of the lighthouse every evening, counting the steps out loud." \
-    >"$WORK/variants.txt" 2>"$WORK/variants.err" || { cat "$WORK/variants.err"; fail "variants failed"; }
-cat "$WORK/variants.txt" | tee -a "$REPORT"
-say "variants took $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
-[[ $(grep -c . "$WORK/variants.txt") -ge 2 ]] || fail "fewer than 2 variants came back"
+say "--- imports of the embedding and generation paths, inside the frozen app"
+run imports "${OFFLINE[@]}" "$BIN" -c '
+import importlib
 
-say "--- the window, under Xvfb at 1366x768"
+modules = [
+    "cardwriter.embedding.embedder", "cardwriter.generation.llama.backend", "cardwriter.generation.llama.blend",
+    "cardwriter.generation.model_probe", "cardwriter.gui", "numpy", "torch", "tokenizers", "safetensors",
+    "transformers", "transformers.models.bert", "sentence_transformers", "llama_cpp", "llama_cpp._ggml",
+]
+for name in modules:
+    importlib.import_module(name)
+print("imported:", " ".join(modules))
+libraries = ("torch", "transformers", "sentence_transformers", "tokenizers", "llama_cpp")
+print("versions:", ", ".join(f"{name} {importlib.import_module(name).__version__}" for name in libraries))
+
+from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+vectors = SentenceTransformerEmbedder().encode(["The lamp turned all night."])
+assert vectors.shape == (1, 384), vectors.shape
+print("embedding:", vectors.shape[1], "dimensions")
+
+import llama_cpp
+from cardwriter.generation.model_files import packaged_model
+model = llama_cpp.Llama(model_path=str(packaged_model()), n_ctx=256, vocab_only=True, verbose=False)
+print("packaged model:", packaged_model().name, len(model.tokenize(b"The lamp turned all night.")), "tokens")
+'
+took "imports"
+
+say "--- cardwriter notes search (the embedder on a project's notes)"
 PROJECT="$WORK/home/smoke.cardwriter"
 printf 'The old keeper climbed the stairs.\n\nThe lamp turned all night.\n' >"$WORK/draft.md"
-clean "$BIN" import "$WORK/draft.md" "$PROJECT" >/dev/null
+run import "$BIN" import "$WORK/draft.md" "$PROJECT"
+printf 'Storms at sea sink ships on the rocks.\n\nBread rises best in a warm kitchen.\n' >"$WORK/notes.md"
+run notes-add "${OFFLINE[@]}" "$BIN" notes add --split "$PROJECT" "$WORK/notes.md"
+run notes-search "${OFFLINE[@]}" "$BIN" notes search -k 1 "$PROJECT" "a shipwreck in a gale"
+grep -q 'Storms at sea' "$WORK/notes-search.out" || fail "notes search did not rank the storm note first"
+took "notes search"
+
+say "--- cardwriter variants -n 2 (${OFFLINE[*]:-network not cut})"
+run variants "${OFFLINE[@]}" "$BIN" variants -n 2 --seed 7 \
+    "The old keeper climbed the stairs of the lighthouse every evening, counting the steps out loud."
+[[ $(grep -c . "$WORK/variants.out") -ge 2 ]] || fail "fewer than 2 variants came back"
+took "variants"
+
+say "--- the window, under Xvfb at 1366x768"
 cat >"$WORK/window.sh" <<EOF
 set -u
 start=\$(date +%s.%N)
@@ -108,4 +162,13 @@ EOF
 clean "${OFFLINE[@]}" xvfb-run -a -s "-screen 0 1366x768x24" bash "$WORK/window.sh" | tee -a "$REPORT"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "the window did not open"
 say "screenshot: $SHOT"
+took "the window"
+
+# The app may print a traceback and still exit 0 (a background thread, a caught-and-logged error).
+if grep -l -E 'Traceback \(most recent call last\)|internal error' "$WORK"/*.out "$WORK"/*.err "$WORK"/window.log; then
+    grep -h -B2 -A20 -E 'Traceback \(most recent call last\)|internal error' "$WORK"/*.out "$WORK"/*.err "$WORK"/window.log |
+        tee -a "$REPORT"
+    fail "a traceback in the output above"
+fi
+say "no traceback in any output"
 say "smoke test ($MODE) passed"

@@ -20,6 +20,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 import cardwriter
 from cardwriter.embedding.embedder import MODEL_PACKAGE, find_model_dir
@@ -80,7 +82,7 @@ def test_metainfo_names_the_desktop_entry_version_and_licence():
     assert root.find("releases/release").get("version") == cardwriter.__version__
 
 
-@pytest.mark.parametrize("script", ["build.sh", "smoke.sh"])
+@pytest.mark.parametrize("script", ["build.sh", "smoke.sh", "lock.sh"])
 def test_scripts_parse(script):
     result = subprocess.run(["bash", "-n", str(PACKAGING / script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -164,3 +166,109 @@ def test_launcher_hands_everything_else_to_the_command_line(monkeypatch, capsys)
         launcher.main()
     assert exit_info.value.code == 0
     assert capsys.readouterr().out == f"cardwriter {cardwriter.__version__}\n"
+
+
+LOCK = PACKAGING / "constraints.txt"
+SKIPPED_EXTRAS = {"test"}  # the test tools are not part of what runs
+
+
+def runtime_requirements() -> dict[str, Requirement]:
+    """Every distribution cardwriter needs to run, walked recursively through installed metadata.
+
+    Starts from cardwriter's own requirements with every extra but ``test``, follows each
+    requirement (with the extras it names) into the installed distribution's requirements, and
+    keeps those whose markers hold here. ``{canonical name: the first requirement met for it}``.
+    """
+    found: dict[str, Requirement] = {}
+    extras = set(metadata.distribution("cardwriter").metadata.get_all("Provides-Extra") or []) - SKIPPED_EXTRAS
+    todo: list[tuple[str, set[str]]] = [("cardwriter", {"", *extras})]
+    seen: set[tuple[str, str]] = set()
+    while todo:
+        name, wanted = todo.pop()
+        for extra in wanted:
+            if (name, extra) in seen:
+                continue
+            seen.add((name, extra))
+            try:
+                requires = metadata.distribution(name).requires or []
+            except metadata.PackageNotFoundError:
+                continue  # not installed here: it is checked as pinned, its own requirements cannot be walked
+            for line in requires:
+                requirement = Requirement(line)
+                if requirement.marker is not None and not requirement.marker.evaluate({"extra": extra}):
+                    continue
+                key = canonicalize_name(requirement.name)
+                if key != "cardwriter":
+                    found.setdefault(key, requirement)
+                todo.append((requirement.name, {"", *requirement.extras}))
+    return found
+
+
+def test_lock_holds_only_exact_pins_once_each(tmp_path):
+    check_lock = load_module("check_lock")
+    pins = check_lock.read_lock(LOCK)
+    lines = [line for line in LOCK.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(pins) == len(lines), "a package is pinned twice"
+    assert all("==" in line and not line.startswith("-e") for line in lines)
+    assert "cardwriter" not in pins  # installed from this tree, never from the lock
+    loose = tmp_path / "constraints.txt"
+    loose.write_text("torch>=2.13\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not an exact pin"):
+        check_lock.read_lock(loose)
+
+
+def test_lock_pins_every_runtime_dependency_to_a_version_it_allows():
+    pins = load_module("check_lock").read_lock(LOCK)
+    requirements = runtime_requirements()
+    for must in ("torch", "transformers", "sentence-transformers", "tokenizers", "llama-cpp-python"):
+        assert must in requirements, must  # the walk reaches the libraries the bundle is made of
+    missing = sorted(name for name in requirements if name not in pins)
+    assert not missing, f"not pinned in packaging/constraints.txt: {missing} (run packaging/lock.sh)"
+    outside = {
+        name: (pins[name], str(req.specifier))
+        for name, req in requirements.items()
+        if not req.specifier.contains(pins[name], prereleases=True)
+    }
+    assert not outside, f"pinned to versions their requirements refuse: {outside}"
+
+
+def test_lock_keeps_the_cpu_build_of_torch_and_pins_the_build_tools():
+    pins = load_module("check_lock").read_lock(LOCK)
+    assert pins["torch"] == "2.13.0+cpu"  # a bare 2.13.0 resolves to the multi-GB CUDA build on Linux
+    for tool in ("pyinstaller", "pyinstaller-hooks-contrib", "altgraph"):
+        assert tool in pins, tool
+
+
+def test_check_lock_reports_versions_that_differ_and_packages_left_out(tmp_path):
+    check_lock = load_module("check_lock")
+    lock = tmp_path / "constraints.txt"
+    lock.write_text("# a comment\nPyYAML==0.0.1\n", encoding="utf-8")
+    problems = check_lock.differences(check_lock.read_lock(lock))
+    assert any(p.startswith("pyyaml==") and p.endswith("the lock pins 0.0.1") for p in problems)
+    assert any("torch==" in p and "not in the lock" in p for p in problems)
+    assert not any(p.startswith(("cardwriter==", "pip==")) for p in problems)
+
+
+def test_packages_whose_data_the_bundle_carries_are_installed_and_have_data():
+    bundle = load_module("bundle_contents")
+    assert "kernels" in bundle.RUNTIME_DATA_PACKAGES  # transformers imports it; it reads python_depends.json
+    for package in bundle.RUNTIME_DATA_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        assert spec is not None and spec.submodule_search_locations, package
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        assert any(not f.name.endswith((".py", ".pyc")) for f in folder.rglob("*") if f.is_file()), package
+
+
+def test_build_strips_only_the_listed_libraries_and_not_their_links(tmp_path):
+    bundle = load_module("bundle_contents")
+    for name in (
+        "torch/lib/libtorch_cpu.so",
+        "torch/lib/libtorch_python.so",
+        "libpython3.11.so.1.0",
+        "numpy.libs/x.so",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"\x7fELF")
+    (tmp_path / "libpython3.11.so").symlink_to("libpython3.11.so.1.0")
+    stripped = [path.relative_to(tmp_path).as_posix() for path in bundle.libraries_to_strip(tmp_path)]
+    assert stripped == ["libpython3.11.so.1.0", "torch/lib/libtorch_cpu.so", "torch/lib/libtorch_python.so"]
