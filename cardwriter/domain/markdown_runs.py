@@ -21,13 +21,21 @@ keeps the formatting.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.DOTALL)
+_HEADING_OPEN = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BACKTICKS = re.compile(r"`+")
+_LINE_BREAK_TO_SPACE = str.maketrans("\r\n", "  ")
+_SPACES_OR_NOT = re.compile(r"\s+|\S+")
+# What may mean something in inline Markdown: an escape (a backslash before ASCII punctuation),
+# a run of backticks, a run of "*" or of "_".
+_MARKUP = re.compile(r"\\[!-/:-@\[-`{-~]|`+|\*+|_+")
 _ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -58,16 +66,29 @@ def block_from_markdown(card_text: str) -> Block:
     text = card_text.replace("\r\n", "\n").replace("\r", "\n")
     if _FENCE.match(text):
         return Block((Run(text),) if text else ())
-    heading = _HEADING.match(text) if "\n" not in text else None
+    heading = _HEADING_OPEN.match(text) if "\n" not in text else None
     if heading:
-        return Block(parse_inline(heading.group(2) or ""), heading=len(heading.group(1)))
+        return Block(parse_inline(_heading_content(text[heading.end() :])), heading=len(heading.group(1)))
     return Block(parse_inline(text))
+
+
+def _heading_content(rest: str) -> str:
+    """A heading's text after its ``#`` marks: outer spaces and tabs and a closing ``#`` sequence left out.
+
+    Done with string operations, not one regular expression, so a long
+    heading (or one of a million spaces) takes linear time.
+    """
+    content = rest.strip(" \t")
+    before = content.rstrip("#")
+    if before != content and before[-1:] in (" ", "\t"):  # "Title ##": the closing sequence is not text
+        return before.rstrip(" \t")
+    return content
 
 
 # -- inline emphasis ------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Delimiter:
     """A run of ``*`` or ``_`` that may open or close emphasis (CommonMark's delimiter run)."""
 
@@ -76,8 +97,10 @@ class _Delimiter:
     original: int
     can_open: bool
     can_close: bool
-    opens: list  # strong? for each match this run opens, innermost first
-    closes: list  # strong? for each match this run closes, innermost first
+    # Strong? for each match this run opens or closes, innermost first. Tuples, mostly the shared empty
+    # one: a long paragraph has hundreds of thousands of delimiters, and fewer objects are less to collect.
+    opens: tuple[bool, ...] = ()
+    closes: tuple[bool, ...] = ()
     active: bool = True
 
 
@@ -90,96 +113,138 @@ def _is_punct(ch: str) -> bool:
 
 
 def _delimiter(char: str, count: int, before: str, after: str) -> _Delimiter:
+    can_open, can_close = _can_open_close(char, before, after)
+    return _Delimiter(char, count, count, can_open, can_close)
+
+
+@functools.lru_cache(maxsize=4096)
+def _can_open_close(char: str, before: str, after: str) -> tuple[bool, bool]:
+    """Whether a run of ``char`` between ``before`` and ``after`` (one character each, or "") may open, close."""
     left = not _is_space(after) and (not _is_punct(after) or _is_space(before) or _is_punct(before))
     right = not _is_space(before) and (not _is_punct(before) or _is_space(after) or _is_punct(after))
     if char == "*":
-        can_open, can_close = left, right
-    else:  # "_" never opens or closes inside a word
-        can_open = left and (not right or _is_punct(before))
-        can_close = right and (not left or _is_punct(after))
-    return _Delimiter(char, count, count, can_open, can_close, [], [])
+        return left, right
+    # "_" never opens or closes inside a word
+    return left and (not right or _is_punct(before)), right and (not left or _is_punct(after))
+
+
+class _BacktickRuns:
+    """Where each run of backticks of a given length starts, to find a code span's closing run quickly."""
+
+    def __init__(self, text: str) -> None:
+        self._starts: dict[int, list[int]] = {}
+        for match in _BACKTICKS.finditer(text):
+            self._starts.setdefault(match.end() - match.start(), []).append(match.start())
+
+    def closing(self, ticks: int, after: int) -> int:
+        """The start of the first run of exactly ``ticks`` backticks at or after ``after``, or -1."""
+        starts = self._starts.get(ticks, [])
+        at = bisect.bisect_left(starts, after)
+        return starts[at] if at < len(starts) else -1
 
 
 def _tokens(text: str) -> list:
-    """Literal strings and delimiter runs, with escapes resolved and code spans kept as they are."""
+    """Literal strings and delimiter runs, with escapes resolved and code spans kept as they are.
+
+    Linear in the text: the loop visits only what may mean something
+    (escapes, backticks, ``*`` and ``_`` runs), and a code span's closing
+    backticks are looked up, not searched for again from every opening run.
+    """
     tokens: list = []
     literal: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\" and i + 1 < n and text[i + 1] in _ESCAPABLE:
-            literal.append(text[i + 1])
-            i += 2
-        elif ch == "`":
-            ticks = len(text[i:]) - len(text[i:].lstrip("`"))
-            end = text.find("`" * ticks, i + ticks)
-            while end != -1 and text[end + ticks : end + ticks + 1] == "`":  # a longer run does not close it
-                end = text.find("`" * ticks, end + ticks + 1)
-            stop = i + ticks if end == -1 else end + ticks
-            literal.append(text[i:stop])
-            i = stop
-        elif ch in "*_":
-            j = i
-            while j < n and text[j] == ch:
-                j += 1
+    backticks: _BacktickRuns | None = None
+    n = len(text)
+    at = 0
+    found = _MARKUP.search(text)
+    while found:
+        start, stop = found.span()
+        if start > at:
+            literal.append(text[at:start])
+        first = text[start]
+        if first == "\\":
+            literal.append(text[start + 1])
+        elif first == "`":
+            ticks = stop - start
+            if backticks is None:
+                backticks = _BacktickRuns(text)
+            end = backticks.closing(ticks, stop)  # a longer or shorter run does not close it
+            if end != -1:
+                stop = end + ticks
+            literal.append(text[start:stop])
+        else:
             if literal:
                 tokens.append("".join(literal))
                 literal = []
-            tokens.append(_delimiter(ch, j - i, text[i - 1] if i else "", text[j] if j < n else ""))
-            i = j
-        else:
-            literal.append(ch)
-            i += 1
+            tokens.append(
+                _delimiter(first, stop - start, text[start - 1] if start else "", text[stop] if stop < n else "")
+            )
+        at = stop
+        found = _MARKUP.search(text, at)
+    if at < n:
+        literal.append(text[at:])
     if literal:
         tokens.append("".join(literal))
     return tokens
 
 
 def _match_emphasis(tokens: list) -> None:
-    """CommonMark's "process emphasis": pair closers with the nearest fitting opener before them."""
+    """CommonMark's "process emphasis": pair closers with the nearest fitting opener before them.
+
+    Linear time, as in CommonMark's reference: the delimiters that can
+    still open are kept on a stack (a match drops those above its opener,
+    which can no longer pair across it), and a closer that found no opener
+    records how far down it looked, so the next closer of its kind (same
+    character, same ability to open, same length modulo 3) stops there.
+    """
     delims = [t for t in tokens if isinstance(t, _Delimiter)]
+    openers: list[int] = []  # indexes into delims of active delimiters that can open and have count left
+    bottom: dict[tuple[str, bool, int], int] = {}  # closer kind -> index at or below which no opener fits
     for c, closer in enumerate(delims):
+        key = (closer.char, closer.can_open, closer.original % 3)
         while closer.can_close and closer.count:
-            opener_at = None
-            for o in range(c - 1, -1, -1):
-                opener = delims[o]
-                if not (opener.active and opener.can_open and opener.count and opener.char == closer.char):
-                    continue
-                both = opener.can_close or closer.can_open
-                if (
-                    both
+            floor = bottom.get(key, -1)
+            at = len(openers) - 1
+            while at >= 0 and openers[at] > floor:
+                opener = delims[openers[at]]
+                if opener.char == closer.char and not (
+                    (opener.can_close or closer.can_open)
                     and (opener.original + closer.original) % 3 == 0
                     and (opener.original % 3 or closer.original % 3)
-                ):
-                    continue  # the "rule of three"
-                opener_at = o
+                ):  # the "rule of three" keeps some pairs apart
+                    break
+                at -= 1
+            if at < 0 or openers[at] <= floor:
+                bottom[key] = c - 1
                 break
-            if opener_at is None:
-                break
-            opener = delims[opener_at]
+            opener = delims[openers[at]]
+            for between in openers[at + 1 :]:
+                delims[between].active = False  # delimiters inside a match can no longer pair across it
+            del openers[at + 1 :]
             used = 2 if opener.count >= 2 and closer.count >= 2 else 1
             opener.count -= used
             closer.count -= used
-            opener.opens.append(used == 2)
-            closer.closes.append(used == 2)
-            for between in delims[opener_at + 1 : c]:
-                between.active = False  # delimiters inside a match can no longer pair across it
+            opener.opens += (used == 2,)
+            closer.closes += (used == 2,)
+            if not opener.count:
+                openers.pop()
+        if closer.can_open and closer.count and closer.active:
+            openers.append(c)
 
 
 def parse_inline(text: str) -> tuple[Run, ...]:
     """Runs of ``text`` with its Markdown emphasis applied and the markers removed."""
     tokens = _tokens(text)
     _match_emphasis(tokens)
-    runs: list[Run] = []
+    pieces: list[tuple[list[str], bool, bool]] = []  # each run's text in pieces, joined once at the end
     bold = italic = 0
 
     def emit(piece: str) -> None:
         if not piece:
             return
-        if runs and (runs[-1].bold, runs[-1].italic) == (bold > 0, italic > 0):
-            runs[-1] = Run(runs[-1].text + piece, bold > 0, italic > 0)
+        if pieces and (pieces[-1][1], pieces[-1][2]) == (bold > 0, italic > 0):
+            pieces[-1][0].append(piece)
         else:
-            runs.append(Run(piece, bold > 0, italic > 0))
+            pieces.append(([piece], bold > 0, italic > 0))
 
     for token in tokens:
         if isinstance(token, str):
@@ -196,7 +261,7 @@ def parse_inline(text: str) -> tuple[Run, ...]:
                 bold += 1
             else:
                 italic += 1
-    return tuple(runs)
+    return tuple(Run("".join(parts), b, i) for parts, b, i in pieces)
 
 
 # -- back to Markdown -------------------------------------------------------------
@@ -214,17 +279,22 @@ def markdown_from_runs(runs: tuple[Run, ...] | list[Run], heading: int = 0) -> s
     punctuation, then for the whole paragraph. The text itself always
     survives.
     """
+    if heading:  # a heading is one line in Markdown: a line break in it becomes a space
+        runs = [Run(r.text.translate(_LINE_BREAK_TO_SPACE), r.bold, r.italic) for r in runs]
     attempts = (
         list(runs),
         [r if not _punct_edged(r) else Run(r.text) for r in runs],
-        [Run(r.text) for r in runs],
     )
     for attempt in attempts:
         text = _render(attempt)
-        if formatting(parse_inline(text)) == formatting(attempt):
+        if not any(r.bold or r.italic for r in attempt):
+            break  # plain text: the escapes keep it plain
+        if _formatting_key(parse_inline(text)) == _formatting_key(attempt):
             break
+    else:
+        text = _render([Run(r.text) for r in runs])
     if heading:
-        return "#" * heading + " " + text
+        return "#" * heading + " " + _escape_closing_hashes(text)
     return text
 
 
@@ -232,19 +302,62 @@ def formatting(runs: Sequence[Run]) -> tuple[Run, ...]:
     """Runs as a reader sees them: stripped of outer whitespace, whitespace unformatted, equal neighbours merged."""
     text = "".join(run.text for run in runs)
     start, end = len(text) - len(text.lstrip()), len(text.rstrip())
-    merged: list[Run] = []
+    merged: list[tuple[list[str], bool, bool]] = []
     at = 0
     for run in runs:
-        for offset, ch in enumerate(run.text):
-            if not start <= at + offset < end:
-                continue
-            bold, italic = (False, False) if ch.isspace() else (run.bold, run.italic)
-            if merged and (merged[-1].bold, merged[-1].italic) == (bold, italic):
-                merged[-1] = Run(merged[-1].text + ch, bold, italic)
-            else:
-                merged.append(Run(ch, bold, italic))
+        lo, hi = max(start - at, 0), min(end - at, len(run.text))
         at += len(run.text)
-    return tuple(merged)
+        if lo >= hi:
+            continue
+        inside = run.text[lo:hi]
+        # Plain text is one piece; formatted text is pieces of words and of whitespace (never formatted).
+        for piece in _SPACES_OR_NOT.findall(inside) if run.bold or run.italic else (inside,):
+            bold, italic = (False, False) if piece[0].isspace() else (run.bold, run.italic)
+            if merged and (merged[-1][1], merged[-1][2]) == (bold, italic):
+                merged[-1][0].append(piece)
+            else:
+                merged.append(([piece], bold, italic))
+    return tuple(Run("".join(parts), bold, italic) for parts, bold, italic in merged)
+
+
+def _formatting_key(runs: Sequence[Run]) -> tuple[str, list[tuple[int, int, bool, bool]]]:
+    """What ``formatting`` shows, compactly: equal for two run lists exactly when their ``formatting`` is.
+
+    The visible text (outer whitespace stripped) and the formatted stretches
+    of it, each from a non-space character to a non-space character, merged
+    with the next when only whitespace lies between and the formatting is
+    the same. Work per run, not per character or word, so long paragraphs
+    of many runs compare quickly.
+    """
+    text = "".join(run.text for run in runs)
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    spans: list[tuple[int, int, bool, bool]] = []
+    at = 0
+    for run in runs:
+        lo, hi = max(start, at), min(end, at + len(run.text))
+        at += len(run.text)
+        if lo >= hi or not (run.bold or run.italic):
+            continue
+        piece = text[lo:hi]
+        core = piece.lstrip()
+        if not core:
+            continue
+        first, last = lo + len(piece) - len(core), lo + len(piece.rstrip())
+        if spans and spans[-1][2:] == (run.bold, run.italic):
+            previous = spans[-1][1]
+            if previous == first or text[previous:first].isspace():
+                spans[-1] = (spans[-1][0], last, run.bold, run.italic)
+                continue
+        spans.append((first, last, run.bold, run.italic))
+    return text[start:end], [(a - start, b - start, bold, italic) for a, b, bold, italic in spans]
+
+
+def _escape_closing_hashes(text: str) -> str:
+    """A heading's text ending in `` #``: backslash the last ``#``, or Markdown takes the marks as a closing sequence."""
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        return text[:-1] + "\\#"
+    return text
 
 
 def _punct_edged(run: Run) -> bool:
@@ -265,6 +378,7 @@ def _render(runs: list[Run]) -> str:
     out: list[str] = []
     open_marks: list[str] = []  # "**" and "*", outermost first
     pending_space = ""
+    started = False  # whether any text (not only spaces) has been written yet
     for run in merged:
         core = run.text.strip()
         if not core:
@@ -280,7 +394,8 @@ def _render(runs: list[Run]) -> str:
             if mark not in open_marks:
                 open_marks.append(mark)
                 out.append(mark)
-        out.append(_escape(core, first=not "".join(out).strip()))
+        out.append(_escape(core, first=not (started or wanted)))  # no marker or text before it
+        started = True
         pending_space = trail
     out.extend(reversed(open_marks))
     out.append(pending_space)

@@ -17,15 +17,25 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from cardwriter.domain.markdown_runs import Block, Run, block_from_markdown
 from cardwriter.domain.model import Draft
 from cardwriter.errors import ImportRefused
-from cardwriter.services.documents.imported import ImportedDocument, open_zip, read_member
+from cardwriter.services.documents.imported import ImportedDocument, open_zip, parse_part, read_member
+from cardwriter.services.documents.xml_text import xml_safe
 
 KIND = "an OpenDocument text file (.odt)"
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
+# What ODF writes as elements, not characters: a tab, a line break, and spaces after the first of a run.
+_SPECIAL = re.compile(r"\t|\n|(?:(?<=[ \t\n])|^) +")
+_COUNT = re.compile(r"[0-9]{1,9}")  # plain digits (not "²", not a thousand of them)
+# One text:s stands for at most this many spaces: a damaged or hostile file may say 10^14. And all
+# of a document's text:s together for at most MAX_EXPANDED_SPACES: a small file of many text:s must
+# not unpack into gigabytes of spaces.
+MAX_SPACES = 1000
+MAX_EXPANDED_SPACES = 16 * 1024 * 1024
 # Text styles by name (None for a damaged file's style that has none): each style's own
 # (bold, italic, parent style's name), None where the style says nothing.
 TextStyles = dict[str | None, tuple[bool | None, bool | None, str | None]]
@@ -112,7 +122,7 @@ def odt_bytes(draft: Draft) -> bytes:
 def _meta_xml(draft: Draft) -> bytes:
     root = ET.Element(_q("office:document-meta"), {_q("office:version"): "1.3"})
     meta = ET.SubElement(root, _q("office:meta"))
-    ET.SubElement(meta, _q("dc:title")).text = draft.title
+    ET.SubElement(meta, _q("dc:title")).text = xml_safe(draft.title)
     ET.SubElement(meta, _q("meta:generator")).text = "Cardwriter"
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
 
@@ -143,7 +153,7 @@ def _content_xml(draft: Draft) -> bytes:
                 target = ET.SubElement(
                     element, _q("text:span"), {_q("text:style-name"): _TEXT_STYLES[run.bold, run.italic]}
                 )
-            _append_text(target, run.text)
+            _append_text(target, xml_safe(run.text))
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
@@ -151,36 +161,34 @@ def _append_text(element: ET.Element, text: str) -> None:
     """Add ``text`` to ``element`` as ODF wants it: runs of spaces, tabs and line breaks as elements.
 
     ODF collapses consecutive spaces like HTML, so a second space onwards
-    is written as ``<text:s text:c="N"/>``.
+    (and a space at the start of the text or after a tab or line break) is
+    written as ``<text:s text:c="N"/>``. Linear in the text: each piece of
+    plain text is set once.
     """
-    pieces: list[str | ET.Element] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\n":
-            pieces.append(ET.Element(_q("text:line-break")))
-        elif ch == "\t":
-            pieces.append(ET.Element(_q("text:tab")))
-        elif ch == " " and (i == 0 or text[i - 1] in " \n\t"):
-            j = i
-            while j < len(text) and text[j] == " ":
-                j += 1
-            pieces.append(ET.Element(_q("text:s"), {_q("text:c"): str(j - i)}))
-            i = j
-            continue
-        else:
-            pieces.append(ch)
-        i += 1
     last: ET.Element | None = element[-1] if len(element) else None  # text after a child is its tail
-    for piece in pieces:
-        if isinstance(piece, str):
-            if last is None:
-                element.text = (element.text or "") + piece
-            else:
-                last.tail = (last.tail or "") + piece
-        else:
-            element.append(piece)
-            last = piece
+    at = 0
+    for match in _SPECIAL.finditer(text):
+        _add_plain(element, last, text[at : match.start()])
+        piece = match.group()
+        if piece == "\n":
+            last = ET.SubElement(element, _q("text:line-break"))
+        elif piece == "\t":
+            last = ET.SubElement(element, _q("text:tab"))
+        else:  # at most MAX_SPACES to an element, as the reader takes them
+            for start in range(0, len(piece), MAX_SPACES):
+                count = min(len(piece) - start, MAX_SPACES)
+                last = ET.SubElement(element, _q("text:s"), {_q("text:c"): str(count)})
+        at = match.end()
+    _add_plain(element, last, text[at:])
+
+
+def _add_plain(element: ET.Element, last: ET.Element | None, plain: str) -> None:
+    if not plain:
+        return
+    if last is None:
+        element.text = (element.text or "") + plain
+    else:
+        last.tail = (last.tail or "") + plain
 
 
 # -- reading -------------------------------------------------------------------------
@@ -195,24 +203,17 @@ def read_odt(data: bytes, path: Path) -> ImportedDocument:
                 f"{path} is password-protected; open it in LibreOffice, save a copy without the password, "
                 "and import that copy"
             )
-    content = _parse(read_member(archive, "content.xml", path, KIND), path, "content.xml")
+    content = parse_part(archive, "content.xml", path, KIND, ET.fromstring)
     styles: TextStyles = {}
     if "styles.xml" in archive.namelist():
-        styles.update(_text_styles(_parse(read_member(archive, "styles.xml", path, KIND), path, "styles.xml")))
+        styles.update(_text_styles(parse_part(archive, "styles.xml", path, KIND, ET.fromstring)))
     styles.update(_text_styles(content))
     body = content.find(f"{_q('office:body')}/{_q('office:text')}")
     if body is None:
         raise ImportRefused(f"{path} is not a text document: it has no body of text (is it a spreadsheet or slides?)")
     found = ImportedDocument()
-    _read_container(body, styles, found)
+    _read_container(body, styles, found, _Spaces(path))
     return found
-
-
-def _parse(data: bytes, path: Path, name: str) -> ET.Element:
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ImportRefused(f"{path} is damaged: its {name} is not well-formed XML ({exc})") from exc
 
 
 def _text_styles(root: ET.Element) -> TextStyles:
@@ -243,21 +244,50 @@ def _style_format(name: str | None, styles: TextStyles, bold: bool, italic: bool
     return (bold if own_bold is None else own_bold), (italic if own_italic is None else own_italic)
 
 
-def _read_container(element: ET.Element, styles: TextStyles, found: ImportedDocument) -> None:
-    for child in element:
-        if child.tag == _q("text:h"):
-            outline = child.get(_q("text:outline-level"), "1")
-            level = int(outline) if outline.isdigit() else 1
-            found.blocks.append(Block(_runs(child, styles, found), heading=min(max(level, 1), 6)))
+class _Spaces:
+    """Spaces from ``text:s`` elements, counted against ``MAX_EXPANDED_SPACES`` for the whole document."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.left = MAX_EXPANDED_SPACES
+
+    def take(self, count: str | None) -> str:
+        """The spaces a ``text:c`` stands for (one when it is not plain digits, at most ``MAX_SPACES``)."""
+        n = min(_number(count, 1), MAX_SPACES)
+        self.left -= n
+        if self.left < 0:
+            raise ImportRefused(
+                f"{self.path} is damaged or not a real document: it asks for more than "
+                f"{MAX_EXPANDED_SPACES} repeated spaces"
+            )
+        return " " * n
+
+
+def _read_container(element: ET.Element, styles: TextStyles, found: ImportedDocument, spaces: _Spaces) -> None:
+    """Headings and paragraphs in order, also inside lists and sections (however deeply nested)."""
+    pending = [iter(element)]
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:
+            pending.pop()
+        elif child.tag == _q("text:h"):
+            level = _number(child.get(_q("text:outline-level")), 1)
+            found.blocks.append(Block(_runs(child, styles, found, spaces), heading=min(max(level, 1), 6)))
         elif child.tag == _q("text:p"):
-            found.blocks.append(Block(_runs(child, styles, found)))
+            found.blocks.append(Block(_runs(child, styles, found, spaces)))
         elif child.tag == _q("table:table"):
             found.skip("table")
         elif child.tag in (_q("text:list"), _q("text:list-item"), _q("text:list-header"), _q("text:section")):
-            _read_container(child, styles, found)
+            pending.append(iter(child))
 
 
-def _runs(paragraph: ET.Element, styles: TextStyles, found: ImportedDocument) -> tuple[Run, ...]:
+def _number(value: str | None, default: int) -> int:
+    """An attribute's whole number when it is plain digits (at most nine), else ``default``."""
+    return int(value) if value is not None and _COUNT.fullmatch(value) else default
+
+
+def _runs(paragraph: ET.Element, styles: TextStyles, found: ImportedDocument, spaces: _Spaces) -> tuple[Run, ...]:
+    """The paragraph's text as runs; spans nested however deeply are walked without recursion."""
     runs: list[Run] = []
 
     def add(text: str | None, bold: bool, italic: bool, raw: bool = True) -> None:
@@ -268,26 +298,36 @@ def _runs(paragraph: ET.Element, styles: TextStyles, found: ImportedDocument) ->
         if text:
             runs.append(Run(text, bold, italic))
 
-    def walk(element: ET.Element, bold: bool, italic: bool) -> None:
-        add(element.text, bold, italic)
-        for child in element:
-            tag = child.tag
-            if tag == _q("text:span"):
-                walk(child, *_style_format(child.get(_q("text:style-name")), styles, bold, italic))
-            elif tag in (_q("text:a"), _q("text:meta"), _q("text:ruby"), _q("text:ruby-base")):
-                walk(child, bold, italic)
-            elif tag == _q("text:s"):
-                count = child.get(_q("text:c"), "1")
-                add(" " * (int(count) if count.isdigit() else 1), bold, italic, raw=False)
-            elif tag == _q("text:tab"):
-                add("\t", bold, italic, raw=False)
-            elif tag == _q("text:line-break"):
-                add("\n", bold, italic, raw=False)
-            elif tag == _q("draw:frame"):
-                found.skip("image" if child.find(_q("draw:image")) is not None else "frame")
-            elif tag == _q("text:note"):
-                found.skip("footnote")
-            add(child.tail, bold, italic)
-
-    walk(paragraph, False, False)
+    # Each entry: an element whose children are being read, those still to read, and the formatting inside it.
+    add(paragraph.text, False, False)
+    pending: list[tuple[ET.Element, Iterator[ET.Element], bool, bool]] = [(paragraph, iter(paragraph), False, False)]
+    while pending:
+        element, children, bold, italic = pending[-1]
+        child = next(children, None)
+        if child is None:  # the element is done: its tail follows, formatted as around it
+            pending.pop()
+            if pending:
+                add(element.tail, pending[-1][2], pending[-1][3])
+            continue
+        tag = child.tag
+        if tag == _q("text:span"):
+            inner = _style_format(child.get(_q("text:style-name")), styles, bold, italic)
+            add(child.text, *inner)
+            pending.append((child, iter(child), *inner))
+            continue
+        if tag in (_q("text:a"), _q("text:meta"), _q("text:ruby"), _q("text:ruby-base")):
+            add(child.text, bold, italic)
+            pending.append((child, iter(child), bold, italic))
+            continue
+        if tag == _q("text:s"):
+            add(spaces.take(child.get(_q("text:c"))), bold, italic, raw=False)
+        elif tag == _q("text:tab"):
+            add("\t", bold, italic, raw=False)
+        elif tag == _q("text:line-break"):
+            add("\n", bold, italic, raw=False)
+        elif tag == _q("draw:frame"):
+            found.skip("image" if child.find(_q("draw:image")) is not None else "frame")
+        elif tag == _q("text:note"):
+            found.skip("footnote")
+        add(child.tail, bold, italic)
     return tuple(runs)
