@@ -23,4 +23,10 @@ class SaveFailed(ProjectError):
 
     The change was rolled back and the project is still open and usable: the
     caller keeps the text it tried to save and may try the same call again.
+    ``unchanged`` is the same message for a caller that keeps nothing (the
+    command line): it says nothing was saved instead of that the text is kept.
     """
+
+    def __init__(self, message: str, unchanged: str | None = None):
+        super().__init__(message)
+        self.unchanged = message if unchanged is None else unchanged

@@ -42,6 +42,7 @@ PROJECT_SUFFIX = ".cardwriter"
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _FULL = (errno.ENOSPC, errno.EDQUOT)
+_NAME_MAX = 255  # bytes in one part of a path, on most file systems
 
 
 class DiskFull(UserError):
@@ -132,7 +133,7 @@ def create_file(dest: str | os.PathLike[str], fill: Callable[[Path], object], do
     folder = dest.parent
     if not folder.is_dir():
         raise UserError(f"cannot {doing} to {dest}: the folder {folder} does not exist")
-    temp = folder / f".{dest.name}.{secrets.token_hex(6)}.tmp"
+    temp = folder / _temp_name(dest.name)
     try:
         fill(temp)
         _fsync_file(temp)
@@ -174,7 +175,7 @@ def refuse_database_target(path: str | os.PathLike[str], target: Path | None = N
     if name.lower().endswith(PROJECT_SUFFIX) or _is_database(target):
         raise UserError(
             f"will not write over {path}: it is a Cardwriter project or another database, and writing "
-            "there would destroy it; choose another file name (e.g. ending in .md, .txt or .json)"
+            "there would destroy it; choose another file name"
         )
 
 
@@ -232,8 +233,22 @@ def _stat_quietly(path: Path) -> os.stat_result | None:
         return None
 
 
+def _temp_name(name: str) -> str:
+    """A fresh temporary name for a file to be called ``name``, itself a legal name in the same folder.
+
+    ``.NAME.HEX.tmp`` shows whose it is; when that (with SQLite's ``-journal``
+    added) would pass the 255 bytes most file systems allow, ``.cw-HEX.tmp``,
+    so a target with a long but legal name can still be written.
+    """
+    token = secrets.token_hex(6)
+    full = f".{name}.{token}.tmp"
+    if len(os.fsencode(full)) + len("-journal") <= _NAME_MAX:
+        return full
+    return f".cw-{token}.tmp"
+
+
 def _open_temp(path: Path, folder: Path, name: str) -> tuple[int, Path]:
-    temp = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+    temp = folder / _temp_name(name)
     try:
         return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), temp
     except FileNotFoundError as exc:

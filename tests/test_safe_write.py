@@ -237,3 +237,29 @@ def test_appending_keeps_the_refusals(tmp_path):
     assert reader.stop() == b""
     with pytest.raises(UserError, match="will not write over"):
         open_append(tmp_path / "p.cardwriter")
+
+
+@pytest.mark.parametrize("length", [238, 250, 255])
+def test_a_long_but_legal_name_is_written_with_a_short_temporary_name(tmp_path, length):
+    name = "é" + "a" * (length - len("é".encode()) - 3) + ".md"
+    assert len(os.fsencode(name)) == length
+    write_bytes_atomically(tmp_path / name, DATA)
+    write_bytes_atomically(tmp_path / name, DATA[:10])  # and replaced
+    assert (tmp_path / name).read_bytes() == DATA[:10]
+
+    def backup(temp: Path) -> None:
+        with sqlite3.connect(temp) as conn:  # SQLite adds "-journal" to the temporary name
+            conn.execute("CREATE TABLE t (x)")
+        conn.close()
+
+    copy = name[:-3] + ".db"
+    create_file(tmp_path / copy, backup)
+    assert sorted(os.listdir(tmp_path)) == sorted([name, copy])
+
+
+def test_a_target_name_too_long_is_still_refused_plainly(tmp_path):
+    with pytest.raises(UserError, match="too long"):
+        write_bytes_atomically(tmp_path / ("a" * 256), DATA)
+    with pytest.raises(UserError, match="too long"):
+        create_file(tmp_path / ("a" * 256), lambda temp: temp.write_bytes(DATA))
+    assert os.listdir(tmp_path) == []

@@ -27,8 +27,8 @@ from cardwriter.cli import (
     project_commands,
     voice_commands,
 )
-from cardwriter.cli.output import use_escapes
-from cardwriter.errors import UserError
+from cardwriter.cli.output import shown, use_escapes
+from cardwriter.errors import SaveFailed, UserError
 
 COMMAND_MODULES = [
     project_commands,
@@ -54,7 +54,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
 
 
 def error(message: str) -> None:
-    print(f"cardwriter: {message}", file=sys.stderr)
+    print(f"cardwriter: {shown(message)}", file=sys.stderr)  # a name in it may hold ESC or a newline
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         return args.handler(args)
+    except SaveFailed as exc:  # the command line keeps nothing to save later: say so
+        error(exc.unchanged)
+        return 1
     except UserError as exc:
         error(str(exc))
         return 1

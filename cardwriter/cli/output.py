@@ -7,6 +7,10 @@ command line's standard output and error therefore write any character their
 encoding cannot hold as a backslash escape instead: such a byte as ``\\xe9``
 (the byte itself, as it would be typed in a shell's ``$'caf\\xe9'``), any other
 character as Python writes it (``\\u2014`` on an ASCII terminal).
+
+Names and titles can also hold characters a terminal acts on (ESC starting a
+colour sequence, a newline, U+202E reversing the line): messages that quote
+them pass them through ``shown``, and every error message is printed through it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import codecs
 import io
 import sys
 
-from cardwriter.services.text_decoding import escaped
+from cardwriter.services.text_decoding import escaped, escaped_controls
 
 ERRORS = "cardwriter-escape"
 
@@ -31,6 +35,16 @@ def printable(text: str) -> str:
     """``text`` as the escapes the command line prints for what an ASCII stream cannot hold."""
     text = escaped(text)
     return text if text.isascii() else text.encode("ascii", "backslashreplace").decode("ascii")
+
+
+def shown(text: object) -> str:
+    """A file name, title or one-line message as the command line prints it: safe for a terminal.
+
+    Control characters (ESC, BEL, a newline inside a name) and text-direction
+    characters (U+202E) are written as escapes (``\\x1b``, ``\\n``, ``\\u202e``), so a
+    name can neither drive the terminal nor split a message; a tab is kept.
+    """
+    return escaped_controls(str(text), keep="\t")
 
 
 codecs.register_error(ERRORS, _escape)

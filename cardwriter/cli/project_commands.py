@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardwriter.cli.numbers import BACKUPS, FROM_ONE, NOTES, WIDTH, whole
+from cardwriter.cli.output import shown
 from cardwriter.domain.counts import Counts, count_draft, count_project
 from cardwriter.domain.model import Note
 from cardwriter.errors import UserError
@@ -78,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="card number, as 'cardwriter show' numbers them",
     )
-    related.add_argument("--draft", metavar="TITLE", help="which draft, when the project has several")
+    related.add_argument("--draft", metavar="TITLE", help=f"which draft, when the project has several: {NAMING}")
     related.add_argument("-k", type=whole(NOTES), default=3, help="at most this many notes (default 3)")
     related.add_argument("--width", type=whole(WIDTH), default=72, help="characters of each note to show")
     related.add_argument("--json", action="store_true", help="print JSON")
@@ -94,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="md",
         help="docx, odt, html and pdf keep headings, paragraphs, bold and italic (default md)",
     )
-    export.add_argument("--draft", metavar="TITLE", help="which draft, when the project has several")
+    export.add_argument("--draft", metavar="TITLE", help=f"which draft, when the project has several: {NAMING}")
     export.add_argument("-o", "--output", type=Path, help="write here instead of to standard output")
     export.set_defaults(handler=cmd_export)
 
@@ -123,7 +124,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_new(args: argparse.Namespace) -> int:
     Project.create(args.project).close()
-    print(f"created {args.project}", file=sys.stderr)
+    print(f"created {shown(args.project)}", file=sys.stderr)
     return 0
 
 
@@ -138,7 +139,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             remove_project_file(args.project)
         raise
     project.close()
-    print(message, file=sys.stderr)
+    print(shown(message), file=sys.stderr)
     return 0
 
 
@@ -146,9 +147,12 @@ def cmd_notes_add(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         result = NotesLibrary(project).add_files(args.paths, split=args.split)
     for problem in result.refused:
-        print(f"cardwriter: skipped: {problem}", file=sys.stderr)
-    print(f"added {len(result.added)} notes to {args.project}", file=sys.stderr)
+        print(f"cardwriter: skipped: {shown(problem)}", file=sys.stderr)
+    print(f"added {len(result.added)} notes to {shown(args.project)}", file=sys.stderr)
     return 1 if result.refused else 0
+
+
+NAMING = "its title or its id; id:ID names it by id alone (needed when that id is also another draft's title)"
 
 
 def choose_draft(project: Project, title: str | None) -> str:
@@ -158,7 +162,7 @@ def choose_draft(project: Project, title: str | None) -> str:
     except transfer.DraftChoiceNeeded as exc:
         raise UserError(f"{exc}: choose one with --draft TITLE") from exc
     except transfer.AmbiguousDraft as exc:
-        raise UserError(f"{exc} (--draft ID)") from exc
+        raise UserError(f"{exc}{'' if exc.by_prefix else ' (--draft ID)'}") from exc  # id:ID is named already
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -174,7 +178,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
     else:
-        print(f"exported to {args.output}", file=sys.stderr)
+        print(f"exported to {shown(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -196,7 +200,7 @@ def _export_document(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        print(f"exported to {args.output}", file=sys.stderr)
+        print(f"exported to {shown(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -208,7 +212,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             written = backup.rotate(project, args.dest, keep=None)
         else:
             written = backup.back_up(project, args.dest)
-    print(f"backed up {args.project} to", file=sys.stderr)
+    print(f"backed up {shown(args.project)} to", file=sys.stderr)
     print(written)
     return 0
 
@@ -218,9 +222,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         drafts = project.load_drafts()
         notes = len(project.notes())
     if not drafts:
-        print(f"{args.project}: no drafts yet; {notes} notes")
+        print(f"{shown(args.project)}: no drafts yet; {notes} notes")
     for draft in drafts:
-        print(f"{draft.title}  ({len(draft.cards)} cards, {_counted(count_draft(draft))})")
+        print(f"{shown(draft.title)}  ({len(draft.cards)} cards, {_counted(count_draft(draft))})")
         for number, card in enumerate(draft.cards, 1):
             print(f"{number:>5}  [{len(card.stack()):>2}]  {_one_line(card.text, args.width)}")
     if drafts:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from cardwriter.domain.model import Card
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.errors import UserError
-from cardwriter.services.text_decoding import escaped, has_lone_surrogates
+from cardwriter.services.text_decoding import escaped, escaped_controls, has_lone_surrogates, unsafe_characters
 from cardwriter.services.transfer import find_draft_id
 from cardwriter.storage.project import DraftSummary, Project
 
@@ -53,9 +53,20 @@ def _clean_title(project: Project, new_title: str, draft_id: str = "") -> str:
             f"the title '{escaped(title)}' has bytes that are not UTF-8 text (shown as \\x escapes); "
             "give it in UTF-8 (is the terminal set to UTF-8?)"
         )
-    clash = next((d for d in project.drafts() if d.title == title and d.id != draft_id), None)
-    if clash is not None:
+    unsafe = unsafe_characters(title)
+    if unsafe:
+        raise UserError(
+            f"the title '{escaped_controls(title)}' holds control or text-direction characters "
+            f"({', '.join(unsafe)}); a title is shown in terminals and lists: give one without them"
+        )
+    others = [d for d in project.drafts() if d.id != draft_id]
+    if any(d.title == title for d in others):
         raise UserError(f"{project.path} already has a draft called '{title}'; choose another title")
+    if any(d.id == title for d in others):
+        raise UserError(
+            f"'{title}' is the id of another draft in {project.path}, so the title would name two drafts; "
+            "choose another title"
+        )
     return title
 
 

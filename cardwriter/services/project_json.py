@@ -49,7 +49,13 @@ def load_project_dict(project: Project, data: Any, source: str) -> None:
     """Fill an empty project from ``project_to_dict`` output, in one transaction."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportRefused(f"{source} is JSON, but not a Cardwriter project export")
-    if not isinstance(data.get("version"), int) or data["version"] > FORMAT_VERSION:
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        shown = str(version)[:40] if isinstance(version, (int, float)) else json.dumps(version)[:40]
+        raise ImportRefused(
+            f"{source} is not a usable Cardwriter project export: its format version ({shown}) is not a whole number"
+        )
+    if version > FORMAT_VERSION:
         raise ImportRefused(
             f"{source} was exported by a newer version of Cardwriter (format {data.get('version')}); update Cardwriter"
         )

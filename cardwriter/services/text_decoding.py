@@ -15,6 +15,7 @@ such a name with backslash escapes (``caf\\xe9.md``) for showing and storing.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,40 @@ def escaped(text: str) -> str:
     if not any("\ud800" <= char <= "\udfff" for char in text):
         return text
     return "".join(_escape_char(char) if "\ud800" <= char <= "\udfff" else char for char in text)
+
+
+# Characters that reorder the text shown after them (embeddings, overrides, isolates, marks).
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_unsafe(char: str, keep: str = "") -> bool:
+    return char not in keep and (unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS)
+
+
+def unsafe_characters(text: str) -> list[str]:
+    """The control and text-direction characters in ``text`` (each once, as escapes such as ``\\x1b``)."""
+    found = dict.fromkeys(_escape_control(char) for char in text if _is_unsafe(char))
+    return list(found)
+
+
+def escaped_controls(text: str, keep: str = "") -> str:
+    """``text`` with lone surrogates (see ``escaped``) and control and text-direction characters as escapes.
+
+    What a terminal would act on (ESC starting a colour or title sequence, BEL,
+    a newline splitting a line, U+202E reversing what follows) is shown as
+    ``\\x1b``, ``\\n``, ``\\u202e`` instead; characters in ``keep`` are left as they are.
+    """
+    text = escaped(text)
+    if not any(_is_unsafe(char, keep) for char in text):
+        return text
+    return "".join(_escape_control(char) if _is_unsafe(char, keep) else char for char in text)
+
+
+def _escape_control(char: str) -> str:
+    code = ord(char)
+    if char in "\n\t\r":
+        return repr(char)[1:-1]
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def has_lone_surrogates(text: str) -> bool:

@@ -19,7 +19,7 @@ from cardwriter.domain.paragraphs import draft_from_text, split_paragraphs
 from cardwriter.errors import ImportRefused, UserError
 from cardwriter.services import project_json
 from cardwriter.services.documents import exchange
-from cardwriter.services.text_decoding import escaped, has_lone_surrogates
+from cardwriter.services.text_decoding import escaped, escaped_controls, has_lone_surrogates
 from cardwriter.services.text_files import (
     read_text,
     read_text_file,
@@ -38,8 +38,12 @@ def import_draft(project: Project, path: Path, title: str | None = None) -> Draf
 
 
 def title_from_name(path: Path) -> str:
-    """A draft title for the file at ``path``: its name without the suffix, on one line, printable and storable."""
-    return " ".join(escaped(Path(path).stem).split()) or "Draft"
+    """A draft title for the file at ``path``: its name without the suffix, on one line, printable and storable.
+
+    Control and text-direction characters in the name are written as escapes (``\\x1b``), as bytes
+    that are not UTF-8 are, so the title is safe to print.
+    """
+    return escaped_controls(" ".join(escaped(Path(path).stem).split())) or "Draft"
 
 
 def _import_draft(project: Project, path: Path, title: str | None = None) -> tuple[Draft, str]:
@@ -80,7 +84,8 @@ def import_file(project: Project, path: Path) -> str:
     if has_lone_surrogates(path.stem):
         notes.append("the file name has bytes that are not UTF-8; the title shows them as \\x escapes")
     if draft.title != wanted:
-        notes.append(f"the project already has a draft called '{wanted}'")
+        taken_as = "whose id is" if any(d.id == wanted for d in project.drafts()) else "called"
+        notes.append(f"the project already has a draft {taken_as} '{wanted}'")
     extra = "".join(f"; {note}" for note in notes)
     return f"imported {path} as draft '{draft.title}' ({len(draft.cards)} cards{extra})"
 
@@ -158,24 +163,52 @@ class DraftChoiceNeeded(UserError):
 
 
 class AmbiguousDraft(UserError):
-    """More than one draft has the title given (a project from before titles were kept unique)."""
+    """The name given could mean more than one draft; the message lists them with their ids.
+
+    Either several drafts have the title (a project from before titles were
+    kept unique), or it is one draft's id and another's title: then
+    ``by_prefix`` is true and only the ``id:ID`` form names one for sure.
+    """
+
+    def __init__(self, message: str, by_prefix: bool = False):
+        super().__init__(message)
+        self.by_prefix = by_prefix
+
+
+ID_PREFIX = "id:"  # "id:ID" names a draft by its id only, never by its title
 
 
 def choose_draft(project: Project, title_or_id: str | None) -> str:
     """Which draft an action means: the one named (by id or title), or the only one there is.
 
     The one rule for "which draft?", shared by the GUI and the command line;
-    its messages name no command-line flag (the CLI adds its own hint). An id
-    wins over a title; a title that several drafts have is refused with their
-    ids (``AmbiguousDraft``), never settled by guessing. A title given with
-    bytes that are not UTF-8 also finds the draft whose title shows them escaped.
+    its messages name no command-line flag (the CLI adds its own hint). A
+    name is never settled by guessing: a title that several drafts have is
+    refused with their ids, and so is a string that is one draft's id and
+    another draft's title (``AmbiguousDraft``). ``id:ID`` names a draft by its
+    id alone. A title given with bytes that are not UTF-8 also finds the draft
+    whose title shows them escaped.
     """
     drafts = project.drafts()
     if title_or_id is not None:
+        if title_or_id.startswith(ID_PREFIX):
+            wanted = title_or_id[len(ID_PREFIX) :]
+            by_prefix = [d for d in drafts if d.id == wanted]
+            if by_prefix:
+                return by_prefix[0].id
         by_id = [d for d in drafts if d.id == title_or_id]
+        matching = [d for d in drafts if d.title in (title_or_id, escaped(title_or_id))]
+        others = [d for d in matching if not by_id or d.id != by_id[0].id]
+        if by_id and others:
+            listed = "; ".join(f"'{d.title}' (id {d.id}, {d.card_count} cards)" for d in others)
+            raise AmbiguousDraft(
+                f"in {project.path}, '{escaped(title_or_id)}' is the id of the draft '{by_id[0].title}' "
+                f"and the title of another: {listed}; name the one you mean by its id, "
+                f"written {ID_PREFIX}ID (e.g. {ID_PREFIX}{by_id[0].id})",
+                by_prefix=True,
+            )
         if by_id:
             return by_id[0].id
-        matching = [d for d in drafts if d.title in (title_or_id, escaped(title_or_id))]
         if len(matching) == 1:
             return matching[0].id
         if matching:

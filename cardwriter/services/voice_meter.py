@@ -20,6 +20,7 @@ from cardwriter.domain.model import Draft
 from cardwriter.domain.style import Scorer, StyleProfile, build_profile
 from cardwriter.errors import UserError
 from cardwriter.services.english_reference import english_reference
+from cardwriter.services.transfer import choose_draft
 from cardwriter.storage.project import Project
 from cardwriter.storage.voice_records import VoicePoint
 
@@ -99,13 +100,14 @@ def record_point(project: Project, draft_id: str) -> VoicePoint:
 
 
 def find_draft(project: Project, title: str | None) -> str:
-    """The id of the draft called ``title`` (or with that id); the first draft when no title is given."""
+    """The id of the draft called ``title`` (or with that id); the first draft when no title is given.
+
+    A title is chosen by the same rule as everywhere (``transfer.choose_draft``): one that
+    several drafts have, or that is another draft's id, is refused with their ids, never guessed.
+    """
     drafts = project.drafts()
     if not drafts:
         raise UserError(f"{project.path} has no drafts")
     if title is None:
         return drafts[0].id
-    for summary in drafts:
-        if title in (summary.title, summary.id):
-            return summary.id
-    raise UserError(f"no draft called {title!r} in {project.path}; see 'cardwriter drafts list'")
+    return choose_draft(project, title)

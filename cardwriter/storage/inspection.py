@@ -122,8 +122,22 @@ def inspect_connection(conn: sqlite3.Connection) -> Inspection:
         str(table): frozenset(row[1] for row in conn.execute("SELECT * FROM pragma_table_info(?)", [table]))
         for table in tables
     }
-    problem = None if rows == ["ok"] else "; ".join(str(row) for row in rows)
+    problem = None if rows == ["ok"] else one_line_problem(rows)
     return Inspection(application_id, user_version, problem, columns)
+
+
+def one_line_problem(rows: list[str]) -> str:
+    """SQLite's check report on one line: its first real problem, and how many more it found.
+
+    A row can itself hold several lines, and a header such as ``*** in database main ***``
+    names no problem; a message prints the first problem, not the whole report.
+    """
+    lines = [line.strip() for row in rows for line in str(row).splitlines() if line.strip()]
+    problems = [line for line in lines if not (line.startswith("***") and line.endswith("***"))] or lines
+    if not problems:
+        return "no details"
+    more = len(problems) - 1
+    return problems[0] + (f" ({more} more problem{'s' if more != 1 else ''})" if more else "")
 
 
 def _stamps(paths: list[Path]) -> list[tuple[int, int]]:

@@ -181,8 +181,11 @@ class Project(WritingAids, VoiceRecords):
         return [self.load_draft(summary.id) for summary in self.drafts()]
 
     def free_title(self, title: str) -> str:
-        """``title`` if no draft has it, else the first of "title (2)", "title (3)" ... that none has."""
-        taken = {row[0] for row in self.db.execute("SELECT title FROM drafts")}
+        """``title`` if no draft has it, else the first of "title (2)", "title (3)" ... that none has.
+
+        A draft's id is taken too: a title equal to another draft's id would name two drafts.
+        """
+        taken = {row[0] for row in self.db.execute("SELECT title FROM drafts UNION SELECT id FROM drafts")}
         number = 2
         free = title
         while free in taken:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from cardwriter.errors import SaveFailed
 
-KEPT = "your text is kept until it can be saved"
+KEPT = "your text is kept until it can be saved"  # the app keeps it; the command line keeps nothing
+UNCHANGED = "nothing was saved and the project is unchanged"
 
 
 def save_failure(path: Path, exc: sqlite3.Error, moved: bool = False) -> SaveFailed:
@@ -33,4 +34,5 @@ def save_failure(path: Path, exc: sqlite3.Error, moved: bool = False) -> SaveFai
         cause = "the file is damaged: save a copy elsewhere and restore a backup"
     else:
         cause = f"SQLite said: {text}"
-    return SaveFailed(f"could not save your changes to {path}: {cause}; {KEPT}")
+    head = f"could not save your changes to {path}: {cause}"
+    return SaveFailed(f"{head}; {KEPT}", f"{head}; {UNCHANGED}")

@@ -293,8 +293,11 @@ def test_a_full_disk_during_new_import_and_notes_add_is_a_message(tmp_path):
         (tmp_path / "a.md").write_text("Kept.\n")
         ok(cardwriter("import", tmp_path / "a.md", "p.cardwriter", cwd=disk))
         filler = fill(disk)
-        failed(cardwriter("import", big, "p.cardwriter", cwd=disk), 1, "disk is full")
-        failed(cardwriter("notes", "add", "p.cardwriter", big, cwd=disk), 1, "disk is full")
+        for command in (("import", big, "p.cardwriter"), ("notes", "add", "p.cardwriter", big)):
+            err = failed(
+                cardwriter(*command, cwd=disk), 1, "disk is full", "nothing was saved and the project is unchanged"
+            )
+            assert "kept until" not in err  # the command line keeps nothing to save later
         failed(cardwriter("import", big, "new.cardwriter", cwd=disk), 1)
         failed(cardwriter("new", "other.cardwriter", cwd=disk), 1)
         assert not (disk / "new.cardwriter").exists() and not (disk / "other.cardwriter").exists()

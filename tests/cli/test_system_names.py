@@ -111,3 +111,19 @@ def test_a_name_longer_than_the_file_system_allows_is_a_message(tmp_path):
     refused(cardwriter("backup", "p.cardwriter", f"{long_name}.cardwriter", cwd=tmp_path), b"too long")
     assert fingerprint(tmp_path / "p.cardwriter") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chapter.md", "p.cardwriter"]
+
+
+def test_a_long_but_legal_output_name_is_written(tmp_path):
+    (tmp_path / "chapter.md").write_bytes(TEXT)
+    ok(cardwriter("import", "chapter.md", "p.cardwriter", cwd=tmp_path))
+    for length in (238, 255):
+        name = "a" * (length - 4) + ".txt"
+        ok(cardwriter("export", "p.cardwriter", "-o", name, cwd=tmp_path))
+        assert (tmp_path / name).read_bytes() == TEXT
+    for length in (230, 255):
+        name = "b" * (length - len(".cardwriter")) + ".cardwriter"
+        ok(cardwriter("backup", "p.cardwriter", name, cwd=tmp_path))
+        assert (tmp_path / name).read_bytes().startswith(b"SQLite format 3\x00")
+        if length == 230:  # a name of 255 bytes leaves no room for the -wal file opening it needs
+            assert b"Un caf" in ok(cardwriter("show", name, cwd=tmp_path)).stdout
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

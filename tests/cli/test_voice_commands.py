@@ -51,3 +51,27 @@ def test_voice_plot_writes_a_png_and_a_missing_draft_is_a_message(tmp_path, caps
     assert (image.width(), image.height()) == (640, 320)
     assert main(["voice", str(path), "--draft", "Warm"]) == 1
     assert "no draft called 'Warm'" in capsys.readouterr().err
+
+
+def test_voice_refuses_a_title_two_drafts_share_and_reports_the_id(tmp_path, capsys):
+    path = tmp_path / "p.cardwriter"
+    make_project(path)
+    with Project.open(path) as project:
+        project.add_draft(Draft("Other", cards=[Card("A line of mine.")]))
+        project.db.execute("UPDATE drafts SET title = 'Cold'")  # a project from before titles were unique
+        project.db.conn.commit()
+        ids = [d.id for d in project.drafts()]
+    assert main(["voice", str(path), "--draft", "Cold"]) == 1
+    err = capsys.readouterr().err
+    assert "2 drafts called 'Cold'" in err and ids[0] in err and ids[1] in err
+    assert main(["voice", str(path), "--draft", ids[1], "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["draft_id"] == ids[1] and data["words"] == 4
+
+
+def test_a_plot_onto_the_project_is_refused_without_suggesting_text_names(tmp_path, capsys):
+    path = tmp_path / "p.cardwriter"
+    make_project(path)
+    assert main(["voice", str(path), "--plot", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "will not write over" in err and ".md" not in err and ".json" not in err

@@ -18,12 +18,13 @@ def test_both_ways_generate_every_token_of_their_budget(preset):
     # (the bench rounds its speedup to three decimals)
     assert result.speedup == pytest.approx(result.plain_seconds / result.batched_seconds, rel=0.02, abs=1e-3)
     assert result.batched_cold_seconds > 0 and result.peak_rss_mb >= result.peak_rss_mb_batched > 0
-    # the decode is a part of the batched run, and alone it writes faster than the whole run does
-    assert result.batched_decode_share is not None and 0 < result.batched_decode_share < 1
-    assert result.decode_tokens_per_s is not None and result.decode_tokens_per_s > result.batched_tokens_per_s
+    # the decode is a part of the batched run, and alone it writes at least as fast as the whole run does
+    # (the bench rounds shares to three decimals and rates to one: on a loaded machine they can round equal)
+    assert result.batched_decode_share is not None and 0 < result.batched_decode_share <= 1
+    assert result.decode_tokens_per_s is not None and result.decode_tokens_per_s >= result.batched_tokens_per_s
     # the warm run decodes each sequence's prompt tail; without that time it writes faster
     assert result.batched_prompt_seconds is not None and 0 < result.batched_prompt_seconds < result.batched_seconds
-    assert result.generating_tokens_per_s is not None and result.generating_tokens_per_s > result.batched_tokens_per_s
+    assert result.generating_tokens_per_s is not None and result.generating_tokens_per_s >= result.batched_tokens_per_s
 
 
 def test_a_bench_says_when_llama_cpp_runs_the_models_q8_0_copy():

@@ -99,3 +99,25 @@ def test_a_title_with_bytes_that_are_not_utf8_is_refused_and_changes_nothing(pat
         with pytest.raises(UserError, match="not UTF-8"):
             drafts.add_draft(project, "caf\udce9")
         assert [d.title for d in drafts.list_drafts(project)] == ["Chapter one", "Chapter two"]
+
+
+@pytest.mark.parametrize("title", ["ti\x1b[31mRED\x07", "right\u202eleft", "iso\u2068late", "del\x7f"])
+def test_a_new_title_with_control_or_direction_characters_is_refused(path, title):
+    with Project.open(path) as project:
+        before = [(d.id, d.title) for d in project.drafts()]
+        with pytest.raises(UserError, match="control or text-direction characters") as caught:
+            drafts.add_draft(project, title)
+        assert not any(c in str(caught.value) for c in "\x1b\x07\u202e\u2068\x7f")
+        with pytest.raises(UserError, match="control or text-direction characters"):
+            drafts.rename_draft(project, before[0][0], title)
+        assert [(d.id, d.title) for d in project.drafts()] == before
+
+
+def test_a_title_equal_to_another_drafts_id_is_refused(path):
+    with Project.open(path) as project:
+        first, second = (d.id for d in project.drafts())
+        with pytest.raises(UserError, match="is the id of another draft"):
+            drafts.add_draft(project, first)
+        with pytest.raises(UserError, match="is the id of another draft"):
+            drafts.rename_draft(project, second, first)
+        assert drafts.rename_draft(project, first, first).title == first  # its own id names only itself

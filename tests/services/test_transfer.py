@@ -265,3 +265,30 @@ def test_a_full_disk_during_import_is_a_clear_message_and_keeps_the_project(tmp_
         free(filler)
         transfer.add_notes_from_paths(project, [tmp_path / "small.md"])
         assert len(project.notes()) == 1
+
+
+@pytest.mark.parametrize("version", ["NaN", "1e309", "-Infinity", "2.5", '"2"', "true"])
+def test_a_json_export_whose_version_is_not_a_whole_number_says_so(project, tmp_path, version):
+    path = _export_with(tmp_path, lambda data: json.dumps(data).replace('"version": 1', f'"version": {version}'))
+    assert f'"version": {version}' in path.read_text()
+    with pytest.raises(ImportRefused, match="format version .* is not a whole number") as caught:
+        transfer.import_file(project, path)
+    assert "newer version" not in str(caught.value)
+    assert project.drafts() == [] and project.notes() == []
+
+
+def test_a_title_from_a_file_name_shows_control_and_direction_characters_as_escapes(project, tmp_path):
+    source = tmp_path / "ti\x1b[31mRED\x07\u202e\x7f.md"
+    source.write_text("Text.\n")
+    message = transfer.import_file(project, source)
+    assert [d.title for d in project.drafts()] == ["ti\\x1b[31mRED\\x07\\u202e\\x7f"]
+    assert "as draft 'ti\\x1b[31mRED\\x07\\u202e\\x7f'" in message
+
+
+def test_an_import_titled_like_another_drafts_id_gets_a_number(project, tmp_path):
+    (tmp_path / "a.md").write_text("A.\n")
+    first = transfer.import_draft(project, tmp_path / "a.md")
+    (tmp_path / f"{first.id}.md").write_text("B.\n")
+    second = transfer.import_draft(project, tmp_path / f"{first.id}.md")
+    assert second.title == f"{first.id} (2)"
+    assert transfer.choose_draft(project, first.id) == first.id

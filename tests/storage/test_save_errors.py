@@ -29,6 +29,10 @@ def test_disk_full_raises_save_failed_and_the_retry_succeeds(disk):
                 project.add_notes([Note(PAGE)])
         message = str(caught.value)
         assert str(path) in message and "disk is full" in message and "free some space" in message
+        assert message.endswith("your text is kept until it can be saved")  # the app keeps it
+        assert caught.value.unchanged == message.replace(
+            "your text is kept until it can be saved", "nothing was saved and the project is unchanged"
+        )  # the command line keeps nothing
         assert not project.db.conn.in_transaction, "the failed transaction must be rolled back"
         free(filler)
         project.set_card_text(card_id, "Saved after freeing space.")  # the same call, retried
