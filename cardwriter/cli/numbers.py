@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TypeVar
 
 from cardwriter.generation.setting_ranges import FloatRange, IntRange
+
+T = TypeVar("T")
 
 # characters of a note or card shown on one line
 WIDTH = IntRange(10, 10_000)
@@ -33,23 +36,21 @@ MMR_LAMBDA = FloatRange(0.0, 1.0)
 
 def whole(rule: IntRange) -> Callable[[str], int]:
     """An argparse ``type``: a whole number in ``rule``'s range."""
-
-    def parse(text: str) -> int:
-        try:
-            return rule.parse(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return parse
+    return _usage_error_on_bad_value(rule.parse)
 
 
 def number(rule: FloatRange) -> Callable[[str], float]:
     """An argparse ``type``: a finite number in ``rule``'s range."""
+    return _usage_error_on_bad_value(rule.parse)
 
-    def parse(text: str) -> float:
+
+def _usage_error_on_bad_value(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """``parse`` with its ValueError turned into argparse's usage error (the message kept)."""
+
+    def checked(text: str) -> T:
         try:
-            return rule.parse(text)
+            return parse(text)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
-    return parse
+    return checked
