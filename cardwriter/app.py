@@ -11,8 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
-from cardwriter.embedding.cache import CachedEmbedder
-from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+from cardwriter.embedding.cache import default_embedder
 from cardwriter.generation.factory import open_generator
 from cardwriter.generation.presets import AUTO, PRESETS
 from cardwriter.generation.prompts import ANGLES
@@ -46,7 +45,7 @@ def generator_loader(prefs: Preferences) -> Callable[[], TextGenerator]:
 
 
 def build_backend() -> Backend:
-    embedder = CachedEmbedder(SentenceTransformerEmbedder())  # one model, shared by stacks and notes
+    embedder = default_embedder()  # one model, shared by stacks and notes
     return Backend(
         filler=StackFiller(embedder),
         loader_for=generator_loader,

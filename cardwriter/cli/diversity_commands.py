@@ -101,10 +101,9 @@ def open_embedder() -> Embedder:
     import os
 
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # our own bar is the only one on stderr
-    from cardwriter.embedding.cache import CachedEmbedder
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+    from cardwriter.embedding.cache import default_embedder
 
-    return CachedEmbedder(SentenceTransformerEmbedder())
+    return default_embedder()
 
 
 def open_generator(model: str | None, threads: int | None) -> TextGenerator:

@@ -142,10 +142,9 @@ def _check_counts(n: int, max_tokens: int | None) -> None:
 
 def open_embedder():  # an Embedder
     """The embedder the stack-filling pipeline dedups and selects with (tests replace this)."""
-    from cardwriter.embedding.cache import CachedEmbedder
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+    from cardwriter.embedding.cache import default_embedder
 
-    return CachedEmbedder(SentenceTransformerEmbedder())
+    return default_embedder()
 
 
 def _generate(args: argparse.Namespace, request: GenerationRequest) -> int:

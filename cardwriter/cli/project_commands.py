@@ -242,9 +242,9 @@ def _counted(counts: Counts) -> str:
 
 def open_note_embedder() -> Embedder:
     """The embedder notes are searched with (tests replace this)."""
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+    from cardwriter.embedding.cache import default_embedder
 
-    return SentenceTransformerEmbedder()
+    return default_embedder()
 
 
 def _one_line(text: str, width: int) -> str:

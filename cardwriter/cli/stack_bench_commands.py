@@ -58,7 +58,7 @@ def run_bench_stack(args: argparse.Namespace) -> int:
     STACK_VARIANTS.check(args.n, "-n")  # the parser checks them already: for a caller with its own arguments
     if args.limit is not None:
         FROM_ONE.check(args.limit, "--limit")
-    from cardwriter.cli.generation_commands import open_embedder
+    from cardwriter.embedding.cache import default_embedder
     from cardwriter.evaluation.diversity_input import half_of, load_paragraphs
     from cardwriter.evaluation.keep_judge import KeepJudge
     from cardwriter.evaluation.plain_calls import open_plain_llama
@@ -74,7 +74,7 @@ def run_bench_stack(args: argparse.Namespace) -> int:
     paragraphs = paragraphs[: args.limit] if args.limit is not None else paragraphs
     if not paragraphs:
         raise UserError(f"no paragraphs in the {args.half} half of the input")
-    embedder = open_embedder()
+    embedder = default_embedder()
     keep = None if args.no_judge else KeepJudge(embedder, load_second_embedder())
     engine = LlamaEngine(args.model, n_threads=args.threads)
     path = str(engine.weights)  # the file the engine runs: both sides on the same weights

@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from cardwriter.embedding.embedder import Embedder
+from cardwriter.embedding.embedder import Embedder, SentenceTransformerEmbedder
 
 
 def text_hash(text: str) -> str:
@@ -130,3 +130,12 @@ class CachedEmbedder:
         fresh = {k: np.asarray(v, dtype=np.float32) for k, v in zip(keys, vectors, strict=True)}
         self.store.put_many(self.model_name, fresh)
         return fresh
+
+
+def default_embedder() -> CachedEmbedder:
+    """The embedder of the app and of every command: all-MiniLM-L6-v2 (loaded on first use), cached in memory.
+
+    Built here alone, so the window, the stack filler, notes search and the
+    benchmarks embed the same way.
+    """
+    return CachedEmbedder(SentenceTransformerEmbedder())
