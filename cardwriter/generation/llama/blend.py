@@ -131,8 +131,8 @@ def layer_means(engine: LlamaEngine, text: str) -> np.ndarray:
     tokens = engine.tokenize(text)[:MAX_CAPTURE_TOKENS]
     if len(tokens) < 2:
         raise UserError("the note is empty: nothing to blend")
-    lib = engine._lib
-    n_layer, n_embd = lib.llama_model_n_layer(engine._model), lib.llama_model_n_embd(engine._model)
+    lib = engine.lib
+    n_layer, n_embd = lib.llama_model_n_layer(engine.model), lib.llama_model_n_embd(engine.model)
     watcher = _LayerWatcher(_ggml_library(lib), n_layer, n_embd, skip_first=1)
     callback = lib.ggml_backend_sched_eval_callback(watcher)  # kept alive until the context is freed
     params = lib.llama_context_default_params()
@@ -143,9 +143,8 @@ def layer_means(engine: LlamaEngine, text: str) -> np.ndarray:
     params.no_perf = True
     params.cb_eval = callback
     params.cb_eval_user_data = None
-    with engine._lock:
-        engine._require_open()
-        ctx = lib.llama_init_from_model(engine._model, params)
+    with engine.exclusive():
+        ctx = lib.llama_init_from_model(engine.model, params)
         if not ctx:
             raise UserError(f"llama.cpp could not make a context to read the note with {engine.path.name}")
         batch = lib.llama_batch_init(len(tokens), 0, 1)
@@ -178,7 +177,7 @@ def note_direction(engine: LlamaEngine, note: str, neutral: str = NEUTRAL_TEXT) 
     note-minus-neutral difference in all (the full difference, added at each of the
     10 middle layers of SmolLM2-135M, turned every rewrite into word salad even at 0.5).
     """
-    n_layer = engine._lib.llama_model_n_layer(engine._model)
+    n_layer = engine.lib.llama_model_n_layer(engine.model)
     first, last = middle_layers(n_layer)
     directions = layer_means(engine, note) - layer_means(engine, neutral)
     directions[:first] = 0.0

@@ -18,6 +18,7 @@ context over from an older one that is still open (its sequences end
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import dataclasses
 import os
@@ -26,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -37,7 +39,7 @@ from cardwriter.generation import prompts
 from cardwriter.generation.chat_template import ChatTemplate
 from cardwriter.generation.gpu import backend_label
 from cardwriter.generation.llama import weights_copy
-from cardwriter.generation.llama.backend import Backend
+from cardwriter.generation.llama.backend import Backend, ModelPointer
 from cardwriter.generation.llama.blend import ControlVector
 from cardwriter.generation.llama.close_run import CloseRun, CloseSettings
 from cardwriter.generation.llama.context import DecodingContext
@@ -233,6 +235,23 @@ class LlamaEngine:
     def likelihoods(self, texts: Sequence[str]) -> list[TextLikelihood]:
         """``score`` with the shares of tokens that were the model's top 1 and top 10, from the same one decode."""
         return likelihood_texts(self, texts)
+
+    @property
+    def lib(self) -> ModuleType:
+        """llama.cpp's low-level bindings, for the engine's own helpers (``blend``, ``scoring``)."""
+        return self._lib
+
+    @property
+    def model(self) -> ModelPointer:
+        """The loaded model, for the engine's own helpers; use it only inside ``exclusive()``."""
+        return self._model
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the engine alone (nothing generates or scores meanwhile); a closed engine is refused."""
+        with self._lock:
+            self._require_open()
+            yield
 
     def scoring_context(self) -> ScoringContext:
         """The context ``score`` decodes in, made on first use (the caller holds the engine's lock)."""

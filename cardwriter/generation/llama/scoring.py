@@ -171,7 +171,7 @@ def likelihood_texts(engine: LlamaEngine, texts: Sequence[str]) -> list[TextLike
     todo = [i for i, t in enumerate(token_lists) if len(t) >= 2]
     if not todo:
         return found
-    with engine._lock:
+    with engine.exclusive():
         context = engine.scoring_context()
         for group in _batches([token_lists[i] for i in todo]):
             passed = context.likelihood_pass([token_lists[todo[g]] for g in group])
