@@ -425,9 +425,8 @@ class LlamaEngine:
                 f"the prompt and budget ({run.longest} tokens) exceed what {self.path.name} can read "
                 f"({self.n_ctx_train} tokens); use a shorter paragraph or fewer tokens"
             )
-        with self._lock:
+        with self.exclusive():
             started = time.perf_counter()
-            self._require_open()
             self._evict_owner()
             self._cancelled.clear()
             context = self._context_for(run)
