@@ -123,7 +123,7 @@ say "sizes -> dist/sizes.txt"
     if [[ -f $DEB ]]; then echo "deb:     $(du -h "$DEB" | cut -f1)"; fi
     echo
     echo "biggest parts of the folder (du -sh dist/cardwriter/_internal/*):"
-    du -sh "$APP"/_internal/* | sort -rh | head -15
+    du -sh "$APP"/_internal/* | sort -rh | awk 'NR <= 15'
 } | tee dist/sizes.txt
 say ""
 echo "build.sh: done in $SECONDS s"

@@ -88,6 +88,18 @@ def test_scripts_parse(script):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("script", ["packaging/build.sh", "packaging/smoke.sh", "packaging/lock.sh", ".ci/run"])
+def test_pipefail_scripts_never_pipe_into_a_reader_that_stops_early(script):
+    """Under `set -o pipefail`, `sort | head` fails the script whenever head exits before sort
+    has written everything (SIGPIPE, exit 141): CI refused a good build that way."""
+    text = (ROOT / script).read_text(encoding="utf-8")
+    assert "pipefail" in text
+    for number, line in enumerate(text.splitlines(), 1):
+        code = line.split("#", 1)[0]
+        for reader in ("head", "grep -q", "grep -m"):
+            assert f"| {reader}" not in code and f"|{reader}" not in code, f"{script}:{number}: {line.strip()}"
+
+
 def test_bundled_data_leaves_out_code_metadata_and_files_outside_the_package():
     bundle = load_module("bundle_contents")
     pairs = bundle.data_files(DEFAULT_MODEL_PACKAGE)
