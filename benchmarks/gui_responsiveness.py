@@ -32,9 +32,9 @@ from PySide6.QtWidgets import QApplication
 
 from cardwriter.app import build_backend
 from cardwriter.domain.paragraphs import draft_from_text
-from cardwriter.gui.app_settings import AppSettings
-from cardwriter.gui.card_editor import CardEditor
-from cardwriter.gui.main_window import MainWindow
+from cardwriter.gui.common.app_settings import AppSettings
+from cardwriter.gui.draft.card_editor import CardEditor
+from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.storage.project import Project
 
 DEV = Path(

@@ -16,10 +16,10 @@ from cardwriter.generation.factory import open_generator
 from cardwriter.generation.presets import AUTO, PRESETS
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.generation.protocol import TextGenerator
-from cardwriter.gui import launch
-from cardwriter.gui.app_settings import MODEL_FILE, MODEL_SERVER, AppSettings, Preferences
-from cardwriter.gui.backend import Backend
-from cardwriter.gui.main_window import MainWindow
+from cardwriter.gui.common.app_settings import MODEL_FILE, MODEL_SERVER, AppSettings, Preferences
+from cardwriter.gui.common.backend import Backend
+from cardwriter.gui.shell import launch
+from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.logs import setup_logging
 from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import QApplication
 
 from cardwriter.app import build_backend
 from cardwriter.domain.model import VariantKind
-from cardwriter.gui.app_settings import AppSettings
-from cardwriter.gui.card_model import CardRole
-from cardwriter.gui.main_window import MainWindow
+from cardwriter.gui.common.app_settings import AppSettings
+from cardwriter.gui.draft.card_model import CardRole
+from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.services.sample_project import make_sample_copy
 
 

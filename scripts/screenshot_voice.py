@@ -22,9 +22,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from cardwriter.app import build_backend
-from cardwriter.gui import undo_commands
-from cardwriter.gui.app_settings import AppSettings
-from cardwriter.gui.main_window import MainWindow
+from cardwriter.gui.common.app_settings import AppSettings
+from cardwriter.gui.draft import undo_commands
+from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.services.sample_project import make_sample_copy
 from scripts.screenshot import spin
 

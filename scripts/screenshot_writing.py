@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QApplication
 from screenshot import spin  # the sibling script's event-loop helper (scripts/ is on sys.path when run)
 
 from cardwriter.app import build_backend
-from cardwriter.gui.app_settings import AppSettings
-from cardwriter.gui.main_window import MainWindow
+from cardwriter.gui.common.app_settings import AppSettings
+from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.services.sample_project import make_sample_copy
 
 

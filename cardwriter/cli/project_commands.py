@@ -189,7 +189,7 @@ def _export_document(args: argparse.Namespace) -> int:
         raise UserError(f"a {args.format} file is binary: give -o FILE (or redirect standard output)")
     pdf_writer: PdfWriter | None = None
     if args.format == "pdf":  # Qt draws the PDF; loaded only when asked for
-        from cardwriter.gui.pdf_export import draft_pdf_bytes as pdf_writer
+        from cardwriter.gui.files.pdf_export import draft_pdf_bytes as pdf_writer
     with Project.open(args.project) as project:
         draft_id = choose_draft(project, args.draft)
         if args.output is None:

@@ -34,7 +34,7 @@ def cmd_voice(args: argparse.Namespace) -> int:
         reading = voice_meter.measure(project, draft_id)
         history = project.voice_points(draft_id)
     if args.plot is not None:
-        from cardwriter.gui.voice_plot import (
+        from cardwriter.gui.voice.voice_plot import (
             save_history_png,  # Qt only when a plot is asked for
         )
 

@@ -11,7 +11,9 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["cardwriter.app", "cardwriter.gui", "cardwriter.gui.main_window", "cardwriter.cli"])
+@pytest.mark.parametrize(
+    "module", ["cardwriter.app", "cardwriter.gui", "cardwriter.gui.shell.main_window", "cardwriter.cli"]
+)
 def test_the_app_and_the_command_line_start_without_matplotlib(module):
     check = (
         f"import {module}, sys; "

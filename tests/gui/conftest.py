@@ -12,9 +12,9 @@ from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.presets import AUTO, PRESETS
 from cardwriter.generation.prompts import ANGLES
-from cardwriter.gui.app_settings import AppSettings
-from cardwriter.gui.backend import Backend
-from cardwriter.gui.main_window import MainWindow
+from cardwriter.gui.common.app_settings import AppSettings
+from cardwriter.gui.common.backend import Backend
+from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller

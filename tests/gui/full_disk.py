@@ -12,12 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cardwriter.domain.paragraphs import draft_from_text
-from cardwriter.gui.app_settings import AppSettings
-from cardwriter.gui.main_window import MainWindow
+from cardwriter.gui.common.app_settings import AppSettings
+from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.storage.project import Project
-
-from .conftest import TEXT, fake_backend
-from .test_main_window import editing
+from tests.gui.conftest import TEXT, fake_backend
+from tests.gui.shell.test_main_window import editing
 
 TYPED = " The lamp went out, and he sat in the dark."
 

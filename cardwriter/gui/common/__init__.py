@@ -1,0 +1,1 @@
+"""Pieces every feature of the window uses: preferences, appearance, fonts, background work, text marks."""

@@ -1,0 +1,1 @@
+"""The draft column: the cards, their model, editor and painting, and undoable edits."""

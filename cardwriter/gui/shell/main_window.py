@@ -1,0 +1,303 @@
+"""The main window: arranges the draft, the notes dock, menus and status, and connects them.
+
+What happens lives elsewhere: the menu bar in ``main_menu``, generation policy
+in ``generation_controller``, file commands in ``project_actions``, notes
+meeting the draft in ``note_actions``, stacks unfurling under their cards in
+``stack_actions``. The window swaps the widgets when a
+project or draft opens or closes, and passes requests on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
+
+from cardwriter.domain.model import Card, VariantKind
+from cardwriter.domain.paragraphs import draft_from_text
+from cardwriter.gui.common import appearance
+from cardwriter.gui.common.app_settings import MODEL_FILE, AppSettings, Preferences
+from cardwriter.gui.common.backend import Backend
+from cardwriter.gui.common.background import BackgroundCall
+from cardwriter.gui.draft import undo_commands
+from cardwriter.gui.draft.card_model import CardListModel
+from cardwriter.gui.draft.draft_view import DraftView
+from cardwriter.gui.files.backup_actions import BackupActions
+from cardwriter.gui.files.project_actions import ProjectActions
+from cardwriter.gui.files.save_guard import SaveGuard
+from cardwriter.gui.notes.note_actions import NoteActions
+from cardwriter.gui.notes.notes_panel import NotesPanel
+from cardwriter.gui.settings.settings_dialog import SettingsDialog
+from cardwriter.gui.shell.help_actions import HelpActions
+from cardwriter.gui.shell.main_menu import MainMenu
+from cardwriter.gui.shell.panel_state import remember_panel
+from cardwriter.gui.shell.start_panel import StartPanel
+from cardwriter.gui.shell.status_bar import StatusBar
+from cardwriter.gui.stack.generation_controller import GenerationController
+from cardwriter.gui.stack.stack_actions import StackActions
+from cardwriter.gui.tools.writing_tools import WritingTools
+from cardwriter.gui.voice.voice_actions import VoiceActions
+from cardwriter.services.draft_session import DraftSession
+from cardwriter.storage.project import Project
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: AppSettings, backend: Backend, project_path: str | Path | None = None):
+        """Open ``project_path`` (created if missing); without one, or if it cannot open, show the start panel."""
+        appearance.apply(settings.preferences().appearance)  # light or dark before the first widget
+        super().__init__()
+        self.settings, self.backend = settings, backend
+        self.prefs = settings.preferences()
+        self.project: Project | None = None
+        self.session: DraftSession | None = None
+        self.model: CardListModel | None = None
+        self.view: DraftView | None = None
+        self.undo_stack = QUndoStack(self)
+        self.last_warning = ""
+        self.message_box: QMessageBox | None = None  # the last message box shown
+        self.setWindowTitle("Cardwriter")
+        screen = QGuiApplication.primaryScreen().availableGeometry()  # never wider or taller than the screen
+        self.resize(min(1200, screen.width()), min(800, screen.height()))
+
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.generation = GenerationController(backend.filler, backend.loader_for(self.prefs), self.prefs, self)
+        self.project_actions = ProjectActions(self)
+        self.stacks = StackActions(self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self._start_panel(""))  # the draft takes its place once a project opens
+        self.tools = WritingTools(self, self.splitter)  # find, spelling, focus, navigator, target
+        self.save_guard = SaveGuard(self, self.tools.central)  # central: the draft under the failed-save banner
+        self.note_actions = NoteActions(self, backend.notes)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
+        self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
+        self._connect_menu()
+        self.help = HelpActions(self)
+        self.voice = VoiceActions(self.status, lambda: self.settings.preferences().voice_threshold)
+        self.voice.install(self)  # the profile to the fills, "Mark as My Writing" to the Edit menu
+        self._connect_generation()
+        remember_panel(self, self.note_actions.dock, "notes", "Ctrl+Shift+N")
+        self.backups = BackupActions(self)
+        if project_path is not None:
+            self.project_actions.open_path(Path(project_path), create=True)
+
+    @property
+    def notes_panel(self) -> NotesPanel | None:
+        return self.note_actions.panel
+
+    @property
+    def start_panel(self) -> StartPanel | None:
+        widget = self.splitter.widget(0)
+        return widget if isinstance(widget, StartPanel) else None
+
+    # -- connecting ----------------------------------------------------------------
+
+    def _connect_menu(self) -> None:
+        m, actions = self.menu, self.project_actions
+        m.new_project_requested.connect(actions.new_project_dialog)
+        m.open_project_requested.connect(actions.open_project_dialog)
+        m.open_recent_requested.connect(lambda path: actions.open_path(Path(path)))
+        m.save_as_requested.connect(actions.save_as_dialog)
+        m.import_requested.connect(actions.import_dialog)
+        m.add_notes_requested.connect(actions.add_notes_dialog)
+        m.export_requested.connect(actions.export_dialog)
+        m.settings_requested.connect(self.settings_dialog)
+        m.models_requested.connect(self.models_page)
+        m.quit_requested.connect(self.close)
+        m.undo_requested.connect(self.undo)
+        m.redo_requested.connect(self.redo)
+        m.new_card_requested.connect(lambda: self.view and self.view.insert_card_below())
+        m.delete_card_requested.connect(self._delete_card)
+        m.move_card_requested.connect(self._move_card)
+        m.toggle_stack_requested.connect(self.stacks.toggle)
+        m.generate_requested.connect(self.generate_current)
+        m.fill_all_requested.connect(self.generation.fill_all)
+        m.cancel_requested.connect(self.generation.cancel_all)
+        m.accept_requested.connect(self.stacks.accept_shown)
+        m.draft_requested.connect(self.show_draft)
+        self.tools.connect_menu(m)
+
+    def _connect_generation(self) -> None:
+        g = self.generation
+        g.message.connect(self.status.showMessage)
+        g.progress.connect(self.status.show_progress)
+        g.model_state.connect(self.status.show_model_state)
+        g.stacks_changed.connect(lambda: self.stacks.refresh())
+        g.needs_saved_text.connect(self.save_typing)
+
+    # -- projects and drafts ---------------------------------------------------
+
+    def show_project(self, project: Project, draft_id: str | None = None) -> None:
+        """Show an opened project (its first draft unless told which); raises if its draft cannot load."""
+        self.close_project()
+        self.project = project
+        if not project.drafts():
+            project.add_draft(draft_from_text(Path(project.path).stem, ""))
+        self.note_actions.attach(project)
+        self.show_draft(draft_id or project.drafts()[0].id)
+
+    def _delete_card(self) -> None:
+        if self.view is not None:
+            self.view.delete_current()
+
+    def _move_card(self, step: int) -> None:
+        if self.view is not None:
+            self.view.move_current(step)
+
+    def show_draft(self, draft_id: str) -> None:
+        if self.project is None:  # a draft is only shown from an open project
+            return
+        if not self.save_typing():  # unsaved text stays on screen (and in the recovery file)
+            return
+        self.generation.set_model(None)
+        self.undo_stack.clear()
+        self.session = DraftSession(self.project, draft_id)
+        if not self.session.cards:  # an empty draft still has one card to type into
+            self.session.insert(0, Card(""))
+        self.model = CardListModel(self.session, self)
+        self.save_guard.watch(self.model)
+        self.model.note_dropped_on_card.connect(self.note_actions.recombine_with_notes)
+        self.model.note_dropped_between.connect(self.note_actions.insert_notes_as_cards)
+        self.generation.set_model(self.model)
+        view = DraftView(self.model, self.undo_stack)
+        view.current_card_changed.connect(self._current_card_changed)
+        view.typing_paused.connect(self.generation.typing_paused)
+        self._replace_main_widget(view)
+        self.view = view
+        self.status.watch_counts(self.model, view)
+        self.voice.draft_shown(self.session)
+        self.tools.draft_shown(view)
+        self.stacks.attach()
+        self.setWindowTitle(f"{self.session.draft.title} — {Path(self.project.path).name} — Cardwriter")
+        view.setFocus()
+        view.go_to_card(self.session.cards[0].id, 0)
+
+    def close_project(self) -> None:
+        if self.project is None:
+            return
+        self.backups.back_up_if_changed()  # saves the typing first; what cannot be saved is in the recovery file
+        self.generation.set_model(None)
+        self.undo_stack.clear()
+        self.show_start()
+        self.view = self.model = self.session = None
+        self.tools.project_closed()
+        self.note_actions.detach()
+        self.project.close()
+        self.project = None
+        self.setWindowTitle("Cardwriter")
+
+    def show_start(self, reason: str = "") -> None:
+        """The start panel in place of the draft: ``reason`` says why no project is open, if one failed."""
+        self._replace_main_widget(self._start_panel(reason))
+
+    def _start_panel(self, reason: str) -> StartPanel:
+        panel = StartPanel(self.settings.recent_projects(), reason)
+        panel.new_requested.connect(self.project_actions.new_project_dialog)
+        panel.open_requested.connect(self.project_actions.open_project_dialog)
+        panel.recent_requested.connect(lambda path: self.project_actions.open_path(Path(path)))
+        return panel
+
+    def _replace_main_widget(self, widget: QWidget) -> None:
+        old = self.splitter.replaceWidget(0, widget)
+        self._main_widget = widget  # PySide's replaceWidget leaves the new widget to Python: keep it alive
+        if old is not None:
+            old.deleteLater()
+
+    def _draft_list(self) -> list[tuple[str, str, bool]]:
+        if self.project is None:
+            return []
+        current = self.session.draft.id if self.session is not None else ""
+        return [(d.id, f"{d.title} ({d.card_count} cards)", d.id == current) for d in self.project.drafts()]
+
+    def save_typing(self) -> bool:
+        """Save what is being typed in the open card (before anything reads or changes the draft); False if it failed."""
+        return self.view is None or self.view.save_typing()
+
+    # -- undo --------------------------------------------------------------------
+
+    def undo(self) -> None:
+        self._undo_step(undo_commands.undo_step)
+
+    def redo(self) -> None:
+        self._undo_step(undo_commands.redo_step)
+
+    def _undo_step(self, step) -> None:
+        """Save the typing first, then undo, redo or push.
+
+        Typing that cannot be saved is still a step of its own (kept in memory, see
+        ``DraftSession``), so the step is taken anyway: typing and the edits that shape the
+        draft undo in memory too; a stack change whose save fails is refused and says so.
+        """
+        self.save_typing()
+        step(self.undo_stack)
+        if self.view is not None:
+            self.view.refresh_editor()
+
+    def push_stack_change(self, command) -> None:
+        """Accept, pin or discard a variant, undoably, after saving what is being typed."""
+        self._undo_step(lambda stack: stack.push(command))
+
+    def generate_current(self) -> None:
+        if self.view is not None and self.view.current_card_id():
+            self.generation.generate(self.view.current_card_id(), VariantKind.REWRITE)
+
+    def _current_card_changed(self, card_id: str) -> None:
+        self.note_actions.related_timer.start()
+
+    # -- settings, help --------------------------------------------------------------
+
+    def settings_dialog(self) -> None:
+        dialog = SettingsDialog(self.prefs, self.backend.presets, self)
+        if dialog.exec():
+            self.apply_preferences(dialog.preferences(self.prefs))
+
+    def models_page(self) -> None:
+        """File ▸ Models…: download models; Use switches to one (the engine reloads in the background)."""
+        from cardwriter.gui.settings.models_page import ModelsPage
+
+        def use(path) -> None:  # a Path
+            self.apply_preferences(dataclasses.replace(self.prefs, model_source=MODEL_FILE, model_path=str(path)))
+
+        ModelsPage(self, on_use=use).exec()
+
+    def apply_preferences(self, prefs: Preferences) -> None:
+        """Keep the new preferences; another model restarts the generation worker with it."""
+        model_changed = (prefs.model_source, prefs.model_path, prefs.server_url, prefs.gpu_layers) != (
+            self.prefs.model_source,
+            self.prefs.model_path,
+            self.prefs.server_url,
+            self.prefs.gpu_layers,
+        )
+        self.prefs = prefs
+        self.settings.save_preferences(prefs)
+        appearance.apply(prefs.appearance)
+        self.tools.preferences_changed(prefs)
+        self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
+        self.backups.apply(prefs)
+
+    # -- closing, warnings ------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.save_guard.confirm_close():  # text that could not be saved: ask first
+            return event.ignore()
+        self.close_project()
+        self.generation.shutdown()
+        BackgroundCall.wait_for_all()
+        super().closeEvent(event)
+
+    def warn(self, title: str, message: str) -> None:
+        """Tell the writer what went wrong, without stopping the event loop (and the model's progress)."""
+        self.last_warning = message
+        self.status.showMessage(message, 10000)
+        self.show_box(QMessageBox.Icon.Warning, title, message)
+
+    def show_box(self, icon: QMessageBox.Icon, title: str, message: str) -> None:
+        """A non-modal message box (only when the window is on screen)."""
+        if self.isVisible():
+            box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.message_box = box

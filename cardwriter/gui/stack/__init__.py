@@ -1,0 +1,1 @@
+"""Variant stacks: filling them in the background, the peek, the unfurled tiles and their actions."""

@@ -1,0 +1,141 @@
+"""The voice meter in the window: the gauge in the status bar, its panel, and the quiet warning.
+
+After each acceptance the draft's meter is recorded (one history point, in the
+project file) and the gauge updates; when the distance of the model's text
+from the writer's voice crosses the threshold set in Settings, the status bar
+says so once (not again until it has come back under). A click on the gauge
+opens the panel with the history plot.
+
+The writer's profile (``voice_meter.writer_profile``) is built once and kept
+until a card's saved text, its attribution or a "mine" mark changes: the
+variant cards' "voice" marks and the "keep my voice" fills read it, so a stack
+unfurled or filled twice in a row does not load the project twice. The profile
+is frozen and holds no project, so a fill's worker thread may use it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+
+from cardwriter.domain.style import StyleProfile
+from cardwriter.gui.voice.voice_marks import MineMarker
+from cardwriter.gui.voice.voice_plot import VoiceGauge, paint_history
+from cardwriter.services import english_reference, voice_meter
+from cardwriter.services.draft_session import DraftSession
+from cardwriter.storage.voice_records import VoicePoint
+
+if TYPE_CHECKING:
+    from cardwriter.gui.shell.main_window import MainWindow
+
+CLOSENESS_CACHE = 2000  # texts whose closeness is remembered (a few unfurled stacks' worth, many times over)
+
+
+class HistoryPlot(QWidget):
+    def __init__(self, history: list[VoicePoint], threshold: float, parent=None):
+        super().__init__(parent)
+        self.history, self.threshold = history, threshold
+        self.setMinimumSize(480, 240)
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        paint_history(painter, QRectF(self.rect()), self.history, self.threshold)
+
+
+class VoiceActions:
+    def __init__(self, status_bar, threshold=lambda: voice_meter.DEFAULT_THRESHOLD):
+        self.status_bar = status_bar
+        self.threshold = threshold  # read from the preferences each time
+        self.gauge = VoiceGauge()
+        self.gauge.mousePressEvent = lambda event: self.open_panel()
+        status_bar.addPermanentWidget(self.gauge)
+        self.session: DraftSession | None = None
+        self.warned = False
+        self.marker: MineMarker | None = None
+        self._profile: StyleProfile | None = None
+        self._profile_key: tuple | None = None
+        self._closeness: dict[str, float] = {}
+        english_reference.warm_up()  # the profile's word list, read before the first profile needs it
+
+    def install(self, window: MainWindow) -> None:
+        """Serve the window: the profile to its fills, the "Mark as My Writing" action in its Edit menu."""
+        window.generation.voice_profile = self.profile
+        self.marker = MineMarker(window, after=lambda: self.refresh(warn=False))
+
+    def draft_shown(self, session: DraftSession) -> None:
+        self.session = session
+        session.on_accept = self.accepted
+        self.refresh(warn=False)
+
+    # -- the writer's voice, kept while nothing it is made of changes ---------------------
+
+    def profile(self) -> StyleProfile | None:
+        """The writer's profile now (None: no draft, or too few paragraphs of their own)."""
+        session = self.session
+        if session is None:
+            return None
+        cards = session.cards
+        key = (
+            session.draft.id,
+            hash(tuple((c.id, c.text, c.origins) for c in cards)),
+            frozenset(session.project.mine_cards(c.id for c in cards)),
+        )
+        if key != self._profile_key:
+            self._profile, self._profile_key = voice_meter.writer_profile(session.project), key
+            self._closeness.clear()
+        return self._profile
+
+    def closenesses(self, texts: list[str]) -> list[float | None]:
+        """Each text's closeness to the writer's voice (None for all without a baseline), remembered."""
+        profile = self.profile()
+        if profile is None:
+            return [None] * len(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._closeness]
+        if len(self._closeness) + len(missing) > CLOSENESS_CACHE:
+            self._closeness.clear()
+        self._closeness.update(zip(missing, profile.closenesses(missing), strict=True))
+        return [self._closeness[t] for t in texts]
+
+    def accepted(self, draft_id: str) -> None:
+        if self.session is None:  # only called once a draft is shown
+            return
+        voice_meter.record_point(self.session.project, draft_id)
+        self.refresh(warn=True)
+
+    def refresh(self, warn: bool) -> None:
+        if self.session is None:
+            return
+        reading = voice_meter.measure(self.session.project, self.session.draft.id, self.profile())
+        self.gauge.show_reading(reading, self.threshold())
+        if not self.gauge.warning:
+            self.warned = False
+        elif warn and not self.warned:
+            self.warned = True
+            self.status_bar.showMessage(
+                f"The model's words in this draft now sit {reading.distance:.1f}× as far from your voice as your "
+                "own paragraphs do from each other.",
+                10000,
+            )
+
+    def open_panel(self) -> QDialog:
+        dialog = QDialog(self.gauge.window())
+        dialog.setWindowTitle("Your voice")
+        layout = QVBoxLayout(dialog)
+        reading = self.gauge.reading
+        if reading is not None:
+            distance = "n/a" if reading.distance is None else f"{reading.distance:.2f}"
+            layout.addWidget(
+                QLabel(
+                    f"{reading.model_words:,} of {reading.words:,} words from the model "
+                    f"({reading.model_share:.0%}); distance from your voice {distance}"
+                )
+            )
+        history = self.session.project.voice_points(self.session.draft.id) if self.session else []
+        layout.addWidget(HistoryPlot(history, self.threshold(), dialog))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
