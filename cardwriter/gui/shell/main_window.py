@@ -1,6 +1,7 @@
 """The main window: arranges the draft, the notes dock, menus and status, and connects them.
 
-What happens lives elsewhere: the menu bar in ``main_menu``, generation policy
+The open project and draft live in the ``Workspace`` the window owns and hands
+to its features. What happens lives elsewhere: the menu bar in ``main_menu``, generation policy
 in ``generation_controller``, file commands in ``project_actions``, notes
 meeting the draft in ``note_actions``, stacks unfurling under their cards in
 ``stack_actions``. The window swaps the widgets when a
@@ -16,13 +17,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
-from cardwriter.domain.model import Card, VariantKind
-from cardwriter.domain.paragraphs import draft_from_text
+from cardwriter.domain.model import VariantKind
 from cardwriter.gui.common import appearance
 from cardwriter.gui.common.app_settings import MODEL_FILE, AppSettings, Preferences
 from cardwriter.gui.common.backend import Backend
 from cardwriter.gui.common.background import BackgroundCall
-from cardwriter.gui.draft import undo_commands
 from cardwriter.gui.draft.card_model import CardListModel
 from cardwriter.gui.draft.draft_view import DraftView
 from cardwriter.gui.files.backup_actions import BackupActions
@@ -40,6 +39,7 @@ from cardwriter.gui.stack.generation_controller import GenerationController
 from cardwriter.gui.stack.stack_actions import StackActions
 from cardwriter.gui.tools.writing_tools import WritingTools
 from cardwriter.gui.voice.voice_actions import VoiceActions
+from cardwriter.gui.workspace import Workspace
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.storage.project import Project
 
@@ -50,13 +50,8 @@ class MainWindow(QMainWindow):
         appearance.apply(settings.preferences().appearance)  # light or dark before the first widget
         super().__init__()
         self.settings, self.backend = settings, backend
-        self.prefs = settings.preferences()
-        self.project: Project | None = None
-        self.session: DraftSession | None = None
-        self.model: CardListModel | None = None
-        self.view: DraftView | None = None
-        self.undo_stack = QUndoStack(self)
-        self.last_warning = ""
+        self.workspace = Workspace(settings, self)
+        self.workspace.dialog_parent = self
         self.message_box: QMessageBox | None = None  # the last message box shown
         self.setWindowTitle("Cardwriter")
         screen = QGuiApplication.primaryScreen().availableGeometry()  # never wider or taller than the screen
@@ -64,6 +59,7 @@ class MainWindow(QMainWindow):
 
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        self._connect_workspace()
         self.generation = GenerationController(backend.filler, backend.loader_for(self.prefs), self.prefs, self)
         self.project_actions = ProjectActions(self)
         self.stacks = StackActions(self)
@@ -84,6 +80,36 @@ class MainWindow(QMainWindow):
         if project_path is not None:
             self.project_actions.open_path(Path(project_path), create=True)
 
+    # -- the workspace's state, for the window's own code and its tests ------------------
+
+    @property
+    def prefs(self) -> Preferences:
+        return self.workspace.prefs
+
+    @property
+    def project(self) -> Project | None:
+        return self.workspace.project
+
+    @property
+    def session(self) -> DraftSession | None:
+        return self.workspace.session
+
+    @property
+    def model(self) -> CardListModel | None:
+        return self.workspace.model
+
+    @property
+    def view(self) -> DraftView | None:
+        return self.workspace.view
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.workspace.undo_stack
+
+    @property
+    def last_warning(self) -> str:
+        return self.workspace.last_warning
+
     @property
     def notes_panel(self) -> NotesPanel | None:
         return self.note_actions.panel
@@ -94,6 +120,17 @@ class MainWindow(QMainWindow):
         return widget if isinstance(widget, StartPanel) else None
 
     # -- connecting ----------------------------------------------------------------
+
+    def _connect_workspace(self) -> None:
+        ws = self.workspace
+        ws.message.connect(self.status.showMessage)
+        ws.warning.connect(self._show_warning)
+        ws.project_opened.connect(lambda project: self.note_actions.attach(project))
+        ws.project_closing.connect(lambda: self.backups.back_up_if_changed())  # the typing is saved first
+        ws.draft_closing.connect(lambda: self.generation.set_model(None))
+        ws.draft_shown.connect(self._draft_shown)
+        ws.project_closed.connect(self._project_closed)
+        ws.preferences_changed.connect(self._preferences_changed)
 
     def _connect_menu(self) -> None:
         m, actions = self.menu, self.project_actions
@@ -132,12 +169,13 @@ class MainWindow(QMainWindow):
 
     def show_project(self, project: Project, draft_id: str | None = None) -> None:
         """Show an opened project (its first draft unless told which); raises if its draft cannot load."""
-        self.close_project()
-        self.project = project
-        if not project.drafts():
-            project.add_draft(draft_from_text(Path(project.path).stem, ""))
-        self.note_actions.attach(project)
-        self.show_draft(draft_id or project.drafts()[0].id)
+        self.workspace.open_project(project, draft_id)
+
+    def show_draft(self, draft_id: str) -> None:
+        self.workspace.show_draft(draft_id)
+
+    def close_project(self) -> None:
+        self.workspace.close_project()
 
     def _delete_card(self) -> None:
         if self.view is not None:
@@ -147,46 +185,28 @@ class MainWindow(QMainWindow):
         if self.view is not None:
             self.view.move_current(step)
 
-    def show_draft(self, draft_id: str) -> None:
-        if self.project is None:  # a draft is only shown from an open project
-            return
-        if not self.save_typing():  # unsaved text stays on screen (and in the recovery file)
-            return
-        self.generation.set_model(None)
-        self.undo_stack.clear()
-        self.session = DraftSession(self.project, draft_id)
-        if not self.session.cards:  # an empty draft still has one card to type into
-            self.session.insert(0, Card(""))
-        self.model = CardListModel(self.session, self)
-        self.save_guard.watch(self.model)
-        self.model.note_dropped_on_card.connect(self.note_actions.recombine_with_notes)
-        self.model.note_dropped_between.connect(self.note_actions.insert_notes_as_cards)
-        self.generation.set_model(self.model)
-        view = DraftView(self.model, self.undo_stack)
+    def _draft_shown(self, view: DraftView) -> None:
+        model, session, project = view.card_model(), self.session, self.project
+        assert session is not None and project is not None
+        self.save_guard.watch(model)
+        model.note_dropped_on_card.connect(self.note_actions.recombine_with_notes)
+        model.note_dropped_between.connect(self.note_actions.insert_notes_as_cards)
+        self.generation.set_model(model)
         view.current_card_changed.connect(self._current_card_changed)
         view.typing_paused.connect(self.generation.typing_paused)
         self._replace_main_widget(view)
-        self.view = view
-        self.status.watch_counts(self.model, view)
-        self.voice.draft_shown(self.session)
+        self.status.watch_counts(model, view)
+        self.voice.draft_shown(session)
         self.tools.draft_shown(view)
         self.stacks.attach()
-        self.setWindowTitle(f"{self.session.draft.title} — {Path(self.project.path).name} — Cardwriter")
+        self.setWindowTitle(f"{session.draft.title} — {Path(project.path).name} — Cardwriter")
         view.setFocus()
-        view.go_to_card(self.session.cards[0].id, 0)
+        view.go_to_card(session.cards[0].id, 0)
 
-    def close_project(self) -> None:
-        if self.project is None:
-            return
-        self.backups.back_up_if_changed()  # saves the typing first; what cannot be saved is in the recovery file
-        self.generation.set_model(None)
-        self.undo_stack.clear()
+    def _project_closed(self) -> None:
         self.show_start()
-        self.view = self.model = self.session = None
         self.tools.project_closed()
         self.note_actions.detach()
-        self.project.close()
-        self.project = None
         self.setWindowTitle("Cardwriter")
 
     def show_start(self, reason: str = "") -> None:
@@ -214,31 +234,17 @@ class MainWindow(QMainWindow):
 
     def save_typing(self) -> bool:
         """Save what is being typed in the open card (before anything reads or changes the draft); False if it failed."""
-        return self.view is None or self.view.save_typing()
-
-    # -- undo --------------------------------------------------------------------
+        return self.workspace.save_typing()
 
     def undo(self) -> None:
-        self._undo_step(undo_commands.undo_step)
+        self.workspace.undo()
 
     def redo(self) -> None:
-        self._undo_step(undo_commands.redo_step)
-
-    def _undo_step(self, step) -> None:
-        """Save the typing first, then undo, redo or push.
-
-        Typing that cannot be saved is still a step of its own (kept in memory, see
-        ``DraftSession``), so the step is taken anyway: typing and the edits that shape the
-        draft undo in memory too; a stack change whose save fails is refused and says so.
-        """
-        self.save_typing()
-        step(self.undo_stack)
-        if self.view is not None:
-            self.view.refresh_editor()
+        self.workspace.redo()
 
     def push_stack_change(self, command) -> None:
         """Accept, pin or discard a variant, undoably, after saving what is being typed."""
-        self._undo_step(lambda stack: stack.push(command))
+        self.workspace.push(command)
 
     def generate_current(self) -> None:
         if self.view is not None and self.view.current_card_id():
@@ -265,14 +271,16 @@ class MainWindow(QMainWindow):
 
     def apply_preferences(self, prefs: Preferences) -> None:
         """Keep the new preferences; another model restarts the generation worker with it."""
+        self.workspace.set_preferences(prefs)
+
+    def _preferences_changed(self, prefs: Preferences) -> None:
+        old = self.generation.prefs
         model_changed = (prefs.model_source, prefs.model_path, prefs.server_url, prefs.gpu_layers) != (
-            self.prefs.model_source,
-            self.prefs.model_path,
-            self.prefs.server_url,
-            self.prefs.gpu_layers,
+            old.model_source,
+            old.model_path,
+            old.server_url,
+            old.gpu_layers,
         )
-        self.prefs = prefs
-        self.settings.save_preferences(prefs)
         appearance.apply(prefs.appearance)
         self.tools.preferences_changed(prefs)
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
@@ -290,7 +298,9 @@ class MainWindow(QMainWindow):
 
     def warn(self, title: str, message: str) -> None:
         """Tell the writer what went wrong, without stopping the event loop (and the model's progress)."""
-        self.last_warning = message
+        self.workspace.warn(title, message)
+
+    def _show_warning(self, title: str, message: str) -> None:
         self.status.showMessage(message, 10000)
         self.show_box(QMessageBox.Icon.Warning, title, message)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from cardwriter.app import starting_project
-from cardwriter.gui.shell import main_window
+from cardwriter.gui import workspace
 from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.storage.project import Project
 from cardwriter.storage.project_file import SUFFIX
@@ -66,7 +66,7 @@ def test_a_project_whose_draft_cannot_load_is_closed_and_not_remembered(qtbot, a
         def __init__(self, project, draft_id):
             raise ValueError("card 3 holds bytes, not text")
 
-    monkeypatch.setattr(main_window, "DraftSession", UnreadableDraft)
+    monkeypatch.setattr(workspace, "DraftSession", UnreadableDraft)
     win = open_window(qtbot, app_settings, project_path)
     assert win.project is None and win.view is None
     assert "card 3 holds bytes, not text" in win.start_panel.reason.text()
