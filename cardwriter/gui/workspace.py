@@ -34,7 +34,7 @@ from cardwriter.gui.draft import undo_commands
 from cardwriter.gui.draft.card_model import CardListModel
 from cardwriter.gui.draft.draft_view import DraftView
 from cardwriter.services.draft_session import DraftSession
-from cardwriter.storage.project import Project
+from cardwriter.services.projects import Project
 
 
 class Workspace(QObject):

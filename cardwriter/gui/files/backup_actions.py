@@ -29,7 +29,7 @@ from cardwriter.services.backup import backups, default_backup_folder, rotate
 
 if TYPE_CHECKING:
     from cardwriter.gui.shell.main_window import MainWindow
-    from cardwriter.storage.project import Project
+    from cardwriter.services.projects import Project
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from cardwriter.gui.files.pdf_export import draft_pdf_bytes
 from cardwriter.gui.files.recovery_dialog import offer_recovery, repairs_notice
 from cardwriter.services import backup, transfer
 from cardwriter.services.documents import exchange
+from cardwriter.services.projects import PROJECT_SUFFIX as SUFFIX
+from cardwriter.services.projects import Project
 from cardwriter.services.text_files import read_text_file, write_text_atomically
-from cardwriter.storage.project import Project
-from cardwriter.storage.project_file import SUFFIX
 
 if TYPE_CHECKING:
     from cardwriter.gui.shell.main_window import MainWindow

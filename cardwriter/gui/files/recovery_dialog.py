@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from cardwriter.errors import UserError
+from cardwriter.services.projects import Project
 from cardwriter.services.recovery import RecoveredText, RecoveryJournal
-from cardwriter.storage.project import Project
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from cardwriter.gui.notes.notes_panel import NotesPanel
 from cardwriter.gui.stack.generation_controller import MIN_WORDS_TO_FILL
 from cardwriter.services.fusion_filters import ASSOCIATION
 from cardwriter.services.note_finder import NoteFinder
-from cardwriter.storage.project import Project
+from cardwriter.services.projects import Project
 
 if TYPE_CHECKING:
     from cardwriter.gui.shell.main_window import MainWindow

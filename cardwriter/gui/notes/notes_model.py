@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelInde
 from cardwriter.domain.model import Note
 from cardwriter.gui.common.drag_data import NOTE_MIME, note_ids_from
 from cardwriter.services.notes_library import NotesLibrary
-from cardwriter.storage.project import Project
+from cardwriter.services.projects import Project
 
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 2

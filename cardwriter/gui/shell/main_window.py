@@ -41,7 +41,7 @@ from cardwriter.gui.tools.writing_tools import WritingTools
 from cardwriter.gui.voice.voice_actions import VoiceActions
 from cardwriter.gui.workspace import Workspace
 from cardwriter.services.draft_session import DraftSession
-from cardwriter.storage.project import Project
+from cardwriter.services.projects import Project
 
 
 class MainWindow(QMainWindow):

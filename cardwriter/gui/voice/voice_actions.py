@@ -26,7 +26,7 @@ from cardwriter.gui.voice.voice_marks import MineMarker
 from cardwriter.gui.voice.voice_plot import VoiceGauge, paint_history
 from cardwriter.services import english_reference, voice_meter
 from cardwriter.services.draft_session import DraftSession
-from cardwriter.storage.voice_records import VoicePoint
+from cardwriter.services.projects import VoicePoint
 
 if TYPE_CHECKING:
     from cardwriter.gui.shell.main_window import MainWindow

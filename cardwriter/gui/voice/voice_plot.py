@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from cardwriter.errors import UserError
 from cardwriter.safe_write import check_target, write_bytes_atomically
+from cardwriter.services.projects import VoicePoint
 from cardwriter.services.voice_meter import DEFAULT_THRESHOLD, VoiceReading
-from cardwriter.storage.voice_records import VoicePoint
 
 SHARE_COLOUR = QColor("#3b7dd8")
 DISTANCE_COLOUR = QColor("#d8793b")
