@@ -15,6 +15,7 @@ from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui.common.app_settings import AppSettings
 from cardwriter.gui.common.backend import Backend
 from cardwriter.gui.shell.main_window import MainWindow
+from cardwriter.gui.workspace import Workspace
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.stack_filling import StackFiller
@@ -73,6 +74,21 @@ def window(qtbot, app_settings, project_path):
     qtbot.waitUntil(lambda: win.status.model_state() == "ready", timeout=10_000)
     yield win
     win.close()
+
+
+@pytest.fixture
+def workspace(qtbot, app_settings, project_path):
+    """A real workspace with the story project open and its draft shown in a real view, and no window:
+    what a feature's window-free tests build on. ``workspace.said`` and ``workspace.warned`` collect
+    what it told the writer."""
+    ws = Workspace(app_settings)
+    ws.said, ws.warned = [], []
+    ws.message.connect(lambda text, ms: ws.said.append(text))
+    ws.warning.connect(lambda title, message: ws.warned.append((title, message)))
+    ws.open_project(Project.open(project_path))
+    qtbot.addWidget(ws.view)
+    yield ws
+    ws.close_project()
 
 
 def saved_texts(path: Path) -> list[str]:
