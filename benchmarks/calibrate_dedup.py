@@ -36,7 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DedupConfig, degenerate_reason
+from cardwriter.embedding.dedup import degenerate_reason
+from cardwriter.embedding.dedup_config import DedupConfig
 from cardwriter.embedding.embedder import SentenceTransformerEmbedder
 from cardwriter.embedding.tokens import (
     containment,

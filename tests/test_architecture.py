@@ -29,3 +29,21 @@ def test_domain_imports_only_the_standard_library():
             for name in names:
                 top = name.split(".")[0]
                 assert top in sys.stdlib_module_names or name.startswith("cardwriter.domain"), f"{path}: {name}"
+
+
+def test_no_class_outside_the_shell_takes_the_main_window():
+    """Features take the workspace and the collaborators they need; only gui/shell knows the window."""
+    offenders = []
+    for path in (PACKAGE / "gui").rglob("*.py"):
+        if path.parent.name == "shell":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
+                    hint = ast.unparse(arg.annotation) if arg.annotation else ""
+                    if arg.arg in {"window", "main_window"} or "MainWindow" in hint:
+                        offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}({arg.arg})")
+            if isinstance(node, ast.Attribute) and node.attr == "window" and isinstance(node.value, ast.Name):
+                if node.value.id == "self":
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} self.window")
+    assert offenders == []

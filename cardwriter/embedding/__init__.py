@@ -4,7 +4,8 @@
 - ``fake_embedder``: a deterministic stand-in for logic tests (never for quality claims).
 - ``cache``: ``CachedEmbedder`` over a pluggable ``EmbeddingStore`` keyed by model and text hash.
 - ``tokens``: the one definition of "word" and "n-gram" the other modules share.
-- ``dedup``: drops degenerate candidates and near-duplicates, recording a reason for each.
+- ``dedup``: drops degenerate candidates and near-duplicates, recording a reason for each;
+  ``dedup_config`` holds its thresholds and word lists, ``drop_reasons`` the reasons.
 - ``selection``: maximal marginal relevance.
 - ``metrics``: diversity metrics as small pure functions.
 

@@ -17,7 +17,8 @@ Two passes over the candidates a generator produced, in their given order:
    is used so that a candidate that copies another and adds or removes a sentence still
    counts as overlapping. Of two near-duplicate candidates the earlier one is kept.
 
-The defaults are justified in docs/dedup-calibration.md.
+The thresholds and word lists are ``dedup_config``'s (their defaults are justified in
+docs/dedup-calibration.md); the reasons, ``drop_reasons``'.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.embedding.dedup_config import DedupConfig
+from cardwriter.embedding.drop_reasons import Drop, DropReason
 from cardwriter.embedding.tokens import (
     containment,
     max_ngram_count,
@@ -38,189 +40,6 @@ from cardwriter.embedding.tokens import (
     shingles,
     words,
 )
-
-DEFAULT_ECHO_PHRASES: tuple[str, ...] = (
-    "rewrite the following",
-    "rewrite this paragraph",
-    "rewritten paragraph",
-    "rewritten version",
-    "original paragraph",
-    "the following paragraph",
-    "paragraph:",
-    "as an ai language model",
-    # meta-commentary: the small model talks about the paragraph instead of rewriting it
-    "rephrase",
-    "rewrite the paragraph",
-    "rewritten text",
-    "this paragraph",
-    "the paragraph",
-    "this passage",
-    "the passage",
-    "this excerpt",
-    "the excerpt",
-    "the original text",
-    "the original sentence",
-    "in this tale",
-    "in this anecdote",
-    "a classic example",
-    "the author",
-    "the narrator",
-    "you've rewritten",
-    "you have rewritten",
-)
-"""Phrases that betray an echo of the prompt or meta-commentary wherever they appear (case-insensitive).
-
-A phrase that the source itself contains is not held against a candidate.
-"""
-
-DEFAULT_ECHO_PATTERNS: tuple[str, ...] = (
-    r"\bin (?:about |around |roughly |exactly |just |under |over )?\d+ words\b",  # "In 57 words, ..."
-    r"\b(?:i'll|i will|i'd|i would|i can|let me|let's)\s+(?:\w+\s+){0,2}?(?:rephrase|rewrite|revise|suggest|paraphrase|condense|summari[sz]e)",
-    r"\b(?:rewritten|revised|edited|paraphrased|condensed) (?:paragraph|version|passage|text)\b",
-    r"\b(?:word count|words? long)\b",
-    r"\b(?:novel|story|book|poem|passage|paragraph|text|excerpt)\b[^.]{0,40}\bwritten by\b",  # "The Lighthouse, written by ..."
-)
-"""Regular expressions (case-insensitive, searched in the lowercased text) for meta-commentary."""
-
-DEFAULT_ECHO_OPENINGS: tuple[str, ...] = (
-    "here is",
-    "here's",
-    "here\u2019s",
-    "sure,",
-    "sure!",
-    "certainly!",
-    "rewrite:",
-    "rewritten:",
-    "output:",
-    "variant:",
-)
-"""Openings that betray a chatty reply when the text starts with them (case-insensitive).
-
-"Here is" is only an echo at the start: inside prose ("here is the key", said Holmes) it
-is ordinary English.
-"""
-
-REWRITE_KINDS: frozenset[VariantKind] = frozenset({VariantKind.REWRITE, VariantKind.RESTYLE})
-"""Kinds that must reword the source, so a verbatim copy of it is degenerate."""
-
-
-DUPLICATE_COSINE = 0.92
-"""Cosine of unit embeddings at or above which a candidate is a near-duplicate outright.
-
-The one place this threshold lives: ``DedupConfig``, the stack filler's request and the
-app's settings take their default from here (calibrated in docs/dedup-calibration.md).
-"""
-
-
-class DropReason(StrEnum):
-    """Why a candidate did not make it into the stack.
-
-    The value is the stable name JSON output uses; ``label`` is the words a report shows.
-    ``filter_candidates`` gives the first eight; the stack filler adds ``OFF_TOPIC`` (a
-    rewrite that drifted from the source's subject), the fluency and fusion reasons of
-    ``services.fusion_filters`` (``WRONG_LANGUAGE``, ``LABEL_OPENING``, ``IMPROBABLE``,
-    ``IGNORES_PARENT``), the stack chain's text rules and keepability (``CUT_OFF``, ``SUMMARY``,
-    ``LIST``, ``NOT_A_WORD``, ``INVENTS_FACTS``, ``LOSES_MEANING``) and ``NOT_PICKED`` (it survived the filters but selection
-    preferred more varied ones).
-    """
-
-    EMPTY = "empty"
-    TOO_SHORT = "too_short"
-    LOOPING = "looping"
-    ECHOES_PROMPT = "echoes_prompt"
-    COPIES_SOURCE = "copies_source"
-    DUPLICATES_SOURCE = "duplicates_source"
-    DUPLICATES_STACK = "duplicates_stack"
-    DUPLICATES_SIBLING = "duplicates_sibling"
-    OFF_TOPIC = "off_topic"
-    WRONG_LANGUAGE = "wrong_language"
-    LABEL_OPENING = "label_opening"
-    IMPROBABLE = "improbable"
-    IGNORES_PARENT = "ignores_parent"
-    CUT_OFF = "cut_off"
-    SUMMARY = "summary"
-    LIST = "list"
-    NOT_A_WORD = "not_a_word"
-    INVENTS_FACTS = "invents_facts"
-    LOSES_MEANING = "loses_meaning"
-    NOT_PICKED = "not_picked"
-
-    @property
-    def label(self) -> str:
-        """A few words for a report, e.g. "near-duplicate of another candidate"."""
-        return _LABELS[self]
-
-
-_LABELS = {
-    DropReason.EMPTY: "empty",
-    DropReason.TOO_SHORT: "too short",
-    DropReason.LOOPING: "looping",
-    DropReason.ECHOES_PROMPT: "echoes the prompt",
-    DropReason.COPIES_SOURCE: "copies the source",
-    DropReason.DUPLICATES_SOURCE: "near-duplicate of the source",
-    DropReason.DUPLICATES_STACK: "near-duplicate of a variant in the stack",
-    DropReason.DUPLICATES_SIBLING: "near-duplicate of another candidate",
-    DropReason.OFF_TOPIC: "off topic",
-    DropReason.WRONG_LANGUAGE: "in another language than its parents",
-    DropReason.LABEL_OPENING: "opens with a label or talks about the task",
-    DropReason.IMPROBABLE: "the model finds it improbable (not fluent)",
-    DropReason.IGNORES_PARENT: "does not take from both parents",
-    DropReason.CUT_OFF: "cut off mid-sentence",
-    DropReason.SUMMARY: "summarises or talks about the text",
-    DropReason.LIST: "a list where the paragraph is prose",
-    DropReason.NOT_A_WORD: "a misspelt or made-up word, or one written twice",
-    DropReason.INVENTS_FACTS: "invents or changes a name, number or title",
-    DropReason.LOSES_MEANING: "does not keep the paragraph's meaning",
-    DropReason.NOT_PICKED: "not picked: the others were more varied",
-}
-
-
-@dataclass(frozen=True)
-class DedupConfig:
-    """Thresholds and word lists for ``filter_candidates``; the defaults are calibrated."""
-
-    min_length_ratio: float = 1 / 3
-    """A candidate needs at least this share of the source's word count."""
-    loop_n: int = 4
-    """Looping is judged on word n-grams of this length."""
-    loop_max_repeat_share: float = 0.2
-    """Looping when this share of its n-grams repeat an earlier one (1 - distinct/total)."""
-    loop_max_repeats: int = 4
-    """... or when one n-gram occurs this many times."""
-    echo_phrases: tuple[str, ...] = DEFAULT_ECHO_PHRASES
-    echo_openings: tuple[str, ...] = DEFAULT_ECHO_OPENINGS
-    echo_patterns: tuple[str, ...] = DEFAULT_ECHO_PATTERNS
-    copy_kinds: frozenset[VariantKind] = REWRITE_KINDS
-    """Kinds for which a near-copy of the source is degenerate."""
-    copy_containment: float = 0.5
-    """Near-copy: at least this share of the candidate's word 3-grams occur in the source."""
-    duplicate_cosine: float = DUPLICATE_COSINE
-    """Cosine at or above this is a near-duplicate outright."""
-    overlap_cosine: float = 0.85
-    """Cosine in [overlap_cosine, duplicate_cosine) is a near-duplicate if overlap is high too."""
-    overlap_n: int = 3
-    """Word n-gram length for the overlap checks (copy and near-duplicate)."""
-    overlap_threshold: float = 0.3
-    """Overlap coefficient of word 3-grams at or above which the grey zone counts as duplicate."""
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.overlap_cosine <= self.duplicate_cosine <= 1.0:
-            raise ValueError("need 0 < overlap_cosine <= duplicate_cosine <= 1")
-
-
-@dataclass(frozen=True)
-class Drop:
-    """One dropped candidate: which, why, and against what."""
-
-    index: int
-    """Position in the candidate list."""
-    reason: DropReason
-    detail: str
-    """A sentence a writer can read, e.g. "too short: 12 words, needs 30"."""
-    other: int | None = None
-    """For DUPLICATES_STACK or DUPLICATES_SIBLING: the stack item or candidate index it duplicates."""
-    cosine: float | None = None
-    overlap: float | None = None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.errors import UserError
 from cardwriter.evaluation.diversity_input import Paragraph

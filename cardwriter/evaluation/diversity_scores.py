@@ -22,7 +22,7 @@ from enum import Enum
 import numpy as np
 
 from cardwriter.embedding import metrics
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.evaluation.diversity_input import Paragraph
 from cardwriter.evaluation.keep_judge import KeepJudge

@@ -36,7 +36,7 @@ from cardwriter.domain.facts import invented
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.sentences import sentence_texts
 from cardwriter.domain.word_diff import changed_share
-from cardwriter.embedding.dedup import DedupConfig
+from cardwriter.embedding.dedup_config import DedupConfig
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.embedding.fluency import label_opening
 from cardwriter.embedding.tokens import overlap_coefficient, shingles

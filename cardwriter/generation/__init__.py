@@ -12,7 +12,8 @@
 - ``gguf_header``: a small reader of a GGUF file's metadata (no llama.cpp).
 - ``chat_template``: the model's own chat template, rendered in Jinja's sandbox.
 - ``llama``: batched multi-sequence decoding on llama.cpp's low-level API.
-- ``http_backend``: any OpenAI-compatible server, K concurrent streams.
+- ``http_backend``: any OpenAI-compatible server, K concurrent streams; what the
+  server sends is checked by ``http_events``, read within ``http_limits``.
 - ``fake``: a deterministic generator for testing the logic around generation.
 
 This package imports only ``cardwriter.domain``, ``cardwriter.errors`` and

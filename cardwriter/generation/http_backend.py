@@ -29,7 +29,7 @@ Reads are bounded (``http_limits``): a stream is cut after about
 is undone), or at a wall-clock deadline (``max_seconds``, by default
 ``timeout`` plus a second per token); the sequence then ends with the text it
 has (finish reason "length"), or a clear error if none. Every event is
-checked for shape before use (``_parse_chunk``): JSON nested too deep, or a
+checked for shape before use (``http_events``): JSON nested too deep, or a
 field of the wrong type, is a ``ServerError``, never a traceback.
 """
 
@@ -38,18 +38,16 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import PurePath
 
 import httpx
 from httpx_sse import EventSource, SSEError
 
-from cardwriter import json_input
 from cardwriter.generation import prompts
 from cardwriter.generation.http_errors import ENV_API_KEY, Retry, check_status, too_slow, unreachable
+from cardwriter.generation.http_events import listed_model, parse_chunk, short_name
 from cardwriter.generation.http_limits import (
     ACCEPT_ENCODING,
     BYTES_PER_TOKEN,
@@ -82,7 +80,6 @@ from cardwriter.generation.protocol import (
 
 CHAT = "chat"
 COMPLETION = "completion"
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class HttpGenerator:
@@ -135,27 +132,12 @@ class HttpGenerator:
     def model_name(self) -> str:
         if self._model is None:
             self._model = self._server_model()
-        return _short_name(self._model)
+        return short_name(self._model)
 
     def _server_model(self) -> str:
         """The first model id the server lists at ``/v1/models``."""
         status, body = self._get("/v1/models")
-        try:
-            models = json_input.loads(body)
-        except json_input.TooDeep as exc:
-            raise ServerError(
-                f"{self.url}/v1/models answered JSON {exc}; is this an OpenAI-compatible server?"
-            ) from None
-        except ValueError:
-            models = None
-        listed = models.get("data") if isinstance(models, dict) else None
-        first = listed[0] if isinstance(listed, list) and listed else None
-        model_id = first.get("id") if isinstance(first, dict) else None
-        if not isinstance(model_id, str):
-            raise ServerError(
-                f"{self.url}/v1/models did not list any model (HTTP {status}); is this an OpenAI-compatible server?"
-            )
-        return _printable(model_id)
+        return listed_model(body, url=self.url, status=status)
 
     # -- HTTP -----------------------------------------------------------------
 
@@ -332,7 +314,7 @@ class HttpGenerator:
                             break
                         if event.data == "[DONE]":
                             break
-                        piece, finish = self._parse_chunk(event.data, path)
+                        piece, finish = parse_chunk(event.data, url=self.url, path=path, chat=self.mode == CHAT)
                         if piece:
                             tokens += 1
                             before = len(text)
@@ -385,64 +367,3 @@ class HttpGenerator:
                 )
             )
         events.put(SequenceDone(plan.index, prompts.clean(text), tokens, reason, time.perf_counter() - started))
-
-    def _parse_chunk(self, payload: str, path: str) -> tuple[str, str | None]:
-        """The text piece and finish reason of one event; a ``ServerError`` for anything not shaped as expected."""
-
-        def refuse(why: str = "") -> ServerError:
-            return ServerError(
-                f"the server at {self.url} sent something that is not an OpenAI-compatible stream from {path}"
-                f"{why}: {payload[:120]!r}"
-            )
-
-        try:
-            chunk = json_input.loads(payload)
-        except json_input.TooDeep as exc:
-            raise refuse(f" (JSON {exc})") from None
-        except ValueError:
-            raise refuse() from None
-        if not isinstance(chunk, dict):
-            raise refuse()
-        choices = chunk.get("choices")
-        if "error" in chunk and not choices:
-            raise ServerError(f"the server at {self.url} reported an error: {_error_text(chunk['error'])}")
-        if not isinstance(choices, list):
-            raise refuse()
-        if not choices:  # a chunk with no choice (usage figures, a keep-alive): nothing to add
-            return "", None
-        choice = choices[0]
-        if not isinstance(choice, dict):
-            raise refuse()
-        if self.mode == CHAT:
-            delta = choice.get("delta")
-            if delta is None:
-                delta = {}
-            if not isinstance(delta, dict):
-                raise refuse()
-            piece = delta.get("content")
-        else:
-            piece = choice.get("text")
-        finish = choice.get("finish_reason")
-        if piece is None:
-            piece = ""
-        if not isinstance(piece, str) or not (finish is None or isinstance(finish, str)):
-            raise refuse(" (a field of the wrong type)")
-        return _printable(piece), finish
-
-
-def _error_text(error: object) -> str:
-    """A server's error field, short: its message where it is an OpenAI-style object."""
-    if isinstance(error, dict) and isinstance(error.get("message"), str):
-        error = error["message"]
-    text = error if isinstance(error, str) else json.dumps(error, ensure_ascii=False)[:200]
-    return _printable(text[:200])
-
-
-def _printable(text: str) -> str:
-    """``text`` with each lone UTF-16 surrogate ("\\ud800" in JSON) as U+FFFD: no file or screen takes those."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
-
-
-def _short_name(model_id: str) -> str:
-    """A model id as a short name: the file stem where the server names a path."""
-    return PurePath(model_id).stem if ("/" in model_id or model_id.endswith(".gguf")) else model_id

@@ -24,36 +24,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from cardwriter.domain import attribution
 from cardwriter.domain.model import Card, Draft, Variant, VariantState
 from cardwriter.errors import SaveFailed, UserError
 from cardwriter.services import editing
+from cardwriter.services.pending_edits import UnsavedEdits, write_pending
 from cardwriter.storage.project import Project
 
 T = TypeVar("T")
-
-
-@dataclass
-class UnsavedEdits:
-    """What the project file lacks of a draft while saving fails: what a recovery file must keep.
-
-    ``texts`` and ``separators``: the cards whose text (or the whitespace after it)
-    is not in the file, new cards included. ``order``: every card of the draft, in
-    order, when the file has them in another order or lacks some (else None).
-    ``removed``: cards the file still has that the draft no longer has.
-    """
-
-    draft_id: str
-    texts: dict[str, str] = field(default_factory=dict)
-    separators: dict[str, str] = field(default_factory=dict)
-    order: list[str] | None = None
-    removed: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.texts or self.order is not None or self.removed)
 
 
 class DraftSession:
@@ -63,13 +43,18 @@ class DraftSession:
         stored = project.card_origins(card.id for card in self.draft.cards)
         for card in self.draft.cards:
             card.origins = attribution.valid(card.text, stored.get(card.id))
-        self.on_accept: Callable[[str], None] | None = (
-            None  # called with the draft id after each acceptance (the voice meter records a point)
-        )
+        self._accept_listeners: list[Callable[[str], None]] = []  # see ``add_accept_listener``
         # While behind: the card ids the file holds, in its order, and the cards changed in memory only.
         self._saved_ids: list[str] | None = None
         self._dirty: set[str] = set()
         self._failure: SaveFailed | None = None  # what kept the last edit in memory only, until taken
+
+    def add_accept_listener(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener`` with the draft id after each acceptance (the voice meter records a point).
+
+        Listeners add up: a second one does not replace the first.
+        """
+        self._accept_listeners.append(listener)
 
     # -- lookups -------------------------------------------------------------
 
@@ -259,8 +244,8 @@ class DraftSession:
                 card_id, attribution.carry(before.text, before.origins, text, attribution.MODEL)
             )
         self._reload(card_id)
-        if self.on_accept is not None:
-            self.on_accept(self.draft.id)
+        for listener in list(self._accept_listeners):
+            listener(self.draft.id)
 
     def set_variant_state(self, card_id: str, variant_id: str, state: VariantState) -> None:
         self.save_pending()
@@ -323,48 +308,8 @@ class DraftSession:
         """
         if self._saved_ids is None:
             return
-        project, draft_id = self.project, self.draft.id
-        with project.transaction():
-            in_file = project.card_ids(draft_id)
-            present = set(in_file)
-            wanted = [card.id for card in self.draft.cards]
-            for card in self.draft.cards:
-                if card.id not in present:  # new since: its stack follows below, as a changed card's does
-                    project.insert_card(draft_id, len(in_file), Card(card.text, card.separator, [], card.id))
-                    in_file.append(card.id)
-            kept = set(wanted)
-            touched = [card_id for card_id in in_file if card_id in self._dirty or card_id not in kept]
-            owner = {v.id: card_id for card_id in touched for v in project.variants(card_id)}  # where stacks moved from
-            changed = [card for card in self.draft.cards if card.id in self._dirty]
-            for card in changed:
-                project.set_card_text(card.id, card.text)
-                project.set_card_separator(card.id, card.separator)
-                project.set_card_origins(card.id, attribution.valid(card.text, card.origins))
-                self._gather_stack(card, owner)
-            for card in changed:  # only once every stack has gathered its variants from the others
-                mine = {v.id for v in card.variants}
-                gone = [v.id for v in project.variants(card.id) if v.id not in mine]
-                if gone:
-                    project.restore_variants(card.id, [], gone)
-            for card_id in [card_id for card_id in in_file if card_id not in kept]:
-                project.delete_card(card_id)
-                in_file.remove(card_id)
-            for index, card_id in enumerate(wanted):
-                if in_file[index] != card_id:
-                    project.move_card(card_id, index)
-                    in_file.remove(card_id)
-                    in_file.insert(index, card_id)
+        write_pending(self.project, self.draft, self._dirty)
         self._saved_ids, self._dirty = None, set()
-
-    def _gather_stack(self, card: Card, owner: dict[str, str]) -> None:
-        """Give ``card``'s variants back to it in the file: some may sit on another card, some be missing."""
-        for variant in card.variants:
-            holder = owner.get(variant.id)
-            if holder is None:
-                self.project.add_variants(card.id, [variant])
-            elif holder != card.id:
-                self.project.move_variants(holder, card.id, [variant.id])
-            owner[variant.id] = card.id
 
     def _edit(self, save: Callable[[], T], keep: Callable[[], T]) -> T:
         """Make an edit: ``save`` writes it and updates memory; ``keep`` changes memory only.

@@ -34,7 +34,8 @@ from functools import lru_cache
 
 from cardwriter.domain.facts import NUMBER_WORDS, ORDINALS, SPANS, invented
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DedupConfig, echo_reason
+from cardwriter.embedding.dedup import echo_reason
+from cardwriter.embedding.dedup_config import DedupConfig
 from cardwriter.embedding.fluency import label_opening
 from cardwriter.embedding.tokens import max_ngram_count, words
 

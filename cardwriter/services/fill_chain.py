@@ -35,7 +35,9 @@ import numpy as np
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.word_diff import changed_share
-from cardwriter.embedding.dedup import REWRITE_KINDS, DedupConfig, DropReason, filter_candidates
+from cardwriter.embedding.dedup import filter_candidates
+from cardwriter.embedding.dedup_config import REWRITE_KINDS, DedupConfig
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.generation.results import Generated
 from cardwriter.services import text_rules

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DUPLICATE_COSINE
+from cardwriter.embedding.dedup_config import DUPLICATE_COSINE
 from cardwriter.generation.presets import AUTO
 from cardwriter.services.fusion_filters import FusionConfig
 from cardwriter.services.keepability import KeepConfig

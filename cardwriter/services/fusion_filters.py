@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.fluency import content_words, label_opening, wrong_language
 from cardwriter.embedding.tokens import containment, shingles
 from cardwriter.generation.prompts import ASSOCIATION

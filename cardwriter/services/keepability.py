@@ -34,7 +34,8 @@ import numpy as np
 from cardwriter.domain.facts import invented
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.sentences import sentence_texts
-from cardwriter.embedding.dedup import REWRITE_KINDS, DropReason
+from cardwriter.embedding.dedup_config import REWRITE_KINDS
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.services.english_reference import english_reference
 

@@ -33,7 +33,7 @@ import platformdirs
 from cardwriter import json_input
 from cardwriter.domain.model import Card, Note, utc_now
 from cardwriter.errors import ProjectError, UserError
-from cardwriter.services.draft_session import UnsavedEdits
+from cardwriter.services.pending_edits import UnsavedEdits
 from cardwriter.services.text_files import read_text_file, write_text_atomically
 from cardwriter.storage.project import Project
 

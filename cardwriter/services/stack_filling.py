@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cardwriter.domain.model import Variant, VariantKind
-from cardwriter.embedding.dedup import REWRITE_KINDS, DedupConfig, DropReason
+from cardwriter.embedding.dedup_config import REWRITE_KINDS, DedupConfig
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.embedder import Embedder
 from cardwriter.embedding.selection import mmr_select
 from cardwriter.generation.presets import AUTO, is_small_model, preset_for

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.sentences import ends_a_sentence, last_sentence_end
-from cardwriter.embedding.dedup import DedupConfig, DropReason, degenerate_reason
+from cardwriter.embedding.dedup import degenerate_reason
+from cardwriter.embedding.dedup_config import DedupConfig
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.services.english_reference import english_reference
 from cardwriter.services.fusion_filters import fluency_reason
 

@@ -7,7 +7,7 @@ is the mean of their distances from the baseline (``domain.style``), each
 weighted by its number of model words. 1.0 means "as different as your own
 paragraphs are from each other".
 
-``record_point`` is what ``DraftSession.on_accept`` calls: one history point
+``record_point`` is what a ``DraftSession`` accept listener calls: one history point
 per acceptance, stored in the project file.
 """
 

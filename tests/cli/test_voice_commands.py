@@ -20,7 +20,7 @@ def make_project(path):
     draft = Draft("Cold", cards=[Card(t) for t in MINE] + [Card("He read the letter. Then he burned it.")])
     project.add_draft(draft)
     session = DraftSession(project, draft.id)
-    session.on_accept = lambda draft_id: voice_meter.record_point(project, draft_id)
+    session.add_accept_listener(lambda draft_id: voice_meter.record_point(project, draft_id))
     last = draft.cards[-1].id
     variant = Variant(text=ORNATE, provenance=Provenance(kind=VariantKind.RESTYLE))
     session.add_variants(last, [variant])

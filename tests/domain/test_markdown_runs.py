@@ -1,4 +1,4 @@
-"""Markdown emphasis and headings as formatted runs, and back (no Qt, no files)."""
+"""Markdown emphasis and headings as formatted runs (no Qt, no files); the way back is test_markdown_writing."""
 
 from __future__ import annotations
 
@@ -9,14 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cardwriter.domain.markdown_runs import (
-    Block,
-    Run,
-    block_from_markdown,
-    formatting,
-    markdown_from_runs,
-    parse_inline,
-)
+from cardwriter.domain.markdown_runs import Block, Run, block_from_markdown, parse_inline
 
 P = Run  # plain
 
@@ -84,55 +77,6 @@ def test_fenced_code_stays_literal_and_line_endings_become_newlines():
     assert block_from_markdown("one\r\n**two**").runs == (P("one\n"), B("two"))
 
 
-@pytest.mark.parametrize(
-    "runs, heading, markdown",
-    [
-        (
-            (P("It was a "), B("dark"), P(" and "), It("stormy"), P(" night.")),
-            0,
-            "It was a **dark** and *stormy* night.",
-        ),
-        ((P("Title"),), 2, "## Title"),
-        ((It("word "), P("next")), 0, "*word* next"),  # the marker hugs the word, not the space
-        ((P("a"), It(" "), P("b")), 0, "a b"),  # emphasis on a space alone is dropped
-        ((P("2 * 3 = 6 and snake_case, _edge_")), 0, r"2 \* 3 = 6 and snake_case, \_edge\_"),
-        ((P("# not a heading"),), 0, r"\# not a heading"),
-        ((It("it "), BI("both")), 0, "*it **both***"),
-    ],
-)
-def test_markdown_from_runs(runs, heading, markdown):
-    runs = runs if isinstance(runs, tuple) else (runs,)
-    assert markdown_from_runs(runs, heading) == markdown
-
-
-_words = st.text(alphabet="abc xyz,.'\n*_#-\"", min_size=1, max_size=8)
-_runs = st.lists(st.builds(Run, _words, st.booleans(), st.booleans()), min_size=1, max_size=6)
-
-
-@given(_runs)
-def test_text_always_survives_markdown_and_back(runs):
-    """Whatever an imported paragraph holds, its Markdown reads back to the same text."""
-    text = "".join(r.text for r in runs)
-    assert block_from_markdown(markdown_from_runs(runs)).text == text.strip()
-
-
-_letters = st.text(alphabet="abcxyz", min_size=1, max_size=6)
-_spaced = st.builds(lambda a, b, c: a + b + c, st.sampled_from(["", " "]), _letters, st.sampled_from([" ", ", ", "; "]))
-
-
-@given(st.lists(st.builds(Run, _spaced, st.booleans(), st.booleans()), min_size=1, max_size=6))
-def test_word_formatting_survives_markdown_and_back(runs):
-    """Bold and italic on whole words (and across several) come back exactly."""
-    back = block_from_markdown(markdown_from_runs(runs)).runs
-    assert formatting(back) == formatting(runs)
-
-
-def test_unsayable_formatting_is_dropped_not_garbled():
-    """An italic quotation mark glued to a plain letter cannot be Markdown: the text stays, the italics go."""
-    markdown = markdown_from_runs([It('"'), P("a")])
-    assert block_from_markdown(markdown).runs == (P('"a'),)
-
-
 # -- long paragraphs in linear time -----------------------------------------------------------------
 
 MB = 1024 * 1024
@@ -158,17 +102,6 @@ def test_a_2_mb_card_reads_in_linear_time(markdown):
     assert block.heading == 1 if markdown.startswith("#") else len(block.text) > MB // 2
 
 
-@pytest.mark.parametrize("runs", [1, 20_000])
-def test_2_mb_of_runs_become_markdown_in_linear_time(runs):
-    text = ("The keeper climbed the stairs, counting every step. " * 40_000)[: 2 * MB]
-    step = len(text) // runs + 1
-    formatted = [Run(text[at : at + step], bold=(at // step) % 3 == 1) for at in range(0, len(text), step)]
-    start = time.process_time()
-    markdown = markdown_from_runs(formatted)
-    assert time.process_time() - start < 3.0
-    assert block_from_markdown(markdown).text == text.strip()
-
-
 # The heading rule as a regular expression (as it once was written): the reference for the linear code.
 _HEADING_REFERENCE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.DOTALL)
 
@@ -190,31 +123,3 @@ def test_a_code_span_closes_only_on_a_run_of_the_same_length():
     assert parse_inline("`*a*```") == (P("`"), It("a"), P("```"))
     assert parse_inline("`*a*` *b*") == (P("`*a*` "), It("b"))
     assert parse_inline("``a`b`` *c*") == (P("``a`b`` "), It("c"))
-
-
-@pytest.mark.parametrize(
-    "runs, markdown, text",
-    [
-        ((P("Chapter #"),), r"# Chapter \#", "Chapter #"),
-        ((P("C# ##"),), r"# C# #\#", "C# ##"),
-        ((P("Part\nOne"),), "# Part One", "Part One"),  # a heading is one line in Markdown
-        ((P("Two\nlines "), It("and more")), "# Two lines *and more*", "Two lines and more"),
-    ],
-)
-def test_heading_text_survives_markdown_and_back(runs, markdown, text):
-    assert markdown_from_runs(runs, heading=2).removeprefix("#") == markdown
-    block = block_from_markdown(markdown_from_runs(runs, heading=2))
-    assert (block.heading, block.text) == (2, text)
-
-
-@given(st.lists(st.builds(Run, st.text(max_size=12), st.booleans(), st.booleans()), max_size=6), st.integers(0, 6))
-def test_any_text_survives_markdown_and_back(runs, heading):
-    """Random Unicode too: the visible text comes back (a heading's line breaks as spaces)."""
-    text = "".join(r.text for r in runs)
-    block = block_from_markdown(markdown_from_runs(runs, heading))
-    if heading:
-        text = text.replace("\n", " ").replace("\r", " ")
-    expected = text.strip().replace("\r\n", "\n").replace("\r", "\n")
-    assert block.text == expected
-    if heading and expected:
-        assert block.heading == heading

@@ -4,12 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import (
-    DedupConfig,
-    DropReason,
-    degenerate_reason,
-    filter_candidates,
-)
+from cardwriter.embedding.dedup import degenerate_reason, filter_candidates
+from cardwriter.embedding.dedup_config import DedupConfig
+from cardwriter.embedding.drop_reasons import DropReason
 
 SOURCE = (
     "The old keeper climbed the stairs of the lighthouse at dusk, counting each step "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from cardwriter.embedding import metrics
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.evaluation.diversity_render import format_markdown, format_table
 from cardwriter.evaluation.diversity_run import DEFAULT_PRESETS
 from tests.evaluation.diversity_fakes import run

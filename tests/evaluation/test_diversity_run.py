@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.errors import UserError
 from cardwriter.evaluation.diversity_run import DEFAULT_PRESETS, ReportConfig, check_presets
 from cardwriter.evaluation.diversity_scores import REFERENCE

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.evaluation.diversity_scores import GOALS, ParagraphResult, summarise
 from tests.evaluation.diversity_fakes import PerPresetGenerator, run
 

@@ -2,7 +2,7 @@
 
 The streams are served through httpx's MockTransport (no sockets, so hundreds
 of hypothesis examples run in seconds) but read by the backend's real path:
-``bound_response``, httpx's decoding, httpx-sse and ``_parse_chunk``. Any
+``bound_response``, httpx's decoding, httpx-sse and ``http_events.parse_chunk``. Any
 answer ends as text or as a ``UserError`` with a message, never another
 exception, and in time linear in its length.
 """
@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from cardwriter.errors import UserError
 from cardwriter.generation.http_backend import CHAT, COMPLETION, HttpGenerator
+from cardwriter.generation.http_events import parse_chunk
 from cardwriter.generation.http_limits import CHARS_PER_TOKEN, TEXT_SLACK
 from cardwriter.generation.protocol import GenerationRequest
 from cardwriter.generation.results import collect
@@ -257,7 +258,7 @@ def test_any_bytes_under_any_encoding_give_text_or_a_clear_error(data, encoding)
 @given(json_values | shaped | st.text(max_size=30))
 def test_any_event_parses_to_a_piece_or_a_server_error(value):
     try:
-        piece, finish = _generator(CHAT)._parse_chunk(json.dumps(value), "/v1/chat/completions")
+        piece, finish = parse_chunk(json.dumps(value), url=ORIGIN, path="/v1/chat/completions", chat=True)
     except UserError as exc:
         assert str(exc).startswith("the server at")
         str(exc).encode("utf-8")

@@ -56,6 +56,22 @@ def test_insert_delete_move(session):
     assert_saved(session)
 
 
+def test_every_accept_listener_hears_each_acceptance_after_it_is_saved(session):
+    card_id = session.cards[0].id
+    heard = []
+    session.add_accept_listener(lambda draft_id: heard.append(("meter", draft_id, session.card(card_id).text)))
+    session.add_accept_listener(lambda draft_id: heard.append(("second", draft_id, session.card(card_id).text)))
+    v = Variant("A rewrite.", Provenance(VariantKind.REWRITE))
+    session.add_variants(card_id, [v])
+    assert heard == [], "adding variants is not accepting one"
+    session.accept(card_id, v.id)
+    draft_id = session.draft.id
+    assert heard == [("meter", draft_id, "A rewrite."), ("second", draft_id, "A rewrite.")], (
+        "a second listener does not replace the first"
+    )
+    assert_saved(session)
+
+
 def test_snapshot_and_restore_undo_an_accept_without_touching_later_variants(session):
     card_id = session.cards[0].id
     v = Variant("A rewrite.", Provenance(VariantKind.REWRITE))

@@ -26,7 +26,7 @@ def test_a_constructed_history_is_attributed_exactly_and_survives_reopening(tmp_
     session = DraftSession(project, draft.id)
     card_id = draft.cards[0].id
     points = []
-    session.on_accept = points.append
+    session.add_accept_listener(points.append)
 
     session.set_text(card_id, "The keeper climbed the stairs slowly.")  # type
     assert session.card(card_id).origins == "wwwwww"

@@ -7,7 +7,8 @@ import pytest
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.domain.word_diff import changed_share
-from cardwriter.embedding.dedup import DedupConfig, DropReason
+from cardwriter.embedding.dedup_config import DedupConfig
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.generation.results import Generated
 from cardwriter.services.fill_chain import MIN_CLOSE_CHANGE, STAGES, CandidateChain, Dropped, Passed
 from cardwriter.services.fill_request import FillRequest

@@ -1,7 +1,7 @@
 import numpy as np
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.protocol import SequenceDone, TextPiece
 from cardwriter.services.fusion_filters import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.services.keepability import KeepabilityJudge, KeepConfig, everyday_word
 
 PARAGRAPH = (

@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.prompts import REWRITE_MIX

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.embedding.fake_embedder import FakeEmbedder
 from cardwriter.generation.fake import FakeGenerator
 from cardwriter.generation.protocol import SequenceDone, TextPiece

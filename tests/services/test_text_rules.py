@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cardwriter.domain.model import VariantKind
-from cardwriter.embedding.dedup import DropReason
+from cardwriter.embedding.drop_reasons import DropReason
 from cardwriter.services.text_rules import RuleBroken, apply, list_reason, summary_reason, trim_to_sentence
 
 KEEPER = (

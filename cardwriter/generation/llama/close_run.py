@@ -25,7 +25,9 @@ next place in one batch row each), so a close rewrite costs little more than the
 tokens the model writes itself.
 
 ``CloseRun`` has ``BatchRun``'s shape (``start``, ``events``, ``release``,
-``evict``) so the engine drives both the same way.
+``evict``) so the engine drives both the same way. The rules for a place (its
+settings, sampling, rejoining) and each sequence's state are in ``close_places``;
+which words may be reworded at all, in ``close_words``.
 """
 
 from __future__ import annotations
@@ -35,11 +37,18 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from types import ModuleType
 
 import numpy as np
 
+from cardwriter.generation.llama.close_places import (
+    CloseSequence,
+    CloseSettings,
+    log_prob,
+    plan_places,
+    rejoin_position,
+    sample_own,
+)
 from cardwriter.generation.llama.context import DecodingContext
 from cardwriter.generation.llama.run import _CTX_ROUND, _common_prefix, _round_up
 from cardwriter.generation.protocol import (
@@ -53,54 +62,6 @@ from cardwriter.generation.protocol import (
 )
 
 MAX_COPY_SPAN = 32  # paragraph tokens one sequence decodes in one step
-
-
-@dataclass(frozen=True)
-class CloseSettings:
-    """How far a close rewrite may stray (a stronger model may be given more)."""
-
-    edit_share: float = 0.5
-    """Share of the paragraph's editable word starts where the model is asked for its own words."""
-    max_free: int = 10
-    """Tokens the model may write at one place before it must rejoin the paragraph."""
-    rejoin_window: int = 10
-    """How far ahead in the paragraph (tokens) it may rejoin: the words it may replace."""
-    max_dropped: int = 2
-    """A place may replace at most this many paragraph tokens more than it writes."""
-    join_check: int = 3
-    """Paragraph tokens after a rejoin that the model must find likely enough."""
-    min_join_log_prob: float = -4.0
-    """A seam where the model finds a rejoined token less likely than this (nats) is rolled back."""
-    min_allowed_mass: float = 0.25
-    """A place is given up when what the model may write there holds less of its probability than this
-    (it wanted a name, a number, the paragraph's own word, a quotation mark)."""
-    temperature: float = 0.7
-    min_p: float = 0.15
-
-
-@dataclass(eq=False)
-class _Sequence:
-    index: int
-    slot: int
-    prompt: list[int]
-    rng: random.Random
-    draw: np.random.Generator
-    plan: list[int]  # paragraph positions to edit, in order
-    n_past: int = 0
-    j: int = 0  # next paragraph token to copy
-    out: list[int] = field(default_factory=list)
-    log_probs: list[float] = field(default_factory=list)
-    # an open place: (paragraph position, len(out), n_past, free tokens written) when rewording
-    place: tuple[int, int, int, int] | None = None
-    check: int = 0  # paragraph tokens after a rejoin still to check
-    rejoined_at: tuple[int, int, int] | None = None  # (place position, len(out), n_past) of the last rejoin
-    blocked: set[int] = field(default_factory=set)
-    pending: list[int] = field(default_factory=list)  # tokens in this step's batch
-    rows: dict[int, int] = field(default_factory=dict)  # pending token -> its batch entry, where it has logits
-    committed: int = 0  # out tokens already streamed
-    finished: str | None = None
-    edits: int = 0
-    joining: bool = False  # waited for the ramp: its prompt tail goes into the next batch
 
 
 class CloseRun:
@@ -148,13 +109,13 @@ class CloseRun:
         # every sequence keeps a tail of at least one token, to have logits to sample its first token from
         self.prefix = min(_common_prefix(token_lists), min(len(t) for t in token_lists) - 1)
         self.sequences = [
-            _Sequence(
+            CloseSequence(
                 index=i,
                 slot=i,
                 prompt=list(tokens),
                 rng=random.Random(seed),
                 draw=np.random.default_rng(seed),
-                plan=self._plan(random.Random(seed ^ 0x5EED)),
+                plan=plan_places(self._editable, settings.edit_share, random.Random(seed ^ 0x5EED)),
             )
             for i, (tokens, seed) in enumerate(zip(token_lists, seeds, strict=True))
         ]
@@ -175,9 +136,6 @@ class CloseRun:
         self._started = 0.0
         self._budget = budget
 
-    def _plan(self, rng: random.Random) -> list[int]:
-        return [p for p, ok in enumerate(self._editable) if ok and rng.random() < self.settings.edit_share]
-
     # -- setting up (under the lock) ------------------------------------------
 
     def start(self, ctx: DecodingContext, reuse_prefix: bool, started: float) -> None:
@@ -196,7 +154,7 @@ class CloseRun:
             self.release()
             raise
 
-    def _add_tail(self, seq: _Sequence, entries: list[tuple[int, int, int, bool]]) -> None:
+    def _add_tail(self, seq: CloseSequence, entries: list[tuple[int, int, int, bool]]) -> None:
         """Give ``seq``'s slot a copy of the prefix and put its prompt tail in ``entries`` (logits at its end)."""
         assert self._ctx is not None
         self._ctx.share_prefix(seq.slot)
@@ -248,7 +206,7 @@ class CloseRun:
             self._ramp_up(finished=False)
             self._decode_next()
 
-    def _advance(self, seq: _Sequence) -> None:
+    def _advance(self, seq: CloseSequence) -> None:
         """Read the logits of ``seq``'s last batch entries and choose what goes in the next batch."""
         assert self._ctx is not None
         s = self.settings
@@ -272,7 +230,7 @@ class CloseRun:
                 self._roll_back(seq, position, o0, n0)
                 return
             prev = seq.out[-1] if len(seq.out) > o0 else None
-            rejoin = self._rejoin(position, prev, token, written + 1)
+            rejoin = rejoin_position(self.source, self._protected, s, position, prev, token, written + 1)
             if rejoin is not None:
                 seq.rejoined_at = (position, o0, n0)
                 seq.place = None
@@ -311,70 +269,31 @@ class CloseRun:
         seq.j += len(span)
         self._push(seq, span, first_lp)
 
-    def _push(self, seq: _Sequence, tokens: list[int], first_lp: float | None = None) -> None:
+    def _push(self, seq: CloseSequence, tokens: list[int], first_lp: float | None = None) -> None:
         seq.pending = tokens
         seq.out.extend(tokens)
         if first_lp is not None:
             seq.log_probs.append(first_lp)
 
-    def _rejoin(self, position: int, prev: int | None, token: int, written: int) -> int | None:
-        """The paragraph position after a rejoin where ``prev, token`` are two consecutive paragraph tokens.
-
-        The words replaced may be at most ``max_dropped`` tokens more than the ``written`` ones
-        that replace them: a place rewords, it does not cut a clause.
-        """
-        if prev is None:
-            return None
-        end = min(
-            len(self.source),
-            position + 1 + self.settings.rejoin_window,
-            position + written + self.settings.max_dropped + 1,
-        )
-        for k in range(position + 1, end):
-            if self.source[k] == token and self.source[k - 1] == prev:
-                return k + 1
-            if self._protected[k - 1]:
-                return None  # the words replaced would include a protected one
-        return None
-
-    def _roll_back(self, seq: _Sequence, position: int, o0: int, n0: int) -> None:
-        """Forget what was written at the place: the paragraph's own word stays there.
-
-        The KV cells from the place on are dropped, and the token before it is decoded
-        again (its logits were overwritten since), so copying resumes from ``position``.
-        """
+    def _roll_back(self, seq: CloseSequence, position: int, o0: int, n0: int) -> None:
+        """Forget what was written at the place (``CloseSequence.roll_back``) and drop its KV cells."""
         assert self._ctx is not None and o0 >= 1
-        del seq.out[o0:]
-        seq.n_past = n0 - 1
+        seq.roll_back(position, o0, n0)
         self._ctx.drop_from(seq.slot, seq.n_past)
-        seq.j = position
-        seq.place = None
-        seq.check = 0
-        seq.rejoined_at = None
-        seq.blocked.add(position)
-        seq.pending = [seq.out[-1]]  # decoded again, not added again
 
-    def _roll_back_rejoin(self, seq: _Sequence) -> None:
+    def _roll_back_rejoin(self, seq: CloseSequence) -> None:
         assert seq.rejoined_at is not None
         position, o0, n0 = seq.rejoined_at
         seq.edits -= 1
         self._roll_back(seq, position, o0, n0)
 
-    def _sample(self, seq: _Sequence, row: int, ban: int | None) -> int | None:
+    def _sample(self, seq: CloseSequence, row: int, ban: int | None) -> int | None:
         """A token of the model's own at a place; None when it would rather write what it may not."""
-        logits = self._row(row)
-        raw = np.exp(logits - logits.max(), dtype=np.float64)  # one pass over the vocabulary
-        total = float(raw.sum())
-        allowed = self._allowed if ban is None else np.where(np.arange(self.n_vocab) == ban, False, self._allowed)
-        weights = np.where(allowed, raw, 0.0)
-        # of what the model would write here besides the paragraph's own word, too little may be written
-        rest = total - (float(raw[ban]) if ban is not None else 0.0)
-        if weights.sum() < self.settings.min_allowed_mass * rest:
+        chosen = sample_own(self._row(row), self._allowed, ban, self.settings, seq.draw)
+        if chosen is None:
             return None
-        weights **= 1.0 / self.settings.temperature
-        weights[weights < self.settings.min_p * weights.max()] = 0.0
-        token = int(seq.draw.choice(self.n_vocab, p=weights / weights.sum()))
-        seq.log_probs.append(float(np.log(raw[token] / total)))
+        token, lp = chosen
+        seq.log_probs.append(lp)
         return token
 
     def _row(self, row: int) -> np.ndarray:
@@ -383,9 +302,7 @@ class CloseRun:
         return np.ctypeslib.as_array(pointer, shape=(self.n_vocab,))
 
     def _log_prob(self, row: int, token: int) -> float:
-        logits = self._row(row)
-        top = float(logits.max())
-        return float(logits[token]) - top - float(np.log(np.exp(logits - top).sum(dtype=np.float64)))
+        return log_prob(self._row(row), token)
 
     def _decode_next(self) -> None:
         with self._lock:
@@ -409,16 +326,9 @@ class CloseRun:
                 self._ctx.fill(entries)
                 self._ctx.decode()
 
-    def _commit(self, seq: _Sequence) -> str:
+    def _commit(self, seq: CloseSequence) -> str:
         """Text that can no longer be rolled back, not streamed yet."""
-        if seq.place is not None:
-            safe = seq.place[1]
-        elif seq.check > 0 and seq.rejoined_at is not None:
-            safe = seq.rejoined_at[1]
-        else:
-            safe = len(seq.out)
-        if seq.finished is not None:
-            safe = len(seq.out)
+        safe = seq.safe_end()
         if safe <= seq.committed:
             return ""
         text = self._text(seq.out[seq.committed : safe])
@@ -428,7 +338,7 @@ class CloseRun:
     def _text(self, tokens: Sequence[int]) -> str:
         return b"".join(self._piece(t) for t in tokens).decode("utf-8", errors="replace")
 
-    def _done(self, seq: _Sequence) -> SequenceDone:
+    def _done(self, seq: CloseSequence) -> SequenceDone:
         text = self._text(seq.out).strip()
         mean = sum(seq.log_probs) / len(seq.log_probs) if seq.log_probs else None
         return SequenceDone(
@@ -454,6 +364,6 @@ class CloseRun:
         self.release()
         self.evicted = True
 
-    def _free(self, seq: _Sequence) -> None:
+    def _free(self, seq: CloseSequence) -> None:
         if self._ctx is not None and not self.evicted:
             self._ctx.drop(seq.slot)

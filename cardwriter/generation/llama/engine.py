@@ -4,7 +4,9 @@ llama-cpp-python's high-level ``create_completion`` runs one sequence at a
 time with the older samplers. This engine drives llama.cpp's low-level API
 instead: the N prompts' shared prefix is decoded once, and every step decodes
 one token of every live sequence in a single ``llama_decode`` (see ``run``).
-Each sequence samples with its own chain and seed (see ``samplers``).
+Each sequence samples with its own chain and seed (see ``samplers``). Loading
+the model file and its vocabulary is ``loaded_model``'s; close rewrites run as
+``close_run`` with the word rules of ``close_words``.
 
 The prefix stays in the KV cache after a request: the next request with
 exactly the same prefix (the GUI asking about the same card again) skips
@@ -19,72 +21,36 @@ context over from an older one that is still open (its sequences end
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 
-from cardwriter.domain.facts import NUMBER_WORDS, ORDINALS
 from cardwriter.domain.likelihood import TextLikelihood
 from cardwriter.domain.model import VariantKind
 from cardwriter.errors import UserError
 from cardwriter.generation import prompts
-from cardwriter.generation.chat_template import ChatTemplate
-from cardwriter.generation.gpu import backend_label
-from cardwriter.generation.llama import weights_copy
-from cardwriter.generation.llama.backend import Backend, ModelPointer
+from cardwriter.generation.llama import close_words
 from cardwriter.generation.llama.blend import ControlVector
-from cardwriter.generation.llama.close_run import CloseRun, CloseSettings
+from cardwriter.generation.llama.close_places import CloseSettings
+from cardwriter.generation.llama.close_run import CloseRun
 from cardwriter.generation.llama.context import DecodingContext
-from cardwriter.generation.llama.model_params import default_model_params
+from cardwriter.generation.llama.loaded_model import LoadedModel
 from cardwriter.generation.llama.run import BatchRun
 from cardwriter.generation.llama.samplers import SamplerFactory
 from cardwriter.generation.llama.scoring import ScoringContext, likelihood_texts, score_texts
-from cardwriter.generation.model_files import check_model_file, packaged_model, resolve_model
 from cardwriter.generation.presets import SamplerPreset, get_preset
 from cardwriter.generation.protocol import EarlyStop, Event, GenerationRequest
 from cardwriter.generation.setting_ranges import THREADS, cpu_cores
-
-_RISKY = re.compile(r"\s*[A-Z0-9]")  # a token that could start a name or a number
-_PRONOUN_I = re.compile(r"\s*I(?:'\w*)?\s*$")
-_SHAPE = re.compile(r"[^ A-Za-z',.;:!?()\u2019-]")  # quotation marks, line breaks, markup, symbols, digits
-_QUOTE = re.compile(r"\s*'(?!(?:t|s|d|ll|re|ve|m)\b)")  # a single quotation mark, not a contraction
-_EDITABLE = re.compile(r" [a-z]")  # a word start in lower case: a place a close rewrite may reword
-# words a close rewrite never rewords nor writes of its own: who (pronouns), whether (negations),
-# how many and how long (number words, units of time)
-_FIXED_WORDS = (
-    frozenset(
-        "he she it they we you i him her them us me his hers its their theirs our ours your yours my mine "
-        "himself herself itself themselves ourselves myself yourself not no never nor "
-        "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
-        "century centuries one once twice half both before after up down out off over under above below "
-        "more less most least early late always only all every any none nothing everything "
-        "father mother son daughter brother sister husband wife uncle aunt cousin friend man woman boy girl "
-        "n't 't".split()
-    )
-    | NUMBER_WORDS
-    | frozenset(ORDINALS)
-)
 
 # llama.cpp's flash-attention setting: None lets llama.cpp decide (LLAMA_FLASH_ATTN_TYPE_AUTO)
 _FLASH_ATTN = {None: -1, False: 0, True: 1}
 
 
-def _probe(path: os.PathLike[str]) -> None:
-    """``model_probe.probe_model`` (imported late: model_probe imports this package's model parameters)."""
-    from cardwriter.generation.model_probe import probe_model
-
-    probe_model(Path(path))
-
-
-class LlamaEngine:
+class LlamaEngine(LoadedModel):
     """A local GGUF model with batched, streaming, cancellable multi-variant generation.
 
     ``kv_unified`` True (the default) keeps every sequence in one KV stream;
@@ -122,49 +88,13 @@ class LlamaEngine:
         n_threads = THREADS.check(n_threads, "CPU threads") if n_threads is not None else min(cpu_cores(), 8)
         if n_threads_batch is not None:
             THREADS.check(n_threads_batch, "CPU threads for prompts")
-        self.path = resolve_model(model)
-        header = check_model_file(self.path)  # magic bytes, header, memory: before llama.cpp sees the file
-        template_source = header.get_str("tokenizer.chat_template")
-        self.template = ChatTemplate(template_source, str(self.path)) if template_source else None
-        self.model_name = self.path.stem
+        super().__init__(model, gpu_layers=gpu_layers, fast_weights=fast_weights, verbose=verbose)
         self.n_threads = n_threads
         self.n_threads_batch = n_threads_batch or self.n_threads
         self.kv_unified = kv_unified
         self.flash_attn = flash_attn
         self.reuse_prefix = reuse_prefix
-        self.gpu_layers = gpu_layers
-        self.backend = backend_label(gpu_layers)  # "CPU" or "GPU", for the status bar
-        self._lib = lib = Backend.ensure(verbose)
-        params = default_model_params(lib)  # without llama.cpp's crashing AMX buffers
-        params.n_gpu_layers = gpu_layers  # -1: all; a CPU build offloads none whatever it is asked
-        # every file loaded here was loaded (and decoded with) in a child process first, where
-        # an abort is a message: the copy by weights_copy (recorded beside it), others by model_probe
-        self.weights = self.path
-        if fast_weights and gpu_layers == 0 and self.path == packaged_model():
-            self.weights = weights_copy.q8_0_copy(self.path, lib)
-        if self.weights == self.path:
-            _probe(self.path)
-        self._model = lib.llama_model_load_from_file(str(self.weights).encode(), params)
-        if not self._model and self.weights != self.path:  # a damaged copy: drop it, use the original
-            weights_copy.discard(self.weights)
-            self.weights = self.path
-            _probe(self.path)
-            self._model = lib.llama_model_load_from_file(str(self.path).encode(), params)
-        if not self._model:
-            raise UserError(
-                f"llama.cpp could not load model file {self.path}: it is damaged, incomplete, or of an "
-                "architecture this version does not support; download it again or pick another model"
-            )
-        self._vocab = lib.llama_model_get_vocab(self._model)
-        self.n_vocab: int = lib.llama_vocab_n_tokens(self._vocab)
-        self.n_ctx_train: int = lib.llama_model_n_ctx_train(self._model)
-        self.n_params: int = int(lib.llama_model_n_params(self._model))  # presets.preset_for chooses by it
-        self.eog_tokens = tuple(t for t in range(self.n_vocab) if lib.llama_vocab_is_eog(self._vocab, t))
-        self._bos = self._special_piece(lib.llama_vocab_bos(self._vocab))
-        self._eos = self._special_piece(lib.llama_vocab_eos(self._vocab))
-        self._piece_buf = ctypes.create_string_buffer(256)
-        self._pieces: dict[int, bytes] = {}
-        self.samplers = SamplerFactory(lib, self._vocab, self.n_vocab, self.eog_tokens)
+        self.samplers = SamplerFactory(self._lib, self._vocab, self.n_vocab, self.eog_tokens)
         self.context: DecodingContext | None = None  # made by the first request, kept while big enough
         self._scoring: ScoringContext | None = None  # made by the first ``score``, kept until ``close``
         # guards every llama.cpp call on the context; never held while an event is with a consumer
@@ -184,9 +114,7 @@ class LlamaEngine:
                 self._scoring.free()
                 self._scoring = None
             self.samplers.close()
-            if self._model:
-                self._lib.llama_model_free(self._model)
-                self._model = None
+            self._free_model()
 
     def __enter__(self) -> LlamaEngine:
         return self
@@ -198,35 +126,7 @@ class LlamaEngine:
         """Stop the generation in progress within one token (callable from any thread)."""
         self._cancelled.set()
 
-    # -- text <-> tokens ----------------------------------------------------
-
-    def tokenize(self, text: str, parse_special: bool = True) -> list[int]:
-        self._require_open()
-        data = text.encode("utf-8")
-        size = len(data) + 16
-        buf = (ctypes.c_int32 * size)()
-        n = self._lib.llama_tokenize(self._vocab, data, len(data), buf, size, True, parse_special)
-        if n < 0:
-            size = -n
-            buf = (ctypes.c_int32 * size)()
-            n = self._lib.llama_tokenize(self._vocab, data, len(data), buf, size, True, parse_special)
-        return list(buf[:n])
-
-    def piece(self, token: int) -> bytes:
-        """The bytes a token stands for (cached: the step loop asks for every token)."""
-        piece = self._pieces.get(token)
-        if piece is None:
-            n = self._lib.llama_token_to_piece(self._vocab, token, self._piece_buf, 256, 0, False)
-            piece = self._piece_buf.raw[: max(n, 0)]
-            self._pieces[token] = piece
-        return piece
-
-    def _special_piece(self, token: int) -> str:
-        if token < 0:
-            return ""
-        buf = ctypes.create_string_buffer(256)
-        n = self._lib.llama_token_to_piece(self._vocab, token, buf, 256, 0, True)
-        return buf.raw[: max(n, 0)].decode("utf-8", errors="replace")
+    # -- scoring ------------------------------------------------------------
 
     def score(self, texts: Sequence[str]) -> list[float]:
         """Mean token log-probability of each text under this model, batched (see ``scoring``)."""
@@ -235,16 +135,6 @@ class LlamaEngine:
     def likelihoods(self, texts: Sequence[str]) -> list[TextLikelihood]:
         """``score`` with the shares of tokens that were the model's top 1 and top 10, from the same one decode."""
         return likelihood_texts(self, texts)
-
-    @property
-    def lib(self) -> ModuleType:
-        """llama.cpp's low-level bindings, for the engine's own helpers (``blend``, ``scoring``)."""
-        return self._lib
-
-    @property
-    def model(self) -> ModelPointer:
-        """The loaded model, for the engine's own helpers; use it only inside ``exclusive()``."""
-        return self._model
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -309,12 +199,6 @@ class LlamaEngine:
         if source and source[0] == self._lib.llama_vocab_bos(self._vocab):
             source = source[1:]
         pieces = [self.piece(t).decode("utf-8", errors="replace") for t in source]
-        editable = [
-            p > 0 and bool(_EDITABLE.match(piece)) and piece.strip().lower() not in _FIXED_WORDS
-            for p, piece in enumerate(pieces)
-        ]
-        # what the model's words may never replace: names, numbers, pronouns, negations, quotation marks
-        protected = [bool(_RISKY.match(x) or _SHAPE.search(x)) or x.strip().lower() in _FIXED_WORDS for x in pieces]
         user_cancel = cancel.is_set if cancel is not None else (lambda: False)
         run = CloseRun(
             self._lib,
@@ -324,8 +208,9 @@ class LlamaEngine:
             n_vocab=self.n_vocab,
             piece=self.piece,
             allowed_new=self._plain_tokens(),
-            editable=editable,
-            protected=protected,
+            editable=close_words.editable(pieces),
+            # what the model's words may never replace: names, numbers, pronouns, negations, quotation marks
+            protected=close_words.protected(pieces),
             lock=self._lock,
             stop_requested=lambda: self._cancelled.is_set() or user_cancel(),
             settings=settings or CloseSettings(),
@@ -336,24 +221,13 @@ class LlamaEngine:
         yield from self._drive(run, None)
 
     def _plain_tokens(self) -> np.ndarray:
-        """Per vocabulary token: whether a close rewrite may write it at a place.
+        """Per vocabulary token: whether a close rewrite may write it at a place (``close_words.plain_tokens``).
 
-        Not a token that starts (after spaces) with a capital letter or a digit (a name or
-        a number: the paragraph's own stay where they are, none is added or swapped; "I"
-        may be written), nor one with a quotation mark or a line break (dialogue keeps its
-        shape), nor a pronoun, a negation, a number word or a unit of time (who, whether and
-        how long stay the paragraph's). Made once per engine (a pass over the vocabulary).
+        Made once per engine (a pass over the vocabulary).
         """
         if self._plain is None:
-            texts = [self.piece(t).decode("utf-8", errors="replace") for t in range(self.n_vocab)]
-            self._plain = np.array(
-                [
-                    (not _RISKY.match(x) or _PRONOUN_I.match(x) is not None)
-                    and not _SHAPE.search(x)
-                    and not _QUOTE.match(x)
-                    and x.strip().lower() not in _FIXED_WORDS
-                    for x in texts
-                ]
+            self._plain = close_words.plain_tokens(
+                [self.piece(t).decode("utf-8", errors="replace") for t in range(self.n_vocab)]
             )
         return self._plain
 
@@ -445,10 +319,6 @@ class LlamaEngine:
         if self._owner is not None:
             self._owner.evict()
             self._owner = None
-
-    def _require_open(self) -> None:
-        if not self._model:
-            raise RuntimeError(f"the engine for {self.path.name} is closed")
 
     # -- the context ------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from cardwriter.embedding.dedup import DUPLICATE_COSINE
+from cardwriter.embedding.dedup_config import DUPLICATE_COSINE
 from cardwriter.generation.presets import AUTO
 
 MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER = "default", "file", "server"

@@ -28,7 +28,8 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelInde
 from cardwriter.domain.model import Card, Variant, VariantState
 from cardwriter.errors import SaveFailed
 from cardwriter.gui.common.drag_data import CARD_MIME, NOTE_MIME, note_ids_from
-from cardwriter.services.draft_session import DraftSession, UnsavedEdits
+from cardwriter.services.draft_session import DraftSession
+from cardwriter.services.pending_edits import UnsavedEdits
 
 KEPT_UNSAVED = "Not saved yet"  # what ``save_failed`` names when an edit was kept in memory, not refused
 T = TypeVar("T")

@@ -1,4 +1,4 @@
-"""Backups from the window: File ▸ Back Up Now, every few minutes, on close; File ▸ Open Backup Folder.
+"""Backups: File ▸ Back Up Now, every few minutes, on close; File ▸ Open Backup Folder.
 
 Each backup is ``services.backup.rotate`` into the project's default backup
 folder (in the user data folder), keeping the newest ``backups_kept``. A
@@ -12,6 +12,9 @@ variants per card (27 MB) in about 150 ms, once every few minutes.
 
 The timer and closing back up only when the project changed since the last
 backup (SQLite's count of changed rows on the project's connection says so).
+The workspace says when the project is closing and when the preferences
+change; the menu's requests are connected to ``back_up_now`` and
+``open_folder`` by whoever builds the menu.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ from PySide6.QtGui import QDesktopServices
 
 from cardwriter.errors import UserError
 from cardwriter.gui.common.app_settings import Preferences
+from cardwriter.gui.workspace import Workspace
 from cardwriter.services.backup import backups, default_backup_folder, rotate
 
 if TYPE_CHECKING:
-    from cardwriter.gui.shell.main_window import MainWindow
     from cardwriter.services.projects import Project
 
 log = logging.getLogger(__name__)
@@ -37,16 +40,16 @@ MINUTE_MS = 60_000
 
 
 class BackupActions(QObject):
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, workspace: Workspace, parent: QObject | None = None):
+        super().__init__(parent if parent is not None else workspace)
+        self.workspace = workspace
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.back_up_if_changed)
         self.last_backup: Path | None = None
         self._backed_up: tuple[str, int] | None = None  # (project path, changes count) of the last backup
-        window.menu.back_up_requested.connect(self.back_up_now)
-        window.menu.open_backup_folder_requested.connect(self.open_folder)
-        self.apply(window.prefs)
+        workspace.project_closing.connect(self.back_up_if_changed)  # the project is still open then
+        workspace.preferences_changed.connect(self.apply)
+        self.apply(workspace.prefs)
 
     def apply(self, prefs: Preferences) -> None:
         """Back up every ``prefs.backup_minutes`` minutes (never when 0)."""
@@ -56,7 +59,7 @@ class BackupActions(QObject):
             self.timer.stop()
 
     def folder(self) -> Path | None:
-        project = self.window.project
+        project = self.workspace.project
         return default_backup_folder(Path(project.path)) if project is not None else None
 
     def back_up_now(self) -> Path | None:
@@ -65,8 +68,8 @@ class BackupActions(QObject):
 
     def back_up_if_changed(self) -> Path | None:
         """The timer, and closing: save the typing, then back up quietly if anything changed since the last backup."""
-        self.window.save_typing()
-        project = self.window.project
+        self.workspace.save_typing()
+        project = self.workspace.project
         if project is None or self._backed_up == self._state(project):
             return None
         if self._state(project)[1] == 0 and backups(Path(project.path), self.folder()):
@@ -80,7 +83,7 @@ class BackupActions(QObject):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.window.warn("Cannot open the backup folder", f"Cannot make {folder}: {exc.strerror}")
+            self.workspace.warn("Cannot open the backup folder", f"Cannot make {folder}: {exc.strerror}")
             return False
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
@@ -90,22 +93,22 @@ class BackupActions(QObject):
         return str(project.path), project.db.conn.total_changes
 
     def _back_up(self, loud: bool) -> Path | None:
-        window = self.window
-        project = window.project
+        ws = self.workspace
+        project = ws.project
         if project is None:
             return None
-        window.save_typing()  # the backup holds what is saved; unsaved text is in the recovery file
+        ws.save_typing()  # the backup holds what is saved; unsaved text is in the recovery file
         try:
-            path = rotate(project, self.folder(), keep=max(1, window.prefs.backups_kept))
+            path = rotate(project, self.folder(), keep=max(1, ws.prefs.backups_kept))
         except UserError as exc:
             log.warning("backup failed: %s", exc)
             if loud:
-                window.warn("Backup failed", str(exc))
+                ws.warn("Backup failed", str(exc))
             else:
-                window.status.showMessage(f"Automatic backup failed: {exc}", 15000)
+                ws.say(f"Automatic backup failed: {exc}", 15000)
             return None
         self._backed_up = self._state(project)
         self.last_backup = path
         log.info("backed up %s to %s", project.path, path)
-        window.status.showMessage(f"Backed up to {path}", 8000)
+        ws.say(f"Backed up to {path}", 8000)
         return path

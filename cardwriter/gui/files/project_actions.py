@@ -1,33 +1,33 @@
 """Project-level commands with their file dialogs: new, open, Save As, import, export, notes from files.
 
-Each command asks the services to do the work, and tells the writer in the
-window when it could not. Opening follows one rule: a project goes into
-Recent only once it has opened and its draft is on screen, so a project the
-app cannot show is never reopened at the next start; instead the window
-shows the start panel with the reason. Before a project is shown, text that
-could not be saved to it last time is offered back (``recovery_dialog``).
+Each command asks the services to do the work, and tells the writer (through
+the workspace's ``say`` and ``warn``) when it could not. Opening follows one
+rule: a project goes into Recent only once it has opened and its draft is on
+screen, so a project the app cannot show is never reopened at the next start;
+instead ``start_requested`` asks for the start panel with the reason. Before a
+project is shown, text that could not be saved to it last time is offered back
+from the recovery ``journal`` (``recovery_dialog``). Notes read from files go
+out on ``notes_read`` to whoever holds the notes.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
 from cardwriter.errors import UserError
 from cardwriter.gui.files.pdf_export import draft_pdf_bytes
 from cardwriter.gui.files.recovery_dialog import offer_recovery, repairs_notice
+from cardwriter.gui.workspace import Workspace
 from cardwriter.services import backup, transfer
 from cardwriter.services.documents import exchange
 from cardwriter.services.projects import PROJECT_SUFFIX as SUFFIX
 from cardwriter.services.projects import Project
+from cardwriter.services.recovery import RecoveryJournal
 from cardwriter.services.text_files import read_text_file, write_text_atomically
-
-if TYPE_CHECKING:
-    from cardwriter.gui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,14 @@ def with_suffix(path: str) -> Path:
 
 
 class ProjectActions(QObject):
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.window = window
+    start_requested = Signal(str)  # no project is open: show the start panel, saying why (a failed open)
+    notes_read = Signal(list)  # Notes read from files (Add Notes, files dropped): to go into the notes, undoably
+
+    def __init__(self, workspace: Workspace, journal: RecoveryJournal | None = None, parent: QObject | None = None):
+        """``journal``: where text that could not be saved waits (``SaveGuard`` writes it), offered back on opening."""
+        super().__init__(parent if parent is not None else workspace)
+        self.workspace = workspace
+        self.journal = journal or RecoveryJournal()
 
     # -- opening -------------------------------------------------------------
 
@@ -74,31 +79,32 @@ class ProjectActions(QObject):
     def adopt(self, project: Project, draft_id: str | None = None) -> bool:
         """Offer back its unsaved text from last time, show an opened project; only then does it go into Recent."""
         path = Path(project.path)
-        recovered, problem = offer_recovery(project, self.window.save_guard.journal, self.window)
+        ws = self.workspace
+        recovered, problem = offer_recovery(project, self.journal, ws.dialog_parent)
         try:
-            self.window.show_project(project, draft_id)
-        except Exception as exc:  # a project the window cannot show must not take the app down
+            ws.open_project(project, draft_id)
+        except Exception as exc:  # a project the app cannot show must not take the app down
             log.exception("cannot show the project %s", path)
-            self.window.close_project()
-            project.close()  # closing twice is harmless; the window may not have taken it yet
+            ws.close_project()
+            project.close()  # closing twice is harmless; the workspace may not have taken it yet
             self._cannot_open(path, f"its draft could not be loaded ({type(exc).__name__}: {exc})")
             return False
-        self.window.settings.add_recent(str(path.resolve()))
+        ws.settings.add_recent(str(path.resolve()))
         if problem:
-            self.window.warn("Unsaved text from last time", recovered)
+            ws.warn("Unsaved text from last time", recovered)
         notice = " ".join(part for part in (recovered if not problem else "", repairs_notice(project)) if part)
         if notice:
-            self.window.status.showMessage(notice, 20000)
+            ws.say(notice, 20000)
         return True
 
     def _cannot_open(self, path: Path, reason: str) -> None:
         message = f"Cannot open {path.name}: {reason}"
-        if self.window.project is None:
-            self.window.show_start(message)
-        self.window.warn("Cannot open project", message)
+        if self.workspace.project is None:
+            self.start_requested.emit(message)
+        self.workspace.warn("Cannot open project", message)
 
     def new_project_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "New Project", "", PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.workspace.dialog_parent, "New Project", "", PROJECT_FILTER)
         if path:
             self.new_project(with_suffix(path))
 
@@ -106,51 +112,55 @@ class ProjectActions(QObject):
         try:
             project = Project.create(path)
         except UserError as exc:
-            self.window.warn("Cannot create project", str(exc))
+            self.workspace.warn("Cannot create project", str(exc))
             return False
         return self.adopt(project)
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open Project", "", f"{PROJECT_FILTER};;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.workspace.dialog_parent, "Open Project", "", f"{PROJECT_FILTER};;All files (*)"
+        )
         if path:
             self.open_path(Path(path))
 
     # -- Save As ---------------------------------------------------------------
 
     def save_as_dialog(self) -> None:
-        if self.window.project is None:
+        if self.workspace.project is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save Project As", "", PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.workspace.dialog_parent, "Save Project As", "", PROJECT_FILTER)
         if path:
             self.save_as(with_suffix(path))
 
     def save_as(self, target: Path) -> bool:
         """Copy the project to ``target`` and carry on working there, in the same draft."""
-        window = self.window
-        if window.project is None or window.session is None:  # only offered with a draft open
+        ws = self.workspace
+        if ws.project is None or ws.session is None:  # only offered with a draft open
             return False
-        window.save_typing()
-        draft_id = window.session.draft.id
+        ws.save_typing()
+        draft_id = ws.session.draft.id
         try:
-            backup.save_copy(window.project, target)
+            backup.save_copy(ws.project, target)
             copy = Project.open(target)
         except UserError as exc:
-            window.warn("Cannot save a copy", str(exc))
+            ws.warn("Cannot save a copy", str(exc))
             return False
         return self.adopt(copy, draft_id)
 
     # -- import and export -------------------------------------------------------
 
     def import_dialog(self) -> None:
-        if self.window.project is None:
+        if self.workspace.project is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import", "", f"{IMPORT_FILTER};;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.workspace.dialog_parent, "Import", "", f"{IMPORT_FILTER};;All files (*)"
+        )
         if path:
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> bool:
         """A text, Markdown, .docx or .odt file becomes a new draft, shown at once (saying what was skipped)."""
-        project = self.window.project
+        project = self.workspace.project
         if project is None:  # only offered with a project open
             return False
         skipped = ""
@@ -160,60 +170,59 @@ class ProjectActions(QObject):
             else:
                 draft = transfer.import_draft(project, path)
         except UserError as exc:
-            self.window.warn("Cannot import", str(exc))
+            self.workspace.warn("Cannot import", str(exc))
             return False
-        self.window.show_draft(draft.id)
+        self.workspace.show_draft(draft.id)
         note = f"; skipped {skipped}" if skipped else ""
-        self.window.statusBar().showMessage(f"Imported {path.name}: {len(draft.cards)} cards{note}", 10000)
+        self.workspace.say(f"Imported {path.name}: {len(draft.cards)} cards{note}", 10000)
         return True
 
     def export_dialog(self, fmt: str) -> None:
-        window = self.window
-        if window.project is None or window.session is None:
+        ws = self.workspace
+        if ws.project is None or ws.session is None:
             return
-        window.save_typing()
-        stem = window.session.draft.title if fmt != "json" else Path(window.project.path).stem
-        path, _ = QFileDialog.getSaveFileName(window, "Export", stem + EXPORT_SUFFIX[fmt])
+        ws.save_typing()
+        stem = ws.session.draft.title if fmt != "json" else Path(ws.project.path).stem
+        path, _ = QFileDialog.getSaveFileName(ws.dialog_parent, "Export", stem + EXPORT_SUFFIX[fmt])
         if path:
             self.export_to(Path(path), fmt)
 
     def export_to(self, path: Path, fmt: str) -> bool:
-        window = self.window
-        if window.project is None or window.session is None:  # only offered with a draft open
+        ws = self.workspace
+        if ws.project is None or ws.session is None:  # only offered with a draft open
             return False
-        window.save_typing()
+        ws.save_typing()
         try:
             if fmt in exchange.DOCUMENT_FORMATS:
-                exchange.export_document(window.project, path, fmt, window.session.draft.id, draft_pdf_bytes)
+                exchange.export_document(ws.project, path, fmt, ws.session.draft.id, draft_pdf_bytes)
             else:
-                text = transfer.export_project(window.project, fmt, None if fmt == "json" else window.session.draft.id)
+                text = transfer.export_project(ws.project, fmt, None if fmt == "json" else ws.session.draft.id)
                 write_text_atomically(path, text)
         except UserError as exc:
-            window.warn("Cannot export", str(exc))
+            ws.warn("Cannot export", str(exc))
             return False
-        window.statusBar().showMessage(f"Exported to {path}", 5000)
+        ws.say(f"Exported to {path}", 5000)
         return True
 
     # -- notes from files ----------------------------------------------------------
 
     def add_notes_dialog(self) -> None:
-        if self.window.project is None:
+        if self.workspace.project is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Add Notes", "", TEXT_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.workspace.dialog_parent, "Add Notes", "", TEXT_FILTER)
         if paths:
             self.add_note_files([Path(p) for p in paths])
 
     def add_note_files(self, paths: list[Path]) -> int:
-        """Files (dropped or chosen) become notes, one per file, in one undoable step; returns how many."""
+        """Files (dropped or chosen) become notes, one per file, sent on ``notes_read`` at once; returns how many."""
         notes, refused = [], []
         for path in paths:
             try:
                 notes.extend(transfer.notes_from_text(read_text_file(path), str(path), split=False))
             except UserError as exc:
                 refused.append(str(exc))
-        panel = self.window.notes_panel
-        if notes and panel is not None:
-            panel.add_notes(notes)
+        if notes:
+            self.notes_read.emit(notes)
         if refused:
-            self.window.warn("Some files were not added", "\n".join(refused))
-        return len(notes) if panel is not None else 0
+            self.workspace.warn("Some files were not added", "\n".join(refused))
+        return len(notes)

@@ -1,6 +1,7 @@
-"""What the window does when a save fails: tell the writer, keep the text safe, try again.
+"""What happens when a save fails: tell the writer, keep the text safe, try again.
 
-The card model reports every failed save (``save_failed``). Then:
+The card model of each draft the workspace shows reports every failed save
+(``save_failed``). Then:
 
 - the banner above the draft says what failed and what to do, until saving
   works again (a status-bar message would pass unseen);
@@ -10,29 +11,31 @@ The card model reports every failed save (``save_failed``). Then:
   in the user data folder, usually another disk), so they survive the app
   being closed or crashing;
 - saving is tried again every few seconds and on "Try Again"; when it
-  works, the banner goes and the recovery entries written here are removed.
+  works, the banner goes and the recovery entries written here are removed;
+- when the project closes, the banner goes and the text stays in the
+  recovery file.
 
-Closing the window while text is unsaved asks first (the recovery file is
-already written; the next start offers it back, see ``recovery_dialog``).
+Closing the window while text is unsaved asks first (``confirm_close``; the
+recovery file is already written; the next start offers it back, see
+``recovery_dialog``). The guard makes the central widget, ``widget``: the
+banner above the draft area it is given; whoever owns the window places it.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cardwriter.errors import UserError
 from cardwriter.gui.draft.card_model import KEPT_UNSAVED, CardListModel
+from cardwriter.gui.draft.draft_view import DraftView
 from cardwriter.gui.files.save_banner import SaveBanner, above
-from cardwriter.services.draft_session import UnsavedEdits
+from cardwriter.gui.workspace import Workspace
+from cardwriter.services.pending_edits import UnsavedEdits
 from cardwriter.services.recovery import RecoveryJournal
-
-if TYPE_CHECKING:
-    from cardwriter.gui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +46,38 @@ KEEP_AND_QUIT = "Keep the Text in the Recovery File and Quit"
 
 class SaveGuard(QObject):
     def __init__(
-        self, window: MainWindow, central: QWidget, journal: RecoveryJournal | None = None, retry_ms: int = RETRY_MS
+        self,
+        workspace: Workspace,
+        central: QWidget,
+        journal: RecoveryJournal | None = None,
+        retry_ms: int = RETRY_MS,
+        parent: QObject | None = None,
     ):
-        """Make the window's central widget: the banner above ``central``."""
-        super().__init__(window)
-        self.window = window
+        """Make ``widget``, the window's central widget: the banner above ``central``."""
+        super().__init__(parent if parent is not None else workspace)
+        self.workspace = workspace
         self.journal = journal or RecoveryJournal()
         self.banner = SaveBanner()
         self.banner.retry_requested.connect(self.retry)
-        window.setCentralWidget(above(self.banner, central))
+        self.widget = above(self.banner, central)
         self.timer = QTimer(self, interval=retry_ms)
         self.timer.timeout.connect(self.retry)
         self.recovery_note = ""  # why the recovery file could not be written, if it could not
-        self._kept: dict[Path, set[str]] = {}  # card ids this window put into each project's recovery file
-        self._kept_drafts: dict[Path, set[str]] = {}  # drafts whose order this window put there
+        self._kept: dict[Path, set[str]] = {}  # card ids this guard put into each project's recovery file
+        self._kept_drafts: dict[Path, set[str]] = {}  # drafts whose order this guard put there
         self._last_kept: tuple[Path, UnsavedEdits] | None = None  # what the recovery file holds from here now
+        workspace.draft_shown.connect(self._draft_shown)
+        workspace.project_closed.connect(self._project_closed)
+
+    def _draft_shown(self, view: DraftView) -> None:
+        self.watch(view.card_model())
+
+    def _project_closed(self) -> None:
+        """No draft, no banner: what could not be saved stays in the recovery file, offered back on opening."""
+        self.timer.stop()
+        self.banner.hide()
+        self.recovery_note = ""
+        self._last_kept = None  # opening again may restore or discard the recovery file: write it afresh
 
     def watch(self, model: CardListModel) -> None:
         """Follow the saves of a newly shown draft (a new model starts with nothing unsaved)."""
@@ -82,21 +102,21 @@ class SaveGuard(QObject):
 
     def unsaved(self) -> dict[str, str]:
         """Typed texts not in the project file, by card id."""
-        model = self.window.model
+        model = self.workspace.model
         return model.unsaved_texts() if model is not None else {}
 
     def unsaved_edits(self) -> UnsavedEdits | None:
         """All the shown draft's file lacks (texts, new and removed cards, order), or None without a draft."""
-        model = self.window.model
+        model = self.workspace.model
         return model.unsaved_edits() if model is not None else None
 
     def retry(self) -> bool:
         """Try to save the unsaved text again; True (and the banner goes) when everything is saved."""
-        if self.window.model is None:  # the project closed: its unsaved text is in the recovery file
+        if self.workspace.model is None:  # the project closed: its unsaved text is in the recovery file
             self.timer.stop()
             self.banner.hide()
             return True
-        if self.window.save_typing():
+        if self.workspace.save_typing():
             self._all_saved()
             return True
         return False  # ``failed`` was called again and updated the banner and the recovery file
@@ -106,16 +126,16 @@ class SaveGuard(QObject):
         self.timer.stop()
         self.banner.hide()
         self.recovery_note = ""
-        if self.window.project is not None:
-            self._forget_kept(Path(self.window.project.path))
+        if self.workspace.project is not None:
+            self._forget_kept(Path(self.workspace.project.path))
         if was_failing:
-            self.window.status.showMessage("Saved: all your text is in the project file again.", 8000)
+            self.workspace.say("Saved: all your text is in the project file again.", 8000)
 
     # -- the recovery file ---------------------------------------------------------
 
     def _keep_unsaved(self) -> UnsavedEdits | None:
         edits = self.unsaved_edits()
-        project = self.window.project
+        project = self.workspace.project
         if not edits or project is None:
             return edits
         path = Path(project.path)
@@ -140,7 +160,7 @@ class SaveGuard(QObject):
         return edits
 
     def _forget_kept(self, path: Path) -> None:
-        """Remove from the recovery file what this window put there and has now saved; keep the rest."""
+        """Remove from the recovery file what this guard put there and has now saved; keep the rest."""
         self._last_kept = None
         kept, drafts = self._kept.pop(path, set()), self._kept_drafts.pop(path, set())
         if not kept and not drafts:
@@ -154,8 +174,9 @@ class SaveGuard(QObject):
 
     def confirm_close(self) -> bool:
         """Before the window closes: True to go on. With text still unsaved, ask the writer first."""
-        project = self.window.project
-        if self.window.model is None or project is None or self.window.save_typing():
+        ws = self.workspace
+        project = ws.project
+        if ws.model is None or project is None or ws.save_typing():
             return True
         if self.recovery_note:
             detail = f"{self.recovery_note}\n\nIf you quit now, that text is lost."
@@ -170,7 +191,7 @@ class SaveGuard(QObject):
             "Save failed",
             f"{self.banner.message()}\n\n{detail}",
             QMessageBox.StandardButton.NoButton,
-            self.window,
+            ws.dialog_parent,
         )
         keep = box.addButton(KEEP_AND_QUIT, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

@@ -1,20 +1,21 @@
 """Settings ▸ Models: the catalog and the downloaded files, with Download, Pause, Resume, Cancel and Use.
 
-A download runs on a thread of its own (``generation.model_download``, which
-checks space, resumes with Range, verifies and probes); its progress and
-outcome reach the GUI thread by signal. Pause and Cancel set the download's
-``DownloadControl``. Use makes the file the default model (``model_config``,
-shared with the command line) and hands the new preferences to ``on_use``:
-the window then reloads the engine in the background while the writer types.
+A download runs in the background (a ``BackgroundCall``, the GUI's one
+pattern for background work; ``generation.model_download`` checks space,
+resumes with Range, verifies and probes); its progress and outcome reach the
+GUI thread by signal. Pause and Cancel set the download's ``DownloadControl``;
+closing the window or the app pauses it (so it can resume) and waits a little.
+Use makes the file the default model (``model_config``, shared with the
+command line) and hands the new preferences to ``on_use``: the window then
+reloads the engine in the background while the writer types.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,25 +28,27 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from cardwriter.errors import UserError
 from cardwriter.generation.model_catalog import DownloadSpec, load_catalog
 from cardwriter.generation.model_download import (
     DONE,
+    PAUSED,
     DownloadControl,
+    DownloadResult,
     Progress,
     discard_partial,
     download_model,
     partial_size,
 )
+from cardwriter.gui.common.background import BackgroundCall, Task
 
-
-class _Relay(QObject):
-    progress = Signal(object)  # a Progress
-    finished = Signal(str, str)  # state ("done", "paused", "cancelled", "failed"), path or message
+FAILED = "failed"
+CLOSE_WAIT_SECONDS = 5.0
 
 
 class ModelsPage(QDialog):
     """The model manager window (opened from Settings or the Models… menu item)."""
+
+    download_ended = Signal(str, str)  # state ("done", "paused", "cancelled", "failed"), path or message
 
     def __init__(
         self,
@@ -64,10 +67,11 @@ class ModelsPage(QDialog):
         self.folder = folder or user_models_dir()
         self.on_use, self.probe = on_use, probe
         self.control: DownloadControl | None = None
-        self.download_thread: threading.Thread | None = None
-        self.relay = _Relay(self)
-        self.relay.progress.connect(self._progress)
-        self.relay.finished.connect(self._finished)
+        self.download_call = BackgroundCall(self, doing="downloading the model", newest_wins=False)
+        self.download_call.progress.connect(self._progress)
+        self.download_call.finished.connect(self._downloaded)
+        self.download_call.failed.connect(self._download_failed)
+        self.download_call.cancelled.connect(self._download_stopped)
 
         self.list = QListWidget()
         self.bar = QProgressBar()
@@ -117,7 +121,7 @@ class ModelsPage(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def _update_buttons(self) -> None:
-        spec, running = self.selected(), self.download_thread is not None
+        spec, running = self.selected(), self.download_call.running
         there = spec is not None and (self.folder / spec.file).is_file()
         partial = spec is not None and partial_size(self.folder, spec) > 0
         self.download_button.setEnabled(spec is not None and not running and not there)
@@ -130,43 +134,24 @@ class ModelsPage(QDialog):
 
     def download(self) -> None:
         spec = self.selected()
-        if spec is None or self.download_thread is not None:
+        if spec is None or self.download_call.running:
             return
-        self.control = DownloadControl()
+        self.control = control = DownloadControl()
         self.status.setText(f"Downloading {spec.name}…")
-        self.download_thread = threading.Thread(
-            target=self._run, args=(spec, self.control), daemon=True, name="cardwriter-download"
-        )
-        self.download_thread.start()
+        folder, probe = self.folder, self.probe
+
+        def work(task: Task) -> DownloadResult:
+            return download_model(spec, folder, control=control, on_progress=task.report, probe=probe)
+
+        self.download_call.start(work, on_cancel=control.pause)  # cancelled (the app quits): pause, resume later
         self._update_buttons()
-
-    def _run(self, spec: DownloadSpec, control: DownloadControl) -> None:
-        try:
-            result = download_model(
-                spec, self.folder, control=control, on_progress=self._emit_progress, probe=self.probe
-            )
-            outcome = (result.state, str(result.path) + ("" if result.verified else "\n(unverified)"))
-        except UserError as exc:
-            outcome = ("failed", str(exc))
-        except Exception as exc:  # shown in the window, never raised into Qt
-            outcome = ("failed", f"{type(exc).__name__}: {exc}")
-        try:
-            self.relay.finished.emit(*outcome)
-        except RuntimeError:  # the window closed meanwhile
-            pass
-
-    def _emit_progress(self, progress: Progress) -> None:
-        try:
-            self.relay.progress.emit(progress)
-        except RuntimeError:
-            pass
 
     def pause(self) -> None:
         if self.control is not None:
             self.control.pause()
 
     def cancel(self) -> None:
-        if self.control is not None and self.download_thread is not None:
+        if self.control is not None and self.download_call.running:
             self.control.cancel()
         elif (spec := self.selected()) is not None:
             discard_partial(self.folder, spec)
@@ -186,15 +171,25 @@ class ModelsPage(QDialog):
         if self.on_use is not None:
             self.on_use(path)
 
-    # -- from the download thread ---------------------------------------------
+    # -- from the download, on the GUI thread ----------------------------------
 
     def _progress(self, progress: Progress) -> None:
         if progress.total:
             self.bar.setValue(int(1000 * progress.done / progress.total))
         self.status.setText(progress.describe(" · ") + (f"\n{progress.note}" if progress.note else ""))
 
+    def _downloaded(self, result: DownloadResult) -> None:
+        self._finished(result.state, str(result.path) + ("" if result.verified else "\n(unverified)"))
+
+    def _download_failed(self, message: str) -> None:
+        self._finished(FAILED, message)
+
+    def _download_stopped(self) -> None:
+        """Cancelled from outside (the app quits): the download was told to pause."""
+        self._finished(PAUSED, "")
+
     def _finished(self, state: str, detail: str) -> None:
-        self.download_thread = self.control = None
+        self.control = None
         if state == DONE:
             verified = "(unverified)" not in detail
             self.bar.setValue(1000)
@@ -211,9 +206,9 @@ class ModelsPage(QDialog):
         else:
             self.status.setText(detail)
         self.refresh()
+        self.download_ended.emit(state, detail)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.pause()  # a download in progress stops and can resume later
-        if self.download_thread is not None:
-            self.download_thread.join(timeout=5)
+        self.download_call.wait(CLOSE_WAIT_SECONDS)
         super().closeEvent(event)

@@ -4,8 +4,10 @@ The dialog never keeps a model that cannot be used. On OK, a model file is
 probe-loaded (``generation.model_probe``: llama.cpp loads it in a child
 process, so a file that crashes llama.cpp cannot take the app down) and a
 server URL is checked. The probe takes about a second the first time for a
-small model (it is cached afterwards), so it runs on a thread of its own while
-the dialog says so and stays responsive; Cancel still works. A file that
+small model (it is cached afterwards), so it runs in the background (a
+``BackgroundCall``, the GUI's one pattern for it: the newest probe wins, its
+verdict comes back on the GUI thread, and none comes once the dialog is gone)
+while the dialog says so and stays responsive; Cancel still works. A file that
 fails is refused with the probe's message, and the previous choice is put
 back.
 """
@@ -13,10 +15,9 @@ back.
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +38,7 @@ from cardwriter.errors import UserError
 from cardwriter.generation.gpu import AUTO, parse_gpu_layers, supports_gpu_offload
 from cardwriter.gui.common.app_settings import MODEL_DEFAULT, MODEL_FILE, MODEL_SERVER, Preferences
 from cardwriter.gui.common.appearance import CHOICES
+from cardwriter.gui.common.background import BackgroundCall
 from cardwriter.gui.settings.voice_settings import VoiceSettings
 from cardwriter.gui.settings.writing_settings import WritingSettings
 
@@ -64,12 +66,6 @@ def gpu_layers_shown(setting: str) -> int:
     return -1 if layers == AUTO else int(layers)
 
 
-class _ProbeRelay(QObject):
-    """Carries a probe's outcome from its thread to the GUI thread: (request number, message or "")."""
-
-    done = Signal(int, str)
-
-
 class SettingsDialog(QDialog):
     def __init__(
         self,
@@ -83,9 +79,9 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Cardwriter Settings")
         self._previous = prefs
         self._check_model = check_model
-        self._probe_number = 0
-        self._relay = _ProbeRelay(self)
-        self._relay.done.connect(self._probe_done)
+        self._probe = BackgroundCall(self, doing="checking the model file")  # a newer probe wins
+        self._probe.finished.connect(self._probe_passed)
+        self._probe.failed.connect(self._probe_done)
         self.source = QComboBox()
         self.source.addItem("Packaged default model", MODEL_DEFAULT)
         self.source.addItem("A GGUF model file", MODEL_FILE)
@@ -197,28 +193,18 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def _start_probe(self, spec: str) -> None:
-        self._probe_number += 1
-        number, check, relay = self._probe_number, self._check_model, self._relay
+        check = self._check_model
         self._set_probing(True)
         self._say(f"Checking {spec}: llama.cpp is loading it in a separate process…", error=False)
+        # a failed check (a bug in it too) keeps no model: its message comes back instead
+        self._probe.start(lambda task: check(spec))
 
-        def work() -> None:
-            try:
-                check(spec)
-                message = ""
-            except UserError as exc:
-                message = str(exc) or f"model file {spec} cannot be used; choose another model"
-            except Exception as exc:  # a bug in the check must not keep a model either
-                message = f"model file {spec} could not be checked ({type(exc).__name__}: {exc}); choose another model"
-            try:
-                relay.done.emit(number, message)
-            except RuntimeError:  # the dialog is gone: nobody waits for this verdict (it is cached anyway)
-                pass
+    def _probe_passed(self, _: object) -> None:
+        self._probe_done("")
 
-        threading.Thread(target=work, name="cardwriter-model-probe", daemon=True).start()
-
-    def _probe_done(self, number: int, message: str) -> None:
-        if number != self._probe_number or not self.probing:
+    def _probe_done(self, message: str) -> None:
+        """The probe's verdict: "" when the model file loads, else why not."""
+        if not self.probing:
             return  # cancelled meanwhile
         self._set_probing(False)
         if message:
@@ -228,7 +214,7 @@ class SettingsDialog(QDialog):
             super().accept()
 
     def reject(self) -> None:
-        self._probe_number += 1  # a probe still running reports to nobody
+        self._probe.cancel()  # a probe still running reports to nobody
         self._set_probing(False)
         super().reject()
 

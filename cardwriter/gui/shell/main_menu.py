@@ -1,8 +1,13 @@
 """The menu bar: every menu action and its shortcut is defined here, once.
 
 The menu does nothing itself: each action emits a request signal and the
-window connects it to whoever does the work. A shortcut belongs to its menu
-action only (no widget binds the same keys again), so it works the same in
+window connects it to whoever does the work. A few actions carry state a
+feature keeps up to date, and are handed to it as they are: the "Mark as My
+Writing" check box (``mark_mine``, the voice feature ticks it for the card the
+writer is in) and the View menu's panel toggles (``notes_panel``,
+``navigator_panel``, bound to their docks by ``panel_state``). No feature adds
+an action of its own or looks a menu up by its title. A shortcut belongs to its
+menu action only (no widget binds the same keys again), so it works the same in
 the card editor, the notes panel or the stack.
 """
 
@@ -24,6 +29,7 @@ EXPORT_FORMATS = (
     ("Whole Project as JSON…", "json"),
 )
 ACCEPT_KEYS = 4  # Alt+1 … Alt+4 accept the variants shown
+MARK_MINE_TEXT = "Mark as My &Writing"
 
 
 class MainMenu(QObject):
@@ -74,6 +80,8 @@ class MainMenu(QObject):
         self._build_stack()
         self.view_menu = bar.addMenu("&View")
         self.focus_mode = self._add(self.view_menu, "&Focus Mode", self.focus_requested, "F11")
+        self.navigator_panel = self._panel_action("&Navigator", "Ctrl+Shift+O")
+        self.notes_panel = self._panel_action("&Notes", "Ctrl+Shift+N")
         self.drafts_menu = bar.addMenu("&Drafts")
         self.drafts_menu.aboutToShow.connect(self.fill_drafts_menu)
         help_menu = bar.addMenu("&Help")
@@ -133,6 +141,15 @@ class MainMenu(QObject):
         self._add(edit, "&Replace…", self.find_requested, "Ctrl+H", True)
         self._add(edit, "Find &Next", self.find_step_requested, "F3", 1)
         self._add(edit, "Find &Previous", self.find_step_requested, "Shift+F3", -1)
+        edit.addSeparator()
+        self.mark_mine = QAction(MARK_MINE_TEXT, self.bar)  # ticked, enabled and triggered by the voice feature
+        self.mark_mine.setCheckable(True)
+        self.mark_mine.setToolTip(
+            "Count this paragraph as your own writing in your voice's baseline and the voice meter, "
+            "whatever the model put in it"
+        )
+        edit.addAction(self.mark_mine)
+        self.edit_menu = edit
 
     def _build_stack(self) -> None:
         stack = self.bar.addMenu("&Stack")
@@ -144,17 +161,22 @@ class MainMenu(QObject):
         for n in range(1, ACCEPT_KEYS + 1):
             self._add(stack, f"Accept Variant {n}", self.accept_requested, f"Alt+{n}", n - 1)
 
-    def add_panel_action(self, action: QAction, shortcut: str) -> None:
-        """A side panel's show/hide action (the dock's own), in the View menu, with its shortcut."""
+    def _panel_action(self, text: str, shortcut: str) -> QAction:
+        """A side panel's show/hide check box in the View menu (``panel_state`` binds it to its dock)."""
+        action = QAction(text, self.bar)
+        action.setCheckable(True)
         action.setShortcut(QKeySequence(shortcut))
         self.view_menu.addAction(action)
+        return action
 
     def fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self._recent():
             self._add(self.recent_menu, path, self.open_recent_requested, None, path)
         if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No recent projects").setEnabled(False)
+            empty = QAction("No recent projects", self.bar)
+            empty.setEnabled(False)
+            self.recent_menu.addAction(empty)
 
     def fill_drafts_menu(self) -> None:
         self.drafts_menu.clear()

@@ -21,7 +21,7 @@ from cardwriter.domain.model import VariantKind
 from cardwriter.gui.common import appearance
 from cardwriter.gui.common.app_settings import MODEL_FILE, AppSettings, Preferences
 from cardwriter.gui.common.backend import Backend
-from cardwriter.gui.common.background import BackgroundCall
+from cardwriter.gui.common.background import shutdown_all
 from cardwriter.gui.draft.card_model import CardListModel
 from cardwriter.gui.draft.draft_view import DraftView
 from cardwriter.gui.files.backup_actions import BackupActions
@@ -30,6 +30,7 @@ from cardwriter.gui.files.save_guard import SaveGuard
 from cardwriter.gui.notes.note_actions import NoteActions
 from cardwriter.gui.notes.notes_panel import NotesPanel
 from cardwriter.gui.settings.settings_dialog import SettingsDialog
+from cardwriter.gui.shell.focus_chrome import FocusChrome
 from cardwriter.gui.shell.help_actions import HelpActions
 from cardwriter.gui.shell.main_menu import MainMenu
 from cardwriter.gui.shell.panel_state import remember_panel
@@ -60,23 +61,35 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._connect_workspace()
-        self.generation = GenerationController(backend.filler, backend.loader_for(self.prefs), self.prefs, self)
-        self.project_actions = ProjectActions(self)
-        self.stacks = StackActions(self)
+        self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
+        self.voice = VoiceActions(self.workspace, self.menu.mark_mine, self)  # the gauge, the profile, the marks
+        self.generation = GenerationController(
+            backend.filler, backend.loader_for(self.prefs), self.prefs, self, voice_profile=self.voice.profile
+        )
+        self.project_actions = ProjectActions(self.workspace)
+        self.project_actions.start_requested.connect(self.show_start)  # a project failed to open, none is
+        self.project_actions.notes_read.connect(self._add_notes)  # File ▸ Add Notes, files dropped on the notes
+        self.stacks = StackActions(self.workspace, self.generation, backend.angles, self.voice.closenesses)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self._start_panel(""))  # the draft takes its place once a project opens
-        self.tools = WritingTools(self, self.splitter)  # find, spelling, focus, navigator, target
-        self.save_guard = SaveGuard(self, self.tools.central)  # central: the draft under the failed-save banner
-        self.note_actions = NoteActions(self, backend.notes)
+        self.tools = WritingTools(self.workspace, self.splitter, lambda: self.notes_panel, self)  # find, spelling, …
+        self.tools.focus.changed.connect(FocusChrome(self).follow)  # focus mode: full screen, panels hidden
+        self.status.addPermanentWidget(self.tools.target.label)
+        self.status.addPermanentWidget(self.voice.gauge)
+        self.save_guard = SaveGuard(self.workspace, self.tools.central, self.project_actions.journal)
+        self.setCentralWidget(self.save_guard.widget)  # the draft (and tools) under the failed-save banner
+        self.note_actions = NoteActions(
+            self.workspace, backend.notes, self.generation, lambda paths: self.project_actions.add_note_files(paths)
+        )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
-        self.menu = MainMenu(self.menuBar(), self.undo_stack, settings.recent_projects, self._draft_list)
+        self._add_navigator()
         self._connect_menu()
         self.help = HelpActions(self)
-        self.voice = VoiceActions(self.status, lambda: self.settings.preferences().voice_threshold)
-        self.voice.install(self)  # the profile to the fills, "Mark as My Writing" to the Edit menu
         self._connect_generation()
-        remember_panel(self, self.note_actions.dock, "notes", "Ctrl+Shift+N")
-        self.backups = BackupActions(self)
+        remember_panel(self, self.note_actions.dock, "notes", self.menu.notes_panel)
+        self.backups = BackupActions(self.workspace)  # backs up on closing, follows the preferences
+        self.menu.back_up_requested.connect(self.backups.back_up_now)
+        self.menu.open_backup_folder_requested.connect(self.backups.open_folder)
         if project_path is not None:
             self.project_actions.open_path(Path(project_path), create=True)
 
@@ -125,12 +138,18 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         ws.message.connect(self.status.showMessage)
         ws.warning.connect(self._show_warning)
-        ws.project_opened.connect(lambda project: self.note_actions.attach(project))
-        ws.project_closing.connect(lambda: self.backups.back_up_if_changed())  # the typing is saved first
         ws.draft_closing.connect(lambda: self.generation.set_model(None))
         ws.draft_shown.connect(self._draft_shown)
         ws.project_closed.connect(self._project_closed)
         ws.preferences_changed.connect(self._preferences_changed)
+
+    def _add_navigator(self) -> None:
+        """The navigator dock, above the notes (sharing their column, so the draft keeps its width),
+        shown or collapsed as the writer left it."""
+        dock = self.tools.navigator.dock
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.splitDockWidget(dock, self.note_actions.dock, Qt.Orientation.Vertical)
+        remember_panel(self, dock, "navigator", self.menu.navigator_panel)
 
     def _connect_menu(self) -> None:
         m, actions = self.menu, self.project_actions
@@ -154,15 +173,19 @@ class MainWindow(QMainWindow):
         m.fill_all_requested.connect(self.generation.fill_all)
         m.cancel_requested.connect(self.generation.cancel_all)
         m.accept_requested.connect(self.stacks.accept_shown)
+        self.stacks.unfurled_changed.connect(m.unfurl.setChecked)
         m.draft_requested.connect(self.show_draft)
-        self.tools.connect_menu(m)
+        m.find_requested.connect(self.tools.find)
+        m.find_step_requested.connect(self.tools.find_step)
+        m.focus_requested.connect(self.tools.focus.toggle)
+        m.target_requested.connect(self.tools.target.ask)
+        m.edit_menu.aboutToShow.connect(self.voice.marker.update)  # "Mark as My Writing" ticked for this card
 
     def _connect_generation(self) -> None:
         g = self.generation
         g.message.connect(self.status.showMessage)
         g.progress.connect(self.status.show_progress)
         g.model_state.connect(self.status.show_model_state)
-        g.stacks_changed.connect(lambda: self.stacks.refresh())
         g.needs_saved_text.connect(self.save_typing)
 
     # -- projects and drafts ---------------------------------------------------
@@ -188,30 +211,25 @@ class MainWindow(QMainWindow):
     def _draft_shown(self, view: DraftView) -> None:
         model, session, project = view.card_model(), self.session, self.project
         assert session is not None and project is not None
-        self.save_guard.watch(model)
-        model.note_dropped_on_card.connect(self.note_actions.recombine_with_notes)
-        model.note_dropped_between.connect(self.note_actions.insert_notes_as_cards)
         self.generation.set_model(model)
-        view.current_card_changed.connect(self._current_card_changed)
         view.typing_paused.connect(self.generation.typing_paused)
         self._replace_main_widget(view)
         self.status.watch_counts(model, view)
-        self.voice.draft_shown(session)
-        self.tools.draft_shown(view)
-        self.stacks.attach()
         self.setWindowTitle(f"{session.draft.title} — {Path(project.path).name} — Cardwriter")
         view.setFocus()
         view.go_to_card(session.cards[0].id, 0)
 
     def _project_closed(self) -> None:
         self.show_start()
-        self.tools.project_closed()
-        self.note_actions.detach()
         self.setWindowTitle("Cardwriter")
 
     def show_start(self, reason: str = "") -> None:
         """The start panel in place of the draft: ``reason`` says why no project is open, if one failed."""
         self._replace_main_widget(self._start_panel(reason))
+
+    def _add_notes(self, notes: list) -> None:
+        if self.notes_panel is not None:
+            self.notes_panel.add_notes(notes)
 
     def _start_panel(self, reason: str) -> StartPanel:
         panel = StartPanel(self.settings.recent_projects(), reason)
@@ -250,9 +268,6 @@ class MainWindow(QMainWindow):
         if self.view is not None and self.view.current_card_id():
             self.generation.generate(self.view.current_card_id(), VariantKind.REWRITE)
 
-    def _current_card_changed(self, card_id: str) -> None:
-        self.note_actions.related_timer.start()
-
     # -- settings, help --------------------------------------------------------------
 
     def settings_dialog(self) -> None:
@@ -282,9 +297,7 @@ class MainWindow(QMainWindow):
             old.gpu_layers,
         )
         appearance.apply(prefs.appearance)
-        self.tools.preferences_changed(prefs)
         self.generation.set_preferences(prefs, self.backend.loader_for(prefs) if model_changed else None)
-        self.backups.apply(prefs)
 
     # -- closing, warnings ------------------------------------------------------------
 
@@ -293,7 +306,7 @@ class MainWindow(QMainWindow):
             return event.ignore()
         self.close_project()
         self.generation.shutdown()
-        BackgroundCall.wait_for_all()
+        shutdown_all()  # cancel the rest of the background work, wait a few seconds at most
         super().closeEvent(event)
 
     def warn(self, title: str, message: str) -> None:

@@ -95,7 +95,15 @@ class GenerationController(QObject):
     stacks_changed = Signal()  # a stack or its busy state changed: show the current one again
     needs_saved_text = Signal()  # about to read cards: the view should save what is being typed
 
-    def __init__(self, filler: StackFiller, load: Callable[[], Any], prefs: Preferences, parent=None):
+    def __init__(
+        self,
+        filler: StackFiller,
+        load: Callable[[], Any],
+        prefs: Preferences,
+        parent=None,
+        voice_profile: Callable[[], StyleProfile | None] = lambda: None,
+    ):
+        """``voice_profile`` gives the writer's voice now (``VoiceActions.profile``; None: no baseline)."""
         super().__init__(parent)
         self.filler = filler
         self.prefs = prefs
@@ -107,7 +115,7 @@ class GenerationController(QObject):
         self.pause_timer = QTimer(self, singleShot=True, interval=PAUSE_BEFORE_FILL_MS)
         self.pause_timer.timeout.connect(self.fill_after_pause)
         self.queue = self._make_queue(load)
-        self.voice_profile: Callable[[], StyleProfile | None] = lambda: None  # the writer's voice (VoiceActions)
+        self.voice_profile = voice_profile
         self._said_no_baseline = False
 
     # -- what the controller works on ------------------------------------------

@@ -7,6 +7,12 @@ progress as two numbers (done, total), passed on only when they change, so a
 fast model cannot flood the event loop; no streamed text leaves the worker.
 Results and errors travel on their own signals; the window decides whether a
 result still fits its card.
+
+The worker follows the GUI's one rule for background work
+(``gui/common/background.py``): it is a registered ``Worker``, everything it
+emits goes through a ``Mailbox`` (delivered on the GUI thread, dropped once
+the queue is gone), errors become messages through ``error_message``, and
+``shutdown`` (or the app's ``shutdown_all``) stops it and waits with a bound.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from cardwriter.errors import UserError
+from cardwriter.gui.common.background import Mailbox, Worker, error_message
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +67,12 @@ class GenerationQueue(QObject):
         self._running: Job | None = None
         self._lock = threading.Condition()
         self._stopping = False
-        self._thread = threading.Thread(target=self._work, name="cardwriter-generation", daemon=True)
+        self._mailbox = Mailbox(self, self._deliver)
+        self._worker = Worker(self._work, name="cardwriter-generation", stop=self._stop)
 
     def start(self) -> None:
         """Start loading the model and serving jobs; connect the signals first."""
-        self._thread.start()
+        self._worker.start()
 
     # -- called from the GUI thread -----------------------------------------
 
@@ -103,11 +110,18 @@ class GenerationQueue(QObject):
 
     def shutdown(self, timeout: float = 5.0) -> None:
         self.cancel_all()
+        self._worker.stop()
+        self._worker.join(timeout)
+
+    def _stop(self) -> None:
+        """Tell the worker to end after the job it runs (which is cancelled); any thread, no signals."""
         with self._lock:
             self._stopping = True
+            for job in self._jobs:
+                job.cancel.set()
+            if self._running is not None:
+                self._running.cancel.set()
             self._lock.notify_all()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
 
     def _drop(self, key: str) -> None:
         """Cancel every job for ``key``: queued ones go, a running one stops at its next token."""
@@ -124,20 +138,23 @@ class GenerationQueue(QObject):
 
     # -- the worker thread ---------------------------------------------------
 
+    def _send(self, signal: str, *args: Any) -> None:
+        """Emit ``signal`` with ``args`` on the GUI thread (dropped if the queue is gone meanwhile)."""
+        self._mailbox.post(signal, args)
+
+    def _deliver(self, message: tuple) -> None:
+        signal, args = message
+        getattr(self, signal).emit(*args)
+
     def _work(self) -> None:
-        self.model_state.emit("loading", "")
+        self._send("model_state", "loading", "")
         try:
             self._generator = self._load()
             name, backend = getattr(self._generator, "model_name", ""), getattr(self._generator, "backend", "")
-            self.model_state.emit("ready", f"{name} ({backend})" if backend else name)  # backend: CPU, GPU, server
-        except UserError as exc:
-            self._load_error = str(exc)
-            log.warning("the model could not be loaded: %s", exc)
-            self.model_state.emit("failed", self._load_error)
+            self._send("model_state", "ready", f"{name} ({backend})" if backend else name)  # CPU, GPU, server
         except Exception as exc:  # any failure to load is shown, never raised into Qt
-            self._load_error = f"{type(exc).__name__}: {exc}"
-            log.exception("the model could not be loaded")
-            self.model_state.emit("failed", self._load_error)
+            self._load_error = error_message(exc, "loading the model", logger=log)
+            self._send("model_state", "failed", self._load_error)
         if self._warm_up is not None:
             try:
                 self._warm_up()
@@ -153,41 +170,37 @@ class GenerationQueue(QObject):
             self._run(job)
             with self._lock:
                 self._running = None
-            self.queue_changed.emit(self.pending())
+                pending = len(self._jobs)
+            self._send("queue_changed", pending)
 
     def _run(self, job: Job) -> None:
         if job.cancel.is_set():
-            self.cancelled.emit(job.key)
+            self._send("cancelled", job.key)
             return
         if self._generator is None:
-            self.failed.emit(job.key, f"the model is not available: {self._load_error}")
+            self._send("failed", job.key, f"the model is not available: {self._load_error}")
             return
-        self.started.emit(job.key)
+        self._send("started", job.key)
         last_sent: list[tuple[int, int]] = []
 
         def on_progress(done: int, total: int) -> None:
             if last_sent[-1:] != [(done, total)]:
                 last_sent[:] = [(done, total)]
-                self.progress.emit(job.key, done, total)
+                self._send("progress", job.key, done, total)
 
         def on_arrival(item: Any) -> None:
             if not job.cancel.is_set():  # a replaced or cancelled job hands nothing more over
-                self.arrived.emit(job.key, item, job.token)
+                self._send("arrived", job.key, item, job.token)
 
         try:
             if job.streams:
                 result = job.run(self._generator, job.cancel, on_progress, on_arrival)
             else:
                 result = job.run(self._generator, job.cancel, on_progress)
-        except UserError as exc:
-            log.warning("job for %s refused: %s", job.key, exc)
-            self.failed.emit(job.key, str(exc))
-            return
         except Exception as exc:  # shown to the writer, never raised into Qt
-            log.exception("job for %s failed", job.key)
-            self.failed.emit(job.key, f"generation failed: {type(exc).__name__}: {exc}")
+            self._send("failed", job.key, error_message(exc, "generation", logger=log, what=f"job for {job.key}"))
             return
         if job.cancel.is_set():
-            self.cancelled.emit(job.key)
+            self._send("cancelled", job.key)
         else:
-            self.finished.emit(job.key, result, job.token)
+            self._send("finished", job.key, result, job.token)

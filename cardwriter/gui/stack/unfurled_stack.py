@@ -42,6 +42,10 @@ def columns_for(width: int, shown: int, per_page: int = 4) -> int:
     return max(1, min(per_page, max(shown, 1), width // MIN_CARD_WIDTH))
 
 
+# Each text's closeness to the writer's voice, for the variant cards' "voice" mark (None: no baseline).
+Closeness = Callable[[list[str]], list[float | None]]
+
+
 class UnfurledStack(UnfurledWidget):
     accept_requested = Signal(str, str)  # card id, variant id
     pin_requested = Signal(str, str, bool)  # card id, variant id, pinned
@@ -52,7 +56,15 @@ class UnfurledStack(UnfurledWidget):
     fold_requested = Signal()
     show_changes_toggled = Signal(bool)
 
-    def __init__(self, card_id: str, angles: list[str], show_changes: bool = True, per_page: int = 4, parent=None):
+    def __init__(
+        self,
+        card_id: str,
+        angles: list[str],
+        show_changes: bool = True,
+        per_page: int = 4,
+        parent=None,
+        closeness: Closeness | None = None,
+    ):
         super().__init__(parent)
         self.card_id, self.per_page = card_id, per_page
         self.variants: list[Variant] = []
@@ -60,8 +72,7 @@ class UnfurledStack(UnfurledWidget):
         self.page = 0
         self.current = 0
         self.cards: list[VariantCard] = []
-        # Each text's closeness to the writer's voice, for the cards' "voice" mark (None: no baseline).
-        self.closeness: Callable[[list[str]], list[float | None]] | None = None
+        self.closeness = closeness  # each variant card's "voice" mark (None: no marks)
         self._shown_key: tuple = ()
         self._columns = 0
         self.setObjectName("unfurled-stack")

@@ -4,7 +4,8 @@ Clicking a draft opens it; clicking a heading (a card starting with "#")
 jumps to that card. The buttons add, rename, move up or down, and delete
 drafts (deleting asks first: a draft's cards and stacks go with it). The
 changes themselves are ``services/drafts``'s; the headings follow the
-writer's typing, a moment after it.
+writer's typing, a moment after it. The navigator works on the ``Workspace``
+(opening a draft is ``Workspace.show_draft``); the window places its ``dock``.
 """
 
 from __future__ import annotations
@@ -23,21 +24,24 @@ from PySide6.QtWidgets import (
 )
 
 from cardwriter.errors import UserError
+from cardwriter.gui.draft.draft_view import DraftView
+from cardwriter.gui.workspace import Workspace
 from cardwriter.services import drafts
+from cardwriter.services.projects import Project
 
 DRAFT, CARD = "draft", "card"
 ROLE = Qt.ItemDataRole.UserRole
 
 
 class Navigator(QObject):
-    def __init__(self, window):  # the MainWindow
-        super().__init__(window)
-        self.window = window
+    def __init__(self, workspace: Workspace, parent: QObject | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.itemClicked.connect(self.go_to)
         self.tree.itemActivated.connect(self.go_to)
-        self.buttons = {}
+        self.buttons: dict[str, QToolButton] = {}
         row = QHBoxLayout()
         for name, label, tip, slot in (
             ("add", "+", "New draft", self.ask_add),
@@ -46,7 +50,9 @@ class Navigator(QObject):
             ("down", "▼", "Move the draft down", lambda: self.move(1)),
             ("delete", "Delete", "Delete the draft", self.ask_delete),
         ):
-            button = QToolButton(text=label, toolTip=tip, autoRaise=True)
+            button = QToolButton(autoRaise=True)
+            button.setText(label)
+            button.setToolTip(tip)
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[name] = button
@@ -56,13 +62,13 @@ class Navigator(QObject):
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.tree)
         column.addLayout(row)
-        self.dock = QDockWidget("Navigator", window)
+        self.dock = QDockWidget("Navigator")  # the window places it (and takes it as its own)
         self.dock.setObjectName("navigatorDock")
         self.dock.setWidget(panel)
         self._timer = QTimer(self, singleShot=True, interval=400)
         self._timer.timeout.connect(self.refresh)
 
-    def draft_shown(self, view) -> None:  # the DraftView
+    def draft_shown(self, view: DraftView) -> None:
         model = view.card_model()
         for signal in (model.dataChanged, model.rowsInserted, model.rowsRemoved, model.rowsMoved):
             signal.connect(lambda *_: self._timer.start())
@@ -71,7 +77,7 @@ class Navigator(QObject):
     def refresh(self) -> None:
         """List the drafts again, with the headings of the one open."""
         self.tree.clear()
-        w = self.window
+        w = self.workspace
         if w.project is None:
             return
         current = w.session.draft.id if w.session is not None else ""
@@ -84,8 +90,9 @@ class Navigator(QObject):
                 font = item.font(0)
                 font.setBold(True)
                 item.setFont(0, font)
-                live = {c.id: c.text for c in w.session.cards}
-                for heading in drafts.headings(w.session.cards):
+                cards = w.session.cards if w.session is not None else []
+                live = {c.id: c.text for c in cards}
+                for heading in drafts.headings(cards):
                     child = QTreeWidgetItem(["    " * (heading.level - 1) + (heading.title or "(untitled)")])
                     child.setData(0, ROLE, (CARD, heading.card_id))
                     child.setToolTip(0, live.get(heading.card_id, ""))
@@ -95,7 +102,7 @@ class Navigator(QObject):
 
     def go_to(self, item: QTreeWidgetItem) -> None:
         kind, target = item.data(0, ROLE)
-        w = self.window
+        w = self.workspace
         if kind == DRAFT and (w.session is None or w.session.draft.id != target):
             w.show_draft(target)
         elif kind == CARD and w.view is not None:
@@ -105,48 +112,48 @@ class Navigator(QObject):
         item = self.tree.currentItem()
         if item is None:
             return ""
-        while item.parent() is not None:
-            item = item.parent()
+        while (parent := item.parent()) is not None:
+            item = parent
         return item.data(0, ROLE)[1]
 
     # -- changing drafts -------------------------------------------------------------
 
     def ask_add(self) -> None:
-        title, ok = QInputDialog.getText(self.window, "New Draft", "Title of the new draft:")
+        title, ok = QInputDialog.getText(self.workspace.dialog_parent, "New Draft", "Title of the new draft:")
         if ok:
             self.add(title)
 
     def add(self, title: str) -> None:
-        self._doing(lambda: self.window.show_draft(drafts.add_draft(self.window.project, title).id))
+        self._doing(lambda: self.workspace.show_draft(drafts.add_draft(self._project(), title).id))
 
     def ask_rename(self) -> None:
         draft_id = self.selected_draft()
         if not draft_id:
             return
-        old = next(d.title for d in self.window.project.drafts() if d.id == draft_id)
-        title, ok = QInputDialog.getText(self.window, "Rename Draft", "New title:", text=old)
+        old = next(d.title for d in self._project().drafts() if d.id == draft_id)
+        title, ok = QInputDialog.getText(self.workspace.dialog_parent, "Rename Draft", "New title:", text=old)
         if ok:
             self.rename(draft_id, title)
 
     def rename(self, draft_id: str, title: str) -> None:
-        self._doing(lambda: drafts.rename_draft(self.window.project, draft_id, title))
-        w = self.window
+        self._doing(lambda: drafts.rename_draft(self._project(), draft_id, title))
+        w = self.workspace
         if w.session is not None and w.session.draft.id == draft_id:
-            w.session.draft.title = next(d.title for d in w.project.drafts() if d.id == draft_id)
+            w.session.draft.title = next(d.title for d in self._project().drafts() if d.id == draft_id)
 
     def move(self, step: int) -> None:
         draft_id = self.selected_draft()
-        ids = [d.id for d in self.window.project.drafts()] if draft_id else []
+        ids = [d.id for d in self._project().drafts()] if draft_id else []
         if draft_id:
-            self._doing(lambda: drafts.move_draft(self.window.project, draft_id, ids.index(draft_id) + step))
+            self._doing(lambda: drafts.move_draft(self._project(), draft_id, ids.index(draft_id) + step))
 
     def ask_delete(self) -> None:
         draft_id = self.selected_draft()
         if not draft_id:
             return
-        summary = next(d for d in self.window.project.drafts() if d.id == draft_id)
+        summary = next(d for d in self._project().drafts() if d.id == draft_id)
         answer = QMessageBox.question(
-            self.window,
+            self.workspace.dialog_parent,
             "Delete Draft",
             f"Delete the draft “{summary.title}” with its {summary.card_count} cards and their stacks? "
             "This cannot be undone.",
@@ -156,21 +163,29 @@ class Navigator(QObject):
 
     def delete(self, draft_id: str) -> None:
         """Delete a draft; if it is open, the next one (or a new empty one) opens first."""
-        w = self.window
+        w = self.workspace
 
         def work() -> None:
+            project = self._project()
             if w.session is not None and w.session.draft.id == draft_id:
-                others = [d.id for d in w.project.drafts() if d.id != draft_id]
-                w.show_draft(others[0] if others else drafts.add_draft(w.project, "Draft").id)
-            drafts.delete_draft(w.project, draft_id)
+                others = [d.id for d in project.drafts() if d.id != draft_id]
+                w.show_draft(others[0] if others else drafts.add_draft(project, "Draft").id)
+            drafts.delete_draft(project, draft_id)
 
         self._doing(work)
 
     def _doing(self, work) -> None:  # work: the callable to run
         """Run a change to the drafts; a refusal (a clash of titles, a failed save) is said, not raised."""
-        self.window.save_typing()
+        self.workspace.save_typing()
         try:
             work()
         except UserError as exc:
-            self.window.warn("Cannot change the drafts", str(exc))
+            self.workspace.warn("Cannot change the drafts", str(exc))
         self.refresh()
+
+    def _project(self) -> Project:
+        """The open project (the panel's buttons act only while one is open)."""
+        project = self.workspace.project
+        if project is None:
+            raise UserError("No project is open.")
+        return project

@@ -62,6 +62,8 @@ class Spelling(QObject):
         if view is not None:
             view.delegate.mark_sources.append(self)
             view.delegate.editor_created.connect(lambda editor, _id: self._watch(editor))
+            if view.editor() is not None:  # a card was already being edited when the draft came to us
+                self._watch(view.editor())
 
     def _watch(self, editor) -> None:  # a CardEditor
         self._highlighters[id(editor)] = SpellHighlighter(editor.document(), self)

@@ -1,61 +1,81 @@
-"""The writer's everyday tools, wired to the window in one place.
+"""The writer's everyday tools, following the workspace in one place.
 
-Find and replace, spelling (and, as they come, focus mode, the navigator and
-the session target) each live in their own module; this one builds them,
-connects their menu actions, and tells them when a draft is shown, the
-project closes or the preferences change, so the main window only makes
-three calls.
+Find and replace, spelling, focus mode, the navigator and the session target
+each live in their own module; this one builds them over the ``Workspace`` and
+tells them, in order, when a draft is shown, the project closes or the
+preferences change (it subscribes to the workspace's signals itself).
+
+What the tools put on screen the window places: the find bar's column
+(``central``), the navigator's dock (``navigator.dock``), the target's label
+(``target.label``); the window also connects the menu's requests to ``find``,
+``find_step``, ``focus.toggle`` and ``target.ask``, and follows
+``focus.changed`` to hide and bring back its own panels and bars.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from cardwriter.gui.common.app_settings import Preferences
+from cardwriter.gui.draft.draft_view import DraftView
+from cardwriter.gui.notes.notes_panel import NotesPanel
 from cardwriter.gui.settings.writing_settings import apply_to
-from cardwriter.gui.shell.panel_state import remember_panel
 from cardwriter.gui.tools.find_bar import FindBar
 from cardwriter.gui.tools.focus_mode import FocusMode
 from cardwriter.gui.tools.navigator import Navigator
 from cardwriter.gui.tools.session_target import SessionTarget
 from cardwriter.gui.tools.spelling import Spelling
+from cardwriter.gui.workspace import Workspace
 
 
 class WritingTools(QObject):
-    def __init__(self, window, splitter: QWidget):  # the MainWindow
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        workspace: Workspace,
+        draft_area: QWidget,
+        notes_panel: Callable[[], NotesPanel | None] = lambda: None,
+        parent: QObject | None = None,
+    ):
+        """``draft_area``: where the draft is shown (the find bar goes under it, in ``central``);
+        ``notes_panel``: the notes panel of the open project, for "Include notes"."""
+        super().__init__(parent)
+        self.workspace = workspace
+        self.notes_panel = notes_panel
         self.find_bar = FindBar()
-        self.central = self.find_bar.under(splitter)  # the window's central widget
+        self.central = self.find_bar.under(draft_area)  # the window's central widget
         self.spelling = Spelling(self)
-        self.focus = FocusMode(window)
-        self.target = SessionTarget(window)
-        self.navigator = Navigator(window)
+        self.focus = FocusMode(workspace, self.find_bar, self)
+        self.target = SessionTarget(workspace, self)
+        self.navigator = Navigator(workspace, self)
+        workspace.draft_shown.connect(self.draft_shown)
+        workspace.project_closed.connect(self.project_closed)
+        workspace.preferences_changed.connect(self.preferences_changed)
 
-    def add_panels(self) -> None:
-        """The navigator dock, above the notes (sharing their column, so the draft keeps its width),
-        shown or collapsed as the writer left it."""
-        dock = self.navigator.dock
-        self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.window.splitDockWidget(dock, self.window.note_actions.dock, Qt.Orientation.Vertical)
-        remember_panel(self.window, dock, "navigator", "Ctrl+Shift+O")
+    # -- the menu's requests ---------------------------------------------------------
 
-    def connect_menu(self, menu) -> None:  # the MainMenu
-        w = self.window
-        menu.find_requested.connect(lambda replace: self.find_bar.open_bar(replace) if w.view else None)
-        menu.find_step_requested.connect(lambda way: self.find_bar.step_by(way) if w.view else None)
-        menu.focus_requested.connect(self.focus.toggle)
-        menu.target_requested.connect(self.target.ask)
-        self.add_panels()
+    def find(self, replace: bool) -> None:
+        """Edit ▸ Find… (or Replace… with ``replace``), while a draft is shown."""
+        if self.workspace.view is not None:
+            self.find_bar.open_bar(replace)
 
-    def draft_shown(self, view) -> None:  # the new DraftView
-        w = self.window
-        if self.spelling.project is not w.project:  # a project just opened
-            self.spelling.configure(w.prefs.spelling, w.prefs.spelling_language, w.project)
-            self.target.project_opened(w.project)
-        apply_to(view, w.prefs)
-        self.find_bar.notes.attach(w.note_actions.panel)
-        self.find_bar.attach(view, w.undo_stack)
+    def find_step(self, way: int) -> None:
+        """Edit ▸ Find Next (+1) or Find Previous (-1), while a draft is shown."""
+        if self.workspace.view is not None:
+            self.find_bar.step_by(way)
+
+    # -- following the workspace ---------------------------------------------------------
+
+    def draft_shown(self, view: DraftView) -> None:
+        ws = self.workspace
+        if self.spelling.project is not ws.project:  # a project just opened
+            self.spelling.configure(ws.prefs.spelling, ws.prefs.spelling_language, ws.project)
+            self.target.project_opened(ws.project)
+        apply_to(view, ws.prefs)
+        self.find_bar.notes.attach(self.notes_panel())
+        self.find_bar.attach(view, ws.undo_stack)
         self.spelling.attach(view)
         self.focus.draft_shown(view)
         self.target.draft_shown(view.card_model(), view)
@@ -66,12 +86,13 @@ class WritingTools(QObject):
         self.find_bar.notes.attach(None)
         self.spelling.attach(None)
         self.spelling.configure(False, "", None)
+        self.focus.project_closed()
         self.target.project_closed()
         self.navigator.tree.clear()
 
-    def preferences_changed(self, prefs) -> None:  # Preferences
-        problem = self.spelling.configure(prefs.spelling, prefs.spelling_language, self.window.project)
+    def preferences_changed(self, prefs: Preferences) -> None:
+        problem = self.spelling.configure(prefs.spelling, prefs.spelling_language, self.workspace.project)
         if problem:
-            self.window.status.showMessage(problem, 10000)
-        if self.window.view is not None:
-            apply_to(self.window.view, prefs)
+            self.workspace.say(problem, 10000)
+        if self.workspace.view is not None:
+            apply_to(self.workspace.view, prefs)

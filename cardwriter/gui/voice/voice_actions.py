@@ -11,25 +11,27 @@ until a card's saved text, its attribution or a "mine" mark changes: the
 variant cards' "voice" marks and the "keep my voice" fills read it, so a stack
 unfurled or filled twice in a row does not load the project twice. The profile
 is frozen and holds no project, so a fill's worker thread may use it.
+
+``VoiceActions`` follows the ``Workspace`` (a draft shown, the project closed,
+each acceptance of the shown draft) and offers the window its pieces: the
+``gauge`` for the status bar, ``profile`` for the generation controller's
+"keep my voice" fills, ``closenesses`` for the variant cards' marks, and the
+``marker`` of the menu's "Mark as My Writing" action.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from cardwriter.domain.style import StyleProfile
 from cardwriter.gui.voice.voice_marks import MineMarker
 from cardwriter.gui.voice.voice_plot import VoiceGauge, paint_history
+from cardwriter.gui.workspace import Workspace
 from cardwriter.services import english_reference, voice_meter
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.projects import VoicePoint
-
-if TYPE_CHECKING:
-    from cardwriter.gui.shell.main_window import MainWindow
 
 CLOSENESS_CACHE = 2000  # texts whose closeness is remembered (a few unfurled stacks' worth, many times over)
 
@@ -46,30 +48,42 @@ class HistoryPlot(QWidget):
         paint_history(painter, QRectF(self.rect()), self.history, self.threshold)
 
 
-class VoiceActions:
-    def __init__(self, status_bar, threshold=lambda: voice_meter.DEFAULT_THRESHOLD):
-        self.status_bar = status_bar
-        self.threshold = threshold  # read from the preferences each time
-        self.gauge = VoiceGauge()
-        self.gauge.mousePressEvent = lambda event: self.open_panel()
-        status_bar.addPermanentWidget(self.gauge)
+class VoiceActions(QObject):
+    def __init__(self, workspace: Workspace, mark_action: QAction, parent: QObject | None = None):
+        """``mark_action``: the menu's "Mark as My Writing" check box (``MainMenu.mark_mine``)."""
+        super().__init__(parent)
+        self.workspace = workspace
+        self.gauge = VoiceGauge()  # the window puts it in the status bar
+        self.gauge.clicked.connect(self.open_panel)
         self.session: DraftSession | None = None
         self.warned = False
-        self.marker: MineMarker | None = None
+        self.marker = MineMarker(workspace, mark_action, after=lambda: self.refresh(warn=False))
         self._profile: StyleProfile | None = None
         self._profile_key: tuple | None = None
         self._closeness: dict[str, float] = {}
         english_reference.warm_up()  # the profile's word list, read before the first profile needs it
+        workspace.draft_shown.connect(lambda _view: self.draft_shown())
+        workspace.project_closed.connect(self.project_closed)
 
-    def install(self, window: MainWindow) -> None:
-        """Serve the window: the profile to its fills, the "Mark as My Writing" action in its Edit menu."""
-        window.generation.voice_profile = self.profile
-        self.marker = MineMarker(window, after=lambda: self.refresh(warn=False))
+    def threshold(self) -> float:
+        """The distance past which the gauge warns, as set in Settings now."""
+        return self.workspace.prefs.voice_threshold
 
-    def draft_shown(self, session: DraftSession) -> None:
+    def draft_shown(self) -> None:
+        """Measure the draft now shown, and record a point after each acceptance in it."""
+        session = self.workspace.session
+        if session is None:
+            return
         self.session = session
-        session.on_accept = self.accepted
+        session.add_accept_listener(self.accepted)
         self.refresh(warn=False)
+
+    def project_closed(self) -> None:
+        self.session = None
+        self._profile = self._profile_key = None
+        self._closeness.clear()
+        self.warned = False
+        self.gauge.show_reading(None, self.threshold())
 
     # -- the writer's voice, kept while nothing it is made of changes ---------------------
 
@@ -115,7 +129,7 @@ class VoiceActions:
             self.warned = False
         elif warn and not self.warned:
             self.warned = True
-            self.status_bar.showMessage(
+            self.workspace.say(
                 f"The model's words in this draft now sit {reading.distance:.1f}× as far from your voice as your "
                 "own paragraphs do from each other.",
                 10000,

@@ -4,24 +4,19 @@ A card marked "mine" joins the baseline of the writer's voice and its words
 count as the writer's in the voice meter (``voice_meter``), even after
 accepted variants. The mark is one undoable step (a ``SavingCommand``, so a
 failed save is reported and refused like any other edit), and the action is a
-check box: triggered again on a marked card, it takes the mark off.
+check box: triggered again on a marked card, it takes the mark off. The
+action itself is the menu's (``MainMenu.mark_mine``), handed in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
 
 from cardwriter.gui.draft.card_model import CardListModel
 from cardwriter.gui.draft.undo_commands import SavingCommand
-
-if TYPE_CHECKING:
-    from cardwriter.gui.shell.main_window import MainWindow
-
-MARK_TEXT = "Mark as My &Writing"
+from cardwriter.gui.workspace import Workspace
 
 
 class MarkMine(SavingCommand):
@@ -43,49 +38,31 @@ class MarkMine(SavingCommand):
         self.after()
 
 
-def edit_menu(window: MainWindow) -> QMenu:
-    """The window's Edit menu (built by ``main_menu``)."""
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and menu.title().replace("&", "") == "Edit":
-            return menu
-    raise LookupError("the main menu has no Edit menu")
-
-
 class MineMarker:
-    """The Edit menu's "Mark as My Writing" check box, for the card the writer is in."""
+    """Keeps the menu's "Mark as My Writing" check box (``MainMenu.mark_mine``) for the card the writer is in."""
 
-    def __init__(self, window: MainWindow, after: Callable[[], None]):
-        self.window, self.after = window, after
-        menu = edit_menu(window)
-        self.action = QAction(MARK_TEXT, window)
-        self.action.setCheckable(True)
-        self.action.setToolTip(
-            "Count this paragraph as your own writing in your voice's baseline and the voice meter, "
-            "whatever the model put in it"
-        )
-        self.action.triggered.connect(self.mark)
-        menu.addSeparator()
-        menu.addAction(self.action)
-        menu.aboutToShow.connect(self.update)
+    def __init__(self, workspace: Workspace, action: QAction, after: Callable[[], None]):
+        self.workspace, self.action, self.after = workspace, action, after
+        action.setCheckable(True)
+        action.triggered.connect(self.mark)
 
     def current_card(self) -> str:
-        view = self.window.view
-        return view.current_card_id() if view is not None and self.window.model is not None else ""
+        ws = self.workspace
+        return ws.view.current_card_id() if ws.view is not None and ws.model is not None else ""
 
     def update(self) -> None:
-        """Enabled on a card; checked when that card is marked."""
+        """Enabled on a card; checked when that card is marked (the window calls it as the menu opens)."""
         card_id = self.current_card()
         self.action.setEnabled(bool(card_id))
-        project = self.window.project
+        project = self.workspace.project
         self.action.setChecked(bool(card_id) and project is not None and card_id in project.mine_cards([card_id]))
 
     def mark(self, mine: bool) -> None:
-        card_id, model = self.current_card(), self.window.model
+        card_id, model = self.current_card(), self.workspace.model
         if not card_id or model is None:
             return
-        self.window.push_stack_change(MarkMine(model, card_id, mine, self.after))
-        self.window.status.showMessage(
+        self.workspace.push(MarkMine(model, card_id, mine, self.after))
+        self.workspace.say(
             "This paragraph counts as your own writing in your voice."
             if mine
             else "This paragraph counts by who wrote its words again.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -88,6 +88,8 @@ def save_history_png(history: list[VoicePoint], path: Path, threshold: float = D
 class VoiceGauge(QWidget):
     """A small bar in the status bar: its fill is the model share, its colour turns when the distance is past the threshold."""
 
+    clicked = Signal()  # the writer clicked it: open the panel
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.reading: VoiceReading | None = None
@@ -110,6 +112,9 @@ class VoiceGauge(QWidget):
                 f"your paragraphs are from each other; warning above {threshold:.1f})"
             )
         self.update()
+
+    def mousePressEvent(self, event):
+        self.clicked.emit()
 
     def paintEvent(self, event):
         painter = QPainter(self)

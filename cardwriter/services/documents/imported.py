@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TypeVar
 from xml.parsers import expat
 
-from cardwriter.domain.markdown_runs import Block, markdown_from_runs
+from cardwriter.domain.markdown_runs import Block
+from cardwriter.domain.markdown_writing import markdown_from_runs
 from cardwriter.domain.model import Card, Draft
 from cardwriter.errors import ImportRefused
 

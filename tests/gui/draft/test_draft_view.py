@@ -155,7 +155,7 @@ def test_continuous_typing_reaches_the_file_within_a_second(qtbot, view, session
         due = [text for at, text in typed if at <= now - LATEST_S]
         if due:
             assert saved.startswith(due[-1]), f"typed {now - start:.1f} s in: what was typed a second ago is missing"
-    assert time.monotonic() - start >= 3.0
+    assert time.monotonic() - start >= 2.8, "a stretch of about 3 s (Qt timers may fire a few ms early)"
     assert typed[-1][1].startswith(file_text(path, card.id, scratch))
     assert view.undo_stack_ref.count() == 1, "still one undo step for the whole stretch of typing"
 

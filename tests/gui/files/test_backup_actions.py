@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 
 from cardwriter.gui.common.app_settings import AppSettings
+from cardwriter.gui.files.backup_actions import BackupActions
 from cardwriter.gui.settings.settings_dialog import SettingsDialog
 from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.services.backup import backups, default_backup_folder
@@ -105,3 +106,53 @@ def test_open_backup_folder_makes_the_folder(qtbot, window, project_path, monkey
     menu_action(window, "Open Bac&kup Folder").trigger()
     assert default_backup_folder(project_path).is_dir()
     assert [u.toLocalFile() for u in opened] == [str(default_backup_folder(project_path))]
+
+
+# -- backups on a workspace, without a window -----------------------------------------------------
+
+
+def type_into(workspace, text: str) -> None:
+    """What the editor does as the writer types at the end of the first card (saved at the next pause)."""
+    card = workspace.session.cards[0]
+    workspace.model.set_live_text(card.id, card.text + text)
+
+
+def test_back_up_now_on_a_workspace_writes_the_typing_and_says_where(workspace, project_path):
+    actions = BackupActions(workspace)
+    type_into(workspace, " Typed just now.")
+    made = actions.back_up_now()
+    assert backups(project_path) == [made] and texts_in(made)[0].endswith("Typed just now.")
+    assert workspace.said[-1] == f"Backed up to {made}" and workspace.warned == []
+
+
+def test_closing_the_project_in_the_workspace_backs_it_up(workspace, project_path):
+    BackupActions(workspace)
+    type_into(workspace, " Last words.")
+    workspace.close_project()
+    made = backups(project_path)
+    assert len(made) == 1 and texts_in(made[0])[0].endswith("Last words.")
+
+
+def test_new_preferences_start_and_stop_the_backups(qtbot, workspace, project_path):
+    actions = BackupActions(workspace)
+    workspace.set_preferences(dataclasses.replace(workspace.prefs, backup_minutes=0))
+    assert not actions.timer.isActive(), "0 minutes: never"
+    workspace.set_preferences(dataclasses.replace(workspace.prefs, backup_minutes=3))
+    assert actions.timer.isActive() and actions.timer.interval() == 3 * 60_000
+    actions.timer.setInterval(30)  # the same timer, faster
+    type_into(workspace, " Change.")
+    qtbot.waitUntil(lambda: bool(backups(project_path)), timeout=5000)
+    assert texts_in(backups(project_path)[0])[0].endswith("Change.")
+
+
+def test_a_failed_automatic_backup_is_said_and_a_requested_one_warns(workspace, project_path):
+    actions = BackupActions(workspace)
+    folder = default_backup_folder(project_path)
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the backup folder belongs")
+    type_into(workspace, " Still writing.")
+    assert actions.back_up_if_changed() is None
+    assert workspace.said[-1].startswith("Automatic backup failed") and workspace.warned == []
+    assert actions.back_up_now() is None
+    assert workspace.warned[-1][0] == "Backup failed" and "cannot make the backups folder" in workspace.warned[-1][1]
+    assert workspace.session.cards[0].text.endswith("Still writing."), "writing goes on"

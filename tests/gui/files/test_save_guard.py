@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.gui.draft import undo_commands
+from cardwriter.gui.files.save_guard import KEEP_AND_QUIT, SaveGuard
+from cardwriter.gui.workspace import Workspace
+from cardwriter.services.projects import Project
 from cardwriter.services.recovery import RecoveryJournal
 from tests.gui.conftest import TEXT, saved_texts
 from tests.gui.full_disk import TYPED, type_at_end
@@ -193,3 +199,108 @@ def test_closing_with_unsaved_text_asks_and_cancel_keeps_the_window(qtbot, disk,
     win.close()
     assert win.isVisible() and win.project is not None, "Cancel keeps the window and the text"
     assert any("recovery file" in text for text in seen) and any("disk is full" in text for text in seen)
+
+
+# -- the guard on a workspace, without a window -------------------------------------------------
+
+
+@pytest.fixture
+def guarded(qtbot, app_settings, disk):
+    """A workspace with a save guard, showing a project on the small disk; no window."""
+    path = disk / "story.cardwriter"
+    with Project.create(path) as project:
+        project.add_draft(draft_from_text("Story", TEXT))
+    ws = Workspace(app_settings)
+    ws.said = []
+    ws.message.connect(lambda text, ms: ws.said.append(text))
+    central = QWidget()
+    guard = SaveGuard(ws, central, retry_ms=100)  # retry quickly (the app waits a few seconds)
+    qtbot.addWidget(guard.widget)
+    ws.open_project(Project.open(path))  # the guard follows each draft the workspace shows
+    try:
+        yield ws, guard, central
+    finally:
+        for filler in disk.glob("filler*"):
+            filler.unlink()
+        ws.close_project()
+
+
+def type_into(ws: Workspace, text: str) -> str:
+    """Type at the end of the first card (as the editor does) and save at the pause; the text typed."""
+    card = ws.session.cards[0]
+    typed = card.text + text
+    ws.model.set_live_text(card.id, typed)
+    ws.save_typing()
+    return typed
+
+
+def test_a_failed_save_shows_the_banner_over_the_draft_keeps_the_text_and_saves_once_there_is_room(
+    qtbot, disk, guarded
+):
+    ws, guard, central = guarded
+    path, card_id = Path(ws.project.path), ws.session.cards[0].id
+    assert central.parent() is guard.widget and guard.banner.parent() is guard.widget and guard.banner.isHidden()
+    filler = fill(disk)
+
+    expected = type_into(ws, TYPED)
+    assert "disk is full" in guard.banner.message() and guard.banner.try_again.isVisibleTo(guard.widget)
+    assert [(e.card_id, e.text) for e in RecoveryJournal().pending(path)] == [(card_id, expected)]
+    assert ws.project.card(card_id).text != expected, "not in the file yet"
+
+    free(filler)
+    qtbot.waitUntil(guard.banner.isHidden, timeout=5000)  # the retry saved it
+    assert ws.project.card(card_id).text == expected and RecoveryJournal().pending(path) == []
+    assert ws.said[-1] == "Saved: all your text is in the project file again."
+
+
+def test_the_guard_follows_the_next_draft_shown(qtbot, disk, guarded):
+    ws, guard, _ = guarded
+    second = draft_from_text("Second", "Another start.")
+    ws.project.add_draft(second)
+    ws.show_draft(second.id)
+    filler = fill(disk)
+    expected = type_into(ws, TYPED)
+    assert "disk is full" in guard.banner.message()
+    assert [e.text for e in RecoveryJournal().pending(Path(ws.project.path))] == [expected]
+    free(filler)
+    qtbot.waitUntil(guard.banner.isHidden, timeout=5000)
+    assert ws.project.card(ws.session.cards[0].id).text == expected
+
+
+def test_closing_the_project_takes_the_banner_down_and_leaves_the_text_in_the_recovery_file(qtbot, disk, guarded):
+    ws, guard, _ = guarded
+    path = Path(ws.project.path)
+    filler = fill(disk)
+    expected = type_into(ws, TYPED)
+    assert guard.banner.isVisibleTo(guard.widget) and guard.timer.isActive()
+    ws.close_project()
+    assert guard.banner.isHidden() and not guard.timer.isActive(), "no failure shown over the start panel"
+    free(filler)
+    assert [e.text for e in RecoveryJournal().pending(path)] == [expected]
+
+
+def test_closing_with_unsaved_text_asks_over_the_dialog_parent_and_names_the_recovery_file(qtbot, disk, guarded):
+    from tests.gui.modal import press_when_shown
+
+    ws, guard, _ = guarded
+    ws.dialog_parent = QWidget()
+    qtbot.addWidget(ws.dialog_parent)
+    fill(disk)
+    type_into(ws, TYPED)
+    seen: list[str] = []
+    over: list[QWidget | None] = []
+
+    def note_parent() -> None:  # polls like press_when_shown, and before it
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(10, note_parent)
+        else:
+            over.append(box.parentWidget())
+
+    QTimer.singleShot(0, note_parent)
+    press_when_shown("Cancel", seen)
+    assert not guard.confirm_close(), "Cancel: stay"
+    assert any(str(RecoveryJournal().file_for(Path(ws.project.path))) in text for text in seen)
+    assert over == [ws.dialog_parent]
+    press_when_shown(KEEP_AND_QUIT)
+    assert guard.confirm_close(), "keep the text in the recovery file and quit"

@@ -38,8 +38,8 @@ def test_a_download_shows_progress_then_use_makes_it_the_model(qtbot, server, pa
     page = make_page(qtbot, server, payload, tmp_path, used)
     assert not page.use_button.isEnabled() and page.download_button.isEnabled()
     seen = []
-    page.relay.progress.connect(lambda p: seen.append(page.status.text()))
-    with qtbot.waitSignal(page.relay.finished, timeout=60000) as done:
+    page.download_call.progress.connect(lambda p: seen.append(page.status.text()))
+    with qtbot.waitSignal(page.download_ended, timeout=60000) as done:
         page.download_button.click()
         assert page.pause_button.isEnabled() and not page.download_button.isEnabled()
     assert done.args[0] == "done"
@@ -53,8 +53,8 @@ def test_a_download_shows_progress_then_use_makes_it_the_model(qtbot, server, pa
 def test_pause_then_resume_then_cancel(qtbot, server, payload, tmp_path):
     server.reset()
     page = make_page(qtbot, server, payload, tmp_path, [])
-    page.relay.progress.connect(lambda p: page.pause() if p.done > 1024 * 1024 else None)
-    with qtbot.waitSignal(page.relay.finished, timeout=60000) as paused:
+    page.download_call.progress.connect(lambda p: page.pause() if p.done > 1024 * 1024 else None)
+    with qtbot.waitSignal(page.download_ended, timeout=60000) as paused:
         page.download_button.click()
     assert paused.args[0] == "paused" and "Paused" in page.status.text()
     assert page.download_button.text() == "Resume" and page.cancel_button.isEnabled()
@@ -67,7 +67,7 @@ def test_a_failed_download_shows_the_message(qtbot, server, payload, tmp_path):
     server.reset()
     server.status = 404
     page = make_page(qtbot, server, payload, tmp_path, [])
-    with qtbot.waitSignal(page.relay.finished, timeout=30000):
+    with qtbot.waitSignal(page.download_ended, timeout=30000):
         page.download_button.click()
     server.reset()
     assert "no file at" in page.status.text() and not page.use_button.isEnabled()

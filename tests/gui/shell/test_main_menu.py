@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QShortcut
+from PySide6.QtGui import QAction, QDesktopServices, QShortcut
+from PySide6.QtWidgets import QMenu
 
 from cardwriter import logs
 from cardwriter.gui.draft.card_editor import CardEditor
@@ -71,3 +72,42 @@ def test_help_opens_the_log_folder(qtbot, window):
         QDesktopServices.unsetUrlHandler("file")
     assert manager.opened == [QUrl.fromLocalFile(str(logs.log_folder()))]
     assert logs.log_folder().is_dir()
+
+
+def shown_actions(menu: QMenu) -> list[tuple[str, QAction]]:
+    """Every action a menu shows, its submenus' too (separators and submenu entries left out)."""
+    found = []
+    for action in menu.actions():
+        if action.menu() is not None:
+            found += shown_actions(action.menu())
+        elif not action.isSeparator():
+            found.append((f"{menu.title()} ▸ {action.text()}", action))
+    return found
+
+
+def test_every_action_the_menu_bar_shows_is_defined_by_the_main_menu(window):
+    """Features take their actions from ``main_menu``: none adds one of its own to the window's menus."""
+    window.menu.fill_recent_menu()
+    window.menu.fill_drafts_menu()  # the menus filled as they open
+    actions = [found for action in window.menuBar().actions() for found in shown_actions(action.menu())]
+    assert len(actions) > 30
+    assert [name for name, action in actions if action.parent() is not window.menu.bar] == []
+    shown = [action for _name, action in actions]
+    assert window.menu.mark_mine in shown and window.voice.marker.action is window.menu.mark_mine
+    assert window.menu.notes_panel in shown and window.menu.navigator_panel in shown
+
+
+def test_the_view_menu_shows_and_hides_the_side_panels(window):
+    notes, navigator = window.note_actions.dock, window.tools.navigator.dock
+    toggle_notes, toggle_navigator = window.menu.notes_panel, window.menu.navigator_panel
+    assert toggle_notes.isChecked() and notes.isVisible()
+    toggle_notes.trigger()
+    assert not notes.isVisible() and not toggle_notes.isChecked()
+    notes.toggleViewAction().trigger()  # the dock's own close and show (its title bar's button)
+    assert notes.isVisible() and toggle_notes.isChecked(), "the menu follows the dock"
+    navigator.close()
+    assert not toggle_navigator.isChecked()
+    toggle_navigator.trigger()
+    assert navigator.isVisible() and toggle_navigator.isChecked()
+    owners = window.menu.shortcut_owners()
+    assert owners["Ctrl+Shift+N"] == ["&Notes"] and owners["Ctrl+Shift+O"] == ["&Navigator"]

@@ -216,13 +216,15 @@ def test_keep_my_voice_gives_each_fill_the_writers_profile_built_on_the_gui_thre
     from cardwriter.domain.style import build_profile
 
     filler = RecordingFiller()
-    controller = GenerationController(
-        filler, lambda: FakeGenerator(delay=0.002), Preferences(keep_my_voice=True, variants_shown=2)
-    )
-    controller.set_model(model)
     asked: list[object] = []
     profile = build_profile(MINE)
-    controller.voice_profile = lambda: asked.append(threading.current_thread()) or profile
+    controller = GenerationController(
+        filler,
+        lambda: FakeGenerator(delay=0.002),
+        Preferences(keep_my_voice=True, variants_shown=2),
+        voice_profile=lambda: asked.append(threading.current_thread()) or profile,
+    )
+    controller.set_model(model)
     card_id = session.cards[0].id
     try:
         with qtbot.waitSignal(controller.queue.finished, timeout=20_000):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
 from cardwriter.domain.model import VariantKind
+from cardwriter.domain.paragraphs import draft_from_text
+from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui.draft.card_delegate import PEEK_HEIGHT
 from cardwriter.gui.draft.card_model import CardRole
-from tests.gui.conftest import saved_texts
+from cardwriter.gui.stack.generation_controller import GenerationController
+from cardwriter.gui.stack.stack_actions import StackActions
+from tests.gui.conftest import fake_backend, saved_texts
 
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -166,3 +171,134 @@ def test_a_card_without_a_stack_has_no_peek_to_click(qtbot, window):
     assert window.view.delegate.peek_rect(window.view.option_for(index), index).height() == PEEK_HEIGHT - 1, (
         "a stack being filled peeks (with its progress) at once"
     )
+
+
+# -- the stack actions on a workspace, without a window ---------------------------------
+
+
+@pytest.fixture
+def generation(qtbot, workspace):
+    """A real generation controller on the workspace's draft, writing with the fake backend's generator."""
+    backend = fake_backend()
+    controller = GenerationController(backend.filler, backend.loader_for(workspace.prefs), workspace.prefs)
+    controller.set_model(workspace.model)
+    workspace.draft_shown.connect(lambda view: controller.set_model(view.card_model()))
+    workspace.draft_closing.connect(lambda: controller.set_model(None))
+    yield controller
+    controller.shutdown()
+
+
+def make_stacks(workspace, generation, closeness=None) -> tuple[StackActions, list[bool]]:
+    """Stack actions on the workspace, and what they said about the Unfurl Stack item (checked or not)."""
+    stacks = StackActions(workspace, generation, list(ANGLES), closeness)
+    unfurled: list[bool] = []
+    stacks.unfurled_changed.connect(unfurled.append)
+    return stacks, unfurled
+
+
+def show(qtbot, view) -> None:
+    view.resize(1000, 900)
+    view.show()
+    qtbot.waitExposed(view)
+
+
+def fill_card(qtbot, workspace, generation, card_id) -> None:
+    with qtbot.waitSignal(generation.queue.finished, timeout=20_000):
+        assert generation.generate(card_id, VariantKind.REWRITE, None)
+    qtbot.waitUntil(lambda: not workspace.model.index_of_card(card_id).data(CardRole.BUSY), timeout=5000)
+
+
+def click_peek_of(qtbot, stacks, view, card_id) -> None:
+    view.scrollTo(view.card_model().index_of_card(card_id))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=peek_centre(view, card_id))
+    qtbot.waitUntil(lambda: stacks.panel is not None and stacks.panel.isVisible(), timeout=3000)
+
+
+def test_without_a_window_a_click_on_a_peek_unfurls_the_stack_right_under_its_card(qtbot, workspace, generation):
+    stacks, unfurled = make_stacks(workspace, generation)
+    view, second = workspace.view, workspace.session.cards[1].id
+    show(qtbot, view)
+    fill_card(qtbot, workspace, generation, second)
+    click_peek_of(qtbot, stacks, view, second)
+    panel = stacks.panel
+    assert panel.card_id == second and view.unfurled_id() == second and len(panel.cards) == 4
+    index = view.card_model().index_of_card(second)
+    card_bottom = view.delegate.card_rect(view.option_for(index), index).bottom()
+    assert card_bottom < panel.geometry().top() < card_bottom + 12, "right under its paragraph"
+    assert unfurled == [True]
+    qtbot.keyClick(panel, Qt.Key.Key_Escape)
+    assert view.unfurled_id() == "" and stacks.panel is None and unfurled == [True, False]
+
+
+def test_without_a_window_accepting_a_variant_changes_the_card_and_undo_brings_it_back(qtbot, workspace, generation):
+    stacks, _ = make_stacks(workspace, generation)
+    card_id = workspace.session.cards[0].id
+    original = workspace.session.card(card_id).text
+    fill_card(qtbot, workspace, generation, card_id)
+    stacks.unfurl(card_id)
+    chosen = stacks.panel.cards[1].variant
+    assert stacks.accept_shown(1)
+    assert workspace.session.card(card_id).text == chosen.text
+    assert workspace.model.index_of_card(card_id).data(Qt.ItemDataRole.DisplayRole) == chosen.text
+    assert original in [c.variant.text for c in stacks.panel.cards], "the replaced paragraph is in the stack now"
+    assert workspace.undo_stack.count() == 1
+    workspace.undo()
+    assert workspace.session.card(card_id).text == original
+    workspace.redo()
+    assert workspace.session.card(card_id).text == chosen.text
+
+
+def test_without_a_window_variants_arriving_for_the_unfurled_stack_show_at_once(qtbot, workspace, generation):
+    stacks, _ = make_stacks(workspace, generation)
+    show(qtbot, workspace.view)
+    card_id = workspace.session.cards[2].id
+    stacks.unfurl(card_id)
+    assert stacks.panel.cards == [] and stacks.panel.generate.isVisible()
+    with qtbot.waitSignal(generation.queue.finished, timeout=20_000):
+        qtbot.mouseClick(stacks.panel.generate, Qt.MouseButton.LeftButton)  # "More variants"
+    qtbot.waitUntil(lambda: len(stacks.panel.cards) == 4, timeout=5000)
+    assert workspace.model.index_of_card(card_id).data(CardRole.NEW_COUNT) == 0, "seen while unfurled"
+
+
+def test_without_a_window_each_variant_shows_the_closeness_it_was_given(qtbot, workspace, generation):
+    asked: list[list[str]] = []
+
+    def closeness(texts: list[str]) -> list[float | None]:
+        asked.append(texts)
+        return [0.62] * len(texts)
+
+    stacks, _ = make_stacks(workspace, generation, closeness)
+    card_id = workspace.session.cards[0].id
+    fill_card(qtbot, workspace, generation, card_id)
+    stacks.unfurl(card_id)
+    cards = stacks.panel.cards
+    assert asked[-1] == [c.variant.text for c in cards]
+    assert all(c.closeness == 0.62 and "0.62" in c.voice.shown_text() for c in cards)
+
+
+def test_without_a_window_a_newly_shown_draft_unfurls_too(qtbot, workspace, generation):
+    stacks, unfurled = make_stacks(workspace, generation)
+    second = draft_from_text("Second", "The tide came in over the causeway while the village slept on.")
+    workspace.project.add_draft(second)
+    workspace.show_draft(second.id)
+    qtbot.addWidget(workspace.view)
+    show(qtbot, workspace.view)
+    card_id = workspace.session.cards[0].id
+    fill_card(qtbot, workspace, generation, card_id)
+    click_peek_of(qtbot, stacks, workspace.view, card_id)
+    assert stacks.panel.card_id == card_id and unfurled == [True]
+
+
+def test_without_a_window_alt_number_without_an_unfurled_stack_says_how(qtbot, workspace, generation):
+    stacks, _ = make_stacks(workspace, generation)
+    text = workspace.session.cards[0].text
+    assert stacks.accept_shown(0) is False
+    assert workspace.session.cards[0].text == text and any("Unfurl" in said for said in workspace.said)
+
+
+def test_without_a_window_show_changes_is_remembered(qtbot, workspace, generation, app_settings):
+    stacks, _ = make_stacks(workspace, generation)
+    stacks.unfurl(workspace.session.cards[0].id)
+    on = workspace.prefs.show_changes
+    stacks.panel.show_changes_toggled.emit(not on)
+    assert workspace.prefs.show_changes is (not on) and app_settings.preferences().show_changes is (not on)

@@ -125,8 +125,7 @@ def test_every_line_of_a_long_or_short_variant_shows_whichever_card_is_reached(q
     host = QWidget()
     qtbot.addWidget(host)
     host.resize(width + 40, 2000)
-    panel = UnfurledStack("card", ["terser"], parent=host)
-    panel.closeness = lambda texts: [0.5] * len(texts)
+    panel = UnfurledStack("card", ["terser"], parent=host, closeness=lambda texts: [0.5] * len(texts))
     shown = [Variant(t, Provenance(VariantKind.REWRITE, angle="fresh words")) for t in MIXED]
     panel.show_stack(shown, "A paragraph.", busy=False, progress=None)
     for page in range(panel.pages()):

@@ -1,35 +1,56 @@
-"""The gauge and panel of the voice meter on real widgets, with a real project file."""
+"""The voice meter on a workspace with a real project file and no window: gauge, warning, panel, profile."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStatusBar
+import dataclasses
+
+import pytest
+from PySide6.QtGui import QAction
 
 from cardwriter.domain.model import Card, Draft, Provenance, Variant, VariantKind
 from cardwriter.gui.voice.voice_actions import VoiceActions
+from cardwriter.gui.workspace import Workspace
 from cardwriter.services import voice_meter
-from cardwriter.services.draft_session import DraftSession
 from cardwriter.storage.project import Project
 from tests.support import MINE, ORNATE
 
 
-def test_an_acceptance_far_from_the_voice_fills_the_gauge_warns_once_and_plots(qtbot, tmp_path):
+def cold_project(tmp_path, cards=(*MINE, "He read the letter.")):
     project = Project.create(tmp_path / "p.cardwriter")
-    draft = Draft("Cold", cards=[Card(t) for t in MINE] + [Card("He read the letter.")])
+    draft = Draft("Cold", cards=[Card(t) for t in cards])
     project.add_draft(draft)
-    session = DraftSession(project, draft.id)
-    bar = QStatusBar()
-    qtbot.addWidget(bar)
-    voice = VoiceActions(bar, lambda: 1.5)
-    voice.draft_shown(session)
+    return project, draft
+
+
+@pytest.fixture
+def blank(qtbot, app_settings):
+    """A workspace with no project open yet (features are built first, as the window builds them)."""
+    ws = Workspace(app_settings)
+    ws.said = []
+    ws.message.connect(lambda text, ms: ws.said.append(text))
+    yield ws
+    ws.close_project()
+
+
+def voice_on(qtbot, workspace) -> VoiceActions:
+    voice = VoiceActions(workspace, QAction())
+    qtbot.addWidget(voice.gauge)
+    return voice
+
+
+def test_an_acceptance_far_from_the_voice_fills_the_gauge_warns_once_and_plots(qtbot, tmp_path, blank):
+    voice = voice_on(qtbot, blank)
+    project, draft = cold_project(tmp_path)
+    blank.open_project(project)
     assert voice.gauge.reading.model_share == 0 and not voice.gauge.warning
 
-    last = draft.cards[-1].id
+    session, last = blank.session, draft.cards[-1].id
     variant = Variant(text=ORNATE, provenance=Provenance(kind=VariantKind.RESTYLE))
     session.add_variants(last, [variant])
     session.accept(last, variant.id)
     assert voice.gauge.reading.model_share > 0.3
     assert voice.gauge.warning
-    assert "far from your voice" in bar.currentMessage()
+    assert [m for m in blank.said if "far from your voice" in m] == [blank.said[-1]], "said once, in the status bar"
     assert len(project.voice_points(draft.id)) == 1
     assert "from the model" in voice.gauge.toolTip()
 
@@ -39,26 +60,43 @@ def test_an_acceptance_far_from_the_voice_fills_the_gauge_warns_once_and_plots(q
     image = dialog.grab().toImage()
     assert image.width() >= 480
     dialog.close()
-    project.close()
 
 
-def cold_project(tmp_path):
-    project = Project.create(tmp_path / "p.cardwriter")
-    draft = Draft("Cold", cards=[Card(t) for t in MINE] + [Card("He read the letter.")])
-    project.add_draft(draft)
-    return project, draft
+def test_the_voice_follows_the_shown_draft_and_lets_go_when_the_project_closes(qtbot, workspace):
+    voice = voice_on(qtbot, workspace)
+    story = workspace.session.draft.id
+    workspace.show_draft(story)
+    assert voice.session is workspace.session and voice.gauge.reading.words > 0
+    other = Draft("Other", cards=[Card("A short one.")])
+    workspace.project.add_draft(other)
+    workspace.show_draft(other.id)
+    assert voice.session is workspace.session and voice.session.draft.id == other.id
+    card = workspace.session.cards[0].id
+    variant = Variant("A short one, said again.", Provenance(VariantKind.REWRITE))
+    workspace.session.add_variants(card, [variant])
+    workspace.session.accept(card, variant.id)
+    project = workspace.project
+    assert len(project.voice_points(other.id)) == 1 and project.voice_points(story) == [], (
+        "the acceptance is recorded for the draft shown"
+    )
+    workspace.close_project()
+    assert voice.session is None and voice.gauge.reading is None
+    assert voice.profile() is None and voice.closenesses(["anything"]) == [None]
+
+
+def test_the_threshold_is_the_one_set_in_the_preferences(qtbot, workspace):
+    voice = voice_on(qtbot, workspace)
+    workspace.set_preferences(dataclasses.replace(workspace.prefs, voice_threshold=0.7))
+    assert voice.threshold() == 0.7
 
 
 def test_closeness_of_variants_ranks_the_writers_voice_first_and_the_profile_is_kept_until_a_card_changes(
-    qtbot, tmp_path, monkeypatch
+    qtbot, tmp_path, monkeypatch, blank
 ):
-    project, draft = cold_project(tmp_path)
-    session = DraftSession(project, draft.id)
-    bar = QStatusBar()
-    qtbot.addWidget(bar)
-    voice = VoiceActions(bar)
+    voice = voice_on(qtbot, blank)
     assert voice.closenesses(["anything"]) == [None], "no draft shown: no voice"
-    voice.draft_shown(session)
+    project, draft = cold_project(tmp_path)
+    blank.open_project(project)
     builds = []
     real = voice_meter.writer_profile
     monkeypatch.setattr(voice_meter, "writer_profile", lambda p: builds.append(1) or real(p))
@@ -67,22 +105,17 @@ def test_closeness_of_variants_ranks_the_writers_voice_first_and_the_profile_is_
     assert close_terse > 0.3 and close_terse > close_ornate + 0.1
     assert voice.closenesses([ORNATE, terse]) == [close_ornate, close_terse]
     assert builds == [], "the gauge built it when the draft was shown; the marks reuse it"
-    session.set_text(draft.cards[-1].id, "He read the letter twice and went out into the rain.")
+    blank.session.set_text(draft.cards[-1].id, "He read the letter twice and went out into the rain.")
     voice.closenesses([terse])
     assert builds == [1], "a changed card makes the profile again"
-    project.close()
 
 
-def test_too_few_paragraphs_of_the_writers_own_give_no_voice_mark(qtbot, tmp_path):
-    project = Project.create(tmp_path / "p.cardwriter")
-    draft = Draft("Short", cards=[Card(MINE[0])])
-    project.add_draft(draft)
-    bar = QStatusBar()
-    qtbot.addWidget(bar)
-    voice = VoiceActions(bar)
-    voice.draft_shown(DraftSession(project, draft.id))
+def test_too_few_paragraphs_of_the_writers_own_give_no_voice_mark(qtbot, tmp_path, blank):
+    voice = voice_on(qtbot, blank)
+    project, _draft = cold_project(tmp_path, cards=(MINE[0],))
+    blank.open_project(project)
+    assert voice.session is not None
     assert voice.profile() is None and voice.closenesses(["a", "b"]) == [None, None]
-    project.close()
 
 
 def test_an_unfurled_stack_marks_each_variant_with_its_closeness_to_the_writers_voice(window):

@@ -1,10 +1,12 @@
-"""Edit ▸ Mark as My Writing in a real window over a real project file: marked, counted, undone, redone."""
+"""Edit ▸ Mark as My Writing over a real project file: marked, counted, undone, redone; on a workspace and in a window."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction
+
 from cardwriter.domain.model import Provenance, Variant, VariantKind
 from cardwriter.gui.draft import undo_commands
-from cardwriter.gui.voice.voice_marks import edit_menu
+from cardwriter.gui.voice.voice_actions import VoiceActions
 from cardwriter.storage.project import Project
 
 REWRITE = "Up the winding stairs each evening went the old keeper, counting every step aloud."
@@ -19,7 +21,8 @@ def test_marking_a_card_as_mine_counts_its_model_words_as_the_writers_and_undo_t
     assert window.voice.gauge.reading.model_words > 0
 
     action = window.voice.marker.action
-    assert action in edit_menu(window).actions() and action.text() == "Mark as My &Writing"
+    assert action is window.menu.mark_mine and action in window.menu.edit_menu.actions()
+    assert action.text() == "Mark as My &Writing"
     view.go_to_card(card_id, 0)
     window.voice.marker.update()
     assert action.isEnabled() and not action.isChecked()
@@ -50,3 +53,52 @@ def test_the_mark_is_off_without_a_card_to_mark(window):
     window.close_project()
     window.voice.marker.update()
     assert not window.voice.marker.action.isEnabled()
+
+
+def voice_with_mark(qtbot, workspace) -> tuple[VoiceActions, QAction]:
+    """The voice feature on the workspace alone; the menu's action is a bare QAction here."""
+    action = QAction()
+    voice = VoiceActions(workspace, action)
+    qtbot.addWidget(voice.gauge)
+    workspace.show_draft(workspace.session.draft.id)
+    return voice, action
+
+
+def test_marking_a_card_as_mine_is_one_undoable_step_saved_in_the_file(qtbot, workspace, project_path):
+    voice, action = voice_with_mark(qtbot, workspace)
+    model, session, view = workspace.model, workspace.session, workspace.view
+    card_id = session.cards[1].id
+    variant = Variant(REWRITE, Provenance(VariantKind.REWRITE))
+    model.add_variants(card_id, [variant])
+    workspace.push(undo_commands.accept(model, card_id, variant.id))
+    assert voice.gauge.reading.model_words > 0, "the gauge counts the accepted words as the model's"
+    view.go_to_card(card_id, 0)
+    voice.marker.update()
+    assert action.isEnabled() and not action.isChecked()
+
+    steps = workspace.undo_stack.count()
+    action.trigger()
+    assert workspace.project.mine_cards([card_id]) == {card_id}
+    assert workspace.undo_stack.count() == steps + 1, "one step of undo"
+    assert voice.gauge.reading.model_words == 0, "the writer's own now, whatever was accepted"
+    assert any("your own writing" in said for said in workspace.said)
+    voice.marker.update()
+    assert action.isChecked()
+
+    workspace.undo()
+    assert workspace.project.mine_cards([card_id]) == set()
+    assert voice.gauge.reading.model_words > 0 and session.card(card_id).text == REWRITE
+    workspace.redo()
+    assert workspace.project.mine_cards([card_id]) == {card_id}
+    workspace.close_project()
+    with Project.open(project_path) as project:
+        assert project.mine_cards([card_id]) == {card_id}, "the mark is in the project file"
+
+
+def test_without_a_shown_card_the_mark_is_off_and_does_nothing(qtbot, workspace):
+    voice, action = voice_with_mark(qtbot, workspace)
+    workspace.close_project()
+    voice.marker.update()
+    assert not action.isEnabled()
+    voice.marker.mark(True)
+    assert workspace.said == [] and workspace.undo_stack.count() == 0
