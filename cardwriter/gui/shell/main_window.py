@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.backups = BackupActions(self.workspace)  # backs up on closing, follows the preferences
         self.menu.back_up_requested.connect(self.backups.back_up_now)
         self.menu.open_backup_folder_requested.connect(self.backups.open_folder)
+        self.workspace.draft_shown.connect(self._open_first_card)  # after every feature has seen the new draft
         if project_path is not None:
             self.project_actions.open_path(Path(project_path), create=True)
 
@@ -216,8 +217,12 @@ class MainWindow(QMainWindow):
         self._replace_main_widget(view)
         self.status.watch_counts(model, view)
         self.setWindowTitle(f"{session.draft.title} — {Path(project.path).name} — Cardwriter")
-        view.setFocus()
-        view.go_to_card(session.cards[0].id, 0)
+
+    def _open_first_card(self, view: DraftView) -> None:
+        """Last of all ``draft_shown`` handlers: the view has its fonts and measure, the features their hooks."""
+        if self.session is not None and view is self.view:
+            view.setFocus()
+            view.go_to_card(self.session.cards[0].id, 0)
 
     def _project_closed(self) -> None:
         self.show_start()

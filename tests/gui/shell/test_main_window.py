@@ -196,3 +196,17 @@ def test_first_run_says_what_to_do_and_the_sample_project_opens_as_a_copy(qtbot,
     index = win.model.index_of_card(filled[0].id)
     assert not win.view.delegate.peek_rect(win.view.option_for(index), index).isNull(), "its stacks peek out"
     win.close()
+
+
+def test_the_first_card_opens_with_its_text_inside_the_card(qtbot, app_settings, project_path):
+    """The editor opens after every feature has set up the new draft (fonts, measure): its text wraps at
+    the card's width, so no letter is cut off at the edge ("e lamp had been…") until the writer clicks."""
+    win = MainWindow(app_settings, fake_backend(), project_path)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    editor = editing(win)
+    qtbot.waitUntil(lambda: editor.viewport().width() > 0)
+    assert editor.document().textWidth() == editor.viewport().width()
+    assert editor.horizontalScrollBar().value() == 0
+    win.close()
