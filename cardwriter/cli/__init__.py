@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         error(exc.unchanged)
         return 1
     except UserError as exc:
-        error(str(exc))
+        error(str(exc) + flag_hint(exc))
         return 1
     except KeyboardInterrupt:
         error("interrupted")
@@ -84,6 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception:
         return internal_error()
+
+
+def flag_hint(exc: UserError) -> str:
+    """The command line's own flag for an error the services word without one (they also reach the window)."""
+    from cardwriter.generation.llama.backend import EngineMissing
+
+    return " (or point --model at a server URL)" if isinstance(exc, EngineMissing) else ""
 
 
 def internal_error() -> int:

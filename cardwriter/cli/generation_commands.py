@@ -243,6 +243,8 @@ def run_variants(args: argparse.Namespace) -> int:
 def run_recombine(args: argparse.Namespace) -> int:
     _check_counts(args.n, args.max_tokens)
     notes = tuple(n.strip() for n in args.note if n.strip())
+    if not notes:
+        raise UserError("recombine needs at least one note (--note TEXT)")
     request = GenerationRequest(
         source=read_text(args.text, required=len(notes) < 2),
         kind=VariantKind.RECOMBINE,

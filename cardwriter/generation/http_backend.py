@@ -363,7 +363,7 @@ class HttpGenerator:
             raise Retry(
                 ServerError(
                     f"the server at {self.url} ended a stream without any answer; if it is llama-cpp-python's "
-                    "server, start it with '--interrupt_requests False' (or lower the concurrency)"
+                    "server, turn its interrupt_requests setting off (or lower the concurrency)"
                 )
             )
         events.put(SequenceDone(plan.index, prompts.clean(text), tokens, reason, time.perf_counter() - started))

@@ -30,7 +30,7 @@ def unreachable(url: str, exc: BaseException) -> ServerError:
     reason = str(exc) or type(exc).__name__
     return ServerError(
         f"cannot reach the generation server at {url} ({reason}); is it running? "
-        "Start it (for example 'python -m llama_cpp.server --model FILE.gguf') or check the URL"
+        "Start it (for example llama.cpp's llama-server with a model file) or check the URL"
     )
 
 

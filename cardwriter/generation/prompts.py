@@ -117,7 +117,7 @@ def validate(request: GenerationRequest) -> None:
             raise UserError(f"the {VOICE!r} angle needs some of the writer's own paragraphs as examples")
     if request.kind is VariantKind.RECOMBINE:
         if not request.notes:
-            raise UserError("recombine needs at least one note (--note TEXT)")
+            raise UserError("recombine needs at least one note")
         if not request.source.strip() and len(request.notes) < 2 and ASSOCIATION not in request.angles:
             raise UserError("recombine needs a paragraph and a note, or two notes")
     elif not request.source.strip():

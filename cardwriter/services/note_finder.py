@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from cardwriter.domain.model import Note
 from cardwriter.embedding.embedder import Embedder
-from cardwriter.services.note_search import related_notes, search_notes
+from cardwriter.services.note_search import expand_query, related_notes, search_notes
 
 
 class NoteFinder:
@@ -24,7 +24,7 @@ class NoteFinder:
         """Ids of the notes matching ``query`` by meaning or by its words, best first."""
         if not query.strip() or not notes:
             return []
-        vectors = self.embedder.encode([query, *(n.text for n in notes)])
+        vectors = self.embedder.encode([expand_query(query), *(n.text for n in notes)])
         return [hit.note.id for hit in search_notes(query, notes, vectors[1:], vectors[0], limit)]
 
     def related(self, text: str, notes: Sequence[Note], k: int = 3) -> list[Note]:

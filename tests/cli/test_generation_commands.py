@@ -141,12 +141,22 @@ def test_recombine_with_notes(run):
     [
         (("variants", "  "), "no paragraph given"),
         (("recombine", "--note", "only one"), "no paragraph given"),
+        (("recombine", "--note", "  ", PARAGRAPH), "recombine needs at least one note (--note TEXT)"),
     ],
 )
 def test_bad_input_is_a_message_not_a_traceback(run, args, message):
     code, out, err = run(*args, stdin="")  # nothing piped in either
     assert code == 1
     assert message in err and "Traceback" not in err and out == ""
+
+
+def test_without_llama_cpp_the_command_line_names_its_own_flag_for_a_server(run, monkeypatch):
+    from cardwriter.generation.llama.backend import import_llama_cpp
+
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # makes `import llama_cpp` fail
+    monkeypatch.setattr(factory, "open_generator", lambda *args, **kwargs: import_llama_cpp())
+    code, _, err = run("variants", PARAGRAPH)
+    assert code == 1 and "pip install llama-cpp-python" in err and "point --model at a server URL" in err
 
 
 @pytest.mark.slow

@@ -12,9 +12,15 @@ import pytest
 
 from cardwriter.domain.model import Note
 from cardwriter.embedding.fake_embedder import FakeEmbedder
+from cardwriter.services.note_finder import NoteFinder
 from cardwriter.services.note_search import (
+    SEARCH_MIN_COSINE,
+    SHORT_QUERY_MIN_COSINE,
+    SHORT_QUERY_TEMPLATE,
     TEXT_BOOST,
+    expand_query,
     index_words,
+    is_short_query,
     related_notes,
     related_project_notes,
     search_notes,
@@ -228,3 +234,33 @@ def test_related_notes_under_a_paragraph_with_the_real_embedder(tmp_path, minilm
         project.add_notes([Note(t) for t in UNRELATED] + [Note(SHIP, id="ship"), Note(paragraph, id="itself")])
         found = related_project_notes(project, minilm, paragraph, k=3)
     assert ids(found.hits) == ["ship"]  # the unrelated ones stay below the threshold; itself is left out
+
+
+OMEN = "Sailors would not sail on a Friday: an old omen of drowning."
+DAMP = "Moisture ruins old paper."
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [("superstition", "omen"), ("keeping paper safe from damp", "damp")],
+)
+def test_what_a_writer_searched_for_at_the_desk_comes_first(tmp_path, minilm, query, wanted):
+    """Two searches a writer made in a real window (issue 27): one word, and a phrase sharing one word."""
+    notes = [Note(t) for t in UNRELATED] + [Note(SHIP), Note(OMEN, id="omen"), Note(DAMP, id="damp")]
+    assert NoteFinder(minilm).search(query, notes)[:1] == [wanted]
+    with Project.create(tmp_path / "desk.cardwriter") as project:
+        project.add_notes(notes)
+        assert ids(search_project_notes(project, minilm, query, limit=3).hits)[:1] == [wanted]
+
+
+def test_a_short_query_is_embedded_in_a_template_and_meets_a_lower_bar():
+    assert is_short_query("superstition") and is_short_query("the wet wool")  # stopwords aside
+    assert not is_short_query("keeping paper safe from damp") and not is_short_query("?!")
+    assert expand_query("  superstition ") == SHORT_QUERY_TEMPLATE.format("superstition")
+    assert expand_query("keeping paper safe from damp") == "keeping paper safe from damp"
+    cosine = SHORT_QUERY_MIN_COSINE + 0.02  # with "keeper": above the bar of a short query, below the other
+    assert cosine < SEARCH_MIN_COSINE
+    query = unit(cosine, float(np.sqrt(1 - cosine**2)), 0, 0)  # and very close to "rain"
+    assert ids(search_notes("omens", NOTES, VECS, query)) == ["rain", "keeper"]  # one word: enough
+    assert ids(search_notes("omens and old sayings", NOTES, VECS, query)) == ["rain"]  # more words: it is not

@@ -16,14 +16,18 @@ from types import ModuleType
 from cardwriter.errors import UserError
 
 
+class EngineMissing(UserError):
+    """llama-cpp-python cannot be imported (the command line adds how to name a server instead)."""
+
+
 def import_llama_cpp() -> ModuleType:
-    """The ``llama_cpp`` module, or a UserError that says how to get it."""
+    """The ``llama_cpp`` module, or an ``EngineMissing`` that says how to get it."""
     try:
         import llama_cpp
     except ImportError as exc:
-        raise UserError(
+        raise EngineMissing(
             f"llama-cpp-python is not installed or cannot load ({exc}); install it with "
-            "'pip install llama-cpp-python' or point --model at a server URL"
+            "'pip install llama-cpp-python', or use a generation server URL instead"
         ) from None
     return llama_cpp
 

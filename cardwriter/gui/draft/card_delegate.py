@@ -55,6 +55,7 @@ class CardDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._text_heights: dict[tuple[str, int, str, float], int] = {}
         self.editor_height: tuple[str, int] = ("", 0)  # (card id, px its editor needs) while typing
+        self.editing_id = ""  # the card whose editor is open: its words are the editor's to show, not painted
         self.unfurled: tuple[str, int] = ("", 0)  # (card id, px of its unfurled stack)
         self.mark_sources: list[MarkSource] = []  # find matches, misspellings: painted over the text
         self.dim_others = False  # focus mode: every card but the current one painted faded
@@ -148,7 +149,9 @@ class CardDelegate(QStyledItemDelegate):
 
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         text_rect = card.adjusted(PAD, PAD, -PAD, -PAD)
-        if text:
+        if self.editing_id and self.editing_id == index.data(CardRole.ID):
+            pass  # the editor shows them: painted under one a few px out of place too, they read "TThe"
+        elif text:
             marks = self._marks(index.data(CardRole.ID), text)
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             draw_text(painter, text_rect, option.font, text, self.line_spacing, marks)

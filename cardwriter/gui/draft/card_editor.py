@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QTextEdit
 
@@ -140,7 +140,10 @@ class CardEditor(QTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():  # the text wraps anew
-            self._check_height()
+            # Told once this resize is over: the card growing lays the column out, which may place the
+            # editor again, and a resize inside a resize never reaches the text (it stayed wrapped at
+            # the old width, its last words cut off, after a project opened).
+            QTimer.singleShot(0, self, self._check_height)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()

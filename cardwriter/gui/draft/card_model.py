@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 class CardRole(IntEnum):
     ID = Qt.ItemDataRole.UserRole + 1
-    STACK = Qt.ItemDataRole.UserRole + 2  # list[Variant] on offer, pinned first
+    STACK = Qt.ItemDataRole.UserRole + 2  # list[Variant] on offer: pinned, then newest request first (stack_order)
     STACK_SIZE = Qt.ItemDataRole.UserRole + 3
     PROGRESS = Qt.ItemDataRole.UserRole + 4  # (done, total) candidates while a fill runs, else None
     BUSY = Qt.ItemDataRole.UserRole + 5  # a generation for this card is queued or running
@@ -55,6 +55,7 @@ class CardListModel(QAbstractListModel):
         self.session = session
         self._progress: dict[str, tuple[int, int]] = {}
         self._unseen: dict[str, set[str]] = {}  # variant ids added since the card's stack was last unfurled
+        self._requests: dict[str, list[list[str]]] = {}  # card id -> ids of the variants each request added
         self._busy: set[str] = set()
         self._live: dict[str, str] = {}  # text being typed, not yet saved
 
@@ -75,7 +76,7 @@ class CardListModel(QAbstractListModel):
         if role == CardRole.ID:
             return card.id
         if role == CardRole.STACK:
-            return card.stack()
+            return self.stack_order(card)
         if role == CardRole.STACK_SIZE:
             return len(card.stack())
         if role == CardRole.PROGRESS:
@@ -305,8 +306,26 @@ class CardListModel(QAbstractListModel):
             self.save_failed.emit("The new variants were not kept", str(exc))
             return False
         self._unseen.setdefault(card_id, set()).update(v.id for v in variants)
+        requests = self._requests.setdefault(card_id, [])
+        if not requests:
+            requests.append([])
+        requests[-1].extend(v.id for v in variants)
         self._changed(row)
         return True
+
+    def begin_request(self, card_id: str) -> None:
+        """The writer (or a pause) asked for variants of ``card_id``: those added next belong to this request."""
+        self._requests.setdefault(card_id, []).append([])
+
+    def stack_order(self, card: Card) -> list[Variant]:
+        """The card's stack in the order it unfurls: pinned first, then what was asked for in this session,
+        newest request first (each request's variants in the order they came), then the rest as stored."""
+        recent = [i for batch in reversed(self._requests.get(card.id, [])) for i in batch]
+        rank = {variant_id: n for n, variant_id in enumerate(recent)}
+        return sorted(
+            card.stack(),
+            key=lambda v: (v.state is not VariantState.PINNED, v.id not in rank, rank.get(v.id, 0)),
+        )
 
     def mark_seen(self, card_id: str) -> None:
         """The writer has unfurled the stack: nothing in it is new any more."""

@@ -136,6 +136,7 @@ class DraftView(QListView):
 
     def _attach(self, editor: CardEditor, card_id: str) -> None:
         self._editor, self._editing_id = editor, card_id
+        self.delegate.editing_id = card_id
         editor.installEventFilter(self)  # a click in the unfurled card's paragraph folds its stack
         editor.textChanged.connect(lambda: self._typed(editor))
         editor.height_needed.connect(lambda height: self._editor_needs(editor, height))
@@ -147,6 +148,7 @@ class DraftView(QListView):
     def _detached(self, editor) -> None:
         if self._editor is editor:
             self._editor, self._editing_id = None, ""
+            self.delegate.editing_id = ""
 
     def _editor_needs(self, editor: CardEditor, height: int) -> None:
         """The editor's text needs ``height`` px: grow (or shrink) its card so no line is hidden."""
@@ -168,7 +170,7 @@ class DraftView(QListView):
         self.save_typing()
         if editor is self._editor:
             self._editor, self._editing_id = None, ""
-            self.delegate.editor_height = ("", 0)
+            self.delegate.editor_height, self.delegate.editing_id = ("", 0), ""
         super().closeEditor(editor, hint)
 
     def _typed(self, editor: CardEditor) -> None:

@@ -92,6 +92,7 @@ class NoteActions(QObject):
         model.note_dropped_on_card.connect(self.recombine_with_notes)
         model.note_dropped_between.connect(self.insert_notes_as_cards)
         view.current_card_changed.connect(self.related_timer.start)
+        view.typing_paused.connect(self.related_timer.start)  # and its words, as the writer types them
         self.related_timer.start()  # the card the draft opens on may already be current
 
     def detach(self) -> None:
@@ -134,9 +135,9 @@ class NoteActions(QObject):
     # -- notes into the draft -----------------------------------------------------
 
     def recombine_with_notes(self, card_id: str, note_ids: list[str]) -> None:
-        """A note dropped on a card: its stack gains variants that fuse the two."""
+        """A note dropped on a card: its stack gains variants that fuse the two, and unfurls when they come."""
         notes = self.notes(note_ids)[:2]
-        if notes and self.generation.generate(card_id, VariantKind.RECOMBINE, notes=notes):
+        if notes and self.generation.generate(card_id, VariantKind.RECOMBINE, notes=notes, unfurl=True):
             plural = "s" if len(notes) > 1 else ""
             self.workspace.say(f"Fusing {len(notes)} note{plural} into the paragraph…", 4000)
 

@@ -63,6 +63,7 @@ class MainMenu(QObject):
     find_step_requested = Signal(int)  # +1 next match (F3), -1 previous (Shift+F3)
     focus_requested = Signal()  # focus mode on or off (F11)
     target_requested = Signal()  # set the session word target
+    emphasis_requested = Signal(str)  # "*" italic (Ctrl+I) or "**" bold (Ctrl+B), toggled in the card
 
     def __init__(
         self,
@@ -77,6 +78,9 @@ class MainMenu(QObject):
         self._recent, self._drafts = recent, drafts
         self._build_file()
         self._build_edit(undo_stack)
+        format_menu = bar.addMenu("F&ormat")  # Markdown's markers, which the exports render
+        self._add(format_menu, "&Italic", self.emphasis_requested, "Ctrl+I", "*")
+        self._add(format_menu, "&Bold", self.emphasis_requested, "Ctrl+B", "**")
         self._build_stack()
         self.view_menu = bar.addMenu("&View")
         self.focus_mode = self._add(self.view_menu, "&Focus Mode", self.focus_requested, "F11")
@@ -108,7 +112,7 @@ class MainMenu(QObject):
         self._add(file, "&Back Up Now", self.back_up_requested)
         self._add(file, "Open Bac&kup Folder", self.open_backup_folder_requested)
         file.addSeparator()
-        self._add(file, "&Import Text, Markdown, Word or ODF…", self.import_requested, "Ctrl+I")
+        self._add(file, "&Import Text, Markdown, Word or ODF…", self.import_requested, "Ctrl+Shift+I")
         self._add(file, "Add &Notes from Files…", self.add_notes_requested)
         export = file.addMenu("&Export")
         for label, fmt in EXPORT_FORMATS:

@@ -24,6 +24,7 @@ from cardwriter.gui.common.backend import Backend
 from cardwriter.gui.common.background import shutdown_all
 from cardwriter.gui.draft.card_model import CardListModel
 from cardwriter.gui.draft.draft_view import DraftView
+from cardwriter.gui.draft.emphasis import toggle_in_view
 from cardwriter.gui.files.backup_actions import BackupActions
 from cardwriter.gui.files.project_actions import ProjectActions
 from cardwriter.gui.files.save_guard import SaveGuard
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         m.find_step_requested.connect(self.tools.find_step)
         m.focus_requested.connect(self.tools.focus.toggle)
         m.target_requested.connect(self.tools.target.ask)
+        m.emphasis_requested.connect(lambda marker: toggle_in_view(self.view, marker))  # Format ▸ Italic, Bold
         m.edit_menu.aboutToShow.connect(self.voice.marker.update)  # "Mark as My Writing" ticked for this card
 
     def _connect_generation(self) -> None:
@@ -287,7 +289,7 @@ class MainWindow(QMainWindow):
         def use(path) -> None:  # a Path
             self.apply_preferences(dataclasses.replace(self.prefs, model_source=MODEL_FILE, model_path=str(path)))
 
-        ModelsPage(self, on_use=use).exec()
+        ModelsPage(self, on_use=use, prefs=self.prefs).exec()  # the model in use is marked in the list
 
     def apply_preferences(self, prefs: Preferences) -> None:
         """Keep the new preferences; another model restarts the generation worker with it."""

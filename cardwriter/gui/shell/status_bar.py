@@ -3,11 +3,19 @@
 Its labels take shorter wordings, or elide, when the window is narrow
 (``FittedLabel``, the whole text in the tooltip): a long model name must not
 make the window refuse to get narrower, nor push the voice gauge off its edge.
+
+A passing message (``showMessage``: the voice warning, a save, a failed load)
+is shown by a label of its own, left of the counts, in whatever room they leave:
+it elides ("…", the whole text in its tooltip) rather than run under the counts,
+which QStatusBar's own painting of the message did (cut mid-word against them).
+The bar's ``currentMessage`` and timeouts work as ever; only the painting moved.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStatusBar
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizeGrip, QSizePolicy, QStatusBar, QStyle, QStyleOption, QWidget
 
 from cardwriter.domain.counts import Counts
 from cardwriter.gui.common.fitted_label import FittedLabel
@@ -17,6 +25,11 @@ from cardwriter.gui.shell.count_watcher import CountWatcher
 class StatusBar(QStatusBar):
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.message_label = FittedLabel(("",), keep_last=False)
+        # The room the other widgets leave, and no more: the counts and the model's state never give way to it.
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.addPermanentWidget(self.message_label, 1)  # permanent: shown while a message is (and left of the rest)
+        self.messageChanged.connect(lambda text: self.message_label.set_wordings((text,)))
         self.counts_label = FittedLabel(("",), keep_last=False)
         self.model_label = FittedLabel(("Model: starting…", "Starting…"), keep_last=False)
         self.queue_label = FittedLabel(("",), keep_last=False)
@@ -61,3 +74,20 @@ class StatusBar(QStatusBar):
 
     def show_progress(self, text: str) -> None:
         self.queue_label.setText(text)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """As QStatusBar paints itself, less the message's text (``message_label`` shows it)."""
+        if not self.currentMessage():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option, painter, self)
+        for widget in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if widget.isVisible() and not widget.isWindow() and not isinstance(widget, QSizeGrip):
+                frame = QStyleOption()
+                frame.rect = widget.geometry().adjusted(-2, -1, 2, 1)
+                frame.palette = self.palette()
+                frame.state = QStyle.StateFlag.State_None
+                self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, frame, painter, widget)

@@ -13,6 +13,8 @@ here so it can be tested with a card model and a queue, no window at all:
   reading them), and the end adds only those not already added;
 - the *fill-after-pause policy*: when the writer pauses on a paragraph of a few
   words whose stack was not already filled from that very text, fill it;
+- the *order of work*: requests and the card the writer is on (``attend_to``) go first; a pause's fill
+  for a card left waits, and one that gave way (``preempted``) is queued again, behind;
 - "Fill All" progress: how many of the cards asked for are done;
 - "keep my voice": with the preference on, each fill gets the writer's profile
   as it is when the fill is asked for (``voice_profile``, a frozen
@@ -35,7 +37,7 @@ from cardwriter.domain.style import StyleProfile
 from cardwriter.gui.common.app_settings import Preferences
 from cardwriter.gui.draft.card_model import CardListModel
 from cardwriter.gui.stack.fill_progress import CountingGenerator
-from cardwriter.gui.stack.generation_queue import GenerationQueue
+from cardwriter.gui.stack.generation_queue import GenerationQueue, Priority
 from cardwriter.services.fusion_filters import ASSOCIATION
 from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
 
@@ -94,6 +96,7 @@ class GenerationController(QObject):
     model_state = Signal(str, str)  # relayed from the queue: "loading" | "ready" | "failed", detail
     stacks_changed = Signal()  # a stack or its busy state changed: show the current one again
     needs_saved_text = Signal()  # about to read cards: the view should save what is being typed
+    unfurl_wanted = Signal(str)  # card id: the first variant of a fill asked with ``unfurl=True`` is in
 
     def __init__(
         self,
@@ -110,8 +113,10 @@ class GenerationController(QObject):
         self.model: CardListModel | None = None
         self.filled_from: dict[str, str] = {}  # card id -> the text its stack was last filled from
         self._arrived: dict[str, set[str]] = {}  # card id -> ids of the variants already added by arrivals
+        self._to_unfurl: set[str] = set()  # cards whose stack unfurls when their fill's first variant is in
         self._fill_all_total = 0
         self._paused_card = ""
+        self._attention: frozenset[str] = frozenset()  # the cards the writer is on or has unfurled
         self.pause_timer = QTimer(self, singleShot=True, interval=PAUSE_BEFORE_FILL_MS)
         self.pause_timer.timeout.connect(self.fill_after_pause)
         self.queue = self._make_queue(load)
@@ -138,6 +143,7 @@ class GenerationController(QObject):
     def _make_queue(self, load: Callable[[], Any]) -> GenerationQueue:
         # the embedder loads with the model, not with the first stack (it took seconds of the first fill)
         queue = GenerationQueue(load, self, warm_up=lambda: self.filler.embedder.encode(["Ready."]))
+        queue.set_focus(self._attention)
         queue.model_state.connect(self.model_state)
         queue.started.connect(self._started)
         queue.progress.connect(self._progress)
@@ -145,6 +151,7 @@ class GenerationController(QObject):
         queue.arrived.connect(self._variant_arrived)
         queue.failed.connect(self._failed)
         queue.cancelled.connect(self._cancelled)
+        queue.preempted.connect(self._preempted)
         queue.queue_changed.connect(self._queue_changed)
         queue.start()
         return queue
@@ -162,8 +169,14 @@ class GenerationController(QObject):
         source: str | None = None,
         parent_id: str | None = None,
         notes: Sequence[Note] = (),
+        priority: Priority = Priority.REQUEST,
+        unfurl: bool = False,
     ) -> bool:
-        """Queue a fill of ``card_id``'s stack; the inputs are copied now, before the job runs."""
+        """Queue a fill of ``card_id``'s stack; the inputs are copied now, before the job runs.
+
+        ``priority`` says who asked: the writer (a request), Fill All, or a pause (see the queue's order).
+        ``unfurl``: ``unfurl_wanted`` says when the first variant is in (a note dropped on the card).
+        """
         if self.model is None or self.model.row_of(card_id) is None:
             return False
         self.needs_saved_text.emit()
@@ -195,6 +208,11 @@ class GenerationController(QObject):
         self.filled_from[card_id] = card.text
         # The filler sees the real generator's text; the column only ever sees counts (fill_progress).
         self._arrived.pop(card_id, None)
+        self.model.begin_request(card_id)  # what this request adds comes first in the stack (stack_order)
+        if unfurl:
+            self._to_unfurl.add(card_id)
+        else:
+            self._to_unfurl.discard(card_id)
         self.queue.submit(
             card_id,
             lambda gen, cancel, report, arrive: filler.fill(
@@ -202,6 +220,7 @@ class GenerationController(QObject):
             ),
             CardSnapshot(card_id, card.text),
             streams=True,
+            priority=priority,
         )
         self.model.set_busy(card_id, True)
         self.stacks_changed.emit()
@@ -220,7 +239,7 @@ class GenerationController(QObject):
         return None if profile is None else profile.closenesses
 
     def refine(self, card_id: str, variant_id: str) -> bool:
-        """Variants of a variant: same kind and angle, the variant as source, a lineage link."""
+        """Variants of a variant: same kind, angle and notes, the variant as source, a lineage link."""
         if self.model is None or self.model.row_of(card_id) is None:
             return False
         variant = next((v for v in self.model.session.card(card_id).variants if v.id == variant_id), None)
@@ -228,7 +247,15 @@ class GenerationController(QObject):
             return False
         kind = variant.provenance.kind
         kind = VariantKind.REWRITE if kind is VariantKind.ORIGINAL else kind
-        return self.generate(card_id, kind, variant.provenance.angle, source=variant.text, parent_id=variant.id)
+        note_ids = variant.provenance.note_ids if kind is VariantKind.RECOMBINE else ()
+        kept = {n.id: n for n in self.model.session.project.notes()} if note_ids else {}
+        if any(i not in kept for i in note_ids):  # the provenance keeps ids only: a deleted note's text is gone
+            which = "The note this fusion was made from" if len(note_ids) == 1 else "A note this fusion drew on"
+            self.message.emit(f"{which} has been deleted, so it cannot be fused again.", 6000)
+            return False
+        notes = [kept[i] for i in note_ids]
+        angle = variant.provenance.angle
+        return self.generate(card_id, kind, angle, source=variant.text, parent_id=variant.id, notes=notes)
 
     def fill_all(self) -> int:
         """Fill every paragraph long enough and still without a stack; returns how many were queued."""
@@ -237,7 +264,7 @@ class GenerationController(QObject):
         todo = [c.id for c in self.model.session.cards if len(c.text.split()) >= MIN_WORDS_TO_FILL and not c.stack()]
         self._fill_all_total = len(todo)
         for card_id in todo:
-            self.generate(card_id, VariantKind.REWRITE)
+            self.generate(card_id, VariantKind.REWRITE, priority=Priority.FILL_ALL)
         if not todo:
             self.message.emit("Every paragraph already has a stack.", 4000)
         return len(todo)
@@ -266,7 +293,7 @@ class GenerationController(QObject):
             return False
         text = self.model.session.card(card_id).text
         if should_fill_after_pause(text, self.filled_from.get(card_id), self.prefs.background_fill):
-            return self.generate(card_id, VariantKind.REWRITE)
+            return self.generate(card_id, VariantKind.REWRITE, priority=Priority.PAUSE)
         return False
 
     # -- what comes back from the queue ------------------------------------------
@@ -289,10 +316,17 @@ class GenerationController(QObject):
         self.model.add_variants(card_id, [variant])
         self._arrived.setdefault(card_id, set()).add(variant.id)
         self.stacks_changed.emit()
+        self._unfurl_if_wanted(card_id)
+
+    def _unfurl_if_wanted(self, card_id: str) -> None:
+        if card_id in self._to_unfurl:
+            self._to_unfurl.discard(card_id)
+            self.unfurl_wanted.emit(card_id)
 
     def _finished(self, card_id: str, result: FillResult, snapshot: CardSnapshot) -> None:
         if self.model is None:
             return
+        unfurl = card_id in self._to_unfurl  # no variant arrived before the end: the first are these
         self._stop_showing_work(card_id)
         arrived = self._arrived.pop(card_id, set())
         row = self.model.row_of(card_id)
@@ -306,18 +340,36 @@ class GenerationController(QObject):
         if result.shortfall:
             self.message.emit(result.shortfall_message(), 6000)
         self.stacks_changed.emit()
+        if later and unfurl:
+            self.unfurl_wanted.emit(card_id)
 
     def _failed(self, card_id: str, message: str) -> None:
         self._stop_showing_work(card_id)
         self.filled_from.pop(card_id, None)  # a pause may try again
         self.message.emit(f"Could not write variants: {message}", 8000)
 
+    def attend_to(self, *card_ids: str) -> None:
+        """The cards the writer is on or has unfurled ("" for none): their fills go first."""
+        self._attention = frozenset(c for c in card_ids if c)
+        self.queue.set_focus(self._attention)
+
+    def _preempted(self, card_id: str) -> None:
+        """A fill after a pause, for a card the writer left, gave way: queue it again, behind."""
+        if self.queue.is_queued(card_id) or self.model is None or self.model.row_of(card_id) is None:
+            return  # a newer fill for it is already in line, or the card is gone
+        self._cancelled(card_id)
+        if should_fill_after_pause(self.model.session.card(card_id).text, None, self.prefs.background_fill):
+            self.generate(card_id, VariantKind.REWRITE, priority=Priority.PAUSE)
+
     def _cancelled(self, card_id: str) -> None:
+        if self.queue.is_queued(card_id):
+            return  # an older job's end: a newer one for this card is in line, busy
         self._arrived.pop(card_id, None)  # what arrived before the cancel stays in the card
         self._stop_showing_work(card_id)
         self.filled_from.pop(card_id, None)
 
     def _stop_showing_work(self, card_id: str) -> None:
+        self._to_unfurl.discard(card_id)  # ended: a fill that failed or was cancelled unfurls nothing
         if self.model is not None and self.model.row_of(card_id) is not None:
             self.model.clear_progress(card_id)
             self.model.set_busy(card_id, False)

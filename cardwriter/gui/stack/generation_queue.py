@@ -2,9 +2,20 @@
 
 The worker thread first loads the model (the app is usable meanwhile and
 if loading fails), then runs jobs one at a time. A newer job for the same
-card replaces a queued one and cancels a running one. A job reports its
-progress as two numbers (done, total), passed on only when they change, so a
-fast model cannot flood the event loop; no streamed text leaves the worker.
+card replaces a queued one and cancels a running one.
+
+The order of work: the next job is the first of those that rank best. A job
+for a card in ``focus`` (the card the writer is on, or has unfurled) ranks
+with the writer's own requests (``Priority.REQUEST``: Ctrl+G, More variants,
+refine, a note dropped), then come Fill All's (``Priority.FILL_ALL``), then
+automatic fills after a pause for cards the writer has left
+(``Priority.PAUSE``). A job that ranks first, submitted while such an
+automatic fill of a left card runs, cancels it; it ends as ``preempted``, not
+``cancelled``, so that its owner can queue it again, behind. A request is never
+dropped for another card's sake.
+
+A job reports its progress as two numbers (done, total), passed on only when
+they change, so a fast model cannot flood the event loop; no streamed text leaves the worker.
 Results and errors travel on their own signals; the window decides whether a
 result still fits its card.
 
@@ -20,8 +31,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -37,6 +49,14 @@ log = logging.getLogger(__name__)
 JobFunction = Callable[..., Any]
 
 
+class Priority(IntEnum):
+    """Who asked for a job; the lower goes first (a card in focus ranks as a request)."""
+
+    REQUEST = 0  # the writer asked for it: Ctrl+G, More variants, refine, a note dropped
+    FILL_ALL = 1  # Fill All Stacks: asked for, but many at once
+    PAUSE = 2  # a fill after a pause: automatic; gives way to the card the writer is on
+
+
 @dataclass
 class Job:
     key: str
@@ -44,6 +64,8 @@ class Job:
     token: Any = None  # what the job was made from (a snapshot), handed back with the result
     cancel: threading.Event = field(default_factory=threading.Event)
     streams: bool = False
+    priority: Priority = Priority.REQUEST
+    preempted: bool = False  # cancelled for a job that ranks first: its owner may queue it again
 
 
 class GenerationQueue(QObject):
@@ -54,6 +76,7 @@ class GenerationQueue(QObject):
     arrived = Signal(str, object, object)  # key, one item handed over before the end, token
     failed = Signal(str, str)  # key, message
     cancelled = Signal(str)  # key
+    preempted = Signal(str)  # key: an automatic fill of a left card stopped for one that ranks first
     queue_changed = Signal(int)  # jobs queued or running
 
     def __init__(self, load: Callable[[], Any], parent=None, warm_up: Callable[[], object] | None = None):
@@ -65,6 +88,7 @@ class GenerationQueue(QObject):
         self._load_error = ""
         self._jobs: deque[Job] = deque()
         self._running: Job | None = None
+        self._focus: frozenset[str] = frozenset()  # the cards the writer is on or has unfurled
         self._lock = threading.Condition()
         self._stopping = False
         self._mailbox = Mailbox(self, self._deliver)
@@ -76,28 +100,47 @@ class GenerationQueue(QObject):
 
     # -- called from the GUI thread -----------------------------------------
 
-    def submit(self, key: str, run: JobFunction, token: Any = None, streams: bool = False) -> Job:
-        job = Job(key, run, token, streams=streams)
+    def submit(
+        self, key: str, run: JobFunction, token: Any = None, streams: bool = False, priority: int = Priority.REQUEST
+    ) -> Job:
+        job = Job(key, run, token, streams=streams, priority=Priority(priority))
         with self._lock:
-            self._drop(key)
+            dropped = self._drop(key)
             self._jobs.append(job)
+            running = self._running
+            if (
+                running is not None
+                and not running.cancel.is_set()
+                and self._rank(job) < self._rank(running) == Priority.PAUSE
+            ):
+                running.preempted = True  # an automatic fill of a left card gives way
+                running.cancel.set()
             self._lock.notify_all()
+        self._said_cancelled(dropped)  # after the new job is in line: its card is still busy
         self.queue_changed.emit(self.pending())
         return job
 
+    def set_focus(self, keys: Iterable[str]) -> None:
+        """The cards the writer is on or has unfurled: their jobs go first from now on (none is stopped)."""
+        with self._lock:
+            self._focus = frozenset(keys)
+
     def cancel(self, key: str) -> None:
         with self._lock:
-            self._drop(key)
+            dropped = self._drop(key)
+        self._said_cancelled(dropped)
         self.queue_changed.emit(self.pending())
 
     def cancel_all(self) -> None:
         with self._lock:
-            for job in self._jobs:
+            dropped = list(self._jobs)
+            for job in dropped:
                 job.cancel.set()
-                self.cancelled.emit(job.key)
             self._jobs.clear()
             if self._running is not None:
+                self._running.preempted = False  # the writer stopped it: it is not queued again
                 self._running.cancel.set()
+        self._said_cancelled(dropped)
         self.queue_changed.emit(self.pending())
 
     def pending(self) -> int:
@@ -105,8 +148,15 @@ class GenerationQueue(QObject):
             return len(self._jobs) + (1 if self._running is not None else 0)
 
     def is_queued(self, key: str) -> bool:
+        """Whether a job for ``key`` waits or runs (and was not cancelled)."""
         with self._lock:
-            return any(j.key == key for j in self._jobs) or (self._running is not None and self._running.key == key)
+            jobs = [*self._jobs, *([self._running] if self._running is not None else [])]
+            return any(j.key == key and not j.cancel.is_set() for j in jobs)
+
+    def order(self) -> list[str]:
+        """The keys of the waiting jobs, in the order they will run."""
+        with self._lock:
+            return [j.key for j in sorted(self._jobs, key=self._rank)]  # sorted() keeps submission order in a rank
 
     def shutdown(self, timeout: float = 5.0) -> None:
         self.cancel_all()
@@ -120,21 +170,28 @@ class GenerationQueue(QObject):
             for job in self._jobs:
                 job.cancel.set()
             if self._running is not None:
+                self._running.preempted = False
                 self._running.cancel.set()
             self._lock.notify_all()
 
-    def _drop(self, key: str) -> None:
-        """Cancel every job for ``key``: queued ones go, a running one stops at its next token."""
-        kept: deque[Job] = deque()
-        for job in self._jobs:
-            if job.key == key:
-                job.cancel.set()
-                self.cancelled.emit(key)
-            else:
-                kept.append(job)
-        self._jobs = kept
+    def _rank(self, job: Job) -> int:
+        """Where ``job`` stands in line (lower first): a card in focus ranks as a request. Under the lock."""
+        return Priority.REQUEST if job.key in self._focus else job.priority
+
+    def _drop(self, key: str) -> list[Job]:
+        """Cancel every job for ``key`` (under the lock): queued ones go (returned), a running one stops soon."""
+        dropped = [job for job in self._jobs if job.key == key]
+        for job in dropped:
+            job.cancel.set()
+        self._jobs = deque(job for job in self._jobs if job.key != key)
         if self._running is not None and self._running.key == key:
+            self._running.preempted = False  # replaced or stopped: not queued again
             self._running.cancel.set()
+        return dropped
+
+    def _said_cancelled(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            self.cancelled.emit(job.key)
 
     # -- the worker thread ---------------------------------------------------
 
@@ -166,20 +223,22 @@ class GenerationQueue(QObject):
                     self._lock.wait()
                 if self._stopping:
                     return
-                job = self._running = self._jobs.popleft()
-            self._run(job)
+                job = self._running = min(self._jobs, key=self._rank)  # min() takes the first of the best
+                self._jobs.remove(job)
+            outcome = self._run(job)
             with self._lock:
-                self._running = None
+                self._running = None  # before the end is told: a card with no job left is not busy
                 pending = len(self._jobs)
+            if outcome is not None:
+                self._send(*outcome)
             self._send("queue_changed", pending)
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job) -> tuple | None:
+        """Run ``job``; returns its last word (signal and arguments), told once it is out of the queue."""
         if job.cancel.is_set():
-            self._send("cancelled", job.key)
-            return
+            return ("preempted", job.key) if job.preempted else ("cancelled", job.key)
         if self._generator is None:
-            self._send("failed", job.key, f"the model is not available: {self._load_error}")
-            return
+            return ("failed", job.key, f"the model is not available: {self._load_error}")
         self._send("started", job.key)
         last_sent: list[tuple[int, int]] = []
 
@@ -198,9 +257,7 @@ class GenerationQueue(QObject):
             else:
                 result = job.run(self._generator, job.cancel, on_progress)
         except Exception as exc:  # shown to the writer, never raised into Qt
-            self._send("failed", job.key, error_message(exc, "generation", logger=log, what=f"job for {job.key}"))
-            return
+            return ("failed", job.key, error_message(exc, "generation", logger=log, what=f"job for {job.key}"))
         if job.cancel.is_set():
-            self._send("cancelled", job.key)
-        else:
-            self._send("finished", job.key, result, job.token)
+            return ("preempted", job.key) if job.preempted else ("cancelled", job.key)
+        return ("finished", job.key, result, job.token)

@@ -4,7 +4,8 @@ The draft view places the unfurled stack; the generation controller writes
 variants; the undo stack changes cards. This connects them: a click on a
 peek (or Ctrl+Space) unfurls a stack, Alt+1…4 reach the unfurled one,
 Accept, Pin and Discard go through the workspace's undo stack, Refine and More variants
-through the generation controller. While a stack is unfurled it follows its
+through the generation controller, which is told the cards the writer is on and has unfurled
+(their fills go first). While a stack is unfurled it follows its
 card: new variants, progress and accepted text show at once (and count as
 seen: the peek's "new" mark clears when a stack is unfurled). It follows the
 ``Workspace`` itself: each shown draft's view and model are connected here.
@@ -13,6 +14,7 @@ seen: the peek's "new" mark clears when a stack is unfurled). It follows the
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 
 from cardwriter.domain.model import VariantKind
 from cardwriter.gui.draft import undo_commands
@@ -21,6 +23,8 @@ from cardwriter.gui.draft.draft_view import DraftView
 from cardwriter.gui.stack.generation_controller import GenerationController
 from cardwriter.gui.stack.unfurled_stack import Closeness, UnfurledStack
 from cardwriter.gui.workspace import Workspace
+
+TEXT_FIELDS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)  # where the writer may be typing
 
 
 class StackActions(QObject):
@@ -46,6 +50,7 @@ class StackActions(QObject):
         self.angles, self.closeness = angles, closeness
         workspace.draft_shown.connect(self.attach)
         generation.stacks_changed.connect(self.refresh)
+        generation.unfurl_wanted.connect(self._unfurl_by_itself)
         if workspace.view is not None:  # made while a draft is shown: catch up
             self.attach(workspace.view)
 
@@ -60,6 +65,8 @@ class StackActions(QObject):
         """Connect a freshly shown draft's view and model."""
         view.peek_clicked.connect(self.unfurl)
         view.folded.connect(self._folded)
+        view.current_card_changed.connect(self._attend)
+        self._attend()
         view.card_model().dataChanged.connect(self._data_changed)
 
     # -- unfurling -----------------------------------------------------------------
@@ -75,7 +82,9 @@ class StackActions(QObject):
             self.unfurl(view.current_card_id())
         self.unfurled_changed.emit(bool(view.unfurled_id()))
 
-    def unfurl(self, card_id: str) -> None:
+    def unfurl(self, card_id: str, by_itself: bool = False) -> None:
+        """Unfurl ``card_id``'s stack and give it the keyboard; ``by_itself`` (no click asked for it): its
+        fill's variants take their places while they come, and a text field keeps the keyboard."""
         workspace, generation = self.workspace, self.generation
         view, model = workspace.view, workspace.model
         if view is None or model is None or model.row_of(card_id) is None:
@@ -91,17 +100,38 @@ class StackActions(QObject):
         panel.cancel_requested.connect(generation.cancel)
         panel.fold_requested.connect(self.fold)
         panel.show_changes_toggled.connect(self._remember_show_changes)
+        if by_itself:
+            panel.follow_fill()
         self._refresh(panel)
         view.unfurl(card_id, panel)
+        self._attend()
         self.unfurled_changed.emit(True)
-        panel.setFocus()
+        if not (by_itself and isinstance(QApplication.focusWidget(), TEXT_FIELDS)):
+            panel.setFocus()
+
+    def _unfurl_by_itself(self, card_id: str) -> None:
+        """A dropped note's first fusion is in: unfurl its stack, unless that would take something from the
+        writer (typing in another card, or another stack unfurled); then only the peek says new."""
+        view = self.workspace.view
+        if view is None or view.unfurled_id():
+            return
+        editor = view.editor()
+        if editor is None or view.editing_id() == card_id or not editor.hasFocus():
+            self.unfurl(card_id, by_itself=True)
 
     def fold(self) -> None:
         view = self.workspace.view
         if view is not None:
             view.fold()
 
+    def _attend(self, *_: object) -> None:
+        """Tell the generation which cards the writer is on or has unfurled: their fills go first."""
+        view = self.workspace.view
+        if view is not None:
+            self.generation.attend_to(view.current_card_id(), view.unfurled_id())
+
     def _folded(self, card_id: str) -> None:
+        self._attend()
         self.unfurled_changed.emit(False)
         view = self.workspace.view
         if view is not None and view.current_card_id() == card_id:

@@ -7,6 +7,13 @@ narrow, and "More" pages through the rest. Left/Right move between them,
 Return accepts the one reached, Esc folds the stack. What to do with a variant
 goes out as a request signal; the stack actions carry it out through the undo
 stack, so the panel itself changes nothing.
+
+While it is unfurled its tiles stay where they are: pinning or unpinning moves
+none, a discarded one leaves a gap that the ones after it close, and variants
+that arrive go right after the tiles on show. The card's own order (pinned
+first, newest request next) applies when the stack is unfurled again. A stack
+that unfurled by itself for a fill (``follow_fill``) takes that order as the
+fill's variants come, until the writer first acts on it.
 """
 
 from __future__ import annotations
@@ -68,6 +75,9 @@ class UnfurledStack(UnfurledWidget):
         super().__init__(parent)
         self.card_id, self.per_page = card_id, per_page
         self.variants: list[Variant] = []
+        self._order: list[str] | None = None  # variant ids in the places their tiles have (None: not shown yet)
+        self._following = False  # taking the card's order while its fill lasts (``follow_fill``)
+        self._last_fresh: tuple[str, int] | None = None  # (id, page) of the last variant placed on arrival
         self.paragraph = ""
         self.page = 0
         self.current = 0
@@ -168,7 +178,7 @@ class UnfurledStack(UnfurledWidget):
 
     def show_stack(self, variants: list[Variant], paragraph: str, busy: bool, progress: tuple[int, int] | None) -> None:
         """Show the card's stack now; rebuilt only when the variants or the paragraph changed."""
-        self.variants, self.paragraph = list(variants), paragraph
+        self.variants, self.paragraph = self._in_place(variants, busy), paragraph
         pages = self.pages()
         self.page = min(self.page, pages - 1)
         count = len(self.variants)
@@ -188,6 +198,32 @@ class UnfurledStack(UnfurledWidget):
             self._shown_key = key
             self._rebuild()
         self.height_changed.emit()
+
+    def follow_fill(self) -> None:
+        """Take the card's order as its fill's variants come (the stack unfurled by itself for them),
+        until the fill ends or the writer acts on the stack; from then on the tiles stay put."""
+        self._following = True
+
+    def _in_place(self, variants: list[Variant], busy: bool) -> list[Variant]:
+        """``variants`` (in the card's order) in the places their tiles already have; new ones go after
+        the tiles on show (after the ones that arrived just before them)."""
+        by_id = {v.id: v for v in variants}
+        if self._order is None or (self._following and busy):
+            self._order = list(by_id)
+            return list(variants)
+        self._following = False
+        placed = set(self._order)
+        fresh = [i for i in by_id if i not in placed]
+        if fresh:
+            anchor = self._last_fresh[0] if self._last_fresh and self._last_fresh[1] == self.page else None
+            if anchor not in by_id:
+                on_show = [i for i in self._order if i in by_id]
+                end = min(len(on_show), (self.page + 1) * self.per_page)
+                anchor = on_show[end - 1] if end else None
+            at = self._order.index(anchor) + 1 if anchor else 0
+            self._order[at:at] = fresh
+            self._last_fresh = (fresh[-1], self.page)
+        return [by_id[i] for i in self._order if i in by_id]
 
     def shown(self) -> list[Variant]:
         return self.variants[self.page * self.per_page : (self.page + 1) * self.per_page]
@@ -265,6 +301,7 @@ class UnfurledStack(UnfurledWidget):
 
     def step(self, delta: int) -> None:
         """Left/Right: the previous or next variant, turning the page at either end."""
+        self._following = False
         if not self.variants:
             return
         absolute = (self.page * self.per_page + self.current + delta) % len(self.variants)
@@ -276,6 +313,7 @@ class UnfurledStack(UnfurledWidget):
         self.set_current(absolute % self.per_page)
 
     def next_page(self) -> None:
+        self._following = False
         self.page = (self.page + 1) % self.pages()
         self.current = 0
         self.show_stack(self.variants, self.paragraph, self.cancel.isVisible(), None)
@@ -309,6 +347,7 @@ class UnfurledStack(UnfurledWidget):
         return True
 
     def _act(self, name: str, variant: Variant) -> None:
+        self._following = False  # the writer acts on a tile: from now on none moves
         if name == "accept":
             self.accept_requested.emit(self.card_id, variant.id)
         elif name in ("pin", "unpin"):
@@ -321,6 +360,7 @@ class UnfurledStack(UnfurledWidget):
             QGuiApplication.clipboard().setText(variant.text)
 
     def _generate(self) -> None:
+        self._following = False
         self.generate_requested.emit(self.card_id, self.kind.checkedAction().data(), self.angle.checkedAction().data())
 
     def _toggle_changes(self) -> None:

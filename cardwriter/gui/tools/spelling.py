@@ -6,16 +6,22 @@ the checker caches every word it has seen, so typing never waits), painted
 cards get the same marks through the card delegate, and the editor's context
 menu offers suggestions and "Add to Dictionary" (the word is kept in the
 project file). Off in Settings means no checking at all.
+
+A right-click comes to the widget under the pointer: the editor's viewport
+(not the editor, which gets the Menu key's), or, over a card not being edited,
+the draft view's viewport; there the card is opened for editing and the click
+handed to its editor, so the menu is the same wherever the word is.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QContextMenuEvent, QSyntaxHighlighter, QTextCursor
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from cardwriter.errors import UserError
 from cardwriter.gui.common.text_marks import MISSPELT, char_format
+from cardwriter.gui.draft.card_editor import CardEditor
 from cardwriter.services.spell_checker import SpellChecker
 
 MAX_PAINT_CACHE = 20_000
@@ -61,13 +67,15 @@ class Spelling(QObject):
         self._highlighters.clear()
         if view is not None:
             view.delegate.mark_sources.append(self)
+            view.viewport().installEventFilter(self)  # right-clicks on cards not being edited
             view.delegate.editor_created.connect(lambda editor, _id: self._watch(editor))
             if view.editor() is not None:  # a card was already being edited when the draft came to us
                 self._watch(view.editor())
 
     def _watch(self, editor) -> None:  # a CardEditor
         self._highlighters[id(editor)] = SpellHighlighter(editor.document(), self)
-        editor.installEventFilter(self)
+        editor.installEventFilter(self)  # the Menu key
+        editor.viewport().installEventFilter(self)  # the mouse
         key = id(editor)  # the editor is gone when destroyed fires, so its id is taken now
         editor.destroyed.connect(lambda *_: self._highlighters.pop(key, None))
 
@@ -88,10 +96,29 @@ class Spelling(QObject):
     # -- the context menu --------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(event, QContextMenuEvent) and self.checker is not None:
-            self.show_menu(watched, event)
+        if not isinstance(event, QContextMenuEvent):
+            return super().eventFilter(watched, event)
+        if self.view is not None and watched is self.view.viewport():
+            return self._open_card_for_menu(event)
+        editor = watched if isinstance(watched, CardEditor) else watched.parent()  # the editor or its viewport
+        if self.checker is not None and isinstance(editor, CardEditor):
+            self.show_menu(editor, event)
             return True
         return super().eventFilter(watched, event)
+
+    def _open_card_for_menu(self, event: QContextMenuEvent) -> bool:
+        """A right-click on a painted card: edit that card and hand the click to its editor."""
+        view = self.view
+        index = view.indexAt(event.pos())
+        if not index.isValid() or not view.delegate.card_rect(view.option_for(index), index).contains(event.pos()):
+            return False
+        view.write_in(view.card_model().card_at(index.row()).id)
+        editor = view.editor()
+        if editor is None:
+            return False
+        pos = editor.viewport().mapFrom(view.viewport(), event.pos())
+        QApplication.sendEvent(editor.viewport(), QContextMenuEvent(event.reason(), pos, event.globalPos()))
+        return True
 
     def show_menu(self, editor, event: QContextMenuEvent) -> None:  # editor: a CardEditor
         """The editor's own menu, with suggestions and "Add to Dictionary" on top for a misspelt word."""

@@ -129,7 +129,7 @@ def test_pin_discard_and_more_variants_work_in_place(qtbot, window):
     panel = window.stacks.panel
     third = panel.cards[2].variant
     qtbot.mouseClick(panel.cards[2].findChild(QToolButton, "pin"), Qt.MouseButton.LeftButton)
-    assert panel.cards[0].variant.id == third.id and panel.cards[0].findChild(QToolButton, "unpin")
+    assert panel.cards[2].variant.id == third.id and panel.cards[2].findChild(QToolButton, "unpin"), "pinned in place"
     doomed = panel.cards[1].variant
     qtbot.mouseClick(panel.cards[1].findChild(QToolButton, "discard"), Qt.MouseButton.LeftButton)
     assert doomed.id not in [c.variant.id for c in panel.cards] and len(panel.cards) == 3

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QTextCharFormat
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from cardwriter.gui.draft.card_delegate import PAD
+from cardwriter.gui.draft.card_text import lay_out
 from cardwriter.gui.shell.main_window import MainWindow
 from tests.gui.conftest import fake_backend
 
@@ -87,3 +90,53 @@ def test_spelling_can_be_turned_off_and_change_language(qtbot, window):
     window.apply_preferences(dataclasses.replace(window.prefs, spelling=False))
     assert underlined(editor, window.tools.spelling) == []
     assert window.tools.spelling.marks_for("x", "Teh") == []
+
+
+def pointer_at(widget, pos):
+    """A real right-click, through the window as the system sends it: Qt makes the press a context menu
+    event for the widget under the pointer."""
+    handle, at = widget.window().windowHandle(), widget.mapTo(widget.window(), pos)
+    QTest.mousePress(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseRelease(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
+
+
+def shown_menu(qtbot, window):
+    qtbot.waitUntil(
+        lambda: window.tools.spelling.menu is not None and window.tools.spelling.menu.isVisible(), timeout=1000
+    )
+    menu = window.tools.spelling.menu
+    menu.hide()
+    return menu
+
+
+def test_a_right_click_offers_suggestions_for_the_word_under_the_pointer(qtbot, window):
+    """In the card being edited the mouse's menu comes to the editor's viewport, not to the editor."""
+    editor = type_into_new_card(qtbot, window, "Teh lamp was wrongg")  # the caret is at the end, on "wrongg"
+    cursor = editor.textCursor()
+    cursor.setPosition(1)
+    pointer_at(editor.viewport(), editor.cursorRect(cursor).center())
+    menu = shown_menu(qtbot, window)
+    labels = [a.text() for a in menu.actions()]
+    assert labels[0] == "The", "the suggestions come first"
+    assert "Add “Teh” to Dictionary" in labels and not any("wrongg" in label for label in labels)
+    menu.actions()[0].trigger()
+    assert editor.toPlainText() == "The lamp was wrongg"
+
+
+def test_a_right_click_on_a_card_not_being_edited_offers_suggestions_too(qtbot, window):
+    type_into_new_card(qtbot, window, "The lamp was teh brightest")
+    view = window.view
+    card_id = view.editing_id()
+    view.go_to_card(window.session.cards[0].id)  # the misspelt card is painted now, not edited
+    index = window.model.index_of_card(card_id)
+    text_rect = view.delegate.card_rect(view.option_for(index), index).adjusted(PAD, PAD, -PAD, -PAD)
+    layout, _ = lay_out("The lamp was teh brightest", view.font(), text_rect.width(), view.delegate.line_spacing)
+    x = layout.lineAt(0).cursorToX(len("The lamp was t"))[0]
+    pointer_at(view.viewport(), QPoint(text_rect.left() + round(x), text_rect.top() + 8))
+    menu = shown_menu(qtbot, window)
+    labels = [a.text() for a in menu.actions()]
+    assert labels[0] == "the" and "Add “teh” to Dictionary" in labels
+    menu.actions()[0].trigger()
+    assert view.editing_id() == card_id
+    window.save_typing()
+    assert window.session.card(card_id).text == "The lamp was the brightest"
