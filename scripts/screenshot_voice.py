@@ -20,13 +20,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+from screenshot import spin  # scripts/ is on the path when a script runs
 
 from cardwriter.app import build_backend
 from cardwriter.gui.common.app_settings import AppSettings
 from cardwriter.gui.draft import undo_commands
 from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.services.sample_project import make_sample_copy
-from scripts.screenshot import spin
 
 
 def main() -> int:
