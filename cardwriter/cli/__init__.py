@@ -22,6 +22,7 @@ import cardwriter
 from cardwriter.cli import (
     diversity_commands,
     draft_commands,
+    echo_commands,
     generation_commands,
     model_commands,
     project_commands,
@@ -37,6 +38,7 @@ COMMAND_MODULES = [
     model_commands,
     diversity_commands,
     voice_commands,
+    echo_commands,
 ]
 
 
