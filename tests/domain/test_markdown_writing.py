@@ -10,20 +10,7 @@ from hypothesis import strategies as st
 
 from cardwriter.domain.markdown_runs import Run, block_from_markdown
 from cardwriter.domain.markdown_writing import formatting, markdown_from_runs
-
-P = Run  # plain
-
-
-def It(text: str) -> Run:
-    return Run(text, italic=True)
-
-
-def B(text: str) -> Run:
-    return Run(text, bold=True)
-
-
-def BI(text: str) -> Run:
-    return Run(text, bold=True, italic=True)
+from tests.domain.test_markdown_runs import BI, B, It, P  # the same shorthand for runs
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,18 @@ def workspace(qtbot, app_settings, project_path):
     ws.close_project()
 
 
+@pytest.fixture
+def generation(qtbot, workspace):
+    """A real generation controller following the workspace's draft, writing with the fake backend's generator."""
+    from cardwriter.gui.stack.generation_controller import GenerationController
+
+    backend = fake_backend()
+    controller = GenerationController(backend.filler, backend.loader_for(workspace.prefs), workspace.prefs)
+    controller.follow(workspace)
+    yield controller
+    controller.shutdown()
+
+
 def saved_texts(path: Path) -> list[str]:
     """What is on disk, read by a fresh connection after the window let go of the file."""
     with Project.open(path) as project:

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.generation = GenerationController(
             backend.filler, backend.loader_for(self.prefs), self.prefs, self, voice_profile=self.voice.profile
         )
+        self.generation.follow(self.workspace)  # the shown draft's stacks; a pause fills one
         self.project_actions = ProjectActions(self.workspace)
         self.project_actions.start_requested.connect(self.show_start)  # a project failed to open, none is
         self.project_actions.notes_read.connect(self._add_notes)  # File ▸ Add Notes, files dropped on the notes
@@ -140,7 +141,6 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         ws.message.connect(self.status.showMessage)
         ws.warning.connect(self._show_warning)
-        ws.draft_closing.connect(lambda: self.generation.set_model(None))
         ws.draft_shown.connect(self._draft_shown)
         ws.project_closed.connect(self._project_closed)
         ws.preferences_changed.connect(self._preferences_changed)
@@ -214,8 +214,6 @@ class MainWindow(QMainWindow):
     def _draft_shown(self, view: DraftView) -> None:
         model, session, project = view.card_model(), self.session, self.project
         assert session is not None and project is not None
-        self.generation.set_model(model)
-        view.typing_paused.connect(self.generation.typing_paused)
         self._replace_main_widget(view)
         self.status.watch_counts(model, view)
         self.setWindowTitle(f"{session.draft.title} — {Path(project.path).name} — Cardwriter")

@@ -36,8 +36,10 @@ from cardwriter.domain.model import Note, Variant, VariantKind
 from cardwriter.domain.style import StyleProfile
 from cardwriter.gui.common.app_settings import Preferences
 from cardwriter.gui.draft.card_model import CardListModel
+from cardwriter.gui.draft.draft_view import DraftView
 from cardwriter.gui.stack.fill_progress import CountingGenerator
 from cardwriter.gui.stack.generation_queue import GenerationQueue, Priority
+from cardwriter.gui.workspace import Workspace
 from cardwriter.services.fusion_filters import ASSOCIATION
 from cardwriter.services.stack_filling import FillRequest, FillResult, StackFiller
 
@@ -124,6 +126,17 @@ class GenerationController(QObject):
         self._said_no_baseline = False
 
     # -- what the controller works on ------------------------------------------
+
+    def follow(self, workspace: Workspace) -> None:
+        """Work on whichever draft the workspace shows, and fill a paragraph's stack when the writer pauses on it."""
+        if workspace.view is not None:
+            self._draft_shown(workspace.view)
+        workspace.draft_shown.connect(self._draft_shown)
+        workspace.draft_closing.connect(lambda: self.set_model(None))
+
+    def _draft_shown(self, view: DraftView) -> None:
+        self.set_model(view.card_model())
+        view.typing_paused.connect(self.typing_paused)
 
     def set_model(self, model: CardListModel | None) -> None:
         """Work on another draft's cards (or none): everything queued for the old one is cancelled."""

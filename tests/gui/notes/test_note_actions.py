@@ -13,7 +13,6 @@ from cardwriter.domain.model import Note, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.gui.notes.note_actions import NoteActions
 from cardwriter.gui.notes.notes_panel import NotesPanel
-from cardwriter.gui.stack.generation_controller import GenerationController
 from cardwriter.storage.project import Project
 from tests.gui.conftest import fake_backend
 from tests.gui.dnd import drop
@@ -22,18 +21,6 @@ SEA = Note(
     "Beneath the cliffs the sea went grey, then dark, and the seabirds fell silent on the stones.", source="a sailor"
 )
 BREAD = Note("Bread rises best in a warm kitchen while the oven ticks.")
-
-
-@pytest.fixture
-def generation(qtbot, workspace):
-    """A real generation controller on the workspace's draft, writing with the fake backend's generator."""
-    backend = fake_backend()
-    controller = GenerationController(backend.filler, backend.loader_for(workspace.prefs), workspace.prefs)
-    controller.set_model(workspace.model)
-    workspace.draft_shown.connect(lambda view: controller.set_model(view.card_model()))
-    workspace.draft_closing.connect(lambda: controller.set_model(None))
-    yield controller
-    controller.shutdown()
 
 
 @pytest.fixture

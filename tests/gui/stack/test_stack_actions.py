@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
@@ -11,9 +10,8 @@ from cardwriter.domain.paragraphs import draft_from_text
 from cardwriter.generation.prompts import ANGLES
 from cardwriter.gui.draft.card_delegate import PEEK_HEIGHT
 from cardwriter.gui.draft.card_model import CardRole
-from cardwriter.gui.stack.generation_controller import GenerationController
 from cardwriter.gui.stack.stack_actions import StackActions
-from tests.gui.conftest import fake_backend, saved_texts
+from tests.gui.conftest import saved_texts
 
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -174,18 +172,6 @@ def test_a_card_without_a_stack_has_no_peek_to_click(qtbot, window):
 
 
 # -- the stack actions on a workspace, without a window ---------------------------------
-
-
-@pytest.fixture
-def generation(qtbot, workspace):
-    """A real generation controller on the workspace's draft, writing with the fake backend's generator."""
-    backend = fake_backend()
-    controller = GenerationController(backend.filler, backend.loader_for(workspace.prefs), workspace.prefs)
-    controller.set_model(workspace.model)
-    workspace.draft_shown.connect(lambda view: controller.set_model(view.card_model()))
-    workspace.draft_closing.connect(lambda: controller.set_model(None))
-    yield controller
-    controller.shutdown()
 
 
 def make_stacks(workspace, generation, closeness=None) -> tuple[StackActions, list[bool]]:
