@@ -45,7 +45,7 @@ def main() -> int:
         with_stacks = [c for c in window.session.cards if c.stack()]
         taken = with_stacks[0]  # the writer tries three of the model's wordings of one paragraph
         for variant in list(taken.stack())[:3]:
-            window.push_stack_change(undo_commands.accept(window.model, taken.id, variant.id))
+            window.workspace.push(undo_commands.accept(window.model, taken.id, variant.id))
             spin(app, 0.3)
         unfurled = with_stacks[-1]
         window.view.go_to_card(unfurled.id)

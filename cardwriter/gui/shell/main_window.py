@@ -193,10 +193,6 @@ class MainWindow(QMainWindow):
 
     # -- projects and drafts ---------------------------------------------------
 
-    def show_project(self, project: Project, draft_id: str | None = None) -> None:
-        """Show an opened project (its first draft unless told which); raises if its draft cannot load."""
-        self.workspace.open_project(project, draft_id)
-
     def show_draft(self, draft_id: str) -> None:
         self.workspace.show_draft(draft_id)
 
@@ -264,10 +260,6 @@ class MainWindow(QMainWindow):
 
     def redo(self) -> None:
         self.workspace.redo()
-
-    def push_stack_change(self, command) -> None:
-        """Accept, pin or discard a variant, undoably, after saving what is being typed."""
-        self.workspace.push(command)
 
     def generate_current(self) -> None:
         if self.view is not None and self.view.current_card_id():

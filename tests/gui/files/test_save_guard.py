@@ -136,7 +136,7 @@ def test_an_undo_that_cannot_be_saved_stays_undoable(qtbot, disk, disk_window):
     with qtbot.waitSignal(win.generation.queue.finished, timeout=20_000):
         win.generation.generate(card_id, VariantKind.REWRITE, None)
     original, variant = win.session.card(card_id).text, win.session.card(card_id).stack()[0]
-    win.push_stack_change(undo_commands.accept(win.model, card_id, variant.id))
+    win.workspace.push(undo_commands.accept(win.model, card_id, variant.id))
     assert win.project.card(card_id).text == variant.text and win.undo_stack.count() == 1
     filler = fill(disk)
 

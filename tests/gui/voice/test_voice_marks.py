@@ -17,7 +17,7 @@ def test_marking_a_card_as_mine_counts_its_model_words_as_the_writers_and_undo_t
     card_id = session.cards[0].id
     variant = Variant(REWRITE, Provenance(VariantKind.REWRITE))
     model.add_variants(card_id, [variant])
-    window.push_stack_change(undo_commands.accept(model, card_id, variant.id))
+    window.workspace.push(undo_commands.accept(model, card_id, variant.id))
     assert window.voice.gauge.reading.model_words > 0
 
     action = window.voice.marker.action
