@@ -265,7 +265,12 @@ class DraftSession:
         keep_ids = {v.id for v in snapshot.variants}
         remove = [v.id for v in (current.variants if current else []) if v.id not in keep_ids]
         self.save_pending()
+        was_accepted = {v.id for v in snapshot.variants if v.state is VariantState.ACCEPTED}
+        undone = [v.id for v in self.card(snapshot.id).variants if v.state is VariantState.ACCEPTED]
         with self.project.transaction():
+            for variant_id in undone:  # an acceptance taken back is not history
+                if variant_id not in was_accepted:
+                    self.project.forget_latest_acceptance(snapshot.id, variant_id)
             self.project.set_card_text(snapshot.id, snapshot.text)
             self.project.set_card_origins(snapshot.id, attribution.valid(snapshot.text, snapshot.origins))
             self.project.restore_variants(snapshot.id, snapshot.variants, remove)

@@ -56,7 +56,7 @@ def merge_with_previous(project: Project, card_id: str) -> str:
 
 
 def accept_variant(project: Project, card_id: str, variant_id: str) -> None:
-    """Swap a variant into its card; the replaced text stays in the stack."""
+    """Swap a variant into its card; the replaced text stays in the stack, and the time is recorded."""
     with project.transaction():
         variants = {v.id: v for v in project.variants(card_id)}
         if variant_id not in variants:
@@ -70,3 +70,4 @@ def accept_variant(project: Project, card_id: str, variant_id: str) -> None:
             project.add_variants(card_id, [original])
         project.set_card_text(card_id, variants[variant_id].text)
         project.set_variant_state(variant_id, VariantState.ACCEPTED)
+        project.record_acceptance(card_id, variant_id)

@@ -30,6 +30,7 @@ from cardwriter.storage.rows import (
     variant_row,
 )
 from cardwriter.storage.save_errors import save_failure
+from cardwriter.storage.stack_records import StackRecords
 from cardwriter.storage.voice_records import VoiceRecords
 from cardwriter.storage.writing_aids import WritingAids
 
@@ -50,7 +51,7 @@ class DraftSummary:
     card_count: int
 
 
-class Project(WritingAids, VoiceRecords):
+class Project(WritingAids, VoiceRecords, StackRecords):
     """An open project file. Close it (or use it as a context manager) when done."""
 
     def __init__(self, path: Path, db: sqlite_utils.Database):

@@ -14,6 +14,8 @@ Version history:
    (spelling); ``session_target``: the session word target (one row at most).
 4. ``card_origins``: who wrote each card's words (one letter per word) and the
    "mine" mark; ``voice_points``: the voice meter's history, one row per acceptance.
+5. ``acceptances``: when each variant was accepted into its card (the tree of tries);
+   ``dismissed_links``: link cards the writer marked "Not relevant" for a card.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 _V1 = """
@@ -113,11 +115,32 @@ def _add_voice_records(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX voice_points_by_draft ON voice_points(draft_id, id)")
 
 
+def _add_stack_records(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE acceptances (
+               id INTEGER PRIMARY KEY,
+               card_id TEXT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+               variant_id TEXT NOT NULL,
+               at TEXT NOT NULL
+           )"""
+    )
+    db.execute("CREATE INDEX acceptances_by_card ON acceptances(card_id, id)")
+    db.execute(
+        """CREATE TABLE dismissed_links (
+               card_id TEXT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+               target_id TEXT NOT NULL,         -- a note's id, or another card's (an echo)
+               at TEXT NOT NULL,
+               PRIMARY KEY (card_id, target_id)
+           )"""
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     0: _create_v1,
     1: _drop_settings,
     2: _add_writing_aids,
     3: _add_voice_records,
+    4: _add_stack_records,
 }
 
 

@@ -92,7 +92,7 @@ def test_corrupt_pages(project_path):
 
 def test_a_failed_integrity_check_is_one_line(project_path):
     data = project_path.read_bytes()
-    random = bytes((i * 193 + (i >> 8) * 71 + 13) % 256 for i in range(77824))  # not a page SQLite can read
+    random = bytes((i * 193 + (i >> 8) * 71 + 13) % 256 for i in range(len(data) - 4096))  # no page SQLite can read
     project_path.write_bytes(data[:4096] + random)
     message = refuse(project_path, "integrity check failed", "more problems")
     assert "\n" not in message and "***" not in message

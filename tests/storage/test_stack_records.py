@@ -1,0 +1,80 @@
+"""Stack records in a real project file: acceptance times and links set aside; v4 -> v5."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+from cardwriter.domain.model import Card, Draft, Provenance, Variant, VariantKind, VariantState
+from cardwriter.services import editing
+from cardwriter.services.draft_session import DraftSession
+from cardwriter.storage.header import APPLICATION_ID
+from cardwriter.storage.project import Project
+from cardwriter.storage.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def write_version_4_file(path):
+    db = sqlite_utils.Database(sqlite3.connect(str(path)))
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    with db.conn:
+        for version in range(4):
+            MIGRATIONS[version](db)
+        db.execute("PRAGMA user_version = 4")
+        db["drafts"].insert({"id": "d1", "title": "Four", "leading": "", "position": 0, "created": "2026-01-01"})
+        db["cards"].insert({"id": "c1", "draft_id": "d1", "position": 0, "text": "Kept words.", "separator": "\n"})
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
+def test_a_version_4_file_gains_stack_records_and_keeps_its_draft(tmp_path):
+    path = tmp_path / "v4.cardwriter"
+    write_version_4_file(path)
+    with Project.open(path) as project:
+        assert project.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert project.load_draft("d1").text() == "Kept words.\n"
+        assert project.acceptances("c1") == [] and project.dismissed_links() == {}
+        project.dismiss_link("c1", "note-1")
+        project.record_acceptance("c1", "v1", at="2026-03-01T10:00:00")
+    with Project.open(path) as project:
+        assert project.dismissed_links(["c1"]) == {"c1": {"note-1"}}
+        assert [(a.variant_id, a.at) for a in project.acceptances("c1")] == [("v1", "2026-03-01T10:00:00")]
+
+
+def test_a_link_set_aside_stays_aside_once_and_can_be_offered_again(tmp_path):
+    with Project.create(tmp_path / "p.cardwriter") as project:
+        draft = Draft("D", cards=[Card("one paragraph"), Card("another")])
+        project.add_draft(draft)
+        first, second = draft.cards
+        project.dismiss_link(first.id, "n1")
+        project.dismiss_link(first.id, "n1")  # twice: still one
+        project.dismiss_link(second.id, first.id)
+        assert project.dismissed_links() == {first.id: {"n1"}, second.id: {first.id}}
+        assert project.dismissed_links([second.id]) == {second.id: {first.id}}
+        project.restore_link(first.id, "n1")
+        assert project.dismissed_links() == {second.id: {first.id}}
+        project.delete_card(second.id)
+        assert project.dismissed_links() == {}  # they go with their card
+
+
+def test_accepting_records_the_time_and_undoing_it_takes_the_record_back(tmp_path):
+    with Project.create(tmp_path / "p.cardwriter") as project:
+        draft = Draft("D", cards=[Card("The first wording of the paragraph.")])
+        project.add_draft(draft)
+        card = draft.cards[0]
+        one = Variant("A second wording.", Provenance(VariantKind.REWRITE))
+        two = Variant("A third wording.", Provenance(VariantKind.REWRITE))
+        project.add_variants(card.id, [one, two])
+        session = DraftSession(project, draft.id)
+        session.accept(card.id, one.id)
+        before_second = session.snapshot(card.id)
+        session.accept(card.id, two.id)
+        assert [a.variant_id for a in project.acceptances(card.id)] == [one.id, two.id]
+        assert project.acceptances(card.id)[0].at <= project.acceptances(card.id)[1].at
+        session.restore(before_second, session.snapshot(card.id))  # what Undo does
+        assert [a.variant_id for a in project.acceptances(card.id)] == [one.id]
+        assert session.card(card.id).text == "A second wording."
+        editing.accept_variant(project, card.id, two.id)  # the command line records it too
+        assert [a.variant_id for a in project.acceptances(card.id)] == [one.id, two.id]
+        assert {v.id: v.state for v in project.variants(card.id)}[two.id] is VariantState.ACCEPTED
