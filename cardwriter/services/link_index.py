@@ -2,7 +2,7 @@
 
 It holds one MiniLM vector per text (cards of every draft, and notes), and from them
 the link cards each card is offered (``domain.links``): its nearest notes
-(``note_links``, at least ``NOTE_LINK_MIN_SIMILARITY``) and its echoes, other cards of
+(``note_links``: cosine less half the note's hubness, from ``NOTE_LINK_MIN_SCORE``) and its echoes, other cards of
 the project that say the same thing (``echoes.ECHO_MIN_SIMILARITY``, the figure the
 command line's ``cardwriter echoes`` uses).
 
@@ -32,7 +32,14 @@ from cardwriter.domain.model import Note
 from cardwriter.embedding.cache import text_hash
 from cardwriter.embedding.embedder import Embedder, normalise_rows
 from cardwriter.services.echoes import ECHO_MIN_SIMILARITY, EchoCard, takes_part
-from cardwriter.services.note_links import NOTE_LINK_MIN_SIMILARITY, NOTE_LINKS_PER_CARD, note_links
+from cardwriter.services.note_links import (
+    HUB_WEIGHT,
+    NOTE_LINK_MIN_SCORE,
+    NOTE_LINK_MIN_SIMILARITY,
+    NOTE_LINKS_PER_CARD,
+    note_hubness,
+    note_links,
+)
 
 ECHOES_PER_CARD = 3  # echo cards offered under one paragraph at most (its strongest)
 BATCH = 32  # texts embedded at once between checks for cancellation
@@ -46,12 +53,15 @@ class LinkIndex:
         embedder: Embedder,
         *,
         note_min: float = NOTE_LINK_MIN_SIMILARITY,
+        note_score_min: float = NOTE_LINK_MIN_SCORE,
+        hub_weight: float = HUB_WEIGHT,
         notes_per_card: int = NOTE_LINKS_PER_CARD,
         echo_min: float = ECHO_MIN_SIMILARITY,
         echoes_per_card: int = ECHOES_PER_CARD,
     ):
         self.embedder = embedder
         self.note_min, self.notes_per_card = note_min, notes_per_card
+        self.note_score_min, self.hub_weight = note_score_min, hub_weight
         self.echo_min, self.echoes_per_card = echo_min, echoes_per_card
         self._lock = threading.Lock()  # the index itself: one worker at a time
         self._mail = threading.Lock()  # vectors handed in and out by the GUI thread
@@ -63,6 +73,7 @@ class LinkIndex:
         self._partners: dict[str, dict[str, float]] = {}  # card id -> {other card id: cosine}, both ways
         self._notes: list[Note] = []
         self._note_matrix = np.zeros((0, 1), dtype=np.float32)
+        self._hubness: np.ndarray | None = None  # per note, over every card taking part (note_links.note_hubness)
 
     # -- the GUI thread's side ------------------------------------------------------------
 
@@ -103,6 +114,10 @@ class LinkIndex:
             if self._notes:
                 self._note_matrix = np.stack([self._vectors[text_hash(n.text)] for n in self._notes])
             self._pair(taking)
+            self._hubness = None
+            if self._notes and self._hashes:
+                card_matrix = np.stack([self._vectors[h] for h in self._hashes.values()])
+                self._hubness = note_hubness(card_matrix, self._note_matrix)
             return True
 
     def links(self, card_ids: Sequence[str], dismissed: Mapping[str, set[str]] | None = None) -> dict[str, list[Link]]:
@@ -176,8 +191,11 @@ class LinkIndex:
     def _add_note_links(self, ids: list[str], dismissed: Mapping[str, set[str]], found: dict[str, list[Link]]) -> None:
         matrix = np.stack([self._vectors[self._hashes[i]] for i in ids])
         sims = matrix @ self._note_matrix.T
+        hub = self._hubness  # None under HUB_MIN_CARDS cards: plain cosine
+        bar = self.note_min if hub is None else self.note_score_min
+        scores = sims if hub is None else sims - self.hub_weight * hub[None, :]
         for row, card_id in enumerate(ids):
-            near = np.nonzero(sims[row] >= self.note_min)[0]
+            near = np.nonzero(scores[row] >= bar)[0]
             if not len(near):
                 continue
             notes = [self._notes[int(j)] for j in near]
@@ -187,8 +205,10 @@ class LinkIndex:
                 self._note_matrix[near],
                 paragraph=self._cards[card_id].text,
                 k=self.notes_per_card,
-                min_similarity=self.note_min,
+                min_similarity=bar,
                 dismissed=dismissed.get(card_id, set()),
+                hubness=None if hub is None else hub[near],
+                hub_weight=self.hub_weight,
             )
             found[card_id].extend(
                 Link(LinkKind.NOTE, h.note.id, h.note.text, h.cosine, source=h.note.source) for h in hits
