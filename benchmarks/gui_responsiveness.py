@@ -1,6 +1,7 @@
 """How responsive the window stays while the real model fills stacks, and how fast a big draft opens.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/gui_responsiveness.py [--seconds 40] [--paragraphs 5000]
+        [--skip typing|open|links] [--json]
 
 Part 1 types into a card (one key every 40 ms) for ``--seconds`` twice: first with
 nothing generating (the baseline), then while "Fill all stacks" runs on the real
@@ -13,6 +14,13 @@ Part 2 builds a project of ``--paragraphs`` paragraphs and times opening it in t
 window (until the first paint) and scrolling to its end, against a 50-paragraph
 project opened the same way; then, at the end of the big draft, unfurling a stack
 and growing a card by a line (each lays the whole column out again).
+
+Part 3 (link cards and echoes on, as they are by default) is ``link_cards_gui.run``
+with the real MiniLM embedder: a draft of ``--paragraphs`` different paragraphs and
+52 notes opened with link cards off and on, typing in bursts while every paragraph
+is embedded for the first time and the links are worked out, then again once they
+are shown. Goals: opens in under 2 s, no stall and no GUI-thread step of the links
+feature over 50 ms.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import link_cards_gui  # its sibling here: run as a script, benchmarks/ is on the path
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -209,37 +218,63 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--paragraphs", type=int, default=5000)
+    parser.add_argument("--skip", choices=["typing", "open", "links"], action="append", default=[])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        results = {
-            "responsiveness": responsiveness(app, Path(tmp), args.seconds),
-            "open": open_time(app, Path(tmp), args.paragraphs),
-        }
+        results = {}
+        if "typing" not in args.skip:
+            results["responsiveness"] = responsiveness(app, Path(tmp), args.seconds)
+        if "open" not in args.skip:
+            results["open"] = open_time(app, Path(tmp), args.paragraphs)
+        if "links" not in args.skip:
+            app.setQuitOnLastWindowClosed(False)  # its windows open and close in turn
+            results["links"] = link_cards_gui.run(app, Path(tmp), args.paragraphs, args.seconds, "minilm")
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        r, o = results["responsiveness"], results["open"]
+        print_results(results)
+    sys.stdout.flush()
+    # Skip interpreter teardown: torch's and Qt's finalisers can trip over each other there.
+    os._exit(0)
+
+
+def print_results(results: dict) -> None:
+    if "responsiveness" in results:
+        r = results["responsiveness"]
         print(f"typing, idle:            longest stall {r['idle']['max_ms']} ms, p99 {r['idle']['p99_ms']} ms")
         print(
             f"typing, filling stacks:  longest stall {r['generating']['max_ms']} ms, p99 {r['generating']['p99_ms']} ms"
             f"  ({r['variants_written_meanwhile']} variants written meanwhile)"
         )
+        goal = "met" if r["goal_met"] else "NOT met"
+        print(f"longest stall ratio (generating / idle): {r['max_stall_ratio']}   goal <= 50 ms: {goal}")
+    if "open" in results:
+        o = results["open"]
         print(
-            f"longest stall ratio (generating / idle): {r['max_stall_ratio']}   goal <= 50 ms: {'met' if r['goal_met'] else 'NOT met'}"
-        )
-        print(
-            f"open {o['paragraphs']} paragraphs: {o['open_s']} s (50 paragraphs: {o['baseline_50_open_s']} s, ratio {o['open_ratio']}),"
-            f" scroll to end {o['scroll_to_end_s']} s"
+            f"open {o['paragraphs']} paragraphs: {o['open_s']} s (50 paragraphs: {o['baseline_50_open_s']} s,"
+            f" ratio {o['open_ratio']}), scroll to end {o['scroll_to_end_s']} s"
         )
         print(
             f"at the end of {o['paragraphs']} paragraphs: unfurl a stack {o['unfurl_at_end_s']} s,"
             f" grow a card by a line {o['grow_a_card_s']} s"
         )
-    sys.stdout.flush()
-    # Skip interpreter teardown: torch's and Qt's finalisers can trip over each other there.
-    os._exit(0)
+    if "links" in results:
+        k = results["links"]
+        print(
+            f"link cards and echoes, {k['paragraphs']} paragraphs: opens in {k['open_links_on_s']} s"
+            f" ({k['open_links_off_s']} s with them off); first links after {k['first_links_s']} s"
+            f" ({k['cards_with_links']} cards with links)"
+        )
+        for name, key in (
+            ("links off", "typing_stalls_links_off"),
+            ("while the first links are worked out", "typing_stalls_while_first_links"),
+            ("with the links shown", "typing_stalls_after"),
+        ):
+            print(f"  typing, {name}: longest stall {k[key]['max_ms']} ms, p99 {k[key]['p99_ms']} ms")
+        steps = max(v["max_ms"] for v in k["links_gui_steps"].values())
+        print(f"  longest GUI-thread step of the links feature: {steps} ms;  goals met: {k['goal_met']}")
 
 
 if __name__ == "__main__":

@@ -256,21 +256,28 @@ class DraftSession:
         """A full copy of a card and its stack, for ``restore``."""
         return copy.deepcopy(self.card(card_id))
 
-    def restore(self, snapshot: Card, current: Card | None = None) -> None:
+    def restore(
+        self,
+        snapshot: Card,
+        current: Card | None = None,
+        *,
+        undoing_accept: str | None = None,
+        redoing_accept: str | None = None,
+    ) -> None:
         """Put a card's text and stack back as in ``snapshot``.
 
         Variants that ``current`` (a later snapshot) has and ``snapshot`` lacks
-        are removed; variants added since by anything else are left alone.
+        are removed; variants added since by anything else are left alone. When this
+        undoes (or redoes) the acceptance of a variant, its record goes (or comes back).
         """
         keep_ids = {v.id for v in snapshot.variants}
         remove = [v.id for v in (current.variants if current else []) if v.id not in keep_ids]
         self.save_pending()
-        was_accepted = {v.id for v in snapshot.variants if v.state is VariantState.ACCEPTED}
-        undone = [v.id for v in self.card(snapshot.id).variants if v.state is VariantState.ACCEPTED]
         with self.project.transaction():
-            for variant_id in undone:  # an acceptance taken back is not history
-                if variant_id not in was_accepted:
-                    self.project.forget_latest_acceptance(snapshot.id, variant_id)
+            if undoing_accept:  # an acceptance undone is not history; one redone is, again
+                self.project.forget_latest_acceptance(snapshot.id, undoing_accept)
+            if redoing_accept:
+                self.project.record_acceptance(snapshot.id, redoing_accept)
             self.project.set_card_text(snapshot.id, snapshot.text)
             self.project.set_card_origins(snapshot.id, attribution.valid(snapshot.text, snapshot.origins))
             self.project.restore_variants(snapshot.id, snapshot.variants, remove)

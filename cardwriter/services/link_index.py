@@ -14,15 +14,19 @@ read from the project's embedding cache) and ``take_new_vectors`` (to store what
 embedded): those touch a separate small lock held for a dictionary update, so the GUI
 thread never waits for an embedding batch.
 
-Echoes are kept as each card's partners above the threshold. The first ``update`` pairs
-every card (a block of rows at a time); later ones re-pair only the cards whose text
-changed, came or went, so a typing pause in a 5,000-card project embeds one paragraph
-and computes one row.
+Echoes are kept as each card's strongest partners above the threshold (``KEEP`` at
+most: a draft with one sentence pasted a thousand times stays small). The first
+``update`` pairs every card, a block of rows at a time with numpy choosing the
+strongest; later ones pair again only the cards whose text changed, came or went, so a
+typing pause in a 5,000-card project embeds one paragraph and computes one row. A
+card's list can then lose a partner without learning its next strongest; the next full
+pairing (when a fifth of the cards changed at once) puts that right.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -45,6 +49,7 @@ ECHOES_PER_CARD = 3  # echo cards offered under one paragraph at most (its stron
 BATCH = 32  # texts embedded at once between checks for cancellation
 BLOCK = 512  # rows of the similarity matrix computed at once when every card is paired
 REPAIR_SHARE = 0.2  # more than this share of the cards changed: pair them all again
+KEEP = 8  # partners kept per card (its strongest): more than the cards show, so some can be set aside
 
 
 class LinkIndex:
@@ -155,38 +160,57 @@ class LinkIndex:
         now = {c.card_id: text_hash(c.text) for c in taking}
         self._cards = {c.card_id: c for c in taking}
         changed = [i for i, h in now.items() if before.get(i) != h]
-        gone = [i for i in before if i not in now]
+        gone = {i for i in before if i not in now}
         self._hashes = now
-        if not before or len(changed) + len(gone) > REPAIR_SHARE * max(len(now), 1):
-            self._pair_all(list(now))
+        ids = list(now)
+        if len(ids) < 2:
+            self._partners = {}
+            return
+        matrix = np.stack([self._vectors[now[i]] for i in ids])
+        if not before or len(changed) + len(gone) > REPAIR_SHARE * len(ids):
+            self._pair_all(ids, matrix)
             return
         for card_id in [*changed, *gone]:
-            for other in self._partners.pop(card_id, {}):
-                self._partners.get(other, {}).pop(card_id, None)
-        if not changed:
-            return
-        ids = list(now)
-        matrix = np.stack([self._vectors[now[i]] for i in ids])
+            self._partners.pop(card_id, None)
+        stale = gone | set(changed)
+        for partners in self._partners.values():  # (a dictionary lookup per card, no more)
+            for other in stale & partners.keys():
+                del partners[other]
         place = {card_id: n for n, card_id in enumerate(ids)}
         for card_id in changed:
             sims = matrix @ matrix[place[card_id]]
             sims[place[card_id]] = -np.inf
-            for j in np.nonzero(sims >= self.echo_min)[0]:
-                other = ids[int(j)]
-                self._partners.setdefault(card_id, {})[other] = float(sims[j])
-                self._partners.setdefault(other, {})[card_id] = float(sims[j])
+            self._partners[card_id] = self._strongest(ids, sims)
+            for j in np.nonzero(sims >= self.echo_min)[0].tolist():  # it may now be among theirs
+                partners = self._partners.setdefault(ids[j], {})
+                partners[card_id] = float(sims[j])
+                if len(partners) > KEEP:
+                    del partners[min(partners, key=partners.__getitem__)]
 
-    def _pair_all(self, ids: list[str]) -> None:
+    def _pair_all(self, ids: list[str], matrix: np.ndarray) -> None:
+        """Every card's strongest partners (``KEEP`` at most), a block of rows at a time."""
         self._partners = {}
-        if len(ids) < 2:
-            return
-        matrix = np.stack([self._vectors[self._hashes[i]] for i in ids])
+        keep = min(KEEP, len(ids) - 1)
         for start in range(0, len(ids), BLOCK):
             sims = matrix[start : start + BLOCK] @ matrix.T
-            rows, cols = np.nonzero(sims >= self.echo_min)
-            for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
-                if start + r != j:
-                    self._partners.setdefault(ids[start + r], {})[ids[j]] = float(sims[r, j])
+            rows = np.arange(sims.shape[0])
+            sims[rows, rows + start] = -np.inf  # never a card with itself
+            top = np.argpartition(-sims, keep - 1, axis=1)[:, :keep]
+            values = np.take_along_axis(sims, top, axis=1)
+            for r in range(sims.shape[0]):
+                strong = values[r] >= self.echo_min
+                if strong.any():
+                    self._partners[ids[start + r]] = dict(
+                        zip((ids[j] for j in top[r][strong].tolist()), values[r][strong].tolist(), strict=True)
+                    )
+            time.sleep(0)  # (between blocks, the GUI thread may take the interpreter's lock)
+
+    def _strongest(self, ids: list[str], sims: np.ndarray) -> dict[str, float]:
+        """The ``KEEP`` strongest of one card's similarities at or above the bar, by card id."""
+        above = np.nonzero(sims >= self.echo_min)[0]
+        if len(above) > KEEP:
+            above = above[np.argpartition(-sims[above], KEEP - 1)[:KEEP]]
+        return {ids[j]: float(sims[j]) for j in above.tolist()}
 
     def _add_note_links(self, ids: list[str], dismissed: Mapping[str, set[str]], found: dict[str, list[Link]]) -> None:
         matrix = np.stack([self._vectors[self._hashes[i]] for i in ids])

@@ -72,8 +72,12 @@ def test_accepting_records_the_time_and_undoing_it_takes_the_record_back(tmp_pat
         session.accept(card.id, two.id)
         assert [a.variant_id for a in project.acceptances(card.id)] == [one.id, two.id]
         assert project.acceptances(card.id)[0].at <= project.acceptances(card.id)[1].at
-        session.restore(before_second, session.snapshot(card.id))  # what Undo does
+        after_second = session.snapshot(card.id)
+        session.restore(before_second, after_second, undoing_accept=two.id)  # what Undo does
         assert [a.variant_id for a in project.acceptances(card.id)] == [one.id]
+        session.restore(after_second, before_second, redoing_accept=two.id)  # what Redo does
+        assert [a.variant_id for a in project.acceptances(card.id)] == [one.id, two.id]
+        session.restore(before_second, after_second, undoing_accept=two.id)
         assert session.card(card.id).text == "A second wording."
         editing.accept_variant(project, card.id, two.id)  # the command line records it too
         assert [a.variant_id for a in project.acceptances(card.id)] == [one.id, two.id]

@@ -37,6 +37,7 @@ class Preferences:
     line_chars: int = 70  # the widest line of a card, in average characters (0: as wide as the window)
     voice_threshold: float = 1.5  # warn when the model's text is this far from the writer's voice
     keep_my_voice: bool = False  # closeness to the writer's voice as a third term of the stack's selection
+    link_cards: bool = True  # offer notes and echoes close in meaning as link cards in each paragraph's stack
 
 
 class AppSettings:

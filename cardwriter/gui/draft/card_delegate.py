@@ -19,11 +19,12 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, 
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from cardwriter.domain.links import link_counts
 from cardwriter.gui.common.text_marks import MarkSource
 from cardwriter.gui.draft.card_editor import CardEditor
 from cardwriter.gui.draft.card_model import CardRole
 from cardwriter.gui.draft.card_text import DEFAULT_SPACING, draw_text, text_height
-from cardwriter.gui.draft.peek_text import progress_label
+from cardwriter.gui.draft.peek_text import progress_label, stack_count
 
 MARGIN_X = 16  # between the view's edge and the card
 MARGIN_Y = 8  # above each card
@@ -85,9 +86,14 @@ class CardDelegate(QStyledItemDelegate):
         """Room under the card: the unfurled stack, the peek, or a plain gap."""
         if self.unfurled[0] and self.unfurled[0] == index.data(CardRole.ID):
             return UNFURL_GAP + self.unfurled[1] + 4
-        if index.data(CardRole.STACK_SIZE) or index.data(CardRole.BUSY):
+        if self.peeks(index):
             return PEEK_HEIGHT
         return 4
+
+    @staticmethod
+    def peeks(index: QModelIndex | QPersistentModelIndex) -> bool:
+        """Whether a stack peeks under the card: variants, link cards, or a fill on its way."""
+        return bool(index.data(CardRole.PEEKS))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         height = MARGIN_Y + 2 * PAD + self.text_height(option, index) + self.below_height(index)
@@ -109,7 +115,7 @@ class CardDelegate(QStyledItemDelegate):
 
     def peek_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
         """Where a click unfurls the stack: under the card, as wide as it, ``PEEK_HEIGHT`` high."""
-        if not (index.data(CardRole.STACK_SIZE) or index.data(CardRole.BUSY)):
+        if not self.peeks(index):
             return QRect()
         card = self.card_rect(option, index)
         return QRect(card.left(), card.bottom() + 1, card.width(), PEEK_HEIGHT - 1)
@@ -138,8 +144,9 @@ class CardDelegate(QStyledItemDelegate):
         card = self.card_rect(option, index)
         unfurled = bool(self.unfurled[0]) and self.unfurled[0] == index.data(CardRole.ID)
         size = index.data(CardRole.STACK_SIZE) or 0
+        links = index.data(CardRole.LINKS) or []
         if not unfurled:
-            self._paint_edges(painter, palette, card, size)
+            self._paint_edges(painter, palette, card, size + len(links))
 
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         border = palette.color(QPalette.ColorRole.Highlight if selected or unfurled else QPalette.ColorRole.Mid)
@@ -160,8 +167,8 @@ class CardDelegate(QStyledItemDelegate):
             hint = FIRST_RUN_HINT if index.model().rowCount() == 1 else EMPTY_HINT
             draw_text(painter, text_rect, option.font, hint, self.line_spacing, [])
 
-        if not unfurled and (size or index.data(CardRole.BUSY)):
-            self._paint_label(painter, palette, card, index, size)
+        if not unfurled and (size or links or index.data(CardRole.BUSY)):
+            self._paint_label(painter, palette, card, index)
         painter.restore()
 
     def _marks(self, card_id: str, text: str) -> list[tuple[int, int, str]]:
@@ -177,21 +184,25 @@ class CardDelegate(QStyledItemDelegate):
             painter.setBrush(mix(base, ink, 0.05 * n))
             painter.drawRoundedRect(edge, 6, 6)
 
+    @staticmethod
+    def peek_label(index: QModelIndex | QPersistentModelIndex) -> str:
+        """What the peek's pill says: "2 variants · 1 note · 1 echo ▾", then how far a fill has got."""
+        size, links, progress = index.data(CardRole.STACK_SIZE) or 0, index.data(CardRole.LINKS) or [], None
+        parts = [stack_count(size, *link_counts(links)) + " ▾"] if size or links else []
+        if index.data(CardRole.BUSY):
+            progress = index.data(CardRole.PROGRESS)
+            parts.append("◔ " + progress_label(*progress) if progress else "◔ queued…")
+        return "  ·  ".join(parts)
+
     def _paint_label(
-        self, painter: QPainter, palette: QPalette, card: QRect, index: QModelIndex | QPersistentModelIndex, size: int
+        self, painter: QPainter, palette: QPalette, card: QRect, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         """The count (or progress while it fills) and the "new" mark, in a pill at the right under the card."""
         font = QFont(painter.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
         painter.setFont(font)
         metrics = QFontMetrics(font)
-        progress = index.data(CardRole.PROGRESS)
-        parts = []
-        if size:
-            parts.append(f"{size} variant{'s' if size != 1 else ''} ▾")
-        if index.data(CardRole.BUSY):
-            parts.append("◔ " + progress_label(*progress) if progress else "◔ queued…")
-        label = "  ·  ".join(parts)
+        label = self.peek_label(index)
         new = index.data(CardRole.NEW_COUNT) or 0
         new_label = f"{new} new" if new else ""
         gap = 8 if new_label else 0

@@ -19,15 +19,17 @@ back by a reset.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import IntEnum
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from cardwriter.domain.links import Link
 from cardwriter.domain.model import Card, Variant, VariantState
 from cardwriter.errors import SaveFailed
 from cardwriter.gui.common.drag_data import CARD_MIME, NOTE_MIME, note_ids_from
+from cardwriter.gui.draft.card_links import LinkTable, row_runs
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.services.pending_edits import UnsavedEdits
 
@@ -42,6 +44,8 @@ class CardRole(IntEnum):
     PROGRESS = Qt.ItemDataRole.UserRole + 4  # (done, total) candidates while a fill runs, else None
     BUSY = Qt.ItemDataRole.UserRole + 5  # a generation for this card is queued or running
     NEW_COUNT = Qt.ItemDataRole.UserRole + 6  # variants that arrived since the stack was last unfurled
+    LINKS = Qt.ItemDataRole.UserRole + 7  # list[Link] beside the stack: notes, then echoes (never in card.variants)
+    PEEKS = Qt.ItemDataRole.UserRole + 8  # a stack peeks under the card: variants, links, or a fill on its way
 
 
 class CardListModel(QAbstractListModel):
@@ -58,6 +62,7 @@ class CardListModel(QAbstractListModel):
         self._requests: dict[str, list[list[str]]] = {}  # card id -> ids of the variants each request added
         self._busy: set[str] = set()
         self._live: dict[str, str] = {}  # text being typed, not yet saved
+        self._links = LinkTable()  # link cards, worked out afresh by the links feature (``set_links``)
 
     # -- reading -------------------------------------------------------------
 
@@ -86,6 +91,10 @@ class CardListModel(QAbstractListModel):
         if role == CardRole.NEW_COUNT:
             unseen = self._unseen.get(card.id)
             return sum(v.id in unseen for v in card.stack()) if unseen else 0
+        if role == CardRole.LINKS:
+            return self._links.get(card.id)
+        if role == CardRole.PEEKS:  # (one look-up for the delegate's row heights, asked of all 5,000 rows)
+            return card.id in self._busy or bool(self._links.get(card.id)) or bool(card.stack())
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -261,6 +270,7 @@ class CardListModel(QAbstractListModel):
         result = self._rows_change(self.beginRemoveRows, self.endRemoveRows, row, lambda: self.session.delete(card_id))
         self._progress.pop(card_id, None)
         self._busy.discard(card_id)
+        self._links.drop(card_id)
         self._report_kept()
         return result
 
@@ -279,8 +289,9 @@ class CardListModel(QAbstractListModel):
         self._report_kept()
         return from_row
 
-    def apply_restore(self, snapshot: Card, current: Card | None) -> None:
-        self.session.restore(snapshot, current)
+    def apply_restore(self, snapshot: Card, current: Card | None, **acceptance: str | None) -> None:
+        """Put a card back as in ``snapshot``; ``undoing_accept``/``redoing_accept`` as ``DraftSession.restore``."""
+        self.session.restore(snapshot, current, **acceptance)
         self._live.pop(snapshot.id, None)
         self._changed(self.row_of(snapshot.id))
 
@@ -347,6 +358,22 @@ class CardListModel(QAbstractListModel):
         else:
             self._busy.discard(card_id)
         self._changed(self.row_of(card_id))
+
+    # -- link cards: set in the background, taken off by "Not relevant" --------
+
+    def set_links(self, links_by_card: Mapping[str, list[Link]]) -> None:
+        """Each named card's links now (``[]``: none; cards not named keep theirs). Only the rows whose links
+        changed are announced, in as few ranges as ``row_runs`` makes."""
+        rows = {card.id: row for row, card in enumerate(self.session.cards)}
+        changed = self._links.update({c: links for c, links in links_by_card.items() if c in rows})
+        for first, last in row_runs(rows[c] for c in changed):
+            self.dataChanged.emit(self.index(first), self.index(last), [CardRole.LINKS, CardRole.PEEKS])
+
+    def remove_link(self, card_id: str, target_id: str) -> None:
+        self.set_links({card_id: self._links.without(card_id, target_id)})
+
+    def add_link(self, card_id: str, link: Link) -> None:
+        self.set_links({card_id: self._links.with_link(card_id, link)})
 
     def _rows_change(self, begin: Callable, end: Callable, row: int, change: Callable[[], T]) -> T:
         """Run ``change`` (a session call that adds, removes or moves row ``row``) between ``begin`` and ``end``.

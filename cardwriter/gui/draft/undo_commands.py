@@ -211,7 +211,7 @@ class ChangeStack(SavingCommand):
 
     def do(self) -> None:
         if self.after is not None:  # redo after an undo: restore exactly what we had
-            self.model.apply_restore(self.after, self.before)
+            self.model.apply_restore(self.after, self.before, redoing_accept=self._accepted())
             return
         self.before = self.model.session.snapshot(self.card_id)
         if self.state is VariantState.ACCEPTED:
@@ -221,7 +221,11 @@ class ChangeStack(SavingCommand):
         self.after = self.model.session.snapshot(self.card_id)
 
     def undo_it(self) -> None:
-        self.model.apply_restore(_recorded(self.before), self.after)
+        self.model.apply_restore(_recorded(self.before), self.after, undoing_accept=self._accepted())
+
+    def _accepted(self) -> str | None:
+        """The variant this step accepts (its acceptance record goes on undo, comes back on redo)."""
+        return self.variant_id if self.state is VariantState.ACCEPTED else None
 
 
 def accept(model: CardListModel, card_id: str, variant_id: str) -> ChangeStack:

@@ -8,7 +8,7 @@ Every change to a note is undoable from the window's undo stack.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -196,6 +196,19 @@ class NotesPanel(QWidget):
         visible = bool(notes)
         self.related_label.setVisible(visible)
         self.related.setVisible(visible)
+
+    def show_note(self, note_id: str) -> bool:
+        """Select ``note_id`` in the library and scroll to it (clearing a search that hides it); False if gone."""
+        if note_id not in self.model.shown_ids():
+            self.search.clear()
+        if note_id not in self.model.shown_ids():
+            return False
+        index = self.model.index(self.model.shown_ids().index(note_id))
+        self.list.setCurrentIndex(index)
+        self.list.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.list.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.list.setFocus()
+        return True
 
     def _update_empty(self) -> None:
         self.empty.setVisible(self.model.rowCount() == 0 and not self.search.text().strip())

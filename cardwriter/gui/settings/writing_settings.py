@@ -1,4 +1,4 @@
-"""The Settings dialog's writing fields (spelling, the writing font, line spacing and measure) and applying them.
+"""The Settings dialog's writing fields (spelling, link cards, the writing font, line spacing and measure) and applying them.
 
 Kept apart from settings_dialog.py (which holds the model and generation
 fields): ``add_rows`` puts the widgets in the dialog's form, ``values`` gives
@@ -51,6 +51,11 @@ class WritingSettings:
         self.language.setCurrentIndex(max(0, self.language.findData(prefs.spelling_language)))
         self.spelling.toggled.connect(self.language.setEnabled)
         self.language.setEnabled(prefs.spelling)
+        self.link_cards = QCheckBox("Offer related notes and echoes in each paragraph's stack")
+        self.link_cards.setToolTip(
+            "Link cards: notes close in meaning to a paragraph, and paragraphs of the project that say the same thing"
+        )
+        self.link_cards.setChecked(prefs.link_cards)
         self.font = QFontComboBox()
         self.font.setCurrentFont(writing_font(prefs))
         self.size = QDoubleSpinBox(minimum=6.0, maximum=48.0, singleStep=0.5, value=prefs.font_size, suffix=" pt")
@@ -66,6 +71,7 @@ class WritingSettings:
     def add_rows(self, form: QFormLayout) -> None:
         form.addRow("", self.spelling)
         form.addRow("Spelling language", self.language)
+        form.addRow("", self.link_cards)
         form.addRow("Writing font", self.font)
         form.addRow("Font size", self.size)
         form.addRow("Line spacing", self.spacing)
@@ -78,6 +84,7 @@ class WritingSettings:
         return {
             "spelling": self.spelling.isChecked(),
             "spelling_language": self.language.currentData(),
+            "link_cards": self.link_cards.isChecked(),
             "writing_font": family,
             "font_size": self.size.value(),
             "line_spacing": self.spacing.value(),

@@ -55,6 +55,7 @@ class MainMenu(QObject):
     fill_all_requested = Signal()
     cancel_requested = Signal()
     accept_requested = Signal(int)  # which of the variants shown, from 0
+    tree_requested = Signal()  # the current card's tree of tries
     draft_requested = Signal(str)  # draft id
     open_log_folder_requested = Signal()
     about_requested = Signal()
@@ -164,6 +165,8 @@ class MainMenu(QObject):
         self._add(stack, "&Cancel Generation", self.cancel_requested, "Ctrl+.")
         for n in range(1, ACCEPT_KEYS + 1):
             self._add(stack, f"Accept Variant {n}", self.accept_requested, f"Alt+{n}", n - 1)
+        stack.addSeparator()
+        self.tree_of_tries = self._add(stack, "Tree of &Tries…", self.tree_requested, "Ctrl+Shift+T")
 
     def _panel_action(self, text: str, shortcut: str) -> QAction:
         """A side panel's show/hide check box in the View menu (``panel_state`` binds it to its dock)."""

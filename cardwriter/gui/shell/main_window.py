@@ -28,6 +28,7 @@ from cardwriter.gui.draft.emphasis import toggle_in_view
 from cardwriter.gui.files.backup_actions import BackupActions
 from cardwriter.gui.files.project_actions import ProjectActions
 from cardwriter.gui.files.save_guard import SaveGuard
+from cardwriter.gui.links.link_actions import LinkActions
 from cardwriter.gui.notes.note_actions import NoteActions
 from cardwriter.gui.notes.notes_panel import NotesPanel
 from cardwriter.gui.settings.settings_dialog import SettingsDialog
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
             self.workspace, backend.notes, self.generation, lambda paths: self.project_actions.add_note_files(paths)
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.note_actions.dock)
+        self.links = LinkActions(self.workspace, self.note_actions, self.stacks, backend.notes.embedder)  # link cards
         self._add_navigator()
         self._connect_menu()
         self.help = HelpActions(self)
@@ -175,6 +177,7 @@ class MainWindow(QMainWindow):
         m.fill_all_requested.connect(self.generation.fill_all)
         m.cancel_requested.connect(self.generation.cancel_all)
         m.accept_requested.connect(self.stacks.accept_shown)
+        m.tree_requested.connect(lambda: self.stacks.show_tree())
         self.stacks.unfurled_changed.connect(m.unfurl.setChecked)
         m.draft_requested.connect(self.show_draft)
         m.find_requested.connect(self.tools.find)

@@ -9,11 +9,15 @@ through the generation controller, which is told the cards the writer is on and 
 card: new variants, progress and accepted text show at once (and count as
 seen: the peek's "new" mark clears when a stack is unfurled). It follows the
 ``Workspace`` itself: each shown draft's view and model are connected here.
+
+The tree of tries (``show_tree``: the unfurled stack's Tree button, Stack ▸ Tree of
+Tries) is one window at a time over one card; it follows that card's stack the same
+way, and its Accept and Refine go the same ways as the unfurled stack's.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 
 from cardwriter.domain.model import VariantKind
@@ -21,8 +25,10 @@ from cardwriter.gui.draft import undo_commands
 from cardwriter.gui.draft.card_model import CardRole
 from cardwriter.gui.draft.draft_view import DraftView
 from cardwriter.gui.stack.generation_controller import GenerationController
+from cardwriter.gui.stack.tree_of_tries import TreeOfTries
 from cardwriter.gui.stack.unfurled_stack import Closeness, UnfurledStack
 from cardwriter.gui.workspace import Workspace
+from cardwriter.services.tries import build_tree
 
 TEXT_FIELDS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)  # where the writer may be typing
 
@@ -48,7 +54,9 @@ class StackActions(QObject):
         super().__init__(workspace)
         self.workspace, self.generation = workspace, generation
         self.angles, self.closeness = angles, closeness
+        self.tree: TreeOfTries | None = None  # the tree of tries on show, if any
         workspace.draft_shown.connect(self.attach)
+        workspace.draft_closing.connect(self.close_tree)
         generation.stacks_changed.connect(self.refresh)
         generation.unfurl_wanted.connect(self._unfurl_by_itself)
         if workspace.view is not None:  # made while a draft is shown: catch up
@@ -68,6 +76,7 @@ class StackActions(QObject):
         view.current_card_changed.connect(self._attend)
         self._attend()
         view.card_model().dataChanged.connect(self._data_changed)
+        view.card_model().rowsRemoved.connect(self._tree_card_gone)
 
     # -- unfurling -----------------------------------------------------------------
 
@@ -99,6 +108,7 @@ class StackActions(QObject):
         panel.generate_requested.connect(lambda c, k, a: generation.generate(c, VariantKind(k), a or None))
         panel.cancel_requested.connect(generation.cancel)
         panel.fold_requested.connect(self.fold)
+        panel.tree_requested.connect(self.show_tree)
         panel.show_changes_toggled.connect(self._remember_show_changes)
         if by_itself:
             panel.follow_fill()
@@ -140,16 +150,23 @@ class StackActions(QObject):
     # -- keeping the unfurled stack up to date -----------------------------------------
 
     def _data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        panel, model = self.panel, self.workspace.model
-        if panel is None or model is None:
+        panel, tree, model = self.panel, self.tree, self.workspace.model
+        if model is None:
             return
-        row = model.row_of(panel.card_id)
-        if row is not None and top_left.row() <= row <= bottom_right.row():
+
+        def changed(card_id: str) -> bool:
+            row = model.row_of(card_id)
+            return row is not None and top_left.row() <= row <= bottom_right.row()
+
+        if panel is not None and changed(panel.card_id):
             self._refresh(panel)
+        if tree is not None and changed(tree.card_id):
+            self._refresh_tree()
 
     def refresh(self) -> None:
         if self.panel is not None:
             self._refresh(self.panel)
+        self._refresh_tree()
 
     def _refresh(self, panel: UnfurledStack) -> None:
         model = self.workspace.model
@@ -178,3 +195,73 @@ class StackActions(QObject):
         workspace = self.workspace
         workspace.prefs.show_changes = on
         workspace.settings.save_preferences(workspace.prefs)
+
+    # -- the tree of tries --------------------------------------------------------------
+
+    def show_tree(self, card_id: str = "") -> TreeOfTries | None:
+        """Open the tree of tries of ``card_id`` (the current card's when none is given), or bring it up."""
+        view, model = self.workspace.view, self.workspace.model
+        if view is None or model is None:
+            return None
+        card_id = card_id or view.current_card_id() or view.unfurled_id()
+        if not card_id or model.row_of(card_id) is None:
+            self.workspace.say("Click in a paragraph first: the tree shows its tries.", 4000)
+            return None
+        self.workspace.save_typing()
+        tree = self.tree
+        if tree is None:
+            tree = self.tree = TreeOfTries(card_id, view.window())
+            tree.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            tree.accept_requested.connect(self._accept_from_tree)
+            tree.refine_requested.connect(self._refine_from_tree)
+            tree.undo_requested.connect(self.workspace.undo)
+            tree.redo_requested.connect(self.workspace.redo)
+            tree.finished.connect(lambda _result, tree=tree: self._tree_gone(tree))
+        tree.card_id = card_id
+        self._refresh_tree()
+        tree.show()
+        tree.raise_()
+        tree.activateWindow()
+        tree.tree.setFocus()
+        return tree
+
+    def close_tree(self) -> None:
+        if self.tree is not None:
+            self.tree.close()
+
+    def _tree_card_gone(self, *_: object) -> None:
+        model = self.workspace.model
+        if self.tree is not None and (model is None or model.row_of(self.tree.card_id) is None):
+            self.tree.close()
+
+    def _tree_gone(self, tree: TreeOfTries) -> None:
+        if self.tree is tree:
+            self.tree = None
+
+    def _refresh_tree(self) -> None:
+        tree, model, project = self.tree, self.workspace.model, self.workspace.project
+        if tree is None:
+            return
+        row = model.row_of(tree.card_id) if model is not None else None
+        if model is None or project is None or row is None:  # its card is gone
+            tree.close()
+            return
+        card = model.session.card(tree.card_id)
+        root = build_tree(card, project.acceptances(card.id))
+        fused = {note_id for node in root.walk() for note_id in node.note_ids}
+        notes = {note.id: note.text for note in project.notes() if note.id in fused} if fused else {}
+        tree.show_tree(row + 1, root, card.text, notes)
+
+    def _accept_from_tree(self, card_id: str, variant_id: str) -> None:
+        model = self.workspace.model
+        if model is not None and model.row_of(card_id) is not None:
+            self.workspace.push(undo_commands.accept(model, card_id, variant_id))
+
+    def _refine_from_tree(self, card_id: str, variant_id: str) -> None:
+        """Variants of the try (of the card's text, for a root kept as no variant): they grow under it."""
+        if variant_id:
+            asked = self.generation.refine(card_id, variant_id)
+        else:
+            asked = self.generation.generate(card_id, VariantKind.REWRITE)
+        if asked:
+            self.workspace.say("Writing variants of that try: they grow under it in the tree.", 4000)

@@ -6,7 +6,9 @@ unfurled card (only one card is unfurled at a time). It shows up to
 narrow, and "More" pages through the rest. Left/Right move between them,
 Return accepts the one reached, Esc folds the stack. What to do with a variant
 goes out as a request signal; the stack actions carry it out through the undo
-stack, so the panel itself changes nothing.
+stack, so the panel itself changes nothing. Under the variants, in a row of their own
+(``show_links``, ``link_row``), sit the paragraph's link cards: notes and echoes, never
+variants; their buttons go out on ``link_action``. Left/Right stay on the variants.
 
 While it is unfurled its tiles stay where they are: pinning or unpinning moves
 none, a discarded one leaves a gap that the ones after it close, and variants
@@ -33,11 +35,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from cardwriter.domain.links import Link
 from cardwriter.domain.model import Variant, VariantKind, VariantState
 from cardwriter.gui.common.fitted_label import FittedLabel
 from cardwriter.gui.common.interface_font import use_interface_font
 from cardwriter.gui.draft.peek_text import progress_label
 from cardwriter.gui.draft.unfurled_slot import UnfurledWidget
+from cardwriter.gui.stack.link_row import LinkRow
 from cardwriter.gui.stack.variant_card import VariantCard
 
 GENERATE_KINDS = (VariantKind.REWRITE, VariantKind.RESTYLE, VariantKind.CONTINUE)
@@ -61,7 +65,9 @@ class UnfurledStack(UnfurledWidget):
     generate_requested = Signal(str, str, str)  # card id, kind, angle ("" for any)
     cancel_requested = Signal(str)
     fold_requested = Signal()
+    tree_requested = Signal(str)  # card id: open its tree of tries
     show_changes_toggled = Signal(bool)
+    link_action = Signal(str, str, object)  # card id, what to do ("insert", "fuse", "open", "go", ...), the Link
 
     def __init__(
         self,
@@ -112,9 +118,11 @@ class UnfurledStack(UnfurledWidget):
         self.changes.setCheckable(True)
         self.changes.setChecked(show_changes)
         self.changes.setText("✓ Changes" if show_changes else "Changes")
+        tip = "Every try of this paragraph as a tree: variants of variants, fusions, accepts (Ctrl+Shift+T)"
+        self.tree_button = self._button("Tree", tip, lambda: self.tree_requested.emit(self.card_id))
         self.fold = self._button("Fold ✕", "Fold the stack back under the paragraph (Esc)", self.fold_requested.emit)
 
-        self.buttons = (self.generate, self.cancel, self.more, self.changes, self.fold)
+        self.buttons = (self.generate, self.cancel, self.more, self.changes, self.tree_button, self.fold)
         use_interface_font(self.title, *self.buttons)
         header = self._header = QHBoxLayout()
         header.setSpacing(4)
@@ -136,6 +144,9 @@ class UnfurledStack(UnfurledWidget):
         layout.addLayout(header)
         layout.addWidget(self.empty)
         layout.addLayout(self.grid)
+        self.link_row = LinkRow()  # link cards: notes and echoes, under the variants (``show_links``)
+        self.link_row.action.connect(lambda name, link: self.link_action.emit(self.card_id, name, link))
+        layout.addWidget(self.link_row)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
     def _choice_menu(self, angles: list[str]) -> tuple[QActionGroup, QActionGroup]:
@@ -198,6 +209,12 @@ class UnfurledStack(UnfurledWidget):
             self._shown_key = key
             self._rebuild()
         self.height_changed.emit()
+
+    def show_links(self, links: list[Link], draft_id: str, row: int) -> None:
+        """The link cards of this paragraph (row ``row`` of draft ``draft_id``), in their row under the variants."""
+        if self.link_row.show_links(links, draft_id, row):
+            self.link_row.arrange(self.width() or 4 * MIN_CARD_WIDTH)
+            self.height_changed.emit()
 
     def follow_fill(self) -> None:
         """Take the card's order as its fill's variants come (the stack unfurled by itself for them),
@@ -286,6 +303,7 @@ class UnfurledStack(UnfurledWidget):
         """The height the panel needs at ``width`` (its cards re-arranged for that width first)."""
         self.place_title(width)
         self.arrange(width)
+        self.link_row.arrange(width - 16)
         layout = self._column
         layout.activate()
         if layout.hasHeightForWidth():

@@ -72,3 +72,24 @@ def test_accept_pin_discard_undo(qtbot, session):
     }
     stack.redo()
     assert texts(session)[0] == "Variant A."
+
+
+def test_undo_takes_an_acceptance_out_of_the_history_and_redo_puts_it_back(qtbot, session):
+    model = CardListModel(session)
+    stack = QUndoStack()
+    card_id = session.cards[0].id
+    a = Variant("Variant A.", Provenance(VariantKind.REWRITE))
+    model.add_variants(card_id, [a])
+    stack.push(undo_commands.accept(model, card_id, a.id))
+    stack.push(undo_commands.pin(model, card_id, a.id))  # undoing a pin leaves the acceptance alone
+
+    def accepted() -> list[str]:
+        return [record.variant_id for record in session.project.acceptances(card_id)]
+
+    assert accepted() == [a.id]
+    stack.undo()
+    assert accepted() == [a.id]
+    stack.undo()
+    assert accepted() == []
+    stack.redo()
+    assert accepted() == [a.id] and texts(session)[0] == "Variant A."

@@ -1,0 +1,1 @@
+"""Link cards: notes and echoes of other paragraphs, offered in a paragraph's stack, and what they do."""
