@@ -230,7 +230,8 @@ def main() -> int:
             results["open"] = open_time(app, Path(tmp), args.paragraphs)
         if "links" not in args.skip:
             app.setQuitOnLastWindowClosed(False)  # its windows open and close in turn
-            results["links"] = link_cards_gui.run(app, Path(tmp), args.paragraphs, args.seconds, "minilm")
+            (Path(tmp) / "links").mkdir()  # (its projects are named as part 2's)
+            results["links"] = link_cards_gui.run(app, Path(tmp) / "links", args.paragraphs, args.seconds, "minilm")
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -22,8 +22,8 @@ oldest first). The rules:
   root if that was the first). Which accept made it: the earliest one, after the one
   that made the previous ORIGINAL, at or after its ``created`` time (the two happen in
   one transaction), so accepts within one millisecond still pair up in order. One
-  whose accept was not recorded (an accept redone after an undo is not) hangs under
-  the variant accepted last before it.
+  whose accept was not recorded (made before acceptances were kept, schema 5) hangs
+  under the variant accepted last before it.
 - Children are in the order they were made (oldest first; the stack's order breaks
   ties). A parent link that would loop hangs the variant under the root instead.
 - **Now**: the node whose text is the card's text now is ``is_current``: the

@@ -57,24 +57,48 @@ def _with_origins(project: Project, draft: Draft) -> Draft:
     return draft
 
 
-def writer_profile(project: Project, scorer: Scorer | None = None) -> StyleProfile | None:
-    """The writer's voice from their own paragraphs across the project, or None with too few.
+def own_paragraphs(project: Project, shown: Draft | None = None) -> list[str]:
+    """The writer's own paragraphs across the project (headings left out): what their voice is measured on.
+
+    ``shown``: a draft already in memory with its cards' origins (the window's), not read again."""
+    own: list[str] = []
+    for summary in project.drafts():
+        draft = (
+            shown
+            if shown is not None and summary.id == shown.id
+            else _with_origins(project, project.load_draft(summary.id))
+        )
+        mine = project.mine_cards(card.id for card in draft.cards)
+        own.extend(c.text for c in draft.cards if c.id in mine or MODEL not in (c.origins or ""))
+    return [t for t in own if not t.lstrip().startswith("#")]
+
+
+def profile_of(paragraphs: list[str], scorer: Scorer | None = None) -> StyleProfile | None:
+    """The voice of ``paragraphs`` (``own_paragraphs``), or None with too few; pure, so a worker may build it.
 
     Their word habits are measured against everyday English (``english_reference``).
     """
-    own: list[str] = []
-    for draft in project.load_drafts():
-        _with_origins(project, draft)
-        mine = project.mine_cards(card.id for card in draft.cards)
-        own.extend(c.text for c in draft.cards if c.id in mine or MODEL not in (c.origins or ""))
-    return build_profile([t for t in own if not t.lstrip().startswith("#")], scorer, english_reference())
+    return build_profile(paragraphs, scorer, english_reference())
 
 
-def measure(project: Project, draft_id: str, profile: StyleProfile | None = None) -> VoiceReading:
-    """The meter of one draft now (pass ``profile`` to reuse one already built)."""
+def writer_profile(project: Project, scorer: Scorer | None = None) -> StyleProfile | None:
+    """The writer's voice from their own paragraphs across the project, or None with too few."""
+    return profile_of(own_paragraphs(project), scorer)
+
+
+def measure(
+    project: Project, draft_id: str, profile: StyleProfile | None = None, *, build: bool = True
+) -> VoiceReading:
+    """The meter of one draft now (pass ``profile`` to reuse one already built; with ``build=False`` a
+    missing profile is not built here, and the reading has no distance)."""
     draft = _with_origins(project, project.load_draft(draft_id))
-    profile = profile if profile is not None else writer_profile(project)
-    mine = project.mine_cards(card.id for card in draft.cards)
+    if profile is None and build:
+        profile = writer_profile(project)
+    return measure_draft(draft, project.mine_cards(card.id for card in draft.cards), profile)
+
+
+def measure_draft(draft: Draft, mine: set[str], profile: StyleProfile | None) -> VoiceReading:
+    """The meter of a draft in memory (its cards' origins set; ``mine``: the cards marked the writer's)."""
     words = model_words = 0
     weighted: list[tuple[str, int]] = []
     for card in draft.cards:
@@ -92,9 +116,12 @@ def measure(project: Project, draft_id: str, profile: StyleProfile | None = None
     return VoiceReading(draft.title, words, model_words, distance, profile.paragraphs if profile else 0)
 
 
-def record_point(project: Project, draft_id: str) -> VoicePoint:
-    """Store the draft's meter as a history point (after an acceptance) and return it."""
-    reading = measure(project, draft_id)
+def record_point(
+    project: Project, draft_id: str, profile: StyleProfile | None = None, *, build: bool = True
+) -> VoicePoint:
+    """Store the draft's meter as a history point (after an acceptance) and return it (``profile`` and
+    ``build`` as for ``measure``)."""
+    reading = measure(project, draft_id, profile, build=build)
     project.add_voice_point(draft_id, reading.model_share, reading.distance)
     return project.voice_points(draft_id)[-1]
 

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.project_actions.start_requested.connect(self.show_start)  # a project failed to open, none is
         self.project_actions.notes_read.connect(self._add_notes)  # File ▸ Add Notes, files dropped on the notes
         self.stacks = StackActions(self.workspace, self.generation, backend.angles, self.voice.closenesses)
+        self.voice.profile_changed.connect(self.stacks.redraw_marks)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self._start_panel(""))  # the draft takes its place once a project opens
         self.tools = WritingTools(self.workspace, self.splitter, lambda: self.notes_panel, self)  # find, spelling, …

@@ -184,6 +184,11 @@ class StackActions(QObject):
             index.data(CardRole.PROGRESS),
         )
 
+    def redraw_marks(self) -> None:
+        """The writer's voice was measured again: the unfurled stack's tiles show its closeness anew."""
+        if self.panel is not None:
+            self.panel.redraw()
+
     def accept_shown(self, n: int) -> bool:
         """Alt+1…4: accept the ``n``-th variant (from 0) of the unfurled stack."""
         if self.panel is None:

@@ -216,6 +216,12 @@ class UnfurledStack(UnfurledWidget):
             self.link_row.arrange(self.width() or 4 * MIN_CARD_WIDTH)
             self.height_changed.emit()
 
+    def redraw(self) -> None:
+        """Build the tiles on show again (their voice marks changed)."""
+        self._shown_key = ()
+        self._rebuild()
+        self.height_changed.emit()
+
     def follow_fill(self) -> None:
         """Take the card's order as its fill's variants come (the stack unfurled by itself for them),
         until the fill ends or the writer acts on the stack; from then on the tiles stay put."""
