@@ -85,7 +85,9 @@ class UnfurledSlot:
             return
         rect = self.view.delegate.unfurl_rect(self.view.option_for(index), index)
         if rect.width() != self._width:
-            QTimer.singleShot(0, self.resized)  # not from inside a layout pass
+            QTimer.singleShot(
+                0, self.view, self.resized
+            )  # not from inside a layout pass (and not once the view is gone)
         self.widget.setGeometry(rect)
 
     def rows_leaving(self, first: int, last: int) -> bool:
