@@ -204,11 +204,12 @@ class StackActions(QObject):
     # -- the tree of tries --------------------------------------------------------------
 
     def show_tree(self, card_id: str = "") -> TreeOfTries | None:
-        """Open the tree of tries of ``card_id`` (the current card's when none is given), or bring it up."""
+        """Open the tree of tries of ``card_id`` (when none is given: the unfurled stack's card, else the
+        current card's), or bring it up."""
         view, model = self.workspace.view, self.workspace.model
         if view is None or model is None:
             return None
-        card_id = card_id or view.current_card_id() or view.unfurled_id()
+        card_id = card_id or view.unfurled_id() or view.current_card_id()
         if not card_id or model.row_of(card_id) is None:
             self.workspace.say("Click in a paragraph first: the tree shows its tries.", 4000)
             return None

@@ -185,3 +185,12 @@ def test_the_stack_s_tree_button_and_the_menu_open_the_tree_for_their_card(qtbot
     window.view.go_to_card(second)
     window.menu.tree_of_tries.trigger()
     assert window.stacks.tree is tree and tree.card_id == second, "one tree at a time, on the card asked for"
+
+
+def test_the_menu_opens_the_tree_of_the_unfurled_stack_even_when_another_card_is_current(qtbot, window):
+    first, second = window.session.cards[0].id, window.session.cards[1].id
+    window.view.go_to_card(first)
+    window.stacks.unfurl(second)  # a click on the second card's peek leaves the first card current
+    assert window.view.current_card_id() == first
+    window.menu.tree_of_tries.trigger()
+    assert window.stacks.tree is not None and window.stacks.tree.card_id == second
