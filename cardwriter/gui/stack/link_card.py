@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QTextLayout
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
 
 from cardwriter.domain.links import Link, LinkKind
 from cardwriter.gui.common.fitted_label import FittedLabel
 from cardwriter.gui.common.interface_font import use_interface_font
+from cardwriter.gui.stack.tiles import button_row
 
 MAX_LINES = 4  # a link card's text is cut to this many lines (the tooltip has the whole)
 
@@ -155,20 +156,8 @@ class LinkCard(QFrame):
         self.caption.setFont(italic)
         layout.addWidget(self.caption)
         layout.addWidget(self.text, 1)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(2)
-        self.buttons: dict[str, QToolButton] = {}
-        for name, label, tip in NOTE_ACTIONS if link.kind is LinkKind.NOTE else ECHO_ACTIONS:
-            button = QToolButton()
-            button.setText(label)
-            button.setToolTip(tip)
-            button.setObjectName(name)
-            button.setAutoRaise(True)
-            use_interface_font(button)
-            button.clicked.connect(lambda _=False, name=name: self.action.emit(name, self.link))
-            buttons.addWidget(button)
-            self.buttons[name] = button
-        buttons.addStretch(1)
+        actions = NOTE_ACTIONS if link.kind is LinkKind.NOTE else ECHO_ACTIONS
+        buttons, self.buttons = button_row(actions, lambda name: self.action.emit(name, self.link))
         layout.addLayout(buttons)
         self._style()
 

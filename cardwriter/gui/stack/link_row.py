@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from cardwriter.domain.links import Link, link_counts
 from cardwriter.gui.common.interface_font import use_interface_font
 from cardwriter.gui.stack.link_card import LinkCard
+from cardwriter.gui.stack.tiles import place_in_columns
 
 MAX_COLUMNS = 3
 ROW_TIP = (
@@ -93,9 +94,4 @@ class LinkRow(QWidget):
         if columns == self._columns:
             return
         self._columns = columns
-        for card in self.cards:
-            self.grid.removeWidget(card)
-        for i, card in enumerate(self.cards):
-            self.grid.addWidget(card, i // columns, i % columns)
-        for column in range(MAX_COLUMNS):
-            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        place_in_columns(self.grid, self.cards, columns, MAX_COLUMNS)

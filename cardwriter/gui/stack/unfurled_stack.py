@@ -42,6 +42,7 @@ from cardwriter.gui.common.interface_font import use_interface_font
 from cardwriter.gui.draft.peek_text import progress_label
 from cardwriter.gui.draft.unfurled_slot import UnfurledWidget
 from cardwriter.gui.stack.link_row import LinkRow
+from cardwriter.gui.stack.tiles import place_in_columns
 from cardwriter.gui.stack.variant_card import VariantCard
 
 GENERATE_KINDS = (VariantKind.REWRITE, VariantKind.RESTYLE, VariantKind.CONTINUE)
@@ -283,12 +284,7 @@ class UnfurledStack(UnfurledWidget):
         if columns == self._columns:
             return
         self._columns = columns
-        for card in self.cards:
-            self.grid.removeWidget(card)
-        for i, card in enumerate(self.cards):
-            self.grid.addWidget(card, i // columns, i % columns)
-        for column in range(self.per_page):
-            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        place_in_columns(self.grid, self.cards, columns, self.per_page)
 
     def place_title(self, width: int) -> None:
         """The title beside the buttons, or on a line above them when "4 variants" and the buttons

@@ -15,12 +15,12 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cardwriter.domain.model import Variant, VariantState
 from cardwriter.domain.word_diff import word_diff
 from cardwriter.gui.common.fitted_label import FittedLabel
-from cardwriter.gui.common.interface_font import use_interface_font
+from cardwriter.gui.stack.tiles import button_row
 
 ACTIONS = (  # (object name, label, tooltip)
     ("accept", "Accept", "Swap this into the card; the current text stays in the stack (Alt+number)"),
@@ -145,23 +145,11 @@ class VariantCard(QFrame):
         header.addWidget(self.voice, 1)  # left-aligned, right after the caption
         layout.addLayout(header)
         layout.addWidget(self.text, 1)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(2)
         pinned = variant.state is VariantState.PINNED
-        self.buttons: dict[str, QToolButton] = {}
-        for name, label, tip in ACTIONS:
-            if name == "pin" and pinned:
-                name, label = "unpin", "Unpin"
-            button = QToolButton()
-            button.setText(label)
-            button.setToolTip(tip)
-            button.setObjectName(name)
-            button.setAutoRaise(True)
-            use_interface_font(button)
-            button.clicked.connect(lambda _=False, name=name: self.action.emit(name, self.variant))
-            buttons.addWidget(button)
-            self.buttons[name] = button
-        buttons.addStretch(1)
+        actions = [
+            ("unpin", "Unpin", tip) if name == "pin" and pinned else (name, label, tip) for name, label, tip in ACTIONS
+        ]
+        buttons, self.buttons = button_row(actions, lambda name: self.action.emit(name, self.variant))
         layout.addLayout(buttons)
         self.set_current(False)
 
