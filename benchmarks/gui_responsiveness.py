@@ -28,14 +28,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import link_cards_gui  # its sibling here: run as a script, benchmarks/ is on the path
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
+from link_cards_gui import summary, type_in_bursts, wait
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -52,8 +52,6 @@ DEV = Path(
         Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "dev_paragraphs.jsonl",
     )
 )
-TICK_MS = 5
-KEY_MS = 40
 
 
 def paragraphs(count: int) -> list[str]:
@@ -76,57 +74,6 @@ def settings(folder: Path, background_fill: bool) -> AppSettings:
     return s
 
 
-def wait(app: QApplication, condition, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            return False
-        app.processEvents()
-        time.sleep(0.005)
-    return True
-
-
-def measure_stalls(app: QApplication, window: MainWindow, seconds: float) -> list[float]:
-    """Type into the current card for ``seconds`` and return every event-loop delay in ms."""
-    delays: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        delays.append(max(0.0, now - last[0] - TICK_MS))
-        last[0] = now
-
-    def type_key() -> None:
-        editor = next((e for e in window.view.findChildren(CardEditor) if e.isVisible()), None)
-        if editor is not None:
-            QTest.keyClick(editor, Qt.Key.Key_A if len(delays) % 7 else Qt.Key.Key_Space)
-
-    ticker = QTimer(interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer)
-    ticker.timeout.connect(tick)
-    typer = QTimer(interval=KEY_MS)
-    typer.timeout.connect(type_key)
-    ticker.start()
-    typer.start()
-    loop = QEventLoop()  # a real event loop, idle between events, as in the app
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
-    ticker.stop()
-    typer.stop()
-    return delays
-
-
-def summary(delays: list[float]) -> dict[str, float]:
-    ordered = sorted(delays)
-    return {
-        "max_ms": round(ordered[-1], 1),
-        "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
-        "median_ms": round(statistics.median(ordered), 1),
-        "ticks": len(ordered),
-    }
-
-
 def responsiveness(app: QApplication, folder: Path, seconds: float) -> dict:
     path = make_project(folder, "typing", 24)
     window = MainWindow(settings(folder, background_fill=False), build_backend(), path)
@@ -137,12 +84,12 @@ def responsiveness(app: QApplication, folder: Path, seconds: float) -> dict:
     # Warm the embedder so both runs compare typing, not a one-off model load.
     window.backend.filler.embedder.encode(["warm up"])
     window.view.go_to_card(window.session.cards[0].id, -1)
-    idle = measure_stalls(app, window, seconds)
+    idle = type_in_bursts(window, seconds, bursts=False)
     window.stacks.unfurl(window.session.cards[-2].id)  # unfurled while the stacks fill
     window.view.write_in(window.session.cards[-1].id)
     window.view.go_to_card(window.session.cards[-1].id, -1)
     window.generation.fill_all()
-    busy = measure_stalls(app, window, seconds)
+    busy = type_in_bursts(window, seconds, bursts=False)
     generated = sum(len(c.stack()) for c in window.session.cards)
     window.generation.cancel_all()
     window.close()

@@ -155,7 +155,9 @@ def write_in_middle(app: QApplication, window: MainWindow) -> None:
     raise SystemExit("the middle card's editor did not open")
 
 
-def type_in_bursts(window: MainWindow, seconds: float) -> list[float]:
+def type_in_bursts(window: MainWindow, seconds: float, bursts: bool = True) -> list[float]:
+    """Type into the card being edited for ``seconds`` (in bursts with pauses, or without a pause when
+    ``bursts`` is False) and return every event-loop delay in ms."""
     delays: list[float] = []
     clock = QElapsedTimer()
     clock.start()
@@ -167,7 +169,7 @@ def type_in_bursts(window: MainWindow, seconds: float) -> list[float]:
         last[0] = now
 
     def type_key() -> None:
-        if (clock.elapsed() / 1000) % (BURST_S + PAUSE_S) > BURST_S:
+        if bursts and (clock.elapsed() / 1000) % (BURST_S + PAUSE_S) > BURST_S:
             return  # a pause: the links are worked out again
         editor = next((e for e in window.view.findChildren(CardEditor) if e.isVisible()), None)
         if editor is not None:
