@@ -15,17 +15,13 @@ from cardwriter.storage import project_file, schema
 from cardwriter.storage.header import APPLICATION_ID
 from cardwriter.storage.project import Project
 from cardwriter.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.storage.old_files import file_at_version
 from tests.support import fingerprint
 
 
 def write_version_1_file(path):
     """A project file exactly as Cardwriter's version 1 schema made it, with a draft, a card, a note and a setting."""
-    db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    with db.conn:
-        MIGRATIONS[0](db)
-        db.execute("PRAGMA user_version = 1")
+    with file_at_version(path, 1) as db:
         db["settings"].insert({"key": "variants_shown", "value": "3"})
         db["drafts"].insert(
             {"id": "d1", "title": "Old draft", "leading": "\ufeff", "position": 0, "created": "2026-01-01"}
@@ -34,8 +30,6 @@ def write_version_1_file(path):
         db["notes"].insert(
             {"id": "n1", "text": "An old note.", "source": "me", "tags": '["old"]', "created": "2026-01-01"}
         )
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
 
 
 def tables(db) -> set[str]:
@@ -65,17 +59,9 @@ def test_a_new_file_is_made_at_the_current_version_without_settings(tmp_path):
 
 def write_version_2_file(path):
     """A project file exactly as the version 2 schema made it: one draft, one card, a note."""
-    db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    with db.conn:
-        MIGRATIONS[0](db)
-        MIGRATIONS[1](db)
-        db.execute("PRAGMA user_version = 2")
+    with file_at_version(path, 2) as db:
         db["drafts"].insert({"id": "d1", "title": "Draft two", "leading": "", "position": 0, "created": "2026-01-01"})
         db["cards"].insert({"id": "c1", "draft_id": "d1", "position": 0, "text": "Teh keeper.", "separator": "\n"})
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
 
 
 def test_version_2_file_gains_a_dictionary_and_a_session_target(tmp_path):

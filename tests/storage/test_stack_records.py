@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-import sqlite_utils
-
 from cardwriter.domain.model import Card, Draft, Provenance, Variant, VariantKind, VariantState
 from cardwriter.services import editing
 from cardwriter.services.draft_session import DraftSession
-from cardwriter.storage.header import APPLICATION_ID
 from cardwriter.storage.project import Project
-from cardwriter.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from cardwriter.storage.schema import SCHEMA_VERSION
+from tests.storage.old_files import file_at_version
 
 
 def write_version_4_file(path):
-    db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    with db.conn:
-        for version in range(4):
-            MIGRATIONS[version](db)
-        db.execute("PRAGMA user_version = 4")
+    with file_at_version(path, 4) as db:
         db["drafts"].insert({"id": "d1", "title": "Four", "leading": "", "position": 0, "created": "2026-01-01"})
         db["cards"].insert({"id": "c1", "draft_id": "d1", "position": 0, "text": "Kept words.", "separator": "\n"})
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
 
 
 def test_a_version_4_file_gains_stack_records_and_keeps_its_draft(tmp_path):

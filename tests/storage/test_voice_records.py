@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-import sqlite_utils
-
 from cardwriter.domain.model import Card, Draft
-from cardwriter.storage.header import APPLICATION_ID
 from cardwriter.storage.project import Project
-from cardwriter.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from cardwriter.storage.schema import SCHEMA_VERSION
+from tests.storage.old_files import file_at_version
 
 
 def write_version_3_file(path):
     """A project file exactly as the version 3 schema made it: a draft with two cards."""
-    db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    with db.conn:
-        for version in range(3):
-            MIGRATIONS[version](db)
-        db.execute("PRAGMA user_version = 3")
+    with file_at_version(path, 3) as db:
         db["drafts"].insert({"id": "d1", "title": "Three", "leading": "", "position": 0, "created": "2026-01-01"})
         db["cards"].insert(
             {"id": "c1", "draft_id": "d1", "position": 0, "text": "My own words here.", "separator": "\n\n"}
         )
         db["cards"].insert({"id": "c2", "draft_id": "d1", "position": 1, "text": "Second card.", "separator": "\n"})
         db["session_target"].insert({"id": 1, "words": 300})
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
 
 
 def test_a_version_3_file_gains_voice_records_and_keeps_everything(tmp_path):
