@@ -37,3 +37,13 @@ def disk(tmp_path):
 
     with small_disk(tmp_path / "disk") as folder:
         yield folder
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    """The real all-MiniLM-L6-v2, loaded once per session (slow tests only)."""
+    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    embedder.encode(["warm up"])
+    return embedder

@@ -30,13 +30,6 @@ def make_project(path):
         project.add_draft(Draft("Chapter 2", cards=[Card(SAME_TOPIC[1]), Card(ECHO[1])]))
 
 
-@pytest.fixture(scope="module")
-def minilm():
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
-
-
 @pytest.fixture
 def run(monkeypatch, capsys, minilm):
     monkeypatch.setattr(echo_commands, "open_echo_embedder", lambda: minilm)

@@ -1,4 +1,4 @@
-"""Shared fixtures for the embedding tests: the fake embedder and (slow) the real one."""
+"""Shared fixtures for the embedding tests: the fake embedder (the real one, ``minilm``, is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,6 @@ from cardwriter.embedding.fake_embedder import FakeEmbedder
 @pytest.fixture
 def fake() -> FakeEmbedder:
     return FakeEmbedder()
-
-
-@pytest.fixture(scope="session")
-def minilm():
-    """The real all-MiniLM-L6-v2, loaded once per session (slow tests only)."""
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
-
-    embedder = SentenceTransformerEmbedder()
-    embedder.encode(["warm up"])
-    return embedder
 
 
 def unit(*values: float) -> np.ndarray:

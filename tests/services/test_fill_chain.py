@@ -46,13 +46,6 @@ CLOSE_OTHER = (  # differs from CLOSE in more
 
 
 @pytest.fixture(scope="module")
-def minilm():
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
-
-
-@pytest.fixture(scope="module")
 def plain(minilm) -> CandidateChain:
     """A rewrite fill of the paragraph with an empty stack, shared by the tests that accept nothing."""
     return chain(minilm)

@@ -28,13 +28,6 @@ IN_LISBON = FAITHFUL.replace("of the lighthouse", "of the lighthouse in Lisbon")
 TWO_HUNDRED = FAITHFUL.replace("the hundred stairs", "the two hundred stairs")
 
 
-@pytest.fixture(scope="module")
-def minilm():
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
-
-
 def judge(embedder, kind=VariantKind.REWRITE, **kw) -> KeepabilityJudge:
     return KeepabilityJudge(embedder, source=PARAGRAPH, kind=kind, **kw)
 

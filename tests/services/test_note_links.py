@@ -173,13 +173,6 @@ GRID = (  # shares "kettle" with a note, but is about the power grid, not a fami
 
 
 @pytest.fixture(scope="module")
-def minilm():
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
-
-
-@pytest.fixture(scope="module")
 def library_vectors(minilm):
     return minilm.encode([n.text for n in LIBRARY])
 

@@ -205,13 +205,6 @@ UNRELATED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def minilm():
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
-
-
 @pytest.mark.slow
 def test_a_paraphrase_finds_its_note_by_meaning(tmp_path, minilm):
     path = tmp_path / "real.cardwriter"

@@ -30,13 +30,6 @@ def engine():
         yield loaded
 
 
-@pytest.fixture(scope="module")
-def minilm():
-    from cardwriter.embedding.embedder import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
-
-
 class Watched:
     """The real engine, noting how many candidates had finished (and were still to come) at each moment."""
 
