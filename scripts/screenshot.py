@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cardwriter.app import build_backend
 from cardwriter.domain.model import VariantKind
@@ -37,16 +37,30 @@ def spin(app: QApplication, seconds: float, until=lambda: False) -> None:
         time.sleep(0.02)
 
 
+def quiet_settings(folder: Path, appearance: str = "light") -> AppSettings:
+    """App settings kept in ``folder`` (never the user's), with no stack filling by itself."""
+    settings = AppSettings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    prefs = settings.preferences()
+    prefs.background_fill, prefs.appearance = False, appearance
+    settings.save_preferences(prefs)
+    return settings
+
+
+def save_screen(app: QApplication, window: QWidget, out: Path) -> None:
+    """The whole screen to ``out`` under Xvfb (ImageMagick's ``import``); elsewhere the window renders itself."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if app.platformName() == "xcb" and shutil.which("import"):
+        subprocess.run(["import", "-window", "root", str(out)], check=True)
+    else:
+        window.grab().save(str(out))
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(args[0] if args else "docs/screenshot.png").resolve()
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        prefs = settings.preferences()
-        prefs.background_fill = False
-        prefs.appearance = "dark" if "--dark" in sys.argv else "light"
-        settings.save_preferences(prefs)
+        settings = quiet_settings(Path(tmp), "dark" if "--dark" in sys.argv else "light")
         window = MainWindow(settings, build_backend(), make_sample_copy(Path(tmp)))
         screen = app.primaryScreen().availableGeometry()
         window.setGeometry(screen)
@@ -67,11 +81,7 @@ def main() -> int:
         top = window.view.visualRect(window.model.index_of_card(unfurled.id)).top()  # its card, then its stack
         window.view.verticalScrollBar().setValue(max(0, top - 12 + window.view.verticalScrollBar().value()))
         spin(app, 1.0)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if app.platformName() == "xcb" and shutil.which("import"):
-            subprocess.run(["import", "-window", "root", str(out)], check=True)
-        else:
-            window.grab().save(str(out))
+        save_screen(app, window, out)
         window.generation.cancel_all()
         window.close()
     print(f"saved {out}")

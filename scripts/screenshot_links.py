@@ -15,20 +15,20 @@ renders itself.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from screenshot import spin  # the sibling script's event-loop helper (scripts/ is on sys.path when run)
+from screenshot import (  # the sibling script's helpers (scripts/ is on sys.path when run)
+    quiet_settings,
+    save_screen,
+    spin,
+)
 
 from cardwriter.app import build_backend
 from cardwriter.domain.model import Note, Provenance, Variant, VariantKind
 from cardwriter.domain.paragraphs import draft_from_text
-from cardwriter.gui.common.app_settings import AppSettings
 from cardwriter.gui.draft.card_model import CardRole
 from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.storage.project import Project
@@ -89,10 +89,7 @@ def main() -> int:
     out = Path(args[0] if args else "docs/screenshot-links.png").resolve()
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        prefs = settings.preferences()
-        prefs.background_fill, prefs.appearance = False, "dark" if "--dark" in sys.argv else "light"
-        settings.save_preferences(prefs)
+        settings = quiet_settings(Path(tmp), "dark" if "--dark" in sys.argv else "light")
         window = MainWindow(settings, build_backend(), make_project(Path(tmp)))
         window.setGeometry(app.primaryScreen().availableGeometry())
         window.show()
@@ -106,11 +103,7 @@ def main() -> int:
         top = window.view.visualRect(index).top()  # its card, then its stack
         window.view.verticalScrollBar().setValue(max(0, top - 12 + window.view.verticalScrollBar().value()))
         spin(app, 1.0)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if app.platformName() == "xcb" and shutil.which("import"):
-            subprocess.run(["import", "-window", "root", str(out)], check=True)
-        else:
-            window.grab().save(str(out))
+        save_screen(app, window, out)
         window.close()
     print(f"saved {out}")
     return 0

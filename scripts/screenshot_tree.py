@@ -22,15 +22,14 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSettings
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
-from screenshot import spin  # the sibling script's event-loop helper (scripts/ is on sys.path when run)
+from screenshot import quiet_settings, spin  # the sibling script's helpers (scripts/ is on sys.path when run)
 
 from cardwriter.app import build_backend
 from cardwriter.domain.model import Note, Provenance, Variant, VariantKind, VariantState
 from cardwriter.domain.paragraphs import draft_from_text
-from cardwriter.gui.common.app_settings import AppSettings
 from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.storage.project import Project
 
@@ -117,10 +116,7 @@ def main() -> int:
     out = Path(args[0] if args else "docs/screenshot-tree.png").resolve()
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        prefs = settings.preferences()
-        prefs.background_fill, prefs.appearance = False, "light"
-        settings.save_preferences(prefs)
+        settings = quiet_settings(Path(tmp))
         path = Path(tmp) / "Lighthouse.cardwriter"
         make_project(path)
         window = MainWindow(settings, build_backend(), path)

@@ -12,18 +12,14 @@ is captured with ImageMagick's ``import`` (the panel is a window of its own).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from screenshot import spin  # scripts/ is on the path when a script runs
+from screenshot import quiet_settings, save_screen, spin  # scripts/ is on the path when a script runs
 
 from cardwriter.app import build_backend
-from cardwriter.gui.common.app_settings import AppSettings
 from cardwriter.gui.draft import undo_commands
 from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.services.sample_project import make_sample_copy
@@ -34,9 +30,9 @@ def main() -> int:
     out = Path(args[0] if args else "docs/voice-meter.png").resolve()
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        settings = quiet_settings(Path(tmp))
         prefs = settings.preferences()
-        prefs.background_fill, prefs.appearance, prefs.voice_threshold = False, "light", 1.2
+        prefs.voice_threshold = 1.2
         settings.save_preferences(prefs)
         window = MainWindow(settings, build_backend(), make_sample_copy(Path(tmp)))
         window.setGeometry(app.primaryScreen().availableGeometry())
@@ -55,11 +51,7 @@ def main() -> int:
         geometry = window.geometry()
         panel.move(geometry.right() - panel.width() - 40, geometry.top() + 90)
         spin(app, 1.5)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if app.platformName() == "xcb" and shutil.which("import"):
-            subprocess.run(["import", "-window", "root", str(out)], check=True)
-        else:
-            window.grab().save(str(out))
+        save_screen(app, window, out)
         panel.close()
         window.close()
     print(f"saved {out}")

@@ -12,19 +12,19 @@ the whole screen is captured with ImageMagick's ``import``.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from screenshot import spin  # the sibling script's event-loop helper (scripts/ is on sys.path when run)
+from screenshot import (  # the sibling script's helpers (scripts/ is on sys.path when run)
+    quiet_settings,
+    save_screen,
+    spin,
+)
 
 from cardwriter.app import build_backend
-from cardwriter.gui.common.app_settings import AppSettings
 from cardwriter.gui.shell.main_window import MainWindow
 from cardwriter.services.sample_project import make_sample_copy
 
@@ -33,10 +33,7 @@ def main() -> int:
     mode, out = sys.argv[1], Path(sys.argv[2]).resolve()
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        prefs = settings.preferences()
-        prefs.background_fill, prefs.appearance = False, "light"
-        settings.save_preferences(prefs)
+        settings = quiet_settings(Path(tmp))
         window = MainWindow(settings, build_backend(), make_sample_copy(Path(tmp)))
         window.setGeometry(app.primaryScreen().availableGeometry())
         window.show()
@@ -58,11 +55,7 @@ def main() -> int:
             window.tools.find_bar.find_next()
             window.tools.find_bar.find_next()
         spin(app, 1.5)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if app.platformName() == "xcb" and shutil.which("import"):
-            subprocess.run(["import", "-window", "root", str(out)], check=True)
-        else:
-            window.grab().save(str(out))
+        save_screen(app, window, out)
         window.tools.focus.leave()
         window.close()
     print(f"saved {out}")
