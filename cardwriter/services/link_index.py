@@ -118,11 +118,13 @@ class LinkIndex:
             self._notes = list(notes)
             if self._notes:
                 self._note_matrix = np.stack([self._vectors[text_hash(n.text)] for n in self._notes])
-            self._pair(taking)
+            now = {c.card_id: text_hash(c.text) for c in taking}
+            matrix = np.stack([self._vectors[h] for h in now.values()]) if now else None
+            self._cards = {c.card_id: c for c in taking}
+            self._pair(now, matrix)
             self._hubness = None
-            if self._notes and self._hashes:
-                card_matrix = np.stack([self._vectors[h] for h in self._hashes.values()])
-                self._hubness = note_hubness(card_matrix, self._note_matrix)
+            if self._notes and matrix is not None:
+                self._hubness = note_hubness(matrix, self._note_matrix)
             return True
 
     def links(self, card_ids: Sequence[str], dismissed: Mapping[str, set[str]] | None = None) -> dict[str, list[Link]]:
@@ -154,19 +156,17 @@ class LinkIndex:
                 self._new.update(fresh)
         return not cancelled()
 
-    def _pair(self, taking: list[EchoCard]) -> None:
-        """Bring the echo partners up to date with ``taking`` (the cards that take part now)."""
+    def _pair(self, now: dict[str, str], matrix: np.ndarray | None) -> None:
+        """Bring the echo partners up to date with the cards that take part now (``now``: id -> text hash;
+        ``matrix``: their vectors, a row each in that order)."""
         before = self._hashes
-        now = {c.card_id: text_hash(c.text) for c in taking}
-        self._cards = {c.card_id: c for c in taking}
         changed = [i for i, h in now.items() if before.get(i) != h]
         gone = {i for i in before if i not in now}
         self._hashes = now
         ids = list(now)
-        if len(ids) < 2:
+        if len(ids) < 2 or matrix is None:
             self._partners = {}
             return
-        matrix = np.stack([self._vectors[now[i]] for i in ids])
         if not before or len(changed) + len(gone) > REPAIR_SHARE * len(ids):
             self._pair_all(ids, matrix)
             return
