@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cardwriter.domain.model import Card, Draft, Provenance, Variant, VariantKind, VariantState
+from cardwriter.errors import SaveFailed
 from cardwriter.services import editing
 from cardwriter.services.draft_session import DraftSession
 from cardwriter.storage.project import Project
@@ -70,3 +73,27 @@ def test_accepting_records_the_time_and_undoing_it_takes_the_record_back(tmp_pat
         editing.accept_variant(project, card.id, two.id)  # the command line records it too
         assert [a.variant_id for a in project.acceptances(card.id)] == [one.id, two.id]
         assert {v.id: v.state for v in project.variants(card.id)}[two.id] is VariantState.ACCEPTED
+
+
+def test_on_a_full_disk_setting_a_link_aside_fails_loudly_records_nothing_and_works_once_there_is_room(disk):
+    from tests.tmpfs import fill, free
+
+    path = disk / "p.cardwriter"
+    with Project.create(path) as project:
+        draft = Draft("D", cards=[Card("one paragraph")])
+        project.add_draft(draft)
+        card_id = draft.cards[0].id
+        filler = fill(disk)
+        attempted = []
+        with pytest.raises(SaveFailed) as caught:
+            for n in range(2000):  # the WAL may still hold a little room
+                target = f"{n:04d}" + "x" * 4000
+                attempted.append(target)
+                project.dismiss_link(card_id, target)
+        assert "disk is full" in str(caught.value)
+        assert attempted[-1] not in project.dismissed_links([card_id]).get(card_id, set())
+        free(filler)
+        project.dismiss_link(card_id, attempted[-1])  # the same call, retried
+    with Project.open(path) as project:
+        assert attempted[-1] in project.dismissed_links()[card_id]
+        assert project.integrity_check() == "ok"
